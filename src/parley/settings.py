@@ -1,0 +1,138 @@
+"""Runtime settings: every `PARLEY_*` environment variable (and `.env`), validated once at start.
+
+One `Settings` object is built by the CLI (or a test) and passed down; nothing reads the
+environment anywhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+GRAPH_API_BASE_URL = "https://graph.facebook.com"
+_VERSION = re.compile(r"^v\d+\.\d+$")
+
+
+def _default_data_dir() -> Path:
+    return Path.home() / ".local" / "share" / "parley"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PARLEY_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    database_url: str = ""
+    redis_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    public_url: str = ""
+
+    whatsapp_api_base_url: str = GRAPH_API_BASE_URL
+    whatsapp_api_version: str = "v23.0"
+    whatsapp_access_token: str = "parley-dev-token"
+    whatsapp_phone_number_id: str = "109876543210987"
+    whatsapp_display_phone_number: str = "15550001111"
+    whatsapp_business_account_id: str = "880011223344556"
+    whatsapp_app_secret: str = "parley-dev-app-secret"
+    whatsapp_verify_token: str = "parley-dev-verify-token"
+    whatsapp_send_rate: float = Field(default=80.0, gt=0, description="messages per second")
+    whatsapp_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    pending_response_thresholds: Annotated[tuple[int, int], NoDecode] = (30, 50)
+    agent_capacity: int = Field(default=3, ge=1, le=100)
+    offer_timeout_seconds: int = Field(default=30, ge=0)
+    auto_accept: bool = True
+    webhook_max_body_bytes: int = Field(default=3 * 1024 * 1024, ge=1024)
+    session_max_age_seconds: int = Field(default=12 * 3600, ge=60)
+    cookie_secure: bool = False
+    log_level: str = "INFO"
+
+    @field_validator("pending_response_thresholds", mode="before")
+    @classmethod
+    def _parse_thresholds(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            if len(parts) != 2 or not all(p.isdigit() for p in parts):
+                raise ValueError("expected two whole numbers of seconds, e.g. 30,50")
+            return (int(parts[0]), int(parts[1]))
+        return value
+
+    @field_validator("pending_response_thresholds")
+    @classmethod
+    def _ordered_thresholds(cls, value: tuple[int, int]) -> tuple[int, int]:
+        warn, alarm = value
+        if not 0 < warn < alarm:
+            raise ValueError("the first threshold must be positive and below the second")
+        return value
+
+    @field_validator("whatsapp_api_version")
+    @classmethod
+    def _version_shape(cls, value: str) -> str:
+        if not _VERSION.match(value):
+            raise ValueError("expected a Graph API version such as v23.0")
+        return value
+
+    @field_validator("whatsapp_api_base_url", "public_url")
+    @classmethod
+    def _url_shape(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL")
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_shape(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("expected a sqlite:// or postgresql:// URL")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_shape(cls, value: str) -> str:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("expected a redis:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _log_level_known(self) -> Settings:
+        if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("log_level must be DEBUG, INFO, WARNING or ERROR")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The SQLAlchemy async URL: the given one with an async driver, or SQLite in data_dir."""
+        url = self.database_url or f"sqlite:///{self.data_dir / 'parley.db'}"
+        if url.startswith("sqlite:"):
+            return url.replace("sqlite:", "sqlite+aiosqlite:", 1)
+        if url.startswith(("postgresql://", "postgres://")):
+            return "postgresql+asyncpg://" + url.split("://", 1)[1]
+        return url
+
+    @property
+    def graph_base(self) -> str:
+        return f"{self.whatsapp_api_base_url}/{self.whatsapp_api_version}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; the message is one line naming it."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings from the environment, turning validation errors into one clear line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "PARLEY_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise SettingsError(f"{name}: {first['msg']}") from None
