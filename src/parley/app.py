@@ -1,0 +1,188 @@
+"""create_app(settings): builds engine, bus, hub, gateway, clock and workers; none at import."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from parley.auth.views import router as auth_router
+from parley.clock import Clock, SystemClock
+from parley.db.engine import build_engine, build_sessionmaker
+from parley.db.migrate import upgrade
+from parley.errors import ParleyError
+from parley.ingest.worker import IngestWorker
+from parley.interactions.views import router as interactions_router
+from parley.metrics import Metrics
+from parley.outbox.worker import OutboxWorker
+from parley.realtime.bus import Bus, build_bus
+from parley.realtime.hub import Hub
+from parley.realtime.views import router as events_router
+from parley.routing.worker import RoutingWorker
+from parley.runtime import Runtime
+from parley.settings import Settings
+from parley.whatsapp.graph import GraphClient, WhatsAppGateway
+from parley.whatsapp.webhook import WebhookLog, webhook_router
+
+log = logging.getLogger("parley.app")
+WEB = Path(__file__).parent / "web"
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    bus: Bus | None = None,
+    graph_http: httpx.AsyncClient | None = None,
+    migrate: bool = True,
+    workers: bool = True,
+) -> FastAPI:
+    clock = clock or SystemClock()
+    engine = build_engine(settings)
+    metrics = Metrics()
+    hub = Hub()
+    hub.on_change = metrics.connected_agents.set
+    runtime = Runtime(
+        settings=settings,
+        engine=engine,
+        sessionmaker=build_sessionmaker(engine),
+        bus=bus or build_bus(settings.redis_url),
+        hub=hub,
+        clock=clock,
+        metrics=metrics,
+    )
+    http = graph_http or httpx.AsyncClient(timeout=settings.whatsapp_timeout_seconds)
+    gateway: WhatsAppGateway = GraphClient.from_settings(settings, http)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if migrate:
+            await upgrade(engine)
+        await runtime.bus.start(hub.deliver)
+        if workers:
+            _start_workers(runtime, gateway)
+        log.info("parley.started", extra={"database": engine.url.get_backend_name()})
+        try:
+            yield
+        finally:
+            for worker in runtime.workers.values():
+                await worker.stop()
+            await runtime.bus.stop()
+            if graph_http is None:
+                await http.aclose()
+            await engine.dispose()
+
+    app = FastAPI(title="Parley", version="0.1.0", lifespan=lifespan, docs_url="/api/docs")
+    app.state.runtime = runtime
+    store = WebhookLog(engine, clock, on_stored=lambda: runtime.wake("ingest"))
+    app.include_router(webhook_router(settings, store, metrics))
+    app.include_router(auth_router)
+    app.include_router(interactions_router)
+    app.include_router(events_router)
+    _add_operational_routes(app, runtime)
+    _add_error_handlers(app)
+    _mount_desktop(app)
+    return app
+
+
+def _start_workers(runtime: Runtime, gateway: WhatsAppGateway) -> None:
+    settings = runtime.settings
+    runtime.workers = {
+        "ingest": IngestWorker(
+            runtime.uow, runtime.clock, runtime.metrics, on_ingested=lambda: runtime.wake("routing")
+        ),
+        "routing": RoutingWorker(
+            runtime.uow,
+            runtime.clock,
+            default_capacity=settings.agent_capacity,
+            auto_accept=settings.auto_accept,
+            offer_timeout_seconds=settings.offer_timeout_seconds,
+        ),
+        "outbox": OutboxWorker(
+            runtime.uow, runtime.clock, gateway, runtime.metrics, settings.whatsapp_send_rate
+        ),
+    }
+    for worker in runtime.workers.values():
+        worker.start()
+
+
+def _add_operational_routes(app: FastAPI, runtime: Runtime) -> None:
+    @app.get("/healthz", tags=["operations"])
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["operations"])
+    async def readyz() -> Response:
+        checks = {"database": False, "bus": await runtime.bus.ping()}
+        try:
+            async with runtime.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            checks["database"] = True
+        except Exception:
+            log.warning("readyz.database_unreachable", exc_info=True)
+        ok = all(checks.values())
+        body = {"status": "ok" if ok else "unavailable", "checks": checks}
+        return JSONResponse(body, status_code=200 if ok else 503)
+
+    @app.get("/metrics", tags=["operations"], include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    @app.get("/api/v1/config", tags=["operations"])
+    async def config() -> dict[str, object]:
+        settings = runtime.settings
+        return {
+            "pending_response_thresholds": list(settings.pending_response_thresholds),
+            "agent_capacity": settings.agent_capacity,
+            "auto_accept": settings.auto_accept,
+            "text_limit": 4096,
+        }
+
+
+def _error(status: int, code: str, message: str, **extra: object) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ParleyError)
+    async def parley_error(_request: Request, exc: ParleyError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = [
+            {"field": ".".join(str(p) for p in e["loc"][1:]) or "body", "message": e["msg"]}
+            for e in exc.errors()
+        ]
+        first = fields[0] if fields else {"field": "body", "message": "invalid"}
+        message = f"{first['field']}: {first['message']}"
+        return _error(422, "validation_error", message, fields=fields)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed", 401: "not_authenticated"}
+        return _error(exc.status_code, codes.get(exc.status_code, "error"), str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("request.failed")
+        return _error(500, "internal_error", "Something went wrong on our side.")
+
+
+def _mount_desktop(app: FastAPI) -> None:
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        return FileResponse(WEB / "index.html", headers={"Cache-Control": "no-cache"})
+
+    if WEB.is_dir():
+        app.mount("/", StaticFiles(directory=WEB), name="desktop")

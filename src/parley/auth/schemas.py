@@ -1,0 +1,58 @@
+"""Login and user shapes of the public API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from parley.auth.models import User
+
+Role = Literal["agent", "supervisor", "admin"]
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: int
+    username: str
+    name: str
+    role: str
+    status: str
+    status_reason: str | None
+    status_since: datetime
+    capacity: int
+
+    @classmethod
+    def of(cls, user: User, default_capacity: int) -> UserOut:
+        return cls(
+            id=user.id,
+            username=user.username,
+            name=user.name,
+            role=user.role,
+            status=user.status,
+            status_reason=user.status_reason,
+            status_since=user.status_since,
+            capacity=user.capacity or default_capacity,
+        )
+
+
+class LoginIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class LoginOut(BaseModel):
+    token: str
+    csrf_token: str
+    user: UserOut
+
+
+class StatusIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["ready", "not_ready"]
+    reason: str | None = Field(default=None, max_length=100)

@@ -1,0 +1,121 @@
+"""Users, logins and agent status: the use cases behind /auth and /me."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from parley.auth.models import AuthToken, User
+from parley.auth.passwords import hash_password, verify_password
+from parley.auth.schemas import UserOut
+from parley.clock import Clock, new_token
+from parley.db.uow import UnitOfWork
+from parley.errors import Conflict, Invalid, NotAuthenticated
+from parley.realtime.events import AgentUpdated
+
+ROLES = ("agent", "supervisor", "admin")
+
+
+@dataclass(frozen=True)
+class Login:
+    token: str
+    csrf_token: str
+    user: User
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_user(
+    uow: UnitOfWork, clock: Clock, *, username: str, password: str, role: str, name: str | None
+) -> User:
+    if role not in ROLES:
+        raise Invalid(f"role must be one of {', '.join(ROLES)}")
+    if (
+        not username
+        or len(username) > 64
+        or not username.replace("_", "").replace(".", "").isalnum()
+    ):
+        raise Invalid("a username has 1 to 64 letters, digits, dots or underscores")
+    if len(password) < 8:
+        raise Invalid("a password has at least 8 characters")
+    existing = await uow.session.scalar(select(User.id).where(User.username == username))
+    if existing is not None:
+        raise Conflict(f"the user {username} already exists", code="user_exists")
+    now = clock.now()
+    user = User(
+        username=username,
+        name=name or username,
+        role=role,
+        password_hash=hash_password(password),
+        status="logged_out",
+        status_since=now,
+        idle_since=now,
+        created_at=now,
+    )
+    uow.session.add(user)
+    await uow.session.flush()
+    return user
+
+
+async def log_in(
+    uow: UnitOfWork, clock: Clock, *, username: str, password: str, max_age: int
+) -> Login:
+    user = await uow.session.scalar(select(User).where(User.username == username))
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        raise NotAuthenticated("Wrong username or password.", code="invalid_credentials")
+    token, csrf = new_token(), new_token(16)
+    now = clock.now()
+    uow.session.add(
+        AuthToken(
+            user_id=user.id,
+            token_hash=_digest(token),
+            csrf_token=csrf,
+            created_at=now,
+            expires_at=now + timedelta(seconds=max_age),
+        )
+    )
+    if user.status == "logged_out":
+        _set_status(user, "not_ready", None, clock)
+    return Login(token=token, csrf_token=csrf, user=user)
+
+
+async def authenticate(uow: UnitOfWork, clock: Clock, token: str) -> tuple[User, AuthToken]:
+    row = await uow.session.execute(
+        select(User, AuthToken)
+        .join(AuthToken, AuthToken.user_id == User.id)
+        .where(AuthToken.token_hash == _digest(token))
+    )
+    found = row.first()
+    if found is None:
+        raise NotAuthenticated("Log in first.")
+    user, auth = found
+    if auth.revoked_at is not None or auth.expires_at <= clock.now():
+        raise NotAuthenticated("Your session has ended; log in again.", code="session_expired")
+    return user, auth
+
+
+async def log_out(uow: UnitOfWork, clock: Clock, user: User, auth: AuthToken) -> None:
+    auth.revoked_at = clock.now()
+    _set_status(user, "logged_out", None, clock)
+
+
+def _set_status(user: User, status: str, reason: str | None, clock: Clock) -> None:
+    now = clock.now()
+    if status == "ready" and user.status != "ready":
+        user.idle_since = now
+    user.status = status
+    user.status_reason = reason
+    user.status_since = now
+
+
+def set_status(uow: UnitOfWork, clock: Clock, user: User, status: str, reason: str | None) -> None:
+    _set_status(user, status, reason if status == "not_ready" else None, clock)
+
+
+def announce(uow: UnitOfWork, user: User, capacity: int) -> None:
+    uow.emit(AgentUpdated(agent=UserOut.of(user, capacity)), to=user.id)

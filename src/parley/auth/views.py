@@ -1,0 +1,67 @@
+"""Thin routes for /auth and /me."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from parley.auth import service
+from parley.auth.schemas import LoginIn, LoginOut, StatusIn, UserOut
+from parley.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentAuth, CurrentUser, RuntimeDep, Uow
+from parley.interactions.service import release_offers
+
+router = APIRouter(prefix="/api/v1", tags=["auth"])
+
+
+@router.post("/auth/login", response_model=LoginOut)
+async def login(body: LoginIn, response: Response, uow: Uow, runtime: RuntimeDep) -> LoginOut:
+    settings = runtime.settings
+    login = await service.log_in(
+        uow,
+        runtime.clock,
+        username=body.username,
+        password=body.password,
+        max_age=settings.session_max_age_seconds,
+    )
+    user = UserOut.of(login.user, settings.agent_capacity)
+    await uow.commit()
+    for name, value, http_only in (
+        (SESSION_COOKIE, login.token, True),
+        (CSRF_COOKIE, login.csrf_token, False),
+    ):
+        response.set_cookie(
+            name,
+            value,
+            max_age=settings.session_max_age_seconds,
+            httponly=http_only,
+            samesite="lax",
+            secure=settings.cookie_secure,
+            path="/",
+        )
+    return LoginOut(token=login.token, csrf_token=login.csrf_token, user=user)
+
+
+@router.post("/auth/logout", status_code=204)
+async def logout(auth: CurrentAuth, response: Response, uow: Uow, runtime: RuntimeDep) -> None:
+    user, token = auth
+    await service.log_out(uow, runtime.clock, user, token)
+    await release_offers(uow, runtime.clock, user)
+    service.announce(uow, user, runtime.settings.agent_capacity)
+    uow.on_commit(lambda: runtime.wake("routing"))
+    await uow.commit()
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+
+
+@router.get("/me", response_model=UserOut)
+async def me(user: CurrentUser, runtime: RuntimeDep) -> UserOut:
+    return UserOut.of(user, runtime.settings.agent_capacity)
+
+
+@router.put("/me/status", response_model=UserOut)
+async def set_status(body: StatusIn, user: CurrentUser, uow: Uow, runtime: RuntimeDep) -> UserOut:
+    service.set_status(uow, runtime.clock, user, body.status, body.reason)
+    service.announce(uow, user, runtime.settings.agent_capacity)
+    out = UserOut.of(user, runtime.settings.agent_capacity)
+    uow.on_commit(lambda: runtime.wake("routing"))
+    await uow.commit()
+    return out

@@ -1,0 +1,91 @@
+"""The `parley` command: demo, serve, simulator, user add, db upgrade."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Sequence
+
+from parley.settings import SettingsError, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="parley", description="Parley: a contact-center workspace for WhatsApp."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo", help="run the server and the WhatsApp simulator on SQLite, with demo data"
+    )
+    demo.add_argument("--host", default=None, help="address to listen on (PARLEY_HOST)")
+    demo.add_argument("--port", type=int, default=None, help="desktop port (PARLEY_PORT)")
+    demo.add_argument("--simulator-port", type=int, default=None, help="default: port + 1")
+    demo.add_argument("--fresh", action="store_true", help="start from an empty demo database")
+
+    serve = commands.add_parser("serve", help="run one Parley node (API, desktop, workers)")
+    serve.add_argument("--host", default=None, help="address to listen on (PARLEY_HOST)")
+    serve.add_argument("--port", type=int, default=None, help="port (PARLEY_PORT)")
+
+    sim = commands.add_parser("simulator", help="run the WhatsApp Cloud API simulator")
+    sim.add_argument("--host", default="127.0.0.1")
+    sim.add_argument("--port", type=int, default=8001)
+    sim.add_argument("--webhook-url", required=True, help="where to POST webhooks")
+
+    user = commands.add_parser("user", help="manage users").add_subparsers(
+        dest="user_command", required=True, metavar="ACTION"
+    )
+    add = user.add_parser("add", help="add a user (password from --password or stdin)")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=["agent", "supervisor", "admin"])
+    add.add_argument("--name", default=None, help="display name")
+    add.add_argument("--password", default=None)
+
+    db = commands.add_parser("db", help="database maintenance").add_subparsers(
+        dest="db_command", required=True, metavar="ACTION"
+    )
+    db.add_parser("upgrade", help="apply schema migrations")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"parley: {exc}", file=sys.stderr)
+        return 2
+    from parley import commands
+
+    try:
+        if args.command == "demo":
+            return commands.demo(settings, args.host, args.port, args.simulator_port, args.fresh)
+        if args.command == "serve":
+            return commands.serve(settings, args.host, args.port)
+        if args.command == "simulator":
+            return commands.simulator(settings, args.host, args.port, args.webhook_url)
+        if args.command == "user":
+            password = args.password if args.password is not None else _read_password()
+            return asyncio.run(
+                commands.add_user(settings, args.username, args.role, args.name, password)
+            )
+        if args.command == "db":
+            return asyncio.run(commands.db_upgrade(settings))
+    except KeyboardInterrupt:
+        return 130
+    except commands.CommandError as exc:
+        print(f"parley: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return getpass.getpass("Password: ")
+    return sys.stdin.readline().rstrip("\n")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,22 @@
+"""Imports every feature's tables so metadata (and Alembic) sees them all."""
+
+from parley.auth.models import AuthToken, User
+from parley.contacts.models import Contact
+from parley.db.base import Base
+from parley.ingest.models import InboundWebhook, PendingStatus
+from parley.interactions.models import ChatSession, Interaction, InteractionEvent, Message
+from parley.outbox.models import OutboxItem
+
+__all__ = [
+    "AuthToken",
+    "Base",
+    "ChatSession",
+    "Contact",
+    "InboundWebhook",
+    "Interaction",
+    "InteractionEvent",
+    "Message",
+    "OutboxItem",
+    "PendingStatus",
+    "User",
+]

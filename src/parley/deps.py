@@ -1,0 +1,78 @@
+"""Dependency aliases for views: the runtime, a unit of work, the authenticated user."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request, WebSocket
+
+from parley.auth.models import AuthToken, User
+from parley.auth.service import authenticate
+from parley.db.uow import UnitOfWork
+from parley.errors import CsrfFailed, NotAuthenticated
+from parley.runtime import Runtime
+
+SESSION_COOKIE = "parley_session"
+CSRF_COOKIE = "parley_csrf"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+async def get_uow(runtime: RuntimeDep) -> AsyncIterator[UnitOfWork]:
+    async with runtime.uow() as uow:
+        yield uow
+
+
+Uow = Annotated[UnitOfWork, Depends(get_uow)]
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    if authorization and authorization.lower().startswith("bearer "):
+        return authorization[7:].strip() or None
+    return None
+
+
+async def current_auth(request: Request, uow: Uow, runtime: RuntimeDep) -> tuple[User, AuthToken]:
+    token = bearer_token(request.headers.get("authorization"))
+    via_cookie = token is None
+    if token is None:
+        token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise NotAuthenticated("Log in first.")
+    user, auth = await authenticate(uow, runtime.clock, token)
+    # The cookie rides along on cross-site requests; the header proves it is our page.
+    unsafe = via_cookie and request.method not in SAFE_METHODS
+    if unsafe and request.headers.get("x-csrf-token") != auth.csrf_token:
+        raise CsrfFailed("Missing or wrong X-CSRF-Token header.")
+    return user, auth
+
+
+CurrentAuth = Annotated[tuple[User, AuthToken], Depends(current_auth)]
+
+
+async def current_user(auth: CurrentAuth) -> User:
+    return auth[0]
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+async def websocket_user(websocket: WebSocket, runtime: Runtime) -> User | None:
+    token = websocket.query_params.get("token") or websocket.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    async with runtime.uow() as uow:
+        try:
+            user, _auth = await authenticate(uow, runtime.clock, token)
+        except NotAuthenticated:
+            return None
+        uow.session.expunge(user)
+        return user

@@ -1,0 +1,1 @@
+"""Pure rules of the contact center: no SQLAlchemy, FastAPI or httpx here."""

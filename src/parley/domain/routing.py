@@ -1,0 +1,37 @@
+"""Who gets the next interaction: Ready agents with free capacity, longest idle first."""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class AgentSlot:
+    agent_id: int
+    idle_since: datetime
+    load: int
+    capacity: int
+
+
+def plan_assignments(
+    queued: list[int], agents: list[AgentSlot], now: datetime
+) -> list[tuple[int, int]]:
+    """Pair queued interactions (oldest first) with agents; each pick makes the agent busy now.
+
+    Returns (interaction_id, agent_id) pairs. An agent is picked again only after every other
+    agent with free capacity has been picked since, so work spreads evenly.
+    """
+    # (idle since, pick order, agent, free slots): agents picked "now" queue up in pick order.
+    heap = [(a.idle_since, 0, a.agent_id, a.capacity - a.load) for a in agents if a.load < a.capacity]
+    heapq.heapify(heap)
+    plan: list[tuple[int, int]] = []
+    for order, interaction_id in enumerate(queued, start=1):
+        if not heap:
+            break
+        _idle, _order, agent_id, free = heapq.heappop(heap)
+        plan.append((interaction_id, agent_id))
+        if free > 1:
+            heapq.heappush(heap, (now, order, agent_id, free - 1))
+    return plan

@@ -1,0 +1,58 @@
+"""Domain errors and how they map to HTTP.
+
+ParleyError                      (400 bad_request)
+├── NotAuthenticated             (401 not_authenticated)
+├── Forbidden                    (403 forbidden)
+│   └── CsrfFailed               (403 csrf_failed)
+├── NotFound                     (404 not_found)
+├── Conflict                     (409 conflict, or a more precise code)
+├── TooLarge                     (413 too_large)
+└── Invalid                      (422 validation_error)
+"""
+
+from __future__ import annotations
+
+
+class ParleyError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class NotAuthenticated(ParleyError):
+    status = 401
+    code = "not_authenticated"
+
+
+class Forbidden(ParleyError):
+    status = 403
+    code = "forbidden"
+
+
+class CsrfFailed(Forbidden):
+    code = "csrf_failed"
+
+
+class NotFound(ParleyError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(ParleyError):
+    status = 409
+    code = "conflict"
+
+
+class TooLarge(ParleyError):
+    status = 413
+    code = "too_large"
+
+
+class Invalid(ParleyError):
+    status = 422
+    code = "validation_error"

@@ -1,0 +1,97 @@
+"""Delivery statuses from webhooks (and the sender's own answers) applied to messages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+
+from parley.clock import Clock
+from parley.db.uow import UnitOfWork
+from parley.ingest.models import PendingStatus
+from parley.interactions.models import Interaction, Message
+from parley.interactions.service import message_out
+from parley.outbox.models import OutboxItem
+from parley.outbox.service import parse_callback_data
+from parley.realtime.events import MessageUpdated
+from parley.whatsapp.errors import WhatsAppError, webhook_errors
+from parley.whatsapp.payloads import StatusUpdate
+from parley.whatsapp.statuses import advance_status
+
+
+async def apply_status_update(uow: UnitOfWork, clock: Clock, update: StatusUpdate) -> None:
+    message = await _find_message(uow, update)
+    if message is None:
+        # The status outran our record of the send (or concerns a message sent elsewhere): keep
+        # it, and apply it when a message with this wamid is recorded.
+        uow.session.add(
+            PendingStatus(
+                wamid=update.wamid,
+                status=update.status,
+                timestamp=update.timestamp,
+                payload=update.raw,
+                received_at=clock.now(),
+            )
+        )
+        return
+    error = update.errors[0] if update.errors else None
+    await set_status(uow, message, update.status, update.timestamp, error)
+
+
+async def _find_message(uow: UnitOfWork, update: StatusUpdate) -> Message | None:
+    message = await uow.session.scalar(select(Message).where(Message.wamid == update.wamid))
+    if message is not None:
+        return message
+    outbox_id = parse_callback_data(update.callback_data)
+    if outbox_id is None:
+        return None
+    item = await uow.session.get(OutboxItem, outbox_id)
+    if item is None or item.message_id is None:
+        return None
+    message = await uow.session.get(Message, item.message_id)
+    if message is not None and message.wamid is None:
+        message.wamid = update.wamid
+    return message
+
+
+async def set_status(
+    uow: UnitOfWork,
+    message: Message,
+    status: str,
+    at: datetime,
+    error: WhatsAppError | None = None,
+) -> None:
+    new = advance_status(message.status, status)
+    if new == message.status:
+        return
+    message.status = new
+    message.status_at = at
+    if new == "failed" and error is not None:
+        message.error_code = error.code
+        message.error_title = error.title or error.message
+        message.error_details = error.details
+    interaction = await uow.session.get(Interaction, message.interaction_id)
+    if interaction is not None:
+        uow.emit(MessageUpdated(message=await message_out(uow, message)), to=interaction.agent_id)
+
+
+async def record_wamid(uow: UnitOfWork, clock: Clock, message: Message, wamid: str) -> None:
+    """The Cloud API accepted the message: keep its id, then apply statuses that came first."""
+    if message.wamid is None:
+        message.wamid = wamid
+    await set_status(uow, message, "sent", clock.now())
+    waiting = list(
+        await uow.session.scalars(
+            select(PendingStatus).where(PendingStatus.wamid == wamid).order_by(PendingStatus.id)
+        )
+    )
+    for pending in waiting:
+        error = _first_error(pending.payload)
+        await set_status(uow, message, pending.status, pending.timestamp, error)
+    if waiting:
+        await uow.session.execute(delete(PendingStatus).where(PendingStatus.wamid == wamid))
+
+
+def _first_error(payload: dict[str, object]) -> WhatsAppError | None:
+    errors = webhook_errors(payload.get("errors"))
+    return errors[0] if errors else None

@@ -1,0 +1,131 @@
+"""Processes the stored webhook log: every entry, change, message and status, idempotently."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import orjson
+from sqlalchemy import ColumnElement, func, or_, select
+
+from parley.clock import Clock
+from parley.db.uow import UnitOfWork
+from parley.ingest.models import InboundWebhook
+from parley.ingest.service import ingest_batch
+from parley.metrics import Metrics
+from parley.whatsapp.payloads import parse_webhook
+from parley.workers.base import Worker
+
+log = logging.getLogger("parley.ingest")
+BATCH = 200
+MAX_RETRY_SECONDS = 3600
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    return or_(
+        InboundWebhook.state == "pending",
+        (InboundWebhook.state == "failed") & (InboundWebhook.next_attempt_at <= now),
+    )
+
+
+class IngestWorker(Worker):
+    name = "ingest"
+
+    def __init__(
+        self,
+        uow: Callable[[], UnitOfWork],
+        clock: Clock,
+        metrics: Metrics,
+        on_ingested: Callable[[], None],
+    ) -> None:
+        super().__init__()
+        self._uow = uow
+        self._clock = clock
+        self._metrics = metrics
+        self._on_ingested = on_ingested
+
+    async def run_once(self) -> bool:
+        async with self._uow() as uow:
+            rows = await self._claim(uow, BATCH)
+            if not rows:
+                return False
+            ids = [row.id for row in rows]
+            try:
+                created = 0
+                for row in rows:
+                    created += await self._process(uow, row)
+                await uow.commit()
+            except Exception:
+                await uow.rollback()
+                log.warning("ingest.batch_failed", extra={"count": len(ids)}, exc_info=True)
+                created = await self._one_by_one(ids)
+        self._metrics.webhooks_processed.inc(len(ids))
+        self._metrics.messages_ingested.inc(created)
+        self._on_ingested()
+        return len(ids) == BATCH
+
+    async def _claim(self, uow: UnitOfWork, limit: int) -> list[InboundWebhook]:
+        query = (
+            select(InboundWebhook)
+            .where(_due(self._clock.now()))
+            .order_by(InboundWebhook.id)
+            .limit(limit)
+        )
+        if uow.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return list(await uow.session.scalars(query))
+
+    async def _process(self, uow: UnitOfWork, row: InboundWebhook) -> int:
+        batch = parse_webhook(orjson.loads(row.body))
+        created = await ingest_batch(uow, self._clock, batch)
+        row.state = "processed"
+        row.processed_at = self._clock.now()
+        row.error = None
+        return created
+
+    async def _one_by_one(self, ids: list[int]) -> int:
+        """After a failed batch: isolate the webhook(s) at fault, process the rest."""
+        created = 0
+        for webhook_id in ids:
+            async with self._uow() as uow:
+                row = await uow.session.get(InboundWebhook, webhook_id)
+                if row is None or row.state == "processed":
+                    continue
+                try:
+                    created += await self._process(uow, row)
+                    await uow.commit()
+                except Exception as exc:
+                    await uow.rollback()
+                    await self._mark_failed(webhook_id, exc)
+        return created
+
+    async def _mark_failed(self, webhook_id: int, exc: Exception) -> None:
+        self._metrics.webhooks_failed.inc()
+        log.error("ingest.webhook_failed", extra={"webhook_id": webhook_id, "error": repr(exc)})
+        async with self._uow() as uow:
+            row = await uow.session.get(InboundWebhook, webhook_id)
+            if row is None:
+                return
+            row.attempts += 1
+            row.state = "failed"
+            row.error = f"{type(exc).__name__}: {exc}"[:2000]
+            delay = min(MAX_RETRY_SECONDS, 2**row.attempts)
+            row.next_attempt_at = self._clock.now() + timedelta(seconds=delay)
+            await uow.commit()
+
+
+async def ingest_health(uow: UnitOfWork) -> dict[str, object]:
+    """Counts by state and the oldest webhook not yet processed (for /readyz and metrics)."""
+    rows = await uow.session.execute(
+        select(InboundWebhook.state, func.count(), func.min(InboundWebhook.received_at)).group_by(
+            InboundWebhook.state
+        )
+    )
+    counts: dict[str, int] = {}
+    oldest = None
+    for state, count, first in rows:
+        counts[state] = count
+        if state != "processed" and (oldest is None or first < oldest):
+            oldest = first
+    return {"counts": counts, "oldest_unprocessed_at": oldest}

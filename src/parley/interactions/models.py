@@ -1,0 +1,104 @@
+"""Sessions, interactions (with their state history) and messages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from parley.db.base import Base
+
+
+class ChatSession(Base):
+    """One server-side WhatsApp chat with a contact (the help page's "session")."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    origin: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+
+class Interaction(Base):
+    __tablename__ = "interactions"
+    __table_args__ = (
+        # At most one interaction that is not done per contact: a new message always lands in it.
+        Index(
+            "uq_interactions_open_contact",
+            "contact_id",
+            unique=True,
+            sqlite_where=text("state != 'done'"),
+            postgresql_where=text("state != 'done'"),
+        ),
+        Index("ix_interactions_state_created", "state", "created_at"),
+        Index("ix_interactions_agent_state", "agent_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"))
+    state: Mapped[str] = mapped_column(String(10))
+    origin: Mapped[str] = mapped_column(String(10))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    queued_at: Mapped[datetime | None]
+    offered_at: Mapped[datetime | None]
+    accepted_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    pending_since: Mapped[datetime | None]
+    last_inbound_at: Mapped[datetime | None]
+    last_message_at: Mapped[datetime | None]
+    last_message: Mapped[dict[str, Any] | None]
+    unread_count: Mapped[int] = mapped_column(default=0)
+    disposition: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(default=1)
+
+
+class InteractionEvent(Base):
+    """The state history of an interaction: every transition, who made it and why."""
+
+    __tablename__ = "interaction_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id"), index=True)
+    from_state: Mapped[str | None] = mapped_column(String(10))
+    to_state: Mapped[str] = mapped_column(String(10))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(String(100))
+    at: Mapped[datetime]
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("interaction_id", "client_id", name="uq_messages_interaction_client"),
+        Index("ix_messages_interaction_id_id", "interaction_id", "id"),
+        Index("ix_messages_contact_id_id", "contact_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id"))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"))
+    direction: Mapped[str] = mapped_column(String(3))
+    type: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str | None] = mapped_column(Text)
+    content: Mapped[dict[str, Any]]
+    wamid: Mapped[str | None] = mapped_column(String(255), unique=True)
+    status: Mapped[str] = mapped_column(String(10))
+    error_code: Mapped[int | None]
+    error_title: Mapped[str | None] = mapped_column(String(200))
+    error_details: Mapped[str | None] = mapped_column(Text)
+    reply_to_wamid: Mapped[str | None] = mapped_column(String(255))
+    client_id: Mapped[str | None] = mapped_column(String(64))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    timestamp: Mapped[datetime]
+    created_at: Mapped[datetime]
+    status_at: Mapped[datetime | None]
+    raw: Mapped[dict[str, Any] | None]

@@ -1,0 +1,108 @@
+"""Queue outbound work in the caller's transaction; claim it and record outcomes for the sender."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+
+from parley.db.uow import UnitOfWork
+from parley.interactions.models import Message
+from parley.outbox.models import OutboxItem
+
+CLAIM_SECONDS = 60  # a claim older than this belongs to a dead sender and is taken over
+
+
+def callback_data(item_id: int) -> str:
+    return f"parley:outbox:{item_id}"
+
+
+def parse_callback_data(value: str | None) -> int | None:
+    if value and value.startswith("parley:outbox:"):
+        tail = value.rsplit(":", 1)[1]
+        return int(tail) if tail.isdigit() else None
+    return None
+
+
+def queue_message(
+    uow: UnitOfWork, message: Message, wa_id: str, body: dict[str, Any], now: datetime
+) -> OutboxItem:
+    item = OutboxItem(
+        kind="message",
+        message_id=message.id,
+        to_wa_id=wa_id,
+        payload={"type": message.type, "body": body, "context": message.reply_to_wamid},
+        state="pending",
+        next_attempt_at=now,
+        created_at=now,
+    )
+    uow.session.add(item)
+    return item
+
+
+def queue_mark_read(uow: UnitOfWork, wamid: str, wa_id: str, now: datetime) -> OutboxItem:
+    item = OutboxItem(
+        kind="mark_read",
+        to_wa_id=wa_id,
+        payload={"wamid": wamid},
+        state="pending",
+        next_attempt_at=now,
+        created_at=now,
+    )
+    uow.session.add(item)
+    return item
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    kind: str
+    message_id: int | None
+    to_wa_id: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+async def claim_due(uow: UnitOfWork, now: datetime, limit: int) -> list[Claimed]:
+    """Take up to `limit` due items for this sender; other nodes skip the rows we lock."""
+    due = or_(
+        (OutboxItem.state == "pending") & (OutboxItem.next_attempt_at <= now),
+        (OutboxItem.state == "sending") & (OutboxItem.claimed_until < now),
+    )
+    query = select(OutboxItem).where(due).order_by(OutboxItem.id).limit(limit)
+    if uow.dialect == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    items = list(await uow.session.scalars(query))
+    for item in items:
+        item.state = "sending"
+        item.claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
+        item.attempts += 1
+    return [
+        Claimed(i.id, i.kind, i.message_id, i.to_wa_id, dict(i.payload), i.attempts) for i in items
+    ]
+
+
+async def finish(uow: UnitOfWork, item_id: int, now: datetime) -> None:
+    await uow.session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id == item_id)
+        .values(state="sent", sent_at=now, claimed_until=None, last_error=None)
+    )
+
+
+async def retry_later(uow: UnitOfWork, item_id: int, at: datetime, error: str) -> None:
+    await uow.session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id == item_id)
+        .values(state="pending", next_attempt_at=at, claimed_until=None, last_error=error[:2000])
+    )
+
+
+async def give_up(uow: UnitOfWork, item_id: int, error: str) -> None:
+    await uow.session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id == item_id)
+        .values(state="failed", claimed_until=None, last_error=error[:2000])
+    )

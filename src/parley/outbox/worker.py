@@ -1,0 +1,172 @@
+"""The sender: claims due outbox rows and delivers them to the Cloud API.
+
+Sends to one contact go out one after another, in order; different contacts in parallel, all
+under the number's rate limit. Meta's error codes decide between retrying, waiting and failing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from parley.clock import Clock
+from parley.db.uow import UnitOfWork
+from parley.ingest.statuses import record_wamid, set_status
+from parley.interactions.models import Message
+from parley.metrics import Metrics
+from parley.outbox import service
+from parley.outbox.models import OutboxItem
+from parley.outbox.ratelimit import TokenBucket
+from parley.whatsapp.errors import (
+    GraphError,
+    GraphTransportError,
+    Retry,
+    WhatsAppError,
+    backoff_seconds,
+)
+from parley.whatsapp.graph import OutboundMessage, WhatsAppGateway
+from parley.workers.base import Worker
+
+log = logging.getLogger("parley.outbox")
+BATCH = 100
+MAX_ATTEMPTS = 8
+# After a timeout Meta may have taken the message: wait this long for its status webhook
+# (which names our outbox row) before sending again.
+RECONCILE_SECONDS = 20
+
+
+class OutboxWorker(Worker):
+    name = "outbox"
+
+    def __init__(
+        self,
+        uow: Callable[[], UnitOfWork],
+        clock: Clock,
+        gateway: WhatsAppGateway,
+        metrics: Metrics,
+        rate: float,
+    ) -> None:
+        super().__init__()
+        self._uow = uow
+        self._clock = clock
+        self._gateway = gateway
+        self._metrics = metrics
+        self._bucket = TokenBucket(rate)
+
+    async def run_once(self) -> bool:
+        async with self._uow() as uow:
+            claimed = await service.claim_due(uow, self._clock.now(), BATCH)
+            await uow.commit()
+        if not claimed:
+            await self._update_depth()
+            return False
+        by_contact: dict[str, list[service.Claimed]] = defaultdict(list)
+        for item in claimed:
+            by_contact[item.to_wa_id].append(item)
+        await asyncio.gather(*(self._send_in_order(items) for items in by_contact.values()))
+        await self._update_depth()
+        return len(claimed) == BATCH
+
+    async def _update_depth(self) -> None:
+        async with self._uow() as uow:
+            depth = await uow.session.scalar(
+                select(func.count()).where(OutboxItem.state.in_(("pending", "sending")))
+            )
+        self._metrics.outbox_depth.set(depth or 0)
+
+    async def _send_in_order(self, items: list[service.Claimed]) -> None:
+        for item in items:
+            try:
+                await self._send(item)
+            except Exception:  # a bug in one send must not strand the others' claims
+                log.exception("outbox.send_crashed", extra={"outbox_id": item.id})
+
+    async def _send(self, item: service.Claimed) -> None:
+        if item.kind == "message" and await self._already_accepted(item):
+            return
+        await self._bucket.acquire()
+        try:
+            with self._metrics.send_seconds.time():
+                if item.kind == "mark_read":
+                    await self._gateway.mark_read(item.payload["wamid"])
+                    wamid = None
+                else:
+                    result = await self._gateway.send(self._outbound(item))
+                    wamid = result.wamid
+        except GraphError as exc:
+            self._metrics.outbox_errors.labels(str(exc.code)).inc()
+            await self._on_graph_error(item, exc)
+            return
+        except GraphTransportError as exc:
+            self._metrics.outbox_errors.labels("transport").inc()
+            await self._reschedule(item, RECONCILE_SECONDS, f"no answer: {exc}")
+            return
+        self._metrics.outbox_sent.labels(item.kind).inc()
+        await self._on_sent(item, wamid)
+
+    def _outbound(self, item: service.Claimed) -> OutboundMessage:
+        payload = item.payload
+        return OutboundMessage(
+            to=item.to_wa_id,
+            type=payload["type"],
+            body=payload["body"],
+            context_wamid=payload.get("context"),
+            callback_data=service.callback_data(item.id),
+        )
+
+    async def _already_accepted(self, item: service.Claimed) -> bool:
+        """A retry after a timeout: did a status webhook already show Meta has the message?"""
+        if item.attempts <= 1 or item.message_id is None:
+            return False
+        async with self._uow() as uow:
+            message = await uow.session.get(Message, item.message_id)
+            if message is None or message.wamid is None:
+                return False
+            await service.finish(uow, item.id, self._clock.now())
+            await uow.commit()
+        return True
+
+    async def _on_sent(self, item: service.Claimed, wamid: str | None) -> None:
+        async with self._uow() as uow:
+            await service.finish(uow, item.id, self._clock.now())
+            if item.message_id is not None and wamid is not None:
+                message = await uow.session.get(Message, item.message_id)
+                if message is not None:
+                    await record_wamid(uow, self._clock, message, wamid)
+            await uow.commit()
+        log.info("outbox.sent", extra={"outbox_id": item.id, "wamid": wamid})
+
+    async def _on_graph_error(self, item: service.Claimed, exc: GraphError) -> None:
+        retryable = exc.retry in (Retry.RETRY, Retry.LATER) and item.attempts < MAX_ATTEMPTS
+        if retryable:
+            await self._reschedule(item, backoff_seconds(exc.code, item.attempts), str(exc))
+            return
+        log.warning("outbox.failed", extra={"outbox_id": item.id, "code": exc.code})
+        async with self._uow() as uow:
+            await service.give_up(uow, item.id, f"{exc.code}: {exc.details or exc.title}")
+            if item.message_id is not None:
+                message = await uow.session.get(Message, item.message_id)
+                if message is not None:
+                    error = WhatsAppError(exc.code, exc.title, exc.title, exc.details, None)
+                    await set_status(uow, message, "failed", self._clock.now(), error)
+            await uow.commit()
+
+    async def _reschedule(self, item: service.Claimed, delay: float, error: str) -> None:
+        if item.attempts >= MAX_ATTEMPTS:
+            await self._on_graph_error(
+                item, GraphError(code=131000, message=error, http_status=0, details=error)
+            )
+            return
+        at = self._clock.now() + timedelta(seconds=delay)
+        async with self._uow() as uow:
+            await service.retry_later(uow, item.id, at, error)
+            await uow.commit()
+        self._loop_wake_at(delay)
+
+    def _loop_wake_at(self, delay: float) -> None:
+        asyncio.get_running_loop().call_later(delay, self.wake)

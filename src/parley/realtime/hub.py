@@ -1,0 +1,83 @@
+"""This node's WebSocket connections, and delivery of bus envelopes to them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from itertools import count
+
+import orjson
+
+from parley.realtime.bus import Envelope
+
+QUEUE_LIMIT = 1000
+Send = Callable[[str], Awaitable[None]]
+
+
+@dataclass(eq=False)
+class Connection:
+    user_id: int
+    role: str
+    send: Send
+    queue: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
+    ids: count[int] = field(default_factory=lambda: count(1))
+    overflowed: bool = False
+
+    def push(self, event_json: bytes) -> None:
+        # Each connection numbers its own events; the id is spliced in so the payload is
+        # serialised once per publish however many sockets receive it.
+        frame = b'{"id":%d,' % next(self.ids) + event_json[1:]
+        try:
+            self.queue.put_nowait(frame.decode())
+        except asyncio.QueueFull:
+            self.overflowed = True  # the writer closes it; the client reconnects and catches up
+
+    async def run_writer(self) -> None:
+        while (frame := await self.queue.get()) is not None and not self.overflowed:
+            await self.send(frame)
+
+
+class Hub:
+    def __init__(self) -> None:
+        self._by_user: dict[int, set[Connection]] = {}
+        self._all: set[Connection] = set()
+        self.on_change: Callable[[int], None] | None = None
+
+    @property
+    def connection_count(self) -> int:
+        return len(self._all)
+
+    def connected_users(self) -> set[int]:
+        return set(self._by_user)
+
+    def add(self, connection: Connection) -> None:
+        self._by_user.setdefault(connection.user_id, set()).add(connection)
+        self._all.add(connection)
+        self._changed()
+
+    def remove(self, connection: Connection) -> None:
+        peers = self._by_user.get(connection.user_id)
+        if peers is not None:
+            peers.discard(connection)
+            if not peers:
+                del self._by_user[connection.user_id]
+        self._all.discard(connection)
+        with contextlib.suppress(asyncio.QueueFull):
+            connection.queue.put_nowait(None)
+        self._changed()
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change(len(self._all))
+
+    async def deliver(self, envelope: Envelope) -> None:
+        payload = orjson.dumps(envelope.event)
+        targets: set[Connection] = set()
+        for user_id in envelope.user_ids:
+            targets.update(self._by_user.get(user_id, ()))
+        if envelope.roles:
+            targets.update(c for c in self._all if c.role in envelope.roles)
+        for connection in targets:
+            connection.push(payload)

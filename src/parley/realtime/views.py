@@ -1,0 +1,48 @@
+"""`WS /api/v1/events`: the caller's live event stream."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from parley.deps import websocket_user
+from parley.realtime.hub import Connection
+from parley.runtime import Runtime
+
+router = APIRouter()
+
+
+def _same_origin(websocket: WebSocket) -> bool:
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True  # not a browser
+    return urlsplit(origin).netloc == websocket.headers.get("host")
+
+
+@router.websocket("/api/v1/events")
+async def events(websocket: WebSocket) -> None:
+    runtime: Runtime = websocket.app.state.runtime
+    uses_cookie = "token" not in websocket.query_params
+    user = await websocket_user(websocket, runtime)
+    if user is None or (uses_cookie and not _same_origin(websocket)):
+        await websocket.close(code=4401, reason="not authenticated")
+        return
+    await websocket.accept()
+    connection = Connection(user_id=user.id, role=user.role, send=websocket.send_text)
+    runtime.hub.add(connection)
+    writer = asyncio.create_task(connection.run_writer())
+    try:
+        await websocket.send_text('{"id":0,"type":"hello"}')
+        while True:
+            # Clients only ping; anything they send is ignored.
+            await websocket.receive_text()
+    except WebSocketDisconnect:
+        pass
+    finally:
+        runtime.hub.remove(connection)
+        writer.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await writer

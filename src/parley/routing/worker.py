@@ -1,0 +1,40 @@
+"""Routes queued interactions whenever something changes, and expires unanswered offers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from parley.clock import Clock
+from parley.db.uow import UnitOfWork
+from parley.routing.service import assign_queued, expire_offers
+from parley.workers.base import Worker
+
+
+class RoutingWorker(Worker):
+    name = "routing"
+    poll_seconds = 2.0
+
+    def __init__(
+        self,
+        uow: Callable[[], UnitOfWork],
+        clock: Clock,
+        *,
+        default_capacity: int,
+        auto_accept: bool,
+        offer_timeout_seconds: int,
+    ) -> None:
+        super().__init__()
+        self._uow = uow
+        self._clock = clock
+        self._capacity = default_capacity
+        self._auto_accept = auto_accept
+        self._offer_timeout = offer_timeout_seconds
+
+    async def run_once(self) -> bool:
+        async with self._uow() as uow:
+            expired = await expire_offers(uow, self._clock, timeout_seconds=self._offer_timeout)
+            moved = await assign_queued(
+                uow, self._clock, default_capacity=self._capacity, auto_accept=self._auto_accept
+            )
+            await uow.commit()
+        return moved > 0 or expired > 0

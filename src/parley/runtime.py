@@ -1,0 +1,35 @@
+"""Everything one node holds, built once by create_app and reached by views through deps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from parley.clock import Clock
+from parley.db.uow import UnitOfWork
+from parley.metrics import Metrics
+from parley.realtime.bus import Bus
+from parley.realtime.hub import Hub
+from parley.settings import Settings
+from parley.workers.base import Worker
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    bus: Bus
+    hub: Hub
+    clock: Clock
+    metrics: Metrics
+    workers: dict[str, Worker] = field(default_factory=dict)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessionmaker, self.bus)
+
+    def wake(self, name: str) -> None:
+        worker = self.workers.get(name)
+        if worker is not None:
+            worker.wake()

@@ -1,0 +1,142 @@
+// The REST client: JSON in and out, the CSRF header on state-changing
+// requests, and one error type. No DOM at import: cookies, fetch and the
+// clock are passed in, so node tests drive it with fakes.
+
+export class ApiError extends Error {
+  /**
+   * @param {number} status HTTP status (0 when the server could not be reached)
+   * @param {string} code the server's error code, e.g. "interaction_not_active"
+   * @param {string} message a sentence to show the agent
+   * @param {{field: string, message: string}[]} [fields] validation details
+   */
+  constructor(status, code, message, fields = []) {
+    super(message)
+    this.name = "ApiError"
+    this.status = status
+    this.code = code
+    this.fields = fields
+  }
+}
+
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"])
+export const CSRF_COOKIE = "parley_csrf"
+export const CSRF_HEADER = "X-CSRF-Token"
+
+/** The value of one cookie in a document.cookie string, or null. */
+export function readCookie(cookieString, name) {
+  for (const part of String(cookieString ?? "").split(";")) {
+    const eq = part.indexOf("=")
+    if (eq < 0) continue
+    if (part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim())
+      } catch {
+        return part.slice(eq + 1).trim()
+      }
+    }
+  }
+  return null
+}
+
+function statusMessage(status) {
+  if (status >= 500) return `Parley had a problem (${status}). Try again in a moment.`
+  return `The request failed (${status}).`
+}
+
+export class Api {
+  #base
+  #fetch
+  #cookies
+  #csrfFallback = null
+  #onUnauthenticated
+  #clock
+  #timeoutMs
+
+  /**
+   * @param {object} options
+   * @param {string|URL} options.baseUrl the API root, e.g. https://host/api/v1/
+   * @param {typeof fetch} [options.fetch]
+   * @param {() => string} [options.cookies] returns document.cookie
+   * @param {() => void} [options.onUnauthenticated] called on any 401
+   * @param {{observe(serverMs, sentAt, receivedAt): void}} [options.clock] fed each Date header
+   */
+  constructor({ baseUrl, fetch = globalThis.fetch, cookies = () => "", onUnauthenticated = () => {},
+    clock = null, timeoutMs = 20_000 }) {
+    this.#base = new URL(baseUrl)
+    this.#fetch = fetch
+    this.#cookies = cookies
+    this.#onUnauthenticated = onUnauthenticated
+    this.#clock = clock
+    this.#timeoutMs = timeoutMs
+  }
+
+  /** Absolute URL of an API path ("interactions/12/messages"), with query parameters. */
+  url(path, query = {}) {
+    const url = new URL(String(path).replace(/^\/+/, ""), this.#base)
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined && value !== null) url.searchParams.set(name, String(value))
+    }
+    return url
+  }
+
+  get(path, query) { return this.request("GET", path, { query }) }
+  post(path, body) { return this.request("POST", path, { body }) }
+  put(path, body) { return this.request("PUT", path, { body }) }
+  delete(path) { return this.request("DELETE", path) }
+
+  /** Remember the login answer's csrf_token in case the cookie cannot be read. */
+  setCsrfToken(token) {
+    this.#csrfFallback = token ?? null
+  }
+
+  async request(method, path, { query, body } = {}) {
+    const headers = { Accept: "application/json" }
+    if (body !== undefined) headers["Content-Type"] = "application/json"
+    if (UNSAFE.has(method)) {
+      const token = readCookie(this.#cookies(), CSRF_COOKIE) ?? this.#csrfFallback
+      if (token) headers[CSRF_HEADER] = token
+    }
+    const sentAt = Date.now()
+    let response
+    try {
+      response = await this.#fetch(this.url(path, query), {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: "same-origin",
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      })
+    } catch (error) {
+      const timedOut = error?.name === "TimeoutError"
+      throw new ApiError(0, timedOut ? "timeout" : "network_error",
+        timedOut ? "Parley took too long to answer. Try again." : "Can’t reach Parley. Check your connection.")
+    }
+    this.#observeDate(response, sentAt)
+    const data = await this.#json(response)
+    if (response.ok) return data
+    if (response.status === 401) this.#onUnauthenticated()
+    const error = data?.error
+    throw new ApiError(
+      response.status,
+      typeof error?.code === "string" ? error.code : `http_${response.status}`,
+      typeof error?.message === "string" && error.message ? error.message : statusMessage(response.status),
+      Array.isArray(error?.fields) ? error.fields : [],
+    )
+  }
+
+  async #json(response) {
+    if (response.status === 204) return null
+    const text = await response.text().catch(() => "")
+    if (!text) return null
+    try {
+      return JSON.parse(text)
+    } catch {
+      return null
+    }
+  }
+
+  #observeDate(response, sentAt) {
+    const date = response.headers?.get?.("Date")
+    if (this.#clock && date) this.#clock.observe(Date.parse(date), sentAt, Date.now())
+  }
+}

@@ -1,0 +1,85 @@
+// Small DOM helpers. Text always goes in as text nodes; there is no path from
+// data to innerHTML anywhere in the desktop.
+
+const SVG_NS = "http://www.w3.org/2000/svg"
+
+function append(parent, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue
+    parent.append(child instanceof Node ? child : document.createTextNode(String(child)))
+  }
+}
+
+/**
+ * h("button", {class: "x", type: "button", onclick}, "Text", child…)
+ * Props: `class`, `text`, `dataset`, `on<event>` listeners, booleans as
+ * present/absent attributes, everything else as attributes.
+ */
+export function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag)
+  for (const [name, value] of Object.entries(props ?? {})) {
+    if (value === null || value === undefined || value === false) continue
+    if (name === "class") el.className = value
+    else if (name === "text") el.textContent = value
+    else if (name === "dataset") Object.assign(el.dataset, value)
+    else if (name.startsWith("on") && typeof value === "function") el.addEventListener(name.slice(2), value)
+    else el.setAttribute(name, value === true ? "" : String(value))
+  }
+  append(el, children)
+  return el
+}
+
+/** Replace all children of `el`. */
+export function replace(el, ...children) {
+  el.replaceChildren()
+  append(el, children)
+  return el
+}
+
+const ICONS = {
+  // A chat bubble with a handset: the interaction-type icon for WhatsApp.
+  whatsapp: [
+    "M12 3a9 9 0 0 0-7.8 13.5L3 21l4.6-1.2A9 9 0 1 0 12 3z",
+    "M9.2 8.2c.2-.4.5-.4.7-.4h.5c.2 0 .4 0 .5.4l.7 1.6c.1.2 0 .4-.1.6l-.5.6c-.1.1-.1.3 0 .5.5.9 1.3 1.7 2.2 2.2.2.1.4.1.5 0l.6-.6c.2-.2.4-.2.6-.1l1.6.7c.3.1.4.3.4.5v.5c0 .3-.1.6-.5.8-.5.3-1.3.5-2.3.2-1.5-.5-3.4-2.2-4.1-3.8-.4-1-.3-1.8 0-2.3z",
+  ],
+  check: ["M5 12.5l4.5 4.5L19 7.5"],
+  done: ["M4 12.5l5 5L20 6.5"],
+  close: ["M6 6l12 12M18 6L6 18"],
+  chevron: ["M7 10l5 5 5-5"],
+  logout: ["M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3", "M10 17l5-5-5-5", "M15 12H4"],
+  moon: ["M20 14.5A8 8 0 0 1 9.5 4a8 8 0 1 0 10.5 10.5z"],
+  sun: ["M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8z", "M12 2v2M12 20v2M4.9 4.9l1.4 1.4M17.7 17.7l1.4 1.4M2 12h2M20 12h2M4.9 19.1l1.4-1.4M17.7 6.3l1.4-1.4"],
+  send: ["M4 12l16-8-6 16-2.5-6.5z", "M11.5 13.5L20 4"],
+  clip: ["M20 11.5l-8 8a5 5 0 0 1-7-7l8.5-8.5a3.5 3.5 0 0 1 5 5L10 17.5a2 2 0 0 1-3-3l7.5-7.5"],
+  pin: ["M12 21s-6.5-6-6.5-11a6.5 6.5 0 0 1 13 0c0 5-6.5 11-6.5 11z", "M12 7.5a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z"],
+  inbox: ["M4 13l2.5-7h11L20 13v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1z", "M4 13h4.5l1 2h5l1-2H20"],
+}
+
+/** A decorative inline SVG icon (aria-hidden); name it with the button's own label. */
+export function icon(name, { size = 16, className = "" } = {}) {
+  const svg = document.createElementNS(SVG_NS, "svg")
+  svg.setAttribute("viewBox", "0 0 24 24")
+  svg.setAttribute("width", String(size))
+  svg.setAttribute("height", String(size))
+  svg.setAttribute("aria-hidden", "true")
+  svg.setAttribute("focusable", "false")
+  svg.setAttribute("class", `icon icon-${name} ${className}`.trim())
+  for (const d of ICONS[name] ?? []) {
+    const path = document.createElementNS(SVG_NS, "path")
+    path.setAttribute("d", d)
+    svg.append(path)
+  }
+  return svg
+}
+
+/** Text with http(s) links as real anchors that open in a new tab. */
+export function linkedText(tokens) {
+  return tokens.map((token) => token.type === "link" && /^https?:\/\//i.test(token.href)
+    ? h("a", { href: token.href, target: "_blank", rel: "noopener noreferrer", title: token.href }, token.text)
+    : document.createTextNode(token.text))
+}
+
+/** Whether a scroll container is (nearly) scrolled to its bottom. */
+export function nearBottom(el, slack = 80) {
+  return el.scrollHeight - el.scrollTop - el.clientHeight <= slack
+}

@@ -1,0 +1,165 @@
+// The agent's use cases, between the API and the store: load, catch up,
+// open an interaction, send, accept, reject, mark done, change status. No
+// DOM: components call these and show what the store then holds. Errors are
+// thrown as ApiError for the caller to show.
+
+import { newClientId as defaultClientId } from "./models/client_id.js"
+
+const PAGE_SIZE = 50
+const MAX_GAP_PAGES = 20
+
+const serverIds = (items) => items.filter((m) => m.id !== null && m.id !== undefined).map((m) => m.id)
+
+export class Desktop {
+  #api
+  #store
+  #now
+  #newClientId
+  #loading = new Map() // interaction id → promise of its newest-page load
+  #loadingOlder = new Map()
+  #drafts = new Map() // client_id → {text, replyTo} of unsent bubbles, for Retry
+
+  /**
+   * @param {object} o
+   * @param {import("./api.js").Api} o.api
+   * @param {import("./store.js").Store} o.store
+   * @param {() => number} [o.now] server time in ms
+   * @param {() => string} [o.newClientId]
+   */
+  constructor({ api, store, now = () => Date.now(), newClientId = defaultClientId }) {
+    this.#api = api
+    this.#store = store
+    this.#now = now
+    this.#newClientId = newClientId
+  }
+
+  get store() { return this.#store }
+
+  /** First load after login: config, then the interactions. */
+  async start() {
+    const config = await this.#api.get("config").catch(() => null)
+    if (config) this.#store.setConfig(config)
+    await this.sync()
+  }
+
+  /** Reload the interaction list and, if one is open, its transcript. */
+  async sync() {
+    const mark = this.#store.mark()
+    const page = await this.#api.get("interactions")
+    this.#store.syncInteractions(page?.items ?? [], mark)
+    const open = this.#store.selectedId
+    if (open !== null) await this.loadNewest(open)
+  }
+
+  /** The socket came back: whatever we held may be behind. */
+  async catchUp() {
+    this.#store.markStale()
+    await this.sync()
+  }
+
+  /** The agent clicked an interaction. */
+  async open(id) {
+    this.#store.select(id)
+    const t = this.#store.transcript(id)
+    if (!t.loaded || t.stale) await this.loadNewest(id)
+  }
+
+  /** Fetch the newest page, then older pages until they meet what we held (a reconnect gap). */
+  loadNewest(id) {
+    const k = String(id)
+    if (!this.#loading.has(k)) {
+      const run = this.#loadNewest(k).finally(() => this.#loading.delete(k))
+      this.#loading.set(k, run)
+    }
+    return this.#loading.get(k)
+  }
+
+  async #loadNewest(id) {
+    const held = serverIds(this.#store.transcript(id).items)
+    const newestHeld = held.length ? Math.max(...held) : null
+    let page = await this.#api.get(`interactions/${id}/messages`, { limit: PAGE_SIZE })
+    this.#store.loadPage(id, page, "newest")
+    for (let n = 0; newestHeld !== null && n < MAX_GAP_PAGES; n++) {
+      const ids = serverIds(page?.items ?? [])
+      if (!page?.has_more || !ids.length || Math.min(...ids) <= newestHeld) break
+      page = await this.#api.get(`interactions/${id}/messages`, { before: Math.min(...ids), limit: PAGE_SIZE })
+      this.#store.loadPage(id, page, "gap")
+    }
+  }
+
+  /** "See older messages". */
+  loadOlder(id) {
+    const k = String(id)
+    if (!this.#loadingOlder.has(k)) {
+      const run = this.#loadOlder(k).finally(() => this.#loadingOlder.delete(k))
+      this.#loadingOlder.set(k, run)
+    }
+    return this.#loadingOlder.get(k)
+  }
+
+  async #loadOlder(id) {
+    const ids = serverIds(this.#store.transcript(id).items)
+    const query = { limit: PAGE_SIZE }
+    if (ids.length) query.before = Math.min(...ids)
+    const page = await this.#api.get(`interactions/${id}/messages`, query)
+    this.#store.loadPage(id, page, ids.length ? "older" : "newest")
+  }
+
+  /** Send text: an optimistic bubble now, the server's message when it answers. */
+  async send(id, text, { replyTo = null } = {}) {
+    const clientId = this.#newClientId()
+    const me = this.#store.me
+    this.#drafts.set(clientId, { text, replyTo })
+    this.#store.addOptimistic(id, {
+      clientId, text, replyTo, createdAt: new Date(this.#now()).toISOString(),
+      author: me ? { id: me.id, name: me.name } : null,
+    })
+    await this.#post(id, clientId)
+    return clientId
+  }
+
+  /** Send a failed bubble again, with the same client_id (the server never sends it twice). */
+  async retry(id, clientId) {
+    if (!this.#drafts.has(clientId)) return
+    this.#store.retryOptimistic(id, clientId)
+    await this.#post(id, clientId)
+  }
+
+  discard(id, clientId) {
+    this.#drafts.delete(clientId)
+    this.#store.discardOptimistic(id, clientId)
+  }
+
+  async #post(id, clientId) {
+    const { text, replyTo } = this.#drafts.get(clientId)
+    const body = { text, client_id: clientId }
+    if (replyTo?.id !== undefined && replyTo?.id !== null) body.reply_to = replyTo.id
+    try {
+      const message = await this.#api.post(`interactions/${id}/messages`, body)
+      this.#drafts.delete(clientId)
+      if (message) this.#store.putMessages([{ ...message, interaction_id: message.interaction_id ?? id }])
+    } catch (error) {
+      this.#store.failOptimistic(id, clientId, {
+        title: error?.message || "Not sent",
+        details: error?.code && error.code !== "network_error" ? `Error code: ${error.code}` : "",
+      })
+    }
+  }
+
+  accept(id) { return this.#act(id, "accept") }
+  reject(id) { return this.#act(id, "reject") }
+  markDone(id, { disposition, note } = {}) { return this.#act(id, "done", { disposition, note }) }
+
+  async #act(id, verb, body = {}) {
+    const interaction = await this.#api.post(`interactions/${id}/${verb}`, body)
+    if (interaction) this.#store.putInteraction(interaction)
+    return interaction
+  }
+
+  async setStatus(status, reason = null) {
+    const body = reason ? { status, reason } : { status }
+    const user = await this.#api.put("me/status", body)
+    if (user) this.#store.setMe(user)
+    return user
+  }
+}

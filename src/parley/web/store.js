@@ -1,0 +1,317 @@
+// The desktop's state: the agent, the interactions they hold and the messages
+// of each. Pure (no DOM, no network): events and REST pages go in through
+// methods, listeners hear which topic changed. Ordering rules live here:
+//   - an interaction event older than the held `version` is dropped, and so is
+//     one for an interaction removed at a later version (tombstones);
+//   - messages are de-duplicated by id, and an optimistic bubble is replaced
+//     by the server's message carrying the same client_id;
+//   - a message status never moves backwards (models/delivery.js).
+
+import { mergeStatus } from "./models/delivery.js"
+import { normalizeThresholds } from "./models/pending_timer.js"
+
+/** States in which an interaction sits in the agent's interaction bar. */
+export const HELD_STATES = new Set(["offered", "active"])
+
+const EMPTY_TRANSCRIPT = Object.freeze({ items: Object.freeze([]), hasMore: false, loaded: false, stale: false })
+
+const key = (id) => (id === null || id === undefined ? null : String(id))
+const hasVersion = (x) => typeof x?.version === "number"
+
+function compareMessages(a, b) {
+  const aLocal = a.id === null || a.id === undefined
+  const bLocal = b.id === null || b.id === undefined
+  if (aLocal !== bLocal) return aLocal ? 1 : -1
+  if (aLocal) return a.local_seq - b.local_seq
+  return a.id - b.id
+}
+
+/** Merge incoming messages into a list: de-dup by id, then by client_id; keep order. */
+export function mergeMessages(list, incoming) {
+  const next = list.slice()
+  const byId = new Map()
+  const byClientId = new Map()
+  next.forEach((m, i) => {
+    if (m.id !== null && m.id !== undefined) byId.set(m.id, i)
+    if (m.client_id) byClientId.set(m.client_id, i)
+  })
+  for (const message of incoming) {
+    if (!message || typeof message !== "object") continue
+    let index = byId.get(message.id)
+    if (index === undefined && message.client_id) index = byClientId.get(message.client_id)
+    if (index === undefined) {
+      index = next.push(message) - 1
+    } else {
+      next[index] = mergeMessage(next[index], message)
+    }
+    if (message.id !== null && message.id !== undefined) byId.set(message.id, index)
+    if (message.client_id) byClientId.set(message.client_id, index)
+  }
+  return next.sort(compareMessages)
+}
+
+function mergeMessage(held, incoming) {
+  const incomingLocal = incoming.id === null || incoming.id === undefined
+  if (held.local && !incomingLocal) return incoming // the server's word replaces our guess
+  if (!held.local && incomingLocal) return held // a stale local copy never replaces a real one
+  const status = mergeStatus(held.status, incoming.status)
+  const error = status === incoming.status ? incoming.error ?? null : held.error ?? null
+  return { ...held, ...incoming, status, error }
+}
+
+export class Store {
+  #me = null
+  #config = { pending_response_thresholds: [30, 50] }
+  #interactions = new Map()
+  #tombstones = new Map() // id → version at removal
+  #changedAt = new Map() // id → sequence number of its last change
+  #transcripts = new Map()
+  #seen = new Map() // id → unread_count the agent has already seen
+  #selectedId = null
+  #connection = "connecting"
+  #seq = 0
+  #localSeq = 0
+  #listeners = new Set()
+
+  subscribe(listener) {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  #emit(topic, id = null) {
+    for (const listener of [...this.#listeners]) listener({ topic, id })
+  }
+
+  // ── reading ──────────────────────────────────────────────────────────
+  get me() { return this.#me }
+  get config() { return this.#config }
+  get thresholds() { return normalizeThresholds(this.#config.pending_response_thresholds) }
+  get selectedId() { return this.#selectedId }
+  get connection() { return this.#connection }
+
+  /** Held interactions in a stable order (oldest first). */
+  interactions() {
+    return [...this.#interactions.values()].sort((a, b) =>
+      String(a.created_at ?? "").localeCompare(String(b.created_at ?? "")) || a.id - b.id)
+  }
+
+  interaction(id) {
+    return this.#interactions.get(key(id)) ?? null
+  }
+
+  transcript(id) {
+    return this.#transcripts.get(key(id)) ?? EMPTY_TRANSCRIPT
+  }
+
+  /** Unread messages to show for an interaction: none for the open one. */
+  unread(id) {
+    const k = key(id)
+    const interaction = this.#interactions.get(k)
+    if (!interaction || k === this.#selectedId) return 0
+    return Math.max(0, (interaction.unread_count ?? 0) - (this.#seen.get(k) ?? 0))
+  }
+
+  pendingIds() {
+    return this.interactions().filter((i) => i.pending_since).map((i) => String(i.id))
+  }
+
+  /** A sequence number: pass it to syncInteractions() with the REST answer fetched after it. */
+  mark() {
+    return this.#seq
+  }
+
+  // ── the agent and the connection ─────────────────────────────────────
+  setMe(user) {
+    this.#me = user ?? null
+    this.#emit("me")
+  }
+
+  setConfig(config) {
+    this.#config = { ...this.#config, ...(config ?? {}) }
+    this.#emit("config")
+  }
+
+  setConnection(state) {
+    if (state === this.#connection) return
+    this.#connection = state
+    this.#emit("connection")
+  }
+
+  select(id) {
+    const k = key(id)
+    if (k === this.#selectedId) return
+    for (const held of [this.#selectedId, k]) {
+      const interaction = held && this.#interactions.get(held)
+      if (interaction) this.#seen.set(held, interaction.unread_count ?? 0)
+    }
+    this.#selectedId = k && this.#interactions.has(k) ? k : null
+    this.#emit("selection", this.#selectedId)
+  }
+
+  // ── events ───────────────────────────────────────────────────────────
+  /** Apply one event from the socket; returns whether anything changed. */
+  apply(event) {
+    switch (event?.type) {
+      case "interaction.offered":
+      case "interaction.updated":
+        return this.putInteraction(event.interaction)
+      case "interaction.removed":
+        return this.removeInteraction(event.interaction_id ?? event.interaction?.id)
+      case "message.created":
+      case "message.updated":
+        return this.putMessages([event.message])
+      case "agent.updated":
+        if (!event.agent || (this.#me && event.agent.id !== this.#me.id)) return false
+        this.setMe(event.agent)
+        return true
+      default:
+        return false
+    }
+  }
+
+  /** Hold a newer version of an interaction (or drop it if it is older, or not ours any more). */
+  putInteraction(interaction) {
+    if (!interaction || interaction.id === null || interaction.id === undefined) return false
+    const k = key(interaction.id)
+    const held = this.#interactions.get(k)
+    if (hasVersion(interaction)) {
+      if (held && hasVersion(held) && interaction.version <= held.version) return false
+      const removedAt = this.#tombstones.get(k)
+      if (!held && removedAt !== undefined && interaction.version <= removedAt) return false
+    }
+    const owner = interaction.agent_id
+    const mine = !this.#me || owner === null || owner === undefined || owner === this.#me.id
+    if (!HELD_STATES.has(interaction.state) || !mine) {
+      return held ? this.#remove(k, interaction.version) : this.#tombstone(k, interaction.version)
+    }
+    this.#tombstones.delete(k)
+    this.#interactions.set(k, interaction)
+    this.#changedAt.set(k, ++this.#seq)
+    const seen = this.#seen.get(k)
+    if (k === this.#selectedId || (seen !== undefined && (interaction.unread_count ?? 0) < seen)) {
+      this.#seen.set(k, interaction.unread_count ?? 0)
+    }
+    this.#emit("interactions", k)
+    return true
+  }
+
+  removeInteraction(id) {
+    const k = key(id)
+    return this.#interactions.has(k) ? this.#remove(k) : false
+  }
+
+  #tombstone(k, version) {
+    const before = this.#tombstones.get(k) ?? -Infinity
+    this.#tombstones.set(k, typeof version === "number" ? Math.max(before, version) : before)
+    this.#changedAt.set(k, ++this.#seq)
+    return false
+  }
+
+  #remove(k, version) {
+    const held = this.#interactions.get(k)
+    this.#tombstone(k, typeof version === "number" ? version : held?.version)
+    this.#interactions.delete(k)
+    this.#transcripts.delete(k)
+    this.#seen.delete(k)
+    this.#emit("interactions", k)
+    if (this.#selectedId === k) {
+      this.#selectedId = null
+      this.#emit("selection", null)
+    }
+    return true
+  }
+
+  /**
+   * Reconcile with GET /interactions fetched after `mark`: newer versions win,
+   * and a held interaction missing from the answer goes, unless an event
+   * touched it after the request left (it may be newer than the answer).
+   */
+  syncInteractions(items, mark) {
+    const listed = new Set()
+    for (const interaction of items ?? []) {
+      listed.add(key(interaction.id))
+      this.putInteraction(interaction)
+    }
+    for (const k of [...this.#interactions.keys()]) {
+      if (!listed.has(k) && (this.#changedAt.get(k) ?? 0) <= mark) this.#remove(k)
+    }
+  }
+
+  // ── messages ─────────────────────────────────────────────────────────
+  putMessages(messages) {
+    const byInteraction = new Map()
+    for (const m of messages) {
+      if (!m || m.interaction_id === null || m.interaction_id === undefined) continue
+      const k = key(m.interaction_id)
+      byInteraction.set(k, [...(byInteraction.get(k) ?? []), m])
+    }
+    for (const [k, list] of byInteraction) this.#merge(k, list)
+    return byInteraction.size > 0
+  }
+
+  #merge(k, messages, changes = {}) {
+    const held = this.#transcripts.get(k) ?? EMPTY_TRANSCRIPT
+    const next = { ...held, ...changes, items: mergeMessages(held.items, messages) }
+    this.#transcripts.set(k, next)
+    this.#emit("messages", k)
+    return next
+  }
+
+  /**
+   * Merge one page of GET /interactions/{id}/messages. mode: "newest" (first
+   * load or catch-up), "older" (See older messages) or "gap" (pages fetched
+   * to fill a hole after a reconnect: they never change has_more).
+   */
+  loadPage(interactionId, page, mode = "newest") {
+    const k = key(interactionId)
+    const held = this.#transcripts.get(k) ?? EMPTY_TRANSCRIPT
+    const changes = { loaded: true }
+    if (mode === "older" || (mode === "newest" && !held.loaded)) changes.hasMore = Boolean(page?.has_more)
+    if (mode === "newest") changes.stale = false
+    return this.#merge(k, page?.items ?? [], changes)
+  }
+
+  /** After a reconnect every loaded transcript may have missed messages. */
+  markStale() {
+    for (const [k, t] of this.#transcripts) {
+      if (t.loaded) this.#transcripts.set(k, { ...t, stale: true })
+    }
+  }
+
+  /** The agent pressed Send: show the bubble before the server answers. */
+  addOptimistic(interactionId, { clientId, text, replyTo = null, createdAt, author = null }) {
+    const message = {
+      id: null, interaction_id: interactionId, client_id: clientId, direction: "out", type: "text",
+      text, content: {}, status: "pending", error: null, reply_to: replyTo, author,
+      created_at: createdAt, timestamp: createdAt, local: true, local_seq: ++this.#localSeq,
+    }
+    this.#merge(key(interactionId), [message])
+    return message
+  }
+
+  #updateLocal(interactionId, clientId, change) {
+    const k = key(interactionId)
+    const t = this.#transcripts.get(k)
+    const index = t?.items.findIndex((m) => m.local && m.client_id === clientId) ?? -1
+    if (index < 0) return null
+    const items = t.items.slice()
+    if (change === null) items.splice(index, 1)
+    else items[index] = { ...items[index], ...change }
+    this.#transcripts.set(k, { ...t, items })
+    this.#emit("messages", k)
+    return change === null ? null : items[index]
+  }
+
+  /** The POST failed before the server took the message. */
+  failOptimistic(interactionId, clientId, { title, details = "" }) {
+    return this.#updateLocal(interactionId, clientId, { status: "failed", error: { title, details } })
+  }
+
+  retryOptimistic(interactionId, clientId) {
+    return this.#updateLocal(interactionId, clientId, { status: "pending", error: null })
+  }
+
+  discardOptimistic(interactionId, clientId) {
+    this.#updateLocal(interactionId, clientId, null)
+  }
+}

@@ -1,0 +1,1 @@
+"""The WhatsApp Cloud API edge: signatures, webhook payloads, Meta's error codes, the client."""

@@ -1,0 +1,58 @@
+"""One background loop: wakes when told or on a poll, backs off on errors, stops cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+log = logging.getLogger("parley.workers")
+
+
+class Worker:
+    name = "worker"
+    poll_seconds = 1.0
+    max_backoff = 30.0
+
+    def __init__(self) -> None:
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run_once(self) -> bool:
+        """Do one round of work; True if there may be more right away."""
+        raise NotImplementedError
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name=self.name)
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _loop(self) -> None:
+        failures = 0
+        while not self._stopping:
+            try:
+                more = await self.run_once()
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                failures += 1
+                log.exception("worker.failed", extra={"worker": self.name, "failures": failures})
+                more = False
+                await asyncio.sleep(min(self.max_backoff, 0.2 * 2**failures))
+            if more:
+                await asyncio.sleep(0)
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+            self._wake.clear()

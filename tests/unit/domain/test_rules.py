@@ -1,0 +1,87 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from parley.domain.interactions import TransitionError, can_transition, check_transition
+from parley.domain.pending import pending_level
+from parley.domain.phones import PhoneError, normalize_wa_id, to_e164
+from parley.domain.routing import AgentSlot, plan_assignments
+from parley.domain.window import window_expires_at, window_open
+
+T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("waited", "level"),
+    [(0, "green"), (29.9, "green"), (30, "yellow"), (49, "yellow"), (50, "red"), (5000, "red")],
+)
+def test_pending_levels_follow_the_thresholds(waited: float, level: str) -> None:
+    assert pending_level(T0, T0 + timedelta(seconds=waited), (30, 50)) == level
+
+
+def test_nothing_pending_has_no_level() -> None:
+    assert pending_level(None, T0, (30, 50)) == "none"
+
+
+def test_window_lasts_24_hours_from_the_last_inbound_message() -> None:
+    assert window_expires_at(T0) == T0 + timedelta(hours=24)
+    assert window_open(T0, T0 + timedelta(hours=23, minutes=59))
+    assert not window_open(T0, T0 + timedelta(hours=24))
+    assert not window_open(None, T0)
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "ok"),
+    [
+        ("queued", "offered", True),
+        ("offered", "active", True),
+        ("active", "parked", True),
+        ("parked", "queued", True),
+        ("active", "done", True),
+        ("done", "active", False),
+        ("done", "queued", False),
+        ("queued", "queued", False),
+    ],
+)
+def test_state_machine(current: str, target: str, ok: bool) -> None:
+    assert can_transition(current, target) is ok
+    if not ok:
+        with pytest.raises(TransitionError):
+            check_transition(current, target)
+
+
+def test_routing_prefers_the_longest_idle_agent_and_spreads_work() -> None:
+    agents = [
+        AgentSlot(1, T0 + timedelta(minutes=5), load=0, capacity=3),
+        AgentSlot(2, T0, load=0, capacity=3),
+        AgentSlot(3, T0 + timedelta(minutes=1), load=3, capacity=3),  # full
+    ]
+    plan = plan_assignments([10, 11, 12, 13], agents, T0 + timedelta(hours=1))
+    assert plan == [(10, 2), (11, 1), (12, 2), (13, 1)]
+
+
+def test_routing_never_exceeds_capacity() -> None:
+    agents = [AgentSlot(1, T0, load=1, capacity=3), AgentSlot(2, T0, load=0, capacity=1)]
+    plan = plan_assignments(list(range(100)), agents, T0)
+    per_agent = {a: sum(1 for _, x in plan if x == a) for a in (1, 2)}
+    assert per_agent == {1: 2, 2: 1}
+
+
+def test_routing_with_nobody_ready_assigns_nothing() -> None:
+    assert plan_assignments([1, 2], [], T0) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "wa_id"),
+    [("+55 11 98765-4321", "5511987654321"), ("0044 20 7946 0958", "442079460958"),
+     ("(555) 000-1111", "5550001111")],
+)
+def test_phone_numbers_normalise_to_wa_ids(typed: str, wa_id: str) -> None:
+    assert normalize_wa_id(typed) == wa_id
+    assert to_e164(wa_id) == "+" + wa_id
+
+
+@pytest.mark.parametrize("bad", ["", "abc", "+1 23", "١٢٣٤٥٦٧٨", "1" * 16])
+def test_bad_phone_numbers_are_refused(bad: str) -> None:
+    with pytest.raises(PhoneError):
+        normalize_wa_id(bad)
