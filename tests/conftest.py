@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from parley.db.engine import build_engine
 from parley.db.migrate import upgrade
 from parley.db.models import Base
 from parley.settings import Settings
+from tests.harness import Node, start_node
 
 POSTGRES_URL = os.environ.get(
     "PARLEY_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -82,3 +83,9 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(START)
+
+
+@pytest.fixture
+async def node(settings: Settings, clock: FixedClock) -> AsyncIterator[Node]:
+    async for started in start_node(settings, clock):
+        yield started

@@ -41,8 +41,15 @@ def text_webhook(
     return envelope(messages=[message], contacts=[{"profile": {"name": name}, "wa_id": wa_id}])
 
 
-def status_webhook(wamid: str, status: str, *, timestamp: int = 1767603700, **extra: Any) -> dict[str, Any]:
-    item = {"id": wamid, "status": status, "timestamp": str(timestamp), "recipient_id": "5511987654321"}
+def status_webhook(
+    wamid: str, status: str, *, timestamp: int = 1767603700, **extra: Any
+) -> dict[str, Any]:
+    item = {
+        "id": wamid,
+        "status": status,
+        "timestamp": str(timestamp),
+        "recipient_id": "5511987654321",
+    }
     item.update(extra)
     return envelope(statuses=[item])
 

@@ -14,7 +14,7 @@ from parley.ingest.models import InboundWebhook
 from parley.interactions.models import Interaction, InteractionEvent, Message
 from parley.whatsapp.payloads import parse_webhook
 from tests.factories import add_agent, envelope, store_webhook, text_webhook
-from tests.ingest.conftest import Node
+from tests.harness import Node
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "whatsapp"
 
@@ -28,7 +28,9 @@ async def test_a_text_message_creates_contact_interaction_and_message(
     node: Node, clock: FixedClock
 ) -> None:
     async with node.runtime.uow() as uow:
-        await store_webhook(uow, clock, text_webhook("5511987654321", "Hi, my order is late", "wamid.A1"))
+        await store_webhook(
+            uow, clock, text_webhook("5511987654321", "Hi, my order is late", "wamid.A1")
+        )
     assert await node.ingest.run_once() is False
     async with node.runtime.uow() as uow:
         contact = await uow.session.scalar(select(Contact))
@@ -80,10 +82,20 @@ async def test_every_entry_change_and_message_is_read(node: Node, clock: FixedCl
                             {"profile": {"name": "Three"}, "wa_id": "5511900000003"},
                         ],
                         messages=[
-                            {"from": "5511900000003", "id": "wamid.M3", "timestamp": "1767603601",
-                             "type": "text", "text": {"body": "third"}},
-                            {"from": "5511900000004", "id": "wamid.M4", "timestamp": "1767603602",
-                             "type": "text", "text": {"body": "fourth"}},
+                            {
+                                "from": "5511900000003",
+                                "id": "wamid.M3",
+                                "timestamp": "1767603601",
+                                "type": "text",
+                                "text": {"body": "third"},
+                            },
+                            {
+                                "from": "5511900000004",
+                                "id": "wamid.M4",
+                                "timestamp": "1767603602",
+                                "type": "text",
+                                "text": {"body": "fourth"},
+                            },
                         ],
                     )["entry"][0]["changes"][0],
                 ],
@@ -94,9 +106,7 @@ async def test_every_entry_change_and_message_is_read(node: Node, clock: FixedCl
         await store_webhook(uow, clock, payload)
     await node.ingest.run_once()
     async with node.runtime.uow() as uow:
-        names = dict(
-            (await uow.session.execute(select(Contact.wa_id, Contact.profile_name))).all()
-        )
+        names = dict((await uow.session.execute(select(Contact.wa_id, Contact.profile_name))).all())
     assert names == {
         "5511900000001": "One",
         "5511900000002": "Two",
@@ -117,12 +127,27 @@ async def test_every_documented_message_type_is_stored(node: Node, clock: FixedC
         pass
     async with node.runtime.uow() as uow:
         rows = (await uow.session.execute(select(Message.wamid, Message.type, Message.raw))).all()
-        failed = list(await uow.session.scalars(select(InboundWebhook).where(InboundWebhook.state != "processed")))
+        failed = list(
+            await uow.session.scalars(
+                select(InboundWebhook).where(InboundWebhook.state != "processed")
+            )
+        )
     assert failed == []
     assert {w for w, _, _ in rows} == expected
     types = {t for _, t, _ in rows}
-    assert {"text", "image", "audio", "location", "contacts", "interactive", "button",
-            "reaction", "order", "system", "unsupported"} <= types
+    assert {
+        "text",
+        "image",
+        "audio",
+        "location",
+        "contacts",
+        "interactive",
+        "button",
+        "reaction",
+        "order",
+        "system",
+        "unsupported",
+    } <= types
     assert all(raw for _, _, raw in rows), "the raw message is kept for every message"
 
 
@@ -149,7 +174,9 @@ async def test_a_broken_webhook_is_kept_failed_and_the_rest_go_through(
 
 async def test_a_failed_webhook_succeeds_on_retry_once_fixed(node: Node, clock: FixedClock) -> None:
     async with node.runtime.uow() as uow:
-        wid = await store_webhook(uow, clock, b'{"object": "whatsapp_business_account", "entry": 5}')
+        wid = await store_webhook(
+            uow, clock, b'{"object": "whatsapp_business_account", "entry": 5}'
+        )
     await node.ingest.run_once()
     async with node.runtime.uow() as uow:
         row = await uow.session.get(InboundWebhook, wid)
@@ -165,7 +192,9 @@ async def test_a_failed_webhook_succeeds_on_retry_once_fixed(node: Node, clock: 
     assert await count(node, Message) == 1
 
 
-async def test_routing_gives_the_interaction_to_a_ready_agent(node: Node, clock: FixedClock) -> None:
+async def test_routing_gives_the_interaction_to_a_ready_agent(
+    node: Node, clock: FixedClock
+) -> None:
     async with node.runtime.uow() as uow:
         alice = await add_agent(uow, clock, "alice")
         await store_webhook(uow, clock, text_webhook("5511987654321", "Hi", "wamid.R1"))
@@ -179,7 +208,9 @@ async def test_routing_gives_the_interaction_to_a_ready_agent(node: Node, clock:
     assert history == ["active"]
     offered = node.events("interaction.offered")
     assert offered and offered[-1]["interaction"]["agent_id"] == alice.id  # type: ignore[index]
-    assert any(alice.id in e.user_ids for e in node.published if e.event["type"] == "interaction.offered")
+    assert any(
+        alice.id in e.user_ids for e in node.published if e.event["type"] == "interaction.offered"
+    )
 
 
 async def test_nobody_ready_means_the_interaction_waits(node: Node, clock: FixedClock) -> None:
@@ -190,14 +221,18 @@ async def test_nobody_ready_means_the_interaction_waits(node: Node, clock: Fixed
     await node.routing.run_once()
     async with node.runtime.uow() as uow:
         interaction = await uow.session.scalar(select(Interaction))
-    assert interaction is not None and interaction.state == "queued" and interaction.agent_id is None
+    assert (
+        interaction is not None and interaction.state == "queued" and interaction.agent_id is None
+    )
 
 
 async def test_capacity_limits_concurrent_interactions(node: Node, clock: FixedClock) -> None:
     async with node.runtime.uow() as uow:
         alice = await add_agent(uow, clock, "alice")
         for n in range(5):
-            await store_webhook(uow, clock, text_webhook(f"55119000000{n:02d}", "Hi", f"wamid.C{n}"))
+            await store_webhook(
+                uow, clock, text_webhook(f"55119000000{n:02d}", "Hi", f"wamid.C{n}")
+            )
     await node.ingest.run_once()
     await node.routing.run_once()
     async with node.runtime.uow() as uow:

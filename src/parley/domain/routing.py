@@ -24,7 +24,9 @@ def plan_assignments(
     agent with free capacity has been picked since, so work spreads evenly.
     """
     # (idle since, pick order, agent, free slots): agents picked "now" queue up in pick order.
-    heap = [(a.idle_since, 0, a.agent_id, a.capacity - a.load) for a in agents if a.load < a.capacity]
+    heap = [
+        (a.idle_since, 0, a.agent_id, a.capacity - a.load) for a in agents if a.load < a.capacity
+    ]
     heapq.heapify(heap)
     plan: list[tuple[int, int]] = []
     for order, interaction_id in enumerate(queued, start=1):

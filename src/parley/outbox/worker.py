@@ -102,6 +102,9 @@ class OutboxWorker(Worker):
             self._metrics.outbox_errors.labels(str(exc.code)).inc()
             await self._on_graph_error(item, exc)
             return
+        except ValueError as exc:  # a request Meta could never accept: fail it, don't retry
+            await self._on_graph_error(item, GraphError(100, str(exc), details=str(exc)))
+            return
         except GraphTransportError as exc:
             self._metrics.outbox_errors.labels("transport").inc()
             await self._reschedule(item, RECONCILE_SECONDS, f"no answer: {exc}")

@@ -16,7 +16,8 @@ _HEX_DIGEST = re.compile(r"[0-9a-fA-F]{64}")
 
 def sign(body: bytes, secret: str) -> str:
     """The header value Meta sends for `body`: `sha256=` and the lowercase hex digest."""
-    digest = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+    key = secret.encode("utf-8", "surrogatepass")
+    digest = hmac.new(key, body, hashlib.sha256).hexdigest()
     return PREFIX + digest
 
 

@@ -73,8 +73,11 @@ def test_routing_with_nobody_ready_assigns_nothing() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "wa_id"),
-    [("+55 11 98765-4321", "5511987654321"), ("0044 20 7946 0958", "442079460958"),
-     ("(555) 000-1111", "5550001111")],
+    [
+        ("+55 11 98765-4321", "5511987654321"),
+        ("0044 20 7946 0958", "442079460958"),
+        ("(555) 000-1111", "5550001111"),
+    ],
 )
 def test_phone_numbers_normalise_to_wa_ids(typed: str, wa_id: str) -> None:
     assert normalize_wa_id(typed) == wa_id

@@ -1,9 +1,9 @@
+"""A Parley node without HTTP, for service and worker tests."""
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-
-import pytest
 
 from parley.app import create_app
 from parley.clock import FixedClock
@@ -27,8 +27,7 @@ class Node:
         return [e.event for e in self.published if e.event["type"] == kind]
 
 
-@pytest.fixture
-async def node(settings: Settings, clock: FixedClock) -> AsyncIterator[Node]:
+async def start_node(settings: Settings, clock: FixedClock) -> AsyncIterator[Node]:
     app = create_app(settings, clock=clock, migrate=False, workers=False)
     runtime: Runtime = app.state.runtime
     published: list[Envelope] = []
@@ -41,5 +40,7 @@ async def node(settings: Settings, clock: FixedClock) -> AsyncIterator[Node]:
     routing = RoutingWorker(
         runtime.uow, clock, default_capacity=3, auto_accept=True, offer_timeout_seconds=30
     )
-    yield Node(runtime, ingest, routing, published)
-    await runtime.engine.dispose()
+    try:
+        yield Node(runtime, ingest, routing, published)
+    finally:
+        await runtime.engine.dispose()

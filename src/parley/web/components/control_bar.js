@@ -1,0 +1,110 @@
+// <parley-control-bar>: the open interaction's header: WhatsApp icon with the
+// pending response indicator and timer, the contact, and the interaction's
+// actions: "Accept" / "Reject" for an offer, "Mark Done" once active.
+
+import { formatDuration, formatPhone } from "../models/format.js"
+import { PendingTimer } from "../models/pending_timer.js"
+import { h, icon, replace } from "./dom.js"
+import { contactName } from "./interaction_bar.js"
+import { channelIcon, updateChannelIcon } from "./pending.js"
+
+export class ParleyControlBar extends HTMLElement {
+  #ctx
+  #unsubscribe = () => {}
+  #icon
+  #title
+  #sub
+  #timer
+  #actions
+  #busy = false
+  #renderedFor = null
+
+  /** @param {{store, desktop, clock, notify}} ctx */
+  connect(ctx) {
+    this.#ctx = ctx
+    this.#unsubscribe()
+    this.#unsubscribe = ctx.store.subscribe(({ topic, id }) => {
+      if (topic === "selection" || topic === "config" || (topic === "interactions" && id === ctx.store.selectedId)) {
+        this.render()
+      }
+    })
+    this.render()
+  }
+
+  connectedCallback() {
+    if (this.firstChild) return
+    this.#icon = channelIcon(20)
+    this.#title = h("h2", { class: "cbar-title" })
+    this.#sub = h("span", { class: "cbar-sub" })
+    this.#timer = h("span", { class: "cbar-timer", hidden: true })
+    this.#actions = h("div", { class: "cbar-actions", role: "group", "aria-label": "Interaction control bar" })
+    this.append(h("div", { class: "cbar-who" }, this.#icon,
+      h("div", { class: "cbar-names" }, this.#title, this.#sub), this.#timer), this.#actions)
+  }
+
+  disconnectedCallback() {
+    this.#unsubscribe()
+  }
+
+  render() {
+    if (!this.#ctx || !this.#actions) return
+    const interaction = this.#ctx.store.interaction(this.#ctx.store.selectedId)
+    this.hidden = !interaction
+    if (!interaction) return
+    this.#title.textContent = contactName(interaction)
+    this.#sub.textContent = [formatPhone(interaction.contact?.wa_id), interaction.state === "offered" ? "Offered" : ""]
+      .filter(Boolean).join(" · ")
+    const key = `${interaction.id}:${interaction.state}:${this.#busy}`
+    if (key !== this.#renderedFor) {
+      this.#renderedFor = key
+      this.#renderActions(interaction)
+    }
+    this.tick()
+  }
+
+  #renderActions(interaction) {
+    const focused = this.#actions.contains(document.activeElement) ? document.activeElement.textContent : null
+    const button = (label, cls, run, iconName) => h("button", {
+      type: "button", class: `btn ${cls}`, disabled: this.#busy,
+      onclick: () => this.#run(interaction.id, run),
+    }, iconName ? icon(iconName) : null, h("span", {}, label))
+    if (interaction.state === "offered") {
+      replace(this.#actions,
+        button("Accept", "btn-primary", (d, id) => d.accept(id), "check"),
+        button("Reject", "btn-secondary", (d, id) => d.reject(id), "close"))
+    } else {
+      replace(this.#actions, button("Mark Done", "btn-secondary", (d, id) => d.markDone(id), "done"))
+    }
+    if (focused) [...this.#actions.querySelectorAll("button")].find((b) => b.textContent === focused)?.focus()
+  }
+
+  async #run(id, action) {
+    if (this.#busy) return
+    this.#busy = true
+    this.render()
+    try {
+      await action(this.#ctx.desktop, id)
+    } catch (error) {
+      this.#ctx.notify(error?.message || "That did not work. Try again.")
+    } finally {
+      this.#busy = false
+      this.render()
+    }
+  }
+
+  /** Refresh the pending timer (called every second). */
+  tick() {
+    const interaction = this.#ctx?.store.interaction(this.#ctx.store.selectedId)
+    if (!interaction || !this.#icon) return
+    const { store, clock } = this.#ctx
+    const measure = new PendingTimer({ thresholds: store.thresholds, now: () => clock.now() })
+      .measure(interaction.pending_since)
+    updateChannelIcon(this.#icon, measure)
+    this.#timer.hidden = measure.level === "none"
+    this.#timer.dataset.level = measure.level
+    this.#timer.textContent = measure.level === "none" ? "" : formatDuration(measure.elapsed)
+    this.#timer.title = "Pending response: time since the customer’s oldest unanswered message"
+  }
+}
+
+customElements.define("parley-control-bar", ParleyControlBar)

@@ -1,0 +1,168 @@
+// <parley-interaction-bar>: one entry per interaction the agent holds, with
+// the contact's name, a short preview, the unread count and the pending
+// response indicator beside the WhatsApp icon.
+
+import { formatDuration, formatListTime, formatPhone } from "../models/format.js"
+import { PendingTimer } from "../models/pending_timer.js"
+import { h, replace } from "./dom.js"
+import { channelIcon, updateChannelIcon } from "./pending.js"
+
+const PREVIEW_LABELS = {
+  image: "Photo", video: "Video", audio: "Audio", document: "Document", sticker: "Sticker",
+  location: "Location", contacts: "Contact card", reaction: "Reaction", template: "Template",
+}
+
+export function contactName(interaction) {
+  const c = interaction?.contact ?? {}
+  return c.name || c.profile_name || formatPhone(c.wa_id) || `Interaction ${interaction?.id ?? ""}`
+}
+
+function previewOf(interaction) {
+  const last = interaction.last_message
+  if (!last) return interaction.state === "offered" ? "New WhatsApp chat" : ""
+  const body = (last.text || PREVIEW_LABELS[last.type] || "").replace(/\s+/g, " ").trim()
+  return last.direction === "out" ? `You: ${body}` : body
+}
+
+let ids = 0
+
+export class ParleyInteractionBar extends HTMLElement {
+  #ctx
+  #unsubscribe = () => {}
+  #list
+  #empty
+  #count
+  #entries = new Map() // id → {li, button, icon, time, preview, badge, desc, tag}
+
+  /** @param {{store, clock, open(id, {pointer}): void}} ctx */
+  connect(ctx) {
+    this.#ctx = ctx
+    this.#unsubscribe()
+    this.#unsubscribe = ctx.store.subscribe(({ topic }) => {
+      if (["interactions", "selection", "me", "config"].includes(topic)) this.render()
+    })
+    this.render()
+  }
+
+  connectedCallback() {
+    if (this.firstChild) return
+    this.#count = h("span", { class: "count" })
+    this.#list = h("ul", { class: "ibar-list", role: "list", onkeydown: (e) => this.#key(e) })
+    this.#empty = h("div", { class: "ibar-empty" })
+    this.append(h("div", { class: "pane-head" }, h("h2", { class: "pane-title" }, "Interactions"), this.#count),
+      this.#list, this.#empty)
+  }
+
+  disconnectedCallback() {
+    this.#unsubscribe()
+  }
+
+  render() {
+    if (!this.#ctx || !this.#list) return
+    const { store } = this.#ctx
+    const interactions = store.interactions()
+    const keep = new Set(interactions.map((i) => String(i.id)))
+    for (const [id, entry] of this.#entries) {
+      if (!keep.has(id)) {
+        entry.li.remove()
+        this.#entries.delete(id)
+      }
+    }
+    interactions.forEach((interaction, index) => {
+      const id = String(interaction.id)
+      const entry = this.#entries.get(id) ?? this.#create(id)
+      this.#update(entry, interaction)
+      if (this.#list.children[index] !== entry.li) this.#list.insertBefore(entry.li, this.#list.children[index] ?? null)
+    })
+    this.#count.textContent = interactions.length ? String(interactions.length) : ""
+    this.#empty.hidden = interactions.length > 0
+    const ready = store.me?.status === "ready"
+    replace(this.#empty,
+      h("p", { class: "empty-title" }, "No interactions"),
+      h("p", { class: "empty-text" }, ready
+        ? "You’re Ready. New WhatsApp chats appear here."
+        : "Go Ready to receive WhatsApp chats."))
+    this.tick()
+  }
+
+  /** Refresh timers (called every second by the app). */
+  tick() {
+    if (!this.#ctx) return
+    const { store, clock } = this.#ctx
+    const timer = new PendingTimer({ thresholds: store.thresholds, now: () => clock.now() })
+    for (const [id, entry] of this.#entries) {
+      const interaction = store.interaction(id)
+      if (!interaction) continue
+      const measure = timer.measure(interaction.pending_since)
+      updateChannelIcon(entry.icon, measure)
+      entry.li.dataset.level = measure.level
+      const pending = measure.level !== "none"
+      entry.time.textContent = pending
+        ? formatDuration(measure.elapsed)
+        : formatListTime(interaction.last_message?.created_at ?? interaction.updated_at, clock.now())
+      entry.time.dataset.level = measure.level
+      this.#describe(entry, interaction, pending ? measure.elapsed : null)
+    }
+  }
+
+  #create(id) {
+    const descId = `ibar-desc-${++ids}`
+    const entry = {
+      icon: channelIcon(18),
+      name: h("span", { class: "ibar-name" }),
+      time: h("span", { class: "ibar-time" }),
+      tag: h("span", { class: "tag tag-offer", hidden: true }, "Offer"),
+      preview: h("span", { class: "ibar-preview" }),
+      badge: h("span", { class: "badge", hidden: true }),
+      desc: h("span", { id: descId, class: "visually-hidden" }),
+    }
+    entry.button = h("button", { type: "button", class: "ibar-item", "aria-describedby": descId,
+      dataset: { id }, onclick: (e) => this.#ctx?.open(id, { pointer: e.detail > 0 }) },
+    entry.icon,
+    h("span", { class: "ibar-main" },
+      h("span", { class: "ibar-row" }, entry.name, entry.time),
+      h("span", { class: "ibar-row" }, entry.tag, entry.preview, entry.badge)),
+    entry.desc)
+    entry.li = h("li", { class: "ibar-entry" }, entry.button)
+    this.#entries.set(id, entry)
+    return entry
+  }
+
+  #update(entry, interaction) {
+    const { store } = this.#ctx
+    const name = contactName(interaction)
+    const selected = store.selectedId === String(interaction.id)
+    const unread = store.unread(interaction.id)
+    entry.button.setAttribute("aria-label", name)
+    if (selected) entry.button.setAttribute("aria-current", "true")
+    else entry.button.removeAttribute("aria-current")
+    entry.li.dataset.state = interaction.state
+    entry.name.textContent = name
+    entry.tag.hidden = interaction.state !== "offered"
+    entry.preview.textContent = previewOf(interaction)
+    entry.badge.hidden = unread === 0
+    entry.badge.textContent = unread > 99 ? "99+" : String(unread)
+  }
+
+  #describe(entry, interaction, waited) {
+    const unread = this.#ctx.store.unread(interaction.id)
+    const parts = []
+    if (interaction.state === "offered") parts.push("Offered, not accepted yet.")
+    if (unread) parts.push(`${unread} unread message${unread === 1 ? "" : "s"}.`)
+    if (waited !== null) parts.push(`Waiting for your reply ${formatDuration(waited)}.`)
+    const text = parts.join(" ")
+    if (entry.desc.textContent !== text) entry.desc.textContent = text
+  }
+
+  #key(event) {
+    const buttons = [...this.#list.querySelectorAll(".ibar-item")]
+    const at = buttons.indexOf(document.activeElement)
+    if (at < 0) return
+    const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: buttons.length - 1 }[event.key]
+    if (to === undefined) return
+    event.preventDefault()
+    buttons[Math.max(0, Math.min(buttons.length - 1, to))].focus()
+  }
+}
+
+customElements.define("parley-interaction-bar", ParleyInteractionBar)
