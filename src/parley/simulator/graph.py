@@ -24,7 +24,7 @@ from starlette.routing import BaseRoute, Route
 from .errors import GraphError, graph_error_body, unknown_object
 from .media import base_mime, check_business_upload, media_info, resolve_download, store_media
 from .service import Simulator
-from .templates import ListingError, list_templates
+from .template_listing import ListingError, list_templates
 from .validation import MarkRead, check_send
 
 log = logging.getLogger(__name__)

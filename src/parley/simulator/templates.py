@@ -1,4 +1,4 @@
-"""Message templates: the seeded set and `GET /{waba-id}/message_templates` listing.
+"""Message templates: the seeded set and helpers to read their components.
 
 Templates are kept exactly as Meta lists them (WHATSAPP.md §6.1). The seed covers what the
 connector and the desktop need: APPROVED positional templates (one matching the help page's
@@ -8,16 +8,13 @@ REJECTED and DISABLED ones for the error paths.
 
 from __future__ import annotations
 
-import base64
 import copy
 import re
 from typing import Any
-from urllib.parse import urlencode
 
 Template = dict[str, Any]
 
-DEFAULT_FIELDS = ("name", "parameter_format", "components", "language", "status", "category")
-MAX_LIMIT = 1000
+SEEDED_AT = 1767225600
 _POSITIONAL = re.compile(r"\{\{\s*(\d+)\s*\}\}")
 _NAMED = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 
@@ -43,7 +40,10 @@ def _tpl(
         "category": category,
         "parameter_format": extra.pop("parameter_format", "POSITIONAL"),
         "components": components,
-        "quality_score": {"score": "GREEN" if status == "APPROVED" else "UNKNOWN"},
+        "quality_score": {
+            "score": "GREEN" if status == "APPROVED" else "UNKNOWN",
+            "date": SEEDED_AT,
+        },
         "rejected_reason": extra.pop("rejected_reason", "NONE"),
     }
     template.update(extra)
@@ -203,7 +203,7 @@ _SEED: list[Template] = [
                 "example": {"body_text": [["20%"]]},
             },
         ],
-        quality_score={"score": "RED"},
+        quality_score={"score": "RED", "date": SEEDED_AT},
     ),
     _tpl(
         "1387372356726608",
@@ -270,83 +270,3 @@ def buttons(template: Template) -> list[dict[str, Any]]:
 
 def normalize_language(code: str) -> str:
     return code.replace("-", "_")
-
-
-# --- listing ---------------------------------------------------------------------------
-
-
-class ListingError(ValueError):
-    """A bad listing query (becomes Graph error 100)."""
-
-
-def _cursor(index: int) -> str:
-    return base64.urlsafe_b64encode(f"QVFIU:{index}".encode()).decode().rstrip("=")
-
-
-def _uncursor(cursor: str) -> int:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, _, number = raw.partition(":")
-        if prefix != "QVFIU":
-            raise ValueError(cursor)
-        return int(number)
-    except ValueError as exc:
-        raise ListingError(f"Invalid cursor: {cursor}") from exc
-
-
-def list_templates(
-    templates: list[Template], query: dict[str, str], page_url: str
-) -> dict[str, Any]:
-    """Meta's paged answer for a `message_templates` query (`fields`, `limit`, `status`,
-    `name`, `language`, `category`, `after`, `before`)."""
-    selected = [t for t in templates if _matches(t, query)]
-    try:
-        limit = int(query.get("limit", "25"))
-    except ValueError as exc:
-        raise ListingError("Param limit must be an integer") from exc
-    if not 0 < limit <= MAX_LIMIT:
-        raise ListingError(f"Param limit must be between 1 and {MAX_LIMIT}")
-    if "after" in query:
-        start = _uncursor(query["after"]) + 1
-    elif "before" in query:
-        start = max(0, _uncursor(query["before"]) - limit)
-    else:
-        start = 0
-    page = selected[start : start + limit]
-    fields = _fields(query.get("fields"))
-    body: dict[str, Any] = {"data": [_project(t, fields) for t in page]}
-    if not page:
-        return body
-    first, last = start, start + len(page) - 1
-    paging: dict[str, Any] = {"cursors": {"before": _cursor(first), "after": _cursor(last)}}
-    base = {k: v for k, v in query.items() if k not in ("after", "before")}
-    if last + 1 < len(selected):
-        paging["next"] = f"{page_url}?{urlencode({**base, 'after': _cursor(last)})}"
-    if first > 0:
-        paging["previous"] = f"{page_url}?{urlencode({**base, 'before': _cursor(first)})}"
-    body["paging"] = paging
-    return body
-
-
-def _matches(template: Template, query: dict[str, str]) -> bool:
-    if "status" in query:
-        wanted = {s.strip().upper() for s in query["status"].split(",") if s.strip()}
-        if template["status"] not in wanted:
-            return False
-    if "name" in query and query["name"].lower() not in template["name"]:
-        return False
-    if "language" in query and normalize_language(query["language"]) != template["language"]:
-        return False
-    return not ("category" in query and query["category"].upper() != template["category"])
-
-
-def _fields(raw: str | None) -> tuple[str, ...]:
-    if not raw:
-        return DEFAULT_FIELDS
-    return tuple(f.strip() for f in raw.split(",") if f.strip())
-
-
-def _project(template: Template, fields: tuple[str, ...]) -> dict[str, Any]:
-    out = {f: copy.deepcopy(template[f]) for f in fields if f in template and f != "id"}
-    out["id"] = template["id"]
-    return out

@@ -89,9 +89,10 @@ def test_any_message_objects_are_all_kept(
 
 
 def paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every key path below `node`, e.g. ("entry", 0, "changes", 0, "field")."""
     found = [prefix] if prefix else []
-    children = node.items() if isinstance(node, dict) else enumerate(node)
     if isinstance(node, dict | list):
+        children = node.items() if isinstance(node, dict) else enumerate(node)
         for key, child in children:
             found.extend(paths(child, (*prefix, key)))
     return found

@@ -44,9 +44,9 @@ def at(seconds: int) -> datetime:
 
 def msg(n: int, type_: str, text: str | None, **fields: Any) -> dict[str, Any]:
     """Expected message n (wamid.SIM_IN_000n, sent by Ana at 1767225600 + n unless overridden)."""
-    expected = {"wamid": f"wamid.SIM_IN_{n:04d}", "type": type_, "text": text}
-    expected.setdefault("timestamp", at(1767225600 + n))
-    return expected | {"wa_id": ANA, "profile_name": "Ana Souza"} | fields
+    expected: dict[str, Any] = {"wamid": f"wamid.SIM_IN_{n:04d}", "type": type_, "text": text}
+    expected |= {"timestamp": at(1767225600 + n), "wa_id": ANA, "profile_name": "Ana Souza"}
+    return expected | fields
 
 
 def status(n: int, status_: str, seconds: int, **fields: Any) -> dict[str, Any]:

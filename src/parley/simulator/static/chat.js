@@ -131,16 +131,9 @@ export function renderChat(container, messages, handlers, businessName) {
     holder.append(bubble(message, message.view, businessName));
     if (emoji.length) holder.append(h("span", { class: "reactions", "aria-label": `Reactions ${emoji.join(" ")}`, text: emoji.join("") }));
     if (message.status !== "failed") holder.append(actions(message, handlers, holder));
-    const node = h("div", { class: "row" }, holder);
-    node.style.display = "flex";
-    node.style.flexDirection = "column";
-    nodes.push(node);
+    nodes.push(h("div", { class: "row" }, holder));
     const extra = mine ? null : choices(message, message.view, handlers);
-    if (extra) {
-      extra.style.alignSelf = "flex-start";
-      extra.style.maxWidth = "82%";
-      nodes.push(extra);
-    }
+    if (extra) nodes.push(extra);
   }
   container.replaceChildren(...nodes);
   if (nearBottom || handlers.forceScroll) container.scrollTop = container.scrollHeight;

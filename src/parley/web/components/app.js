@@ -1,0 +1,220 @@
+// <parley-app>: the shell. Checks the session, shows the log in form or the
+// desktop, wires the store, the socket and the components, and shows errors
+// as toasts. Components get one context object; none reaches for globals.
+
+import { Api } from "../api.js"
+import { Desktop } from "../desktop.js"
+import { EventSocket, eventsUrl } from "../socket.js"
+import { Store } from "../store.js"
+import { h, icon, replace } from "./dom.js"
+import { TitleFlasher } from "./title_flash.js"
+import "./case_info.js"
+import "./composer.js"
+import "./control_bar.js"
+import "./interaction_bar.js"
+import "./login.js"
+import "./status.js"
+import "./transcript.js"
+
+const THEME_KEY = "parley-theme"
+
+export class ParleyApp extends HTMLElement {
+  #apiBase
+  #clock
+  #api
+  #session = null
+  #toasts
+
+  /** @param {{apiBase: URL, clock: import("../models/server_clock.js").ServerClock}} o */
+  start({ apiBase, clock }) {
+    this.#apiBase = apiBase
+    this.#clock = clock
+    this.#api = new Api({ baseUrl: apiBase, cookies: () => document.cookie, clock,
+      onUnauthenticated: () => this.#sessionEnded() })
+    this.#boot()
+  }
+
+  async #boot() {
+    replace(this, h("p", { class: "boot" }, "Loading Parley…"))
+    try {
+      this.#showDesktop(await this.#api.get("me"))
+    } catch (error) {
+      if (error?.status === 401) this.#showLogin()
+      else this.#showUnreachable(error)
+    }
+  }
+
+  #showUnreachable(error) {
+    replace(this, h("main", { class: "login" }, h("div", { class: "login-card" },
+      h("h1", { class: "login-title" }, "Can’t open Parley"),
+      h("p", { role: "alert" }, error?.message || "Parley did not answer."),
+      h("button", { type: "button", class: "btn btn-primary btn-block", onclick: () => this.#boot() }, "Try again"))))
+  }
+
+  #showLogin(notice = "") {
+    this.#teardown()
+    const login = h("parley-login", {})
+    login.onLogin = (username, password) => this.#login(username, password)
+    login.notice = notice
+    replace(this, login)
+  }
+
+  async #login(username, password) {
+    const answer = await this.#api.post("auth/login", { username, password })
+    this.#api.setCsrfToken(answer?.csrf_token)
+    this.#showDesktop(answer?.user ?? await this.#api.get("me"))
+  }
+
+  async #logout() {
+    try {
+      await this.#api.post("auth/logout")
+    } catch {
+      // the session is gone either way
+    }
+    this.#api.setCsrfToken(null)
+    this.#showLogin()
+  }
+
+  #sessionEnded() {
+    if (this.#session) this.#showLogin("Your session has ended. Log in again.")
+  }
+
+  #teardown() {
+    if (!this.#session) return
+    this.#session.stop()
+    this.#session = null
+  }
+
+  #showDesktop(me) {
+    this.#teardown()
+    const store = new Store()
+    store.setMe(me)
+    const desktop = new Desktop({ api: this.#api, store, now: () => this.#clock.now() })
+    const parts = {
+      status: h("parley-status", {}),
+      bar: h("parley-interaction-bar", {}),
+      control: h("parley-control-bar", { hidden: true }),
+      transcript: h("parley-transcript", { hidden: true }),
+      composer: h("parley-composer", { hidden: true }),
+      info: h("parley-case-info", {}),
+    }
+    const empty = h("div", { class: "center-empty" }, icon("inbox", { size: 40 }),
+      h("p", { class: "empty-title" }, "No interaction open"),
+      h("p", { class: "empty-text" }, "Pick one from the list, or wait for the next WhatsApp chat."))
+    const conn = h("div", { class: "conn", role: "status" })
+    this.#toasts = h("div", { class: "toasts" })
+    const flasher = new TitleFlasher(store)
+    const ctx = {
+      store, desktop, clock: this.#clock,
+      notify: (message) => this.#notify(message),
+      logout: () => this.#logout(),
+      attachmentUrl: (id) => String(this.#api.url(`attachments/${encodeURIComponent(id)}`)),
+      open: (id, { pointer = false } = {}) => {
+        flasher.acknowledge(id)
+        desktop.open(id).catch((e) => this.#notify(e.message))
+        if (pointer) parts.composer.focusText()
+      },
+    }
+    replace(this, h("div", { class: "app" },
+      h("a", { class: "skip", href: "#composer-message" }, "Skip to message box"),
+      h("header", { class: "topbar" },
+        h("div", { class: "brand" }, h("span", { class: "logo", "aria-hidden": "true" }, "P"), h("span", {}, "Parley")),
+        conn,
+        h("div", { class: "topbar-right" }, parts.status, this.#themeButton())),
+      h("nav", { class: "col-left", "aria-label": "Interactions" }, parts.bar),
+      h("main", { class: "col-center" }, empty, parts.control, parts.transcript, parts.composer),
+      h("aside", { class: "col-right", "aria-label": "Case information" }, parts.info),
+      this.#toasts))
+    for (const part of Object.values(parts)) part.connect(ctx)
+
+    const showSelection = () => {
+      empty.hidden = store.selectedId !== null
+      // Always show something when there is something: the oldest held interaction.
+      const first = store.interactions()[0]
+      if (store.selectedId === null && first) desktop.open(first.id).catch((e) => this.#notify(e.message))
+    }
+    let connTimer = null
+    const showConnection = () => {
+      clearTimeout(connTimer)
+      if (store.connection === "open") {
+        conn.hidden = true
+        return
+      }
+      connTimer = setTimeout(() => {
+        replace(conn, h("span", { class: "conn-dot", "aria-hidden": "true" }), "Reconnecting… new messages will catch up")
+        conn.hidden = false
+      }, 2000)
+    }
+    conn.hidden = true
+    const unsubscribe = store.subscribe(({ topic }) => {
+      if (topic === "selection" || topic === "interactions") showSelection()
+      if (topic === "connection") showConnection()
+      if (topic === "me" && store.me?.status === "logged_out") this.#api.get("me").catch(() => {})
+    })
+    showSelection()
+
+    const socket = new EventSocket({
+      url: eventsUrl(this.#apiBase),
+      onEvent: (event) => store.apply(event),
+      onOpen: (reconnected) => (reconnected ? desktop.catchUp() : desktop.sync())
+        .catch((e) => this.#notify(e.message)),
+      onState: (state) => store.setConnection(state),
+      onUnauthenticated: () => this.#api.get("me").catch(() => {}),
+    })
+    const online = () => socket.nudge()
+    const ticker = setInterval(() => {
+      parts.bar.tick()
+      parts.control.tick()
+      parts.info.tick()
+      parts.composer.tick()
+    }, 1000)
+    window.addEventListener("online", online)
+    socket.start()
+    desktop.start().catch((e) => this.#notify(e.message))
+
+    this.#session = {
+      stop: () => {
+        socket.stop()
+        flasher.stop()
+        unsubscribe()
+        clearInterval(ticker)
+        clearTimeout(connTimer)
+        window.removeEventListener("online", online)
+      },
+    }
+  }
+
+  #notify(message) {
+    if (!this.#toasts || !message) return
+    const toast = h("div", { class: "toast", role: "alert" },
+      h("span", {}, message),
+      h("button", { type: "button", class: "btn btn-ghost btn-icon", "aria-label": "Dismiss",
+        onclick: () => toast.remove() }, icon("close", { size: 14 })))
+    this.#toasts.append(toast)
+    while (this.#toasts.childElementCount > 3) this.#toasts.firstElementChild.remove()
+    setTimeout(() => toast.remove(), 8000)
+  }
+
+  #themeButton() {
+    const root = document.documentElement
+    const current = () => root.dataset.theme ||
+      (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light")
+    const button = h("button", { type: "button", class: "btn btn-ghost btn-icon" })
+    const paint = () => {
+      const dark = current() === "dark"
+      button.setAttribute("aria-label", dark ? "Switch to light theme" : "Switch to dark theme")
+      button.title = button.getAttribute("aria-label")
+      replace(button, icon(dark ? "sun" : "moon"))
+    }
+    button.addEventListener("click", () => {
+      const next = current() === "dark" ? "light" : "dark"
+      root.dataset.theme = next
+      try { localStorage.setItem(THEME_KEY, next) } catch { /* private mode */ }
+      paint()
+    })
+    paint()
+    return button
+  }
+}
+
+customElements.define("parley-app", ParleyApp)

@@ -1,0 +1,84 @@
+// <parley-case-info>: the right column: where the interaction came from, who
+// the contact is, and WhatsApp's 24-hour customer service window.
+
+import { formatDateTime, formatPhone, formatTime } from "../models/format.js"
+import { windowState } from "../models/window_countdown.js"
+import { h, replace } from "./dom.js"
+
+const ORIGINS = { inbound: "Inbound WhatsApp", outbound: "Outbound WhatsApp" }
+const STATES = { offered: "Offered", active: "Active", parked: "In a workbin", queued: "Queued", done: "Done" }
+
+export class ParleyCaseInfo extends HTMLElement {
+  #ctx
+  #unsubscribe = () => {}
+  #body
+  #window
+  #renderedWindow = ""
+
+  /** @param {{store, clock}} ctx */
+  connect(ctx) {
+    this.#ctx = ctx
+    this.#unsubscribe()
+    this.#unsubscribe = ctx.store.subscribe(({ topic, id }) => {
+      if (topic === "selection" || (topic === "interactions" && id === ctx.store.selectedId)) this.render()
+    })
+    this.render()
+  }
+
+  connectedCallback() {
+    if (this.firstChild) return
+    this.#body = h("div", { class: "case-body" })
+    this.append(h("div", { class: "pane-head" }, h("h2", { class: "pane-title" }, "Case information")), this.#body)
+  }
+
+  disconnectedCallback() {
+    this.#unsubscribe()
+  }
+
+  render() {
+    if (!this.#ctx || !this.#body) return
+    const interaction = this.#ctx.store.interaction(this.#ctx.store.selectedId)
+    if (!interaction) {
+      replace(this.#body, h("p", { class: "muted" }, "Select an interaction to see its details."))
+      return
+    }
+    const contact = interaction.contact ?? {}
+    const phone = formatPhone(contact.wa_id)
+    this.#window = h("dd", {})
+    const row = (term, ...value) => [h("dt", {}, term), h("dd", {}, ...value)]
+    replace(this.#body, h("dl", { class: "facts" },
+      row("Origin", ORIGINS[interaction.origin] ?? (interaction.origin ? `${interaction.origin} WhatsApp` : "WhatsApp")),
+      row("Contact", h("span", { dir: "auto" }, contact.name || contact.profile_name || "Unknown")),
+      contact.profile_name && contact.profile_name !== contact.name
+        ? row("WhatsApp name", h("span", { dir: "auto" }, contact.profile_name)) : null,
+      row("WhatsApp number", phone ? h("a", { href: `tel:${phone}`, class: "mono" }, phone) : "—"),
+      h("dt", {}, "Customer service window"), this.#window,
+      row("State", STATES[interaction.state] ?? interaction.state ?? "—",
+        interaction.accepted_at ? ` since ${formatTime(interaction.accepted_at)}` : ""),
+      row("Started", h("span", { title: formatDateTime(interaction.created_at) }, formatTime(interaction.created_at))),
+      row("Interaction", h("span", { class: "mono" }, `#${interaction.id}`)),
+    ))
+    this.#renderedWindow = ""
+    this.tick()
+  }
+
+  /** Refresh the window countdown (called every second; redraws only when the text changes). */
+  tick() {
+    const interaction = this.#ctx?.store.interaction(this.#ctx.store.selectedId)
+    if (!interaction || !this.#window) return
+    const w = windowState(interaction.window_expires_at, this.#ctx.clock.now())
+    const key = `${w.state}|${w.label}`
+    if (key === this.#renderedWindow) return
+    this.#renderedWindow = key
+    const word = { open: "Open", closing: "Closing soon", closed: "Closed", none: "Not opened" }[w.state]
+    replace(this.#window,
+      h("span", { class: "window-pill", dataset: { state: w.state } }, word),
+      w.state === "open" || w.state === "closing" ? h("span", { class: "window-left" }, w.label) : null,
+      w.state === "closed" ? h("span", { class: "window-left" }, "Only templates can be sent") : null,
+      interaction.window_expires_at
+        ? h("span", { class: "window-until muted" }, `until ${formatDateTime(interaction.window_expires_at)}`)
+        : null)
+  }
+}
+
+customElements.define("parley-case-info", ParleyCaseInfo)
