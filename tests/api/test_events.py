@@ -1,0 +1,89 @@
+"""`WS /api/v1/events`: the agent's live stream, over a real server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import InvalidStatus
+
+from parley.app import create_app
+from parley.settings import Settings
+from parley.whatsapp.signature import sign
+from tests.api.conftest import meta_ok
+from tests.factories import PASSWORD, text_webhook
+from tests.live import free_port, serving
+
+SECRET = "parley-dev-app-secret"
+
+
+async def next_of(ws: ClientConnection, kind: str, timeout: float = 5) -> dict[str, Any]:
+    async with asyncio.timeout(timeout):
+        while True:
+            event: dict[str, Any] = json.loads(await ws.recv())
+            if event["type"] == kind:
+                return event
+
+
+@pytest.fixture
+async def server(settings: Settings, tmp_path: Path) -> Any:
+    graph = httpx.AsyncClient(transport=httpx.MockTransport(meta_ok))
+    app = create_app(settings, graph_http=graph, migrate=False)
+    async with serving(app, free_port()) as url:
+        from parley.commands import add_user
+
+        await add_user(settings, "alice", "agent", "Alice Agent", PASSWORD)
+        yield url
+
+
+async def test_events_reach_the_agent_live(server: str) -> None:
+    async with httpx.AsyncClient(base_url=server) as http:
+        login = await http.post(
+            "/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}
+        )
+        token = login.json()["token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        ws_url = server.replace("http", "ws") + f"/api/v1/events?token={token}"
+        async with connect(ws_url) as ws:
+            assert (await next_of(ws, "hello"))["id"] == 0
+            await http.put("/api/v1/me/status", json={"status": "ready"}, headers=auth)
+            agent = await next_of(ws, "agent.updated")
+            assert agent["agent"]["status"] == "ready"
+            body = orjson.dumps(
+                text_webhook("5511987654321", "Hi there", "wamid.WS1", timestamp=int(time.time()))
+            )
+            await http.post(
+                "/webhooks/whatsapp",
+                content=body,
+                headers={"X-Hub-Signature-256": sign(body, SECRET)},
+            )
+            offered = await next_of(ws, "interaction.offered")
+            assert offered["interaction"]["contact"]["name"] == "Ana Souza"
+            iid = offered["interaction"]["id"]
+            sent = await http.post(
+                f"/api/v1/interactions/{iid}/messages",
+                json={"text": "Hello Ana", "client_id": "w1"},
+                headers=auth,
+            )
+            assert sent.status_code == 201
+            created = await next_of(ws, "message.created")
+            assert created["message"]["text"] == "Hello Ana"
+            assert created["message"]["client_id"] == "w1"
+            updated = await next_of(ws, "message.updated")
+            assert updated["message"]["status"] == "sent"
+            assert updated["id"] > created["id"] > offered["id"]
+
+
+async def test_the_stream_refuses_strangers(server: str) -> None:
+    ws_url = server.replace("http", "ws") + "/api/v1/events?token=not-a-token"
+    with pytest.raises(InvalidStatus) as refused:
+        async with connect(ws_url) as ws:
+            await ws.recv()
+    assert refused.value.response.status_code == 403
