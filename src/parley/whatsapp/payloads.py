@@ -103,6 +103,8 @@ class OtherChange:
 
 @dataclass(slots=True)
 class WebhookBatch:
+    """Everything in one webhook body, in payload order; `ignored` notes what was skipped or patched."""
+
     messages: list[InboundMessage] = field(default_factory=list)
     statuses: list[StatusUpdate] = field(default_factory=list)
     errors: list[WhatsAppError] = field(default_factory=list)
@@ -116,7 +118,6 @@ class _Scope:
     """What a message or status inherits from its entry and change."""
 
     where: str
-    entry_id: str | None
     entry_time: datetime | None
     received_at: datetime | None
     phone_number_id: str | None
@@ -140,9 +141,10 @@ def synthetic_id(message: Json, phone_number_id: str | None = None) -> str:
     """The stand-in wamid of a message without `id`: the same message always gets the same one."""
     try:
         canonical = json.dumps([phone_number_id, message], sort_keys=True, separators=(",", ":"))
-    except (ValueError, TypeError, RecursionError):
-        canonical = repr(sorted(str(key) for key in message))
-    return "parley." + hashlib.sha256(canonical.encode("ascii", "replace")).hexdigest()
+    except (ValueError, TypeError, RecursionError):  # absurdly deep: hash the top-level scalars
+        scalars = str | int | float | bool | None
+        canonical = repr(sorted((k, repr(v)) for k, v in message.items() if isinstance(v, scalars)))
+    return "parley." + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _envelope(payload: object) -> list[Any]:
@@ -168,7 +170,6 @@ def _change(
     if kind == "messages":
         scope = _Scope(
             where=where,
-            entry_id=entry_id,
             entry_time=entry_time,
             received_at=received_at,
             phone_number_id=_id(_obj(value.get("metadata")).get("phone_number_id")),

@@ -380,3 +380,11 @@ def test_weird_inner_items_are_noted_not_fatal() -> None:
     assert (len(batch.messages), len(batch.statuses)) == (4, 3)
     assert len(batch.ignored) == 4
     assert any("messages[1]: not an object" in note for note in batch.ignored)
+
+
+def test_absurdly_deep_message_still_gets_a_distinct_id() -> None:
+    deep: list[Any] = []
+    for _ in range(5000):
+        deep = [deep]
+    ids = {synthetic_id({"from": sender, "type": "text", "deep": deep}) for sender in ("1", "2")}
+    assert len(ids) == 2 and all(i.startswith("parley.") for i in ids)

@@ -1,0 +1,140 @@
+"""`parley demo`: the server and the WhatsApp simulator side by side on SQLite, with demo data."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import uvicorn
+from sqlalchemy import select
+
+from parley.app import create_app
+from parley.auth.models import User
+from parley.auth.service import create_user
+from parley.clock import SystemClock
+from parley.contacts.models import Contact
+from parley.db.engine import build_engine, build_sessionmaker
+from parley.db.migrate import upgrade
+from parley.db.uow import UnitOfWork
+from parley.logs import configure_logging
+from parley.realtime.bus import InProcessBus
+from parley.settings import Settings
+
+PASSWORD = "parley-demo"
+USERS = [
+    ("alice", "agent", "Alice Martins"),
+    ("bob", "agent", "Bob Chen"),
+    ("sam", "supervisor", "Sam Okafor"),
+    ("admin", "admin", "Ada Admin"),
+]
+CUSTOMERS = [
+    ("5511987654321", "Ana Souza"),
+    ("447700900123", "Oliver Smith"),
+    ("4915112345678", "Lena Fischer"),
+    ("5215512345678", "Diego Ramírez"),
+]
+
+
+async def seed(settings: Settings) -> None:
+    """Demo users and contacts; safe to run on every start."""
+    engine = build_engine(settings)
+    clock = SystemClock()
+    try:
+        await upgrade(engine)
+        async with UnitOfWork(build_sessionmaker(engine), InProcessBus()) as uow:
+            existing = set(await uow.session.scalars(select(User.username)))
+            for username, role, name in USERS:
+                if username not in existing:
+                    await create_user(
+                        uow, clock, username=username, password=PASSWORD, role=role, name=name
+                    )
+            known = set(await uow.session.scalars(select(Contact.wa_id)))
+            now = clock.now()
+            for n, (wa_id, name) in enumerate(CUSTOMERS):
+                if wa_id not in known:
+                    at = now - timedelta(days=n + 1)
+                    uow.session.add(
+                        Contact(wa_id=wa_id, profile_name=name, created_at=at, updated_at=at)
+                    )
+            await uow.commit()
+    finally:
+        await engine.dispose()
+
+
+def demo_settings(
+    settings: Settings, host: str | None, port: int | None, sim_port: int | None, fresh: bool
+) -> tuple[Settings, int]:
+    host = host or settings.host
+    port = port or settings.port
+    sim_port = sim_port or port + 1
+    database_url = settings.database_url
+    if not database_url:
+        path = settings.data_dir / "demo.db"
+        if fresh:
+            for suffix in ("", "-wal", "-shm"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+        database_url = f"sqlite:///{path}"
+    updated = settings.model_copy(
+        update={
+            "host": host,
+            "port": port,
+            "database_url": database_url,
+            "whatsapp_api_base_url": f"http://{_reachable(host)}:{sim_port}",
+        }
+    )
+    return updated, sim_port
+
+
+def _reachable(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+
+
+def banner(settings: Settings, sim_port: int) -> str:
+    host = _reachable(settings.host)
+    logins = ", ".join(f"{u} ({role})" for u, role, _ in USERS)
+    return "\n".join(
+        [
+            "",
+            "  Parley demo is running.",
+            "",
+            f"  Agent desktop:   http://{host}:{settings.port}/",
+            f"  Customer phone:  http://{host}:{sim_port}/",
+            "",
+            f"  Log in as {logins}",
+            f"  Password for every demo user: {PASSWORD}",
+            "",
+            "  Open the desktop, log in, press Ready; then write from the customer phone.",
+            "  Stop with Ctrl+C.",
+            "",
+        ]
+    )
+
+
+async def run_demo(
+    settings: Settings, host: str | None, port: int | None, sim_port: int | None, fresh: bool
+) -> int:
+    from parley.simulator import create_simulator_app
+
+    settings, sim_port = demo_settings(settings, host, port, sim_port, fresh)
+    configure_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
+    await seed(settings)
+    app = create_app(settings)
+    webhook_url = f"http://{_reachable(settings.host)}:{settings.port}/webhooks/whatsapp"
+    simulator = create_simulator_app(settings, webhook_url)
+    for wa_id, name in CUSTOMERS:
+        simulator.state.simulator.add_customer(wa_id, name)
+    servers = [
+        uvicorn.Server(
+            uvicorn.Config(a, host=settings.host, port=p, log_config=None, access_log=False)
+        )
+        for a, p in ((app, settings.port), (simulator, sim_port))
+    ]
+    tasks = [asyncio.create_task(s.serve()) for s in servers]
+    while not all(s.started for s in servers):
+        if any(t.done() for t in tasks):
+            break
+        await asyncio.sleep(0.05)
+    if all(s.started for s in servers):
+        print(banner(settings, sim_port), flush=True)
+    await asyncio.gather(*tasks)
+    return 0 if all(s.started for s in servers) else 1
