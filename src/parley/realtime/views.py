@@ -22,6 +22,13 @@ def _same_origin(websocket: WebSocket) -> bool:
     return urlsplit(origin).netloc == websocket.headers.get("host")
 
 
+async def _write(websocket: WebSocket, connection: Connection) -> None:
+    await connection.run_writer()
+    if connection.overflowed:
+        # Too slow to keep up: the client reconnects and catches up from the REST API.
+        await websocket.close(code=1013, reason="too slow")
+
+
 @router.websocket("/api/v1/events")
 async def events(websocket: WebSocket) -> None:
     runtime: Runtime = websocket.app.state.runtime
@@ -33,7 +40,7 @@ async def events(websocket: WebSocket) -> None:
     await websocket.accept()
     connection = Connection(user_id=user.id, role=user.role, send=websocket.send_text)
     runtime.hub.add(connection)
-    writer = asyncio.create_task(connection.run_writer())
+    writer = asyncio.create_task(_write(websocket, connection))
     try:
         await websocket.send_text('{"id":0,"type":"hello"}')
         while True:

@@ -1,7 +1,7 @@
 // <parley-case-info>: the right column: where the interaction came from, who
 // the contact is, and WhatsApp's 24-hour customer service window.
 
-import { formatDateTime, formatPhone, formatTime } from "../models/format.js"
+import { formatDateTime, formatPhone, formatShortDateTime, formatTime } from "../models/format.js"
 import { windowState } from "../models/window_countdown.js"
 import { h, replace } from "./dom.js"
 
@@ -76,7 +76,8 @@ export class ParleyCaseInfo extends HTMLElement {
       w.state === "open" || w.state === "closing" ? h("span", { class: "window-left" }, w.label) : null,
       w.state === "closed" ? h("span", { class: "window-left" }, "Only templates can be sent") : null,
       interaction.window_expires_at
-        ? h("span", { class: "window-until muted" }, `until ${formatDateTime(interaction.window_expires_at)}`)
+        ? h("span", { class: "window-until muted", title: formatDateTime(interaction.window_expires_at) },
+          `${w.state === "closed" ? "since" : "until"} ${formatShortDateTime(interaction.window_expires_at)}`)
         : null)
   }
 }

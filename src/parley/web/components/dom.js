@@ -75,7 +75,8 @@ export function icon(name, { size = 16, className = "" } = {}) {
 /** Text with http(s) links as real anchors that open in a new tab. */
 export function linkedText(tokens) {
   return tokens.map((token) => token.type === "link" && /^https?:\/\//i.test(token.href)
-    ? h("a", { href: token.href, target: "_blank", rel: "noopener noreferrer", title: token.href }, token.text)
+    ? h("a", { href: token.href, target: "_blank", rel: "noopener noreferrer", title: token.href, dir: "ltr" },
+      token.text)
     : document.createTextNode(token.text))
 }
 

@@ -64,6 +64,14 @@ export function formatDateTime(iso, { locale, timeZone } = {}) {
   return formatter(locale, { timeZone, dateStyle: "full", timeStyle: "medium" }).format(new Date(ms))
 }
 
+/** Short date and time: "Thu, Nov 26, 10:23 AM". */
+export function formatShortDateTime(iso, { locale, timeZone } = {}) {
+  const ms = toMs(iso)
+  if (ms === null) return ""
+  return formatter(locale, { timeZone, weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })
+    .format(new Date(ms))
+}
+
 /** The label of a date separator: "Today", "Yesterday" or "Wednesday, May 13, 2020". */
 export function formatDay(iso, nowMs, { locale, timeZone } = {}) {
   const day = dayNumber(iso, { timeZone })

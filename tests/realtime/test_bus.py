@@ -1,0 +1,90 @@
+"""Events cross nodes over Redis pub/sub and reach only the sockets they are meant for."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+
+import pytest
+
+from parley.realtime.bus import Envelope, InProcessBus, RedisBus
+from parley.realtime.hub import Connection, Hub
+
+REDIS_URL = os.environ.get("PARLEY_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+class Socket:
+    def __init__(self) -> None:
+        self.frames: list[str] = []
+        self.arrived = asyncio.Event()
+
+    async def send(self, frame: str) -> None:
+        self.frames.append(frame)
+        self.arrived.set()
+
+
+def attach(hub: Hub, user_id: int, role: str = "agent") -> tuple[Socket, asyncio.Task[None]]:
+    socket = Socket()
+    connection = Connection(user_id=user_id, role=role, send=socket.send)
+    hub.add(connection)
+    return socket, asyncio.create_task(connection.run_writer())
+
+
+async def test_in_process_bus_delivers_to_the_addressed_agent_and_supervisors() -> None:
+    hub, bus = Hub(), InProcessBus()
+    await bus.start(hub.deliver)
+    alice, t1 = attach(hub, 1)
+    bob, t2 = attach(hub, 2)
+    sam, t3 = attach(hub, 3, role="supervisor")
+    await bus.publish(
+        Envelope(frozenset({1}), frozenset({"supervisor"}), {"type": "message.created", "n": 1})
+    )
+    await asyncio.wait_for(alice.arrived.wait(), 1)
+    await asyncio.wait_for(sam.arrived.wait(), 1)
+    await asyncio.sleep(0.01)
+    assert alice.frames == ['{"id":1,"type":"message.created","n":1}']
+    assert sam.frames and bob.frames == []
+    for task in (t1, t2, t3):
+        task.cancel()
+
+
+@pytest.mark.redis
+async def test_redis_bus_carries_events_between_nodes() -> None:
+    channel = f"parley:test:{uuid.uuid4().hex}"
+    hub_a, hub_b = Hub(), Hub()
+    bus_a, bus_b = RedisBus(REDIS_URL, channel), RedisBus(REDIS_URL, channel)
+    await bus_a.start(hub_a.deliver)
+    await bus_b.start(hub_b.deliver)
+    try:
+        assert await bus_a.ping() and await bus_b.ping()
+        alice_on_b, task = attach(hub_b, 7)
+        await asyncio.sleep(0.1)  # let both subscriptions settle
+        await bus_a.publish(
+            Envelope(frozenset({7}), frozenset(), {"type": "agent.updated", "x": "é"})
+        )
+        await asyncio.wait_for(alice_on_b.arrived.wait(), 3)
+        assert alice_on_b.frames == ['{"id":1,"type":"agent.updated","x":"é"}']
+        task.cancel()
+    finally:
+        await bus_a.stop()
+        await bus_b.stop()
+
+
+async def test_a_socket_that_cannot_keep_up_is_cut_off() -> None:
+    hub = Hub()
+    blocked = asyncio.Event()
+
+    async def never(_frame: str) -> None:
+        await blocked.wait()
+
+    connection = Connection(user_id=1, role="agent", send=never)
+    hub.add(connection)
+    writer = asyncio.create_task(connection.run_writer())
+    for n in range(1100):
+        await hub.deliver(
+            Envelope(frozenset({1}), frozenset(), {"type": "message.created", "n": n})
+        )
+    assert connection.overflowed
+    blocked.set()
+    await asyncio.wait_for(writer, 1)
