@@ -24,8 +24,8 @@ from tests.live import free_port, serving
 SECRET = "parley-dev-app-secret"
 
 
-async def next_of(ws: ClientConnection, kind: str, timeout: float = 5) -> dict[str, Any]:
-    async with asyncio.timeout(timeout):
+async def next_of(ws: ClientConnection, kind: str, within: float = 5) -> dict[str, Any]:
+    async with asyncio.timeout(within):
         while True:
             event: dict[str, Any] = json.loads(await ws.recv())
             if event["type"] == kind:

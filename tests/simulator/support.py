@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
+from parley.simulator import verify
 from parley.simulator.service import Simulator
 
 WEBHOOK_URL = "http://receiver.test/webhooks/whatsapp"
@@ -53,10 +54,16 @@ class Receiver:
 
     calls: list[Received] = field(default_factory=list)
     answers: list[int] = field(default_factory=list)
+    secret: str | None = None
+    """When set, a wrongly signed POST is answered 401 (as Parley's endpoint does)."""
 
     def app(self) -> Starlette:
         async def hook(request: Request) -> PlainTextResponse:
-            self.calls.append(Received(dict(request.headers), await request.body()))
+            body = await request.body()
+            self.calls.append(Received(dict(request.headers), body))
+            signature = request.headers.get("x-hub-signature-256")
+            if self.secret is not None and not verify(body, self.secret, signature):
+                return PlainTextResponse("bad signature", status_code=401)
             status = self.answers.pop(0) if self.answers else 200
             return PlainTextResponse("ok" if status == 200 else "nope", status_code=status)
 

@@ -83,6 +83,19 @@ describe("Api", () => {
     await assert.rejects(down.get("me"), { code: "network_error", status: 0 })
   })
 
+  it("calls the global fetch unbound, as browsers require", async () => {
+    const original = globalThis.fetch
+    globalThis.fetch = function strictFetch() {
+      if (this !== undefined && this !== globalThis) throw new TypeError("Illegal invocation")
+      return Promise.resolve(new Response('{"id":1}', { status: 200 }))
+    }
+    try {
+      assert.deepEqual(await new Api({ baseUrl: BASE }).get("me"), { id: 1 })
+    } finally {
+      globalThis.fetch = original
+    }
+  })
+
   it("feeds the server clock from the Date header", async () => {
     const samples = []
     const { fetch } = fakeFetch(() => ({ body: {}, headers: { Date: "Wed, 11 Mar 2026 15:00:00 GMT" } }))

@@ -77,7 +77,7 @@ class IngestWorker(Worker):
         return list(await uow.session.scalars(query))
 
     async def _process(self, uow: UnitOfWork, row: InboundWebhook) -> int:
-        batch = parse_webhook(orjson.loads(row.body))
+        batch = parse_webhook(orjson.loads(row.body), received_at=row.received_at)
         created = await ingest_batch(uow, self._clock, batch)
         row.state = "processed"
         row.processed_at = self._clock.now()

@@ -107,7 +107,10 @@ class OutboxWorker(Worker):
             return
         except GraphTransportError as exc:
             self._metrics.outbox_errors.labels("transport").inc()
-            await self._reschedule(item, RECONCILE_SECONDS, f"no answer: {exc}")
+            # A request that never left can go again at once; one that may have been
+            # accepted waits for its status webhook first.
+            delay = RECONCILE_SECONDS if exc.maybe_sent else backoff_seconds(0, item.attempts)
+            await self._reschedule(item, delay, f"no answer: {exc}")
             return
         self._metrics.outbox_sent.labels(item.kind).inc()
         await self._on_sent(item, wamid)

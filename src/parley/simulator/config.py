@@ -40,6 +40,9 @@ class SimulatorOptions:
     wa_id_map: dict[str, str] = field(default_factory=dict)
     """Dialled digits → wa_id, for Brazil/Mexico-style differences (WHATSAPP.md §8.5)."""
     business_name: str = "Parley Store"
+    bsuid: bool = True
+    """Add 2026's business-scoped user ids: `contacts[].user_id`, `messages[].from_user_id`,
+    and `contacts[]` plus `recipient_user_id` on sent/delivered/read statuses."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -62,6 +65,7 @@ class OptionsPatch(BaseModel):
     check_media_content: bool | None = None
     wa_id_map: dict[str, str] | None = None
     business_name: str | None = Field(default=None, max_length=100)
+    bsuid: bool | None = None
 
     def apply(self, options: SimulatorOptions) -> None:
         for name in self.model_fields_set:

@@ -42,8 +42,15 @@ def metadata(settings: Settings) -> dict[str, str]:
     }
 
 
-def contact(wa_id: str, profile_name: str) -> dict[str, Any]:
-    return {"profile": {"name": profile_name}, "wa_id": wa_id}
+def contact(wa_id: str, profile_name: str | None, user_id: str | None) -> dict[str, Any]:
+    """A `contacts[]` entry: with the profile for inbound messages, without for statuses."""
+    out: dict[str, Any] = {}
+    if profile_name is not None:
+        out["profile"] = {"name": profile_name}
+    out["wa_id"] = wa_id
+    if user_id:
+        out["user_id"] = user_id
+    return out
 
 
 def envelope(settings: Settings, events: Sequence[Event], now: float) -> dict[str, Any]:
@@ -56,8 +63,8 @@ def envelope(settings: Settings, events: Sequence[Event], now: float) -> dict[st
         if event.field != "messages":
             changes.append({"value": event.value or {}, "field": event.field})
             continue
-        if event.contact is not None and event.contact not in contacts:
-            contacts.append(event.contact)
+        if event.contact is not None:
+            _add_contact(contacts, event.contact)
         if event.message is not None:
             messages.append(event.message)
         if event.status is not None:
@@ -76,6 +83,16 @@ def envelope(settings: Settings, events: Sequence[Event], now: float) -> dict[st
         entry["time"] = int(now)
     entry["changes"] = changes
     return {"object": "whatsapp_business_account", "entry": [entry]}
+
+
+def _add_contact(contacts: list[dict[str, Any]], new: dict[str, Any]) -> None:
+    """One entry per wa_id; an entry with a profile wins over one without."""
+    for index, old in enumerate(contacts):
+        if old.get("wa_id") == new.get("wa_id"):
+            if "profile" in new and "profile" not in old:
+                contacts[index] = new
+            return
+    contacts.append(new)
 
 
 def encode(body: dict[str, Any]) -> bytes:
@@ -102,6 +119,7 @@ def status_object(
     *,
     price: dict[str, Any] | None = None,
     errors: list[dict[str, Any]] | None = None,
+    user_id: str | None = None,
 ) -> dict[str, Any]:
     obj: dict[str, Any] = {
         "id": message.id,
@@ -109,6 +127,8 @@ def status_object(
         "timestamp": str(int(timestamp)),
         "recipient_id": message.wa_id,
     }
+    if user_id:
+        obj["recipient_user_id"] = user_id
     if message.biz_opaque_callback_data is not None:
         obj["biz_opaque_callback_data"] = message.biz_opaque_callback_data
     if price is not None:

@@ -68,6 +68,8 @@ class Customer:
     wa_id: str
     profile_name: str
     created_at: float
+    user_id: str = ""
+    """The business-scoped user id (BSUID) WhatsApp sends beside the wa_id since 2026."""
     last_inbound_at: float | None = None
     typing_until: float = 0.0
     messages: list[ChatMessage] = field(default_factory=list)
@@ -131,10 +133,12 @@ class Store:
     def customer(self, wa_id: str) -> Customer | None:
         return self.customers.get(wa_id)
 
-    def upsert_customer(self, wa_id: str, profile_name: str | None, now: float) -> Customer:
+    def upsert_customer(
+        self, wa_id: str, profile_name: str | None, now: float, user_id: str = ""
+    ) -> Customer:
         customer = self.customers.get(wa_id)
         if customer is None:
-            customer = Customer(wa_id=wa_id, profile_name=profile_name or "", created_at=now)
+            customer = Customer(wa_id, profile_name or "", now, user_id)
             self.customers[wa_id] = customer
         elif profile_name is not None:
             customer.profile_name = profile_name

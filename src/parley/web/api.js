@@ -60,7 +60,7 @@ export class Api {
    * @param {() => void} [options.onUnauthenticated] called on any 401
    * @param {{observe(serverMs, sentAt, receivedAt): void}} [options.clock] fed each Date header
    */
-  constructor({ baseUrl, fetch = globalThis.fetch, cookies = () => "", onUnauthenticated = () => {},
+  constructor({ baseUrl, fetch = (...args) => globalThis.fetch(...args), cookies = () => "", onUnauthenticated = () => {},
     clock = null, timeoutMs = 20_000 }) {
     this.#base = new URL(baseUrl)
     this.#fetch = fetch
@@ -97,9 +97,10 @@ export class Api {
       if (token) headers[CSRF_HEADER] = token
     }
     const sentAt = Date.now()
+    const send = this.#fetch // called unbound: window.fetch throws "Illegal invocation" as a method
     let response
     try {
-      response = await this.#fetch(this.url(path, query), {
+      response = await send(this.url(path, query), {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),

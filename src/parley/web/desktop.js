@@ -60,6 +60,7 @@ export class Desktop {
   /** The agent clicked an interaction. */
   async open(id) {
     this.#store.select(id)
+    if (this.#store.selectedId !== String(id)) return
     const t = this.#store.transcript(id)
     if (!t.loaded || t.stale) await this.loadNewest(id)
   }

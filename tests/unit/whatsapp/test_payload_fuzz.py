@@ -15,7 +15,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parley.whatsapp.payloads import MESSAGE_TYPES, PayloadError, WebhookBatch, parse_webhook
+from parley.whatsapp.content import MESSAGE_TYPES
+from parley.whatsapp.payloads import PayloadError, WebhookBatch, parse_webhook
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "whatsapp"
 NAMES = sorted(p.stem for p in FIXTURES.glob("*.json"))

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
+from parley.whatsapp.content import MESSAGE_TYPES
 from parley.whatsapp.payloads import (
     EPOCH,
-    MESSAGE_TYPES,
     PayloadError,
     WebhookBatch,
     parse_webhook,

@@ -1,4 +1,4 @@
-// DOM helpers. Text only ever goes in through text nodes (never innerHTML).
+// DOM helpers. Text only ever goes in through text nodes, never as markup.
 
 export function h(tag, props = {}, ...children) {
   const el = document.createElement(tag);

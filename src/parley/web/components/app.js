@@ -108,6 +108,7 @@ export class ParleyApp extends HTMLElement {
       store, desktop, clock: this.#clock,
       notify: (message) => this.#notify(message),
       logout: () => this.#logout(),
+      focusComposer: () => parts.composer.focusText(),
       attachmentUrl: (id) => String(this.#api.url(`attachments/${encodeURIComponent(id)}`)),
       open: (id, { pointer = false } = {}) => {
         flasher.acknowledge(id)

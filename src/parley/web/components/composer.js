@@ -33,7 +33,7 @@ export class ParleyComposer extends HTMLElement {
     if (this.firstChild) return
     const fieldId = "composer-message"
     this.#textarea = h("textarea", { id: fieldId, rows: "1", placeholder: "Write a reply…",
-      "aria-describedby": "composer-note composer-counter", oninput: () => this.#changed(),
+      "aria-describedby": "composer-note composer-keys composer-counter", oninput: () => this.#changed(),
       onkeydown: (e) => this.#key(e) })
     this.#counter = h("output", { id: "composer-counter", class: "counter", for: fieldId, "aria-live": "off" })
     this.#note = h("p", { id: "composer-note", class: "composer-note", hidden: true })
@@ -42,7 +42,7 @@ export class ParleyComposer extends HTMLElement {
       h("label", { for: fieldId, class: "visually-hidden" }, "Message"),
       this.#textarea,
       h("div", { class: "composer-foot" },
-        h("span", { class: "hint", "aria-hidden": "true" }, h("kbd", {}, "Enter"), " to send · ",
+        h("span", { id: "composer-keys", class: "hint" }, h("kbd", {}, "Enter"), " to send · ",
           h("kbd", {}, "Shift"), "+", h("kbd", {}, "Enter"), " for a new line"),
         this.#counter, this.#send))
     this.append(this.#note, this.#form)

@@ -19,7 +19,7 @@ export class ParleyControlBar extends HTMLElement {
   #busy = false
   #renderedFor = null
 
-  /** @param {{store, desktop, clock, notify}} ctx */
+  /** @param {{store, desktop, clock, notify, focusComposer}} ctx */
   connect(ctx) {
     this.#ctx = ctx
     this.#unsubscribe()
@@ -70,7 +70,7 @@ export class ParleyControlBar extends HTMLElement {
     }, iconName ? icon(iconName) : null, h("span", {}, label))
     if (interaction.state === "offered") {
       replace(this.#actions,
-        button("Accept", "btn-primary", (d, id) => d.accept(id), "check"),
+        button("Accept", "btn-primary", async (d, id) => { await d.accept(id); this.#ctx.focusComposer?.() }, "check"),
         button("Reject", "btn-secondary", (d, id) => d.reject(id), "close"))
     } else {
       replace(this.#actions, button("Mark Done", "btn-secondary", (d, id) => d.markDone(id), "done"))
