@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import hmac
 import json
+import re
 from typing import Any
 
 import httpx
@@ -19,7 +20,7 @@ from parley.settings import Settings
 from parley.simulator import create_simulator_app, default_retry_schedule, sign, verify
 from parley.simulator.service import Simulator
 
-from .support import ANA, BRUNO, WEBHOOK_URL, Receiver, customer_says, send, settle
+from .support import ANA, BRUNO, WEBHOOK_URL, FakeClock, Receiver, customer_says, send, settle
 
 
 async def test_inbound_text_has_metas_exact_envelope_and_signature(
@@ -28,6 +29,8 @@ async def test_inbound_text_has_metas_exact_envelope_and_signature(
     wamid = await customer_says(control, text="Olá! 👋 my order is late", name="Ana Souza")
     await settle(sim)
     [call] = receiver.calls
+    user_id = sim.store.customers[ANA].user_id
+    assert re.fullmatch(r"BR\.\d{19}", user_id)  # a 2026 business-scoped user id
     assert call.headers["content-type"] == "application/json"
     expected = "sha256=" + hmac.new(b"test-secret", call.body, hashlib.sha256).hexdigest()
     assert call.headers["x-hub-signature-256"] == expected
@@ -45,10 +48,13 @@ async def test_inbound_text_has_metas_exact_envelope_and_signature(
                                 "display_phone_number": "15550001111",
                                 "phone_number_id": "109876543210987",
                             },
-                            "contacts": [{"profile": {"name": "Ana Souza"}, "wa_id": ANA}],
+                            "contacts": [
+                                {"profile": {"name": "Ana Souza"}, "wa_id": ANA, "user_id": user_id}
+                            ],
                             "messages": [
                                 {
                                     "from": ANA,
+                                    "from_user_id": user_id,
                                     "id": wamid,
                                     "timestamp": "1767225600",
                                     "type": "text",
@@ -127,7 +133,7 @@ async def test_replies_to_business_messages_carry_context(
     received = receiver.messages()[1:]
     assert len(received) == 4
     for message in received:
-        assert list(message)[0] == "context"  # Meta puts context first
+        assert next(iter(message)) == "context"  # Meta puts context first
         assert message["context"] == {"from": "15550001111", "id": business_wamid}
     assert received[2]["button"] == {"text": "Talk to an agent", "payload": "HANDOFF"}
 
@@ -301,7 +307,9 @@ async def test_batching_puts_pending_events_in_one_post(
     [call] = receiver.calls
     value = call.value
     assert [m["id"] for m in value["messages"]] == ids
-    assert value["contacts"] == [{"profile": {"name": "Ana"}, "wa_id": ANA}]
+    assert value["contacts"] == [
+        {"profile": {"name": "Ana"}, "wa_id": ANA, "user_id": sim.store.customers[ANA].user_id}
+    ]
 
 
 async def test_one_post_per_event_by_default(
@@ -401,3 +409,58 @@ async def test_webhook_log_body_is_json(control: httpx.AsyncClient, sim: Simulat
     log = (await control.get("/_sim/webhooks?wait=5")).json()
     assert json.loads(log["deliveries"][0]["body"])["object"] == "whatsapp_business_account"
     assert log["deliveries"][0]["events"][0].startswith("message text wamid.")
+
+
+async def test_statuses_carry_bsuid_contacts_except_failed(
+    graph: httpx.AsyncClient,
+    control: httpx.AsyncClient,
+    sim: Simulator,
+    receiver: Receiver,
+    clock: FakeClock,
+) -> None:
+    await customer_says(control)
+    ok = await send(graph, {"to": ANA, "text": {"body": "in window"}})
+    clock.advance(25 * 3600)
+    late = await send(graph, {"to": ANA, "text": {"body": "too late"}})
+    await settle(sim)
+    user_id = sim.store.customers[ANA].user_id
+    sent = next(
+        r.value for r in receiver.calls if r.value.get("statuses", [{}])[0].get("status") == "sent"
+    )
+    assert sent["contacts"] == [{"wa_id": ANA, "user_id": user_id}]
+    assert sent["statuses"][0]["recipient_user_id"] == user_id
+    assert sent["statuses"][0]["id"] == ok.json()["messages"][0]["id"]
+    failed = next(
+        r.value
+        for r in receiver.calls
+        if r.value.get("statuses", [{}])[0].get("status") == "failed"
+    )
+    assert failed["statuses"][0]["id"] == late.json()["messages"][0]["id"]
+    assert "contacts" not in failed
+    assert "recipient_user_id" not in failed["statuses"][0]
+
+
+async def test_bsuid_fields_can_be_switched_off(
+    control: httpx.AsyncClient, sim: Simulator, receiver: Receiver
+) -> None:
+    await control.post("/_sim/config", json={"bsuid": False})
+    await customer_says(control)
+    await settle(sim)
+    value = receiver.calls[0].value
+    assert value["contacts"] == [{"profile": {"name": "Ana Souza"}, "wa_id": ANA}]
+    assert "from_user_id" not in value["messages"][0]
+
+
+async def test_late_sent_fault_sends_sent_after_read(
+    graph: httpx.AsyncClient, control: httpx.AsyncClient, sim: Simulator, receiver: Receiver
+) -> None:
+    await control.post("/_sim/config", json={"auto_read": True})
+    await control.post("/_sim/faults", json={"kind": "late_sent"})
+    await customer_says(control)
+    first = (await send(graph, {"to": ANA, "text": {"body": "a"}})).json()["messages"][0]["id"]
+    second = (await send(graph, {"to": ANA, "text": {"body": "b"}})).json()["messages"][0]["id"]
+    await settle(sim)
+    assert [s["status"] for s in receiver.statuses(first)] == ["delivered", "read", "sent"]
+    assert [s["status"] for s in receiver.statuses(second)] == ["sent", "delivered", "read"]
+    phone = (await control.get(f"/_sim/customers/{ANA}/messages")).json()["messages"]
+    assert phone[1]["status"] == "read"  # the phone itself never goes backwards

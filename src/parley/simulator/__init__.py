@@ -4,7 +4,7 @@
 - Customers: the phone page at `/` and the `/_sim` control API.
 - Signed webhooks with Meta's payloads, statuses and retries; fault injection.
 
-See `docs/simulator.md` for the control API.
+See `README.md` beside this file for the control API, options and faults.
 """
 
 from .app import create_simulator_app

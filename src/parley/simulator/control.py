@@ -61,6 +61,7 @@ class FaultIn(BaseModel):
         "webhook_delay",
         "bad_signature",
         "duplicate_webhook",
+        "late_sent",
         "reset",
     ]
     count: int = Field(default=1, ge=1, le=1_000_000)

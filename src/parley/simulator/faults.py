@@ -18,6 +18,10 @@ Webhook delivery attempts:
 - `bad_signature`: sign with a wrong secret.
 - `duplicate_webhook`: after a success, send the same body once more.
 
+Business messages:
+- `late_sent`: the next business message's `sent` status goes out after its
+  `delivered` (and `read`, with `auto_read`) ones.
+
 `reset` (control API only) removes every fault.
 
 `match` (optional) restricts a Graph fault to request paths containing that text, e.g.
@@ -39,11 +43,10 @@ FaultKind = Literal[
     "webhook_delay",
     "bad_signature",
     "duplicate_webhook",
+    "late_sent",
 ]
 GRAPH_KINDS = frozenset({"graph_error", "delay", "timeout"})
-WEBHOOK_KINDS = frozenset(
-    {"webhook_failure", "webhook_timeout", "webhook_delay", "bad_signature", "duplicate_webhook"}
-)
+ATTEMPT_KINDS = frozenset({"webhook_failure", "webhook_timeout", "webhook_delay", "bad_signature"})
 
 
 @dataclass
@@ -93,12 +96,12 @@ class FaultBook:
         return self._take(lambda f: f.kind in GRAPH_KINDS and (not f.match or f.match in path))
 
     def take_webhook(self, kind: str) -> Fault | None:
-        """Consume one webhook fault of `kind`, if any."""
+        """Consume one fault of exactly `kind` (`duplicate_webhook`, `late_sent`), if any."""
         return self._take(lambda f: f.kind == kind)
 
     def take_webhook_attempt(self) -> Fault | None:
-        """Consume one attempt-level webhook fault (not `duplicate_webhook`)."""
-        return self._take(lambda f: f.kind in WEBHOOK_KINDS and f.kind != "duplicate_webhook")
+        """Consume one fault that changes a single delivery attempt."""
+        return self._take(lambda f: f.kind in ATTEMPT_KINDS)
 
     def _take(self, wanted: Callable[[Fault], bool]) -> Fault | None:
         for fault in self._faults:

@@ -65,13 +65,14 @@ def check_interactive(obj: dict[str, Any]) -> None:
 def _check_header(kind: str, header: Any) -> None:
     if header is None:
         return
-    if not isinstance(header, dict) or header.get("type") not in HEADER_KINDS[kind]:
+    kind_of_header = header.get("type") if isinstance(header, dict) else None
+    if not isinstance(kind_of_header, str) or kind_of_header not in HEADER_KINDS[kind]:
         allowed = ", ".join(sorted(HEADER_KINDS[kind]))
         raise GraphError(131009, f"Interactive {kind} header type must be one of: {allowed}.")
-    if header["type"] == "text":
+    if kind_of_header == "text":
         _text(header, "text", 60, "interactive.header.text")
-    elif not isinstance(header.get(header["type"]), dict):
-        raise GraphError(131008, f"Parameter 'interactive.header.{header['type']}' is required.")
+    elif not isinstance(header.get(kind_of_header), dict):
+        raise GraphError(131008, f"Parameter 'interactive.header.{kind_of_header}' is required.")
 
 
 def _check_buttons(action: dict[str, Any]) -> None:

@@ -24,19 +24,38 @@ def system_clock() -> float:
 
 # Calling code → ISO 3166 alpha-2, for the country prefix of business-scoped user ids.
 _COUNTRIES = {
-    "1": "US", "7": "RU", "20": "EG", "27": "ZA", "33": "FR", "34": "ES", "39": "IT",
-    "44": "GB", "49": "DE", "51": "PE", "52": "MX", "54": "AR", "55": "BR", "56": "CL",
-    "57": "CO", "61": "AU", "62": "ID", "63": "PH", "81": "JP", "86": "CN", "90": "TR",
-    "91": "IN", "234": "NG", "351": "PT", "972": "IL",
+    "1": "US",
+    "7": "RU",
+    "20": "EG",
+    "27": "ZA",
+    "33": "FR",
+    "34": "ES",
+    "39": "IT",
+    "44": "GB",
+    "49": "DE",
+    "51": "PE",
+    "52": "MX",
+    "54": "AR",
+    "55": "BR",
+    "56": "CL",
+    "57": "CO",
+    "61": "AU",
+    "62": "ID",
+    "63": "PH",
+    "81": "JP",
+    "86": "CN",
+    "90": "TR",
+    "91": "IN",
+    "234": "NG",
+    "351": "PT",
+    "972": "IL",
 }
 
 
 def bsuid(business_account_id: str, wa_id: str) -> str:
     """A stable business-scoped user id (WHATSAPP.md §2.4), e.g. `BR.1348…`: the user's
     country, a dot, digits derived from the business and the wa_id."""
-    country = next(
-        (_COUNTRIES[wa_id[:n]] for n in (3, 2, 1) if wa_id[:n] in _COUNTRIES), "ZZ"
-    )
+    country = next((_COUNTRIES[wa_id[:n]] for n in (3, 2, 1) if wa_id[:n] in _COUNTRIES), "ZZ")
     digest = hashlib.sha256(f"{business_account_id}:{wa_id}".encode()).digest()
     return f"{country}.{int.from_bytes(digest[:8], 'big') % 10**19:019d}"
 

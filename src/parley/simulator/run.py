@@ -8,6 +8,8 @@ from ..settings import Settings
 from .app import create_simulator_app
 from .config import SimulatorOptions
 
+GRACEFUL_SHUTDOWN_SECONDS = 2
+
 
 def simulator_server(
     settings: Settings,
@@ -20,7 +22,13 @@ def simulator_server(
     """A uvicorn server for the simulator, to `await server.serve()` beside other servers."""
     app = create_simulator_app(settings, webhook_url, options=options)
     config = uvicorn.Config(
-        app, host=host, port=port, log_level=settings.log_level.lower(), access_log=False
+        app,
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+        # the phone page holds a long-poll open; do not let it stall Ctrl+C for 25 s
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
     return uvicorn.Server(config)
 

@@ -19,7 +19,7 @@ from .config import SimulatorOptions
 from .errors import GraphError, webhook_error
 from .faults import FaultBook
 from .payloads import Event, contact, pricing, status_object, template_status_value
-from .providers import Clock, Ids
+from .providers import Clock, Ids, bsuid
 from .ratelimit import SendLimits
 from .store import MEDIA_TYPES, ChatMessage, Customer, Store
 from .templates import Template, normalize_language, seed_templates
@@ -27,6 +27,7 @@ from .validation import MarkRead, Outbound
 from .webhooks import WebhookSender
 
 REACTION_MAX_AGE = 30 * 24 * 3600
+NO_PAYLOAD_TYPES = frozenset({"system", "unsupported", "request_welcome"})
 TYPING_SECONDS = 25.0
 
 
@@ -77,7 +78,13 @@ class Simulator:
     # --- customers -----------------------------------------------------------------------
 
     def add_customer(self, wa_id: str, profile_name: str | None) -> Customer:
-        return self.store.upsert_customer(wa_id, profile_name, self.clock())
+        user_id = bsuid(self.settings.whatsapp_business_account_id, wa_id)
+        return self.store.upsert_customer(wa_id, profile_name, self.clock(), user_id)
+
+    def _user_id(self, wa_id: str) -> str | None:
+        """The BSUID to put in webhooks, if that option is on and the customer exists."""
+        customer = self.store.customer(wa_id)
+        return customer.user_id if customer and self.options.bsuid else None
 
     def resolve_wa_id(self, digits: str) -> str:
         """The wa_id WhatsApp answers for dialled `digits` (§8.5: BR 9th digit, MX `521`)."""
@@ -149,14 +156,17 @@ class Simulator:
             self._fail(message, 131053, f"Media {out.missing_media} was not found or has expired.")
             return
         price = pricing(message, window_open)
-        self._status(message, "sent", price=price)
+        late = self.faults.take_webhook("late_sent") is not None
+        sent = self._status(message, "sent", price=price, emit=not late)
         if out.type == "reaction":
             self._apply_reaction(message, "business")
-            return
-        if self.options.auto_deliver:
-            self._status(message, "delivered", price=price)
-        if self.options.auto_read:
-            self._status(message, "read")
+        else:
+            if self.options.auto_deliver:
+                self._status(message, "delivered", price=price)
+            if self.options.auto_read:
+                self._status(message, "read")
+        if late and sent is not None:
+            self.webhooks.enqueue(sent)  # the `sent` status arrives after the later ones
 
     def _check_reaction_target(
         self, customer: Customer, content: dict[str, Any], now: float
@@ -185,16 +195,25 @@ class Simulator:
         self.store.touch()
 
     def _status(
-        self, message: ChatMessage, status: str, *, price: dict[str, Any] | None = None
-    ) -> None:
+        self,
+        message: ChatMessage,
+        status: str,
+        *,
+        price: dict[str, Any] | None = None,
+        emit: bool = True,
+    ) -> Event | None:
+        """Move the message to `status` and queue its webhook (unless `emit` is False: the
+        caller sends the returned event later)."""
         if not message.set_status(status, self.clock()):
-            return
+            return None
         self.store.touch()
-        self.webhooks.enqueue(
-            Event(
-                lane=message.wa_id, status=status_object(message, status, self.clock(), price=price)
-            )
-        )
+        user_id = self._user_id(message.wa_id)
+        obj = status_object(message, status, self.clock(), price=price, user_id=user_id)
+        recipient = contact(message.wa_id, None, user_id) if user_id else None
+        event = Event(lane=message.wa_id, contact=recipient, status=obj)
+        if emit:
+            self.webhooks.enqueue(event)
+        return event
 
     def _fail(self, message: ChatMessage, code: int, details: str | None = None) -> None:
         errors = [webhook_error(code, details)]
@@ -234,9 +253,21 @@ class Simulator:
         context = self._inbound_context(body.get("context"))
         if context is not None:
             obj["context"] = context
-        obj.update({"from": wa_id, "id": wamid, "timestamp": str(int(now)), "type": kind})
+        obj["from"] = wa_id
+        user_id = self._user_id(wa_id)
+        if user_id:
+            obj["from_user_id"] = user_id
+        obj.update({"id": wamid, "timestamp": str(int(now)), "type": kind})
         for key, value in body.items():
-            if key not in ("context", "from", "id", "timestamp", "type", "profile_name"):
+            if key not in (
+                "context",
+                "from",
+                "from_user_id",
+                "id",
+                "timestamp",
+                "type",
+                "profile_name",
+            ):
                 obj[key] = copy.deepcopy(value)
         self._fill_inbound(customer, obj, now)
         message = ChatMessage(
@@ -259,7 +290,7 @@ class Simulator:
             if message.set_status("delivered", self.clock()):
                 self.store.touch()
 
-        sender = None if kind == "system" else contact(wa_id, customer.profile_name)
+        sender = None if kind == "system" else contact(wa_id, customer.profile_name, user_id)
         self.webhooks.enqueue(
             Event(lane=wa_id, contact=sender, message=obj, on_delivered=delivered)
         )
@@ -303,7 +334,7 @@ class Simulator:
             error = webhook_error(131051, "Message type is currently not supported.")
             error.pop("href")
             obj["errors"] = [error]
-        elif kind not in ("system", "unsupported") and not isinstance(payload, dict | list):
+        elif kind not in NO_PAYLOAD_TYPES and not isinstance(payload, dict | list):
             raise SimulatorError(f"A {kind} message needs a '{kind}' object.")
 
     def customer_reads(self, wa_id: str) -> int:

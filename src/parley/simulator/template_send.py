@@ -83,7 +83,7 @@ def _params(comp: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _text_value(param: dict[str, Any]) -> str:
     kind = param.get("type")
-    if kind not in TEXT_PARAM_TYPES:
+    if not isinstance(kind, str) or kind not in TEXT_PARAM_TYPES:
         raise GraphError(132012, f"Parameter of type '{kind}' where text was expected.")
     if kind == "text":
         value = param.get("text")

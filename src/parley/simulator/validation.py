@@ -74,7 +74,7 @@ def check_send(
     if not isinstance(to, str | int) or not digits.isdigit() or not 5 <= len(digits) <= 15:
         raise GraphError(100, f"Invalid parameter 'to': {to!r} is not a phone number.")
     kind = body.get("type", "text")
-    if kind not in SEND_TYPES:
+    if not isinstance(kind, str) or kind not in SEND_TYPES:
         raise GraphError(131051, f"Message type '{kind}' is not supported.")
     content = body.get(kind)
     if not isinstance(content, dict) and not (kind == "contacts" and isinstance(content, list)):

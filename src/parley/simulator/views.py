@@ -20,6 +20,7 @@ def customer_json(customer: Customer, now: float) -> dict[str, Any]:
     )
     return {
         "wa_id": customer.wa_id,
+        "user_id": customer.user_id,
         "profile_name": customer.profile_name,
         "created_at": customer.created_at,
         "last_inbound_at": customer.last_inbound_at,

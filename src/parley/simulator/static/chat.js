@@ -92,7 +92,7 @@ function bubble(message, view, businessName) {
   const parts = [];
   if (view.quote) {
     const who = view.quote.direction === "in" ? "You" : businessName;
-    parts.push(h("span", { class: "quote" }, h("b", { text: who }), view.quote.text));
+    parts.push(h("span", { class: "quote" }, h("b", { text: who }), h("span", { text: view.quote.text })));
   }
   if (view.header) parts.push(h("div", { class: "header", text: view.header }));
   if (view.header_media) parts.push(h("div", { class: "note", text: `[${view.header_media.type} header]` }));
@@ -135,6 +135,7 @@ export function renderChat(container, messages, handlers, businessName) {
     const extra = mine ? null : choices(message, message.view, handlers);
     if (extra) nodes.push(extra);
   }
+  if (!nodes.length) nodes.push(h("div", { class: "day", text: `No messages yet. Say hi to ${businessName}!` }));
   container.replaceChildren(...nodes);
   if (nearBottom || handlers.forceScroll) container.scrollTop = container.scrollHeight;
 }

@@ -20,7 +20,10 @@ export function contactName(interaction) {
 function previewOf(interaction) {
   const last = interaction.last_message
   if (!last) return interaction.state === "offered" ? "New WhatsApp chat" : ""
-  const body = (last.text || PREVIEW_LABELS[last.type] || "").replace(/\s+/g, " ").trim()
+  // The server's preview text of a media message is its caption, or else its type name.
+  const label = PREVIEW_LABELS[last.type]
+  const text = label && (!last.text || last.text === last.type) ? label : last.text || label || ""
+  const body = String(text).replace(/\s+/g, " ").trim()
   return last.direction === "out" ? `You: ${body}` : body
 }
 

@@ -8,7 +8,7 @@ import { formatDateTime, formatTime, toMs } from "../models/format.js"
 import { linkify } from "../models/linkify.js"
 import { ticks } from "../models/delivery.js"
 import { describeMessage, messageKey, messageTime, transcriptRows } from "../models/message_view.js"
-import { h, icon, linkedText, nearBottom, replace } from "./dom.js"
+import { h, icon, linkedText, nearBottom } from "./dom.js"
 import { contactName } from "./interaction_bar.js"
 
 const GROUP_MS = 5 * 60_000

@@ -1,0 +1,185 @@
+"""The load generator (a separate process): signed webhooks at a set rate, latency to the socket.
+
+    python -m bench.loadgen --url http://127.0.0.1:8000/webhooks/whatsapp --count 5000 --rate 500 \
+        [--ws "ws://127.0.0.1:8000/api/v1/events?token=…"] --out result.json
+
+Each webhook carries one text message with a unique wamid. With --ws, the generator listens as a
+supervisor and times each message from the start of its POST to its `message.created` event.
+--rate 0 sends as fast as the connections allow (closed loop).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import hmac
+import json
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from urllib.parse import urlsplit
+
+import orjson
+
+PHONE = {"display_phone_number": "15550001111", "phone_number_id": "109876543210987"}
+
+
+def body_for(run: str, n: int, contacts: int) -> tuple[str, bytes]:
+    wamid = f"wamid.BENCH.{run}.{n}"
+    wa_id = f"5511{n % contacts:09d}"
+    payload = {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "880011223344556", "changes": [{"field": "messages", "value": {
+            "messaging_product": "whatsapp", "metadata": PHONE,
+            "contacts": [{"profile": {"name": f"Customer {n % contacts}"}, "wa_id": wa_id}],
+            "messages": [{"from": wa_id, "id": wamid, "timestamp": str(int(time.time())),
+                          "type": "text", "text": {"body": f"Hello, this is message {n}"}}],
+        }}]}],
+    }
+    return wamid, orjson.dumps(payload)
+
+
+@dataclass
+class Result:
+    offered_rate: float
+    count: int
+    accepted: int = 0
+    refused: int = 0
+    send_seconds: float = 0.0
+    accepted_per_second: float = 0.0
+    processed: int = 0
+    processed_per_second: float = 0.0
+    latency_ms: dict[str, float] = field(default_factory=dict)
+
+
+class Connection:
+    """A minimal HTTP/1.1 keep-alive client: one request at a time, Content-Length bodies."""
+
+    def __init__(self, host: str, port: int, path: str, secret: bytes) -> None:
+        self.host, self.port, self.path, self.secret = host, port, path, secret
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, body: bytes) -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        signature = hmac.new(self.secret, body, hashlib.sha256).hexdigest()
+        head = (
+            f"POST {self.path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: application/json\r\n"
+            f"X-Hub-Signature-256: sha256={signature}\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        self.writer.write(head.encode() + body)
+        status_line = await self.reader.readline()
+        length = 0
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":", 1)[1])
+        if length:
+            await self.reader.readexactly(length)
+        return int(status_line.split()[1])
+
+
+async def listen(ws_url: str, seen: dict[str, float], ready: asyncio.Event, done: asyncio.Event,
+                 expected: int) -> None:
+    from websockets.asyncio.client import connect
+
+    async with connect(ws_url, max_queue=None) as ws:
+        ready.set()
+        async for frame in ws:
+            event = orjson.loads(frame)
+            if event.get("type") == "message.created":
+                wamid = event["message"].get("wamid")
+                if wamid and wamid not in seen:
+                    seen[wamid] = time.perf_counter()
+                    if len(seen) >= expected:
+                        done.set()
+                        return
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+async def run(args: argparse.Namespace) -> Result:
+    url = urlsplit(args.url)
+    run_id = uuid.uuid4().hex[:8]
+    bodies = [body_for(run_id, n, args.contacts) for n in range(args.count)]
+    sent: dict[str, float] = {}
+    seen: dict[str, float] = {}
+    result = Result(offered_rate=args.rate, count=args.count)
+    ready, done = asyncio.Event(), asyncio.Event()
+    listener = None
+    if args.ws:
+        listener = asyncio.create_task(listen(args.ws, seen, ready, done, args.count))
+        await asyncio.wait_for(ready.wait(), 10)
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for n in range(args.count):
+        queue.put_nowait(n)
+    start = time.perf_counter()
+
+    async def worker() -> None:
+        connection = Connection(url.hostname or "127.0.0.1", url.port or 80, url.path,
+                                args.secret.encode())
+        while not queue.empty():
+            n = queue.get_nowait()
+            if args.rate > 0:
+                delay = start + n / args.rate - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            wamid, body = bodies[n]
+            sent[wamid] = time.perf_counter()
+            status = await connection.post(body)
+            if status == 200:
+                result.accepted += 1
+            else:
+                result.refused += 1
+
+    await asyncio.gather(*(worker() for _ in range(args.connections)))
+    result.send_seconds = time.perf_counter() - start
+    result.accepted_per_second = result.accepted / result.send_seconds
+    if listener is not None:
+        try:
+            await asyncio.wait_for(done.wait(), args.timeout)
+        except TimeoutError:
+            pass
+        listener.cancel()
+        result.processed = len(seen)
+        if seen:
+            result.processed_per_second = len(seen) / (max(seen.values()) - start)
+            latencies = [(seen[w] - sent[w]) * 1000 for w in seen if w in sent]
+            result.latency_ms = {p: round(percentile(latencies, float(p[1:])), 1)
+                                 for p in ("p50", "p95", "p99")}
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--secret", default="parley-dev-app-secret")
+    parser.add_argument("--count", type=int, default=5000)
+    parser.add_argument("--rate", type=float, default=0.0, help="webhooks per second; 0 = max")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--contacts", type=int, default=300)
+    parser.add_argument("--ws", default="")
+    parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--out", default="")
+    args = parser.parse_args()
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+    result = asyncio.run(run(args))
+    text = json.dumps(asdict(result))
+    if args.out:
+        with open(args.out, "w") as handle:
+            handle.write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
