@@ -208,6 +208,9 @@ async def test_phone_page_is_served_with_accessible_controls(control: httpx.Asyn
     assert parser.names["Message"] == "textarea"
     assert parser.labels["customer"] == "Customer"
     assert "#customer" in parser.names
+    # get_by_label("Customer") must find the selector only (Playwright matches substrings)
+    labelled = re.findall(r'aria-label(?:ledby)?="([^"]*)"', page.text)
+    assert not [name for name in labelled if "customer" in name.lower()]
     # no CDN: every script and stylesheet is served by the simulator itself
     assert not re.search(r'(src|href)="https?://', page.text)
     for asset in ("phone.js", "api.js", "dom.js", "chat.js", "phone.css"):

@@ -1,48 +1,165 @@
 """Turn parsed webhooks into contacts, sessions, interactions, messages and statuses.
 
-Idempotent on the WhatsApp message id: a retried or duplicated webhook changes nothing.
+Idempotent on the WhatsApp message id: a retried or duplicated webhook changes nothing. Work is
+done per batch of webhooks with a handful of set-based statements, not per message, so the cost
+of a message is mostly building its rows and its events.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from itertools import islice
+from typing import TypeVar
 
 from sqlalchemy import select
 
 from parley.clock import Clock
 from parley.contacts.models import Contact
-from parley.contacts.service import get_or_create_contact
 from parley.db.uow import UnitOfWork
 from parley.ingest.statuses import apply_status_update
 from parley.interactions.models import ChatSession, Interaction, Message
-from parley.interactions.service import message_out, preview, publish_interaction, transition
-from parley.realtime.events import MessageCreated
+from parley.interactions.schemas import InteractionOut, MessageOut
+from parley.interactions.service import preview, transition
+from parley.realtime.events import InteractionUpdated, MessageCreated
 from parley.whatsapp.payloads import InboundMessage, WebhookBatch
 
 # Messages that need no answer from the agent: they never start the pending response timer.
 NO_REPLY_NEEDED = frozenset({"reaction", "system"})
+CHUNK = 500  # ids per IN (...) list
+T = TypeVar("T")
 
 
-async def ingest_batch(uow: UnitOfWork, clock: Clock, batch: WebhookBatch) -> int:
-    """Store every message and status of one webhook; returns how many messages were new."""
-    created = 0
-    for message in sorted(batch.messages, key=lambda m: m.timestamp):
-        created += await ingest_message(uow, clock, message)
-    for status in batch.statuses:
-        await apply_status_update(uow, clock, status)
+def _chunks(values: Sequence[T], size: int = CHUNK) -> Iterable[list[T]]:
+    iterator = iter(values)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+async def ingest_batch(uow: UnitOfWork, clock: Clock, batches: Sequence[WebhookBatch]) -> int:
+    """Store every message and status of these webhooks; returns how many messages were new."""
+    messages = sorted((m for b in batches for m in b.messages), key=lambda m: m.timestamp)
+    created = await ingest_messages(uow, clock, messages)
+    for batch in batches:
+        for status in batch.statuses:
+            await apply_status_update(uow, clock, status)
     return created
 
 
-async def ingest_message(uow: UnitOfWork, clock: Clock, inbound: InboundMessage) -> bool:
-    known = await uow.session.scalar(select(Message.id).where(Message.wamid == inbound.wamid))
-    if known is not None:
-        return False
+async def ingest_messages(uow: UnitOfWork, clock: Clock, inbound: list[InboundMessage]) -> int:
+    fresh = await _unseen(uow, inbound)
+    if not fresh:
+        return 0
     now = clock.now()
-    contact = await get_or_create_contact(
-        uow, now, wa_id=inbound.wa_id, user_id=inbound.user_id, profile_name=inbound.profile_name
-    )
-    interaction = await _open_interaction(uow, contact, now)
-    message = Message(
+    contacts = await _contacts_for(uow, fresh, now)
+    interactions = await _open_interactions(uow, list(contacts.values()), now)
+    rows: list[tuple[Message, Interaction]] = []
+    for message in fresh:
+        contact = contacts[_contact_key(message)]
+        interaction = interactions[contact.id]
+        rows.append((_message_row(message, contact, interaction, now), interaction))
+    uow.session.add_all([row for row, _ in rows])
+    await uow.session.flush()
+    for row, interaction in rows:
+        _note_inbound(uow, interaction, row, now)
+    await _publish(uow, rows, contacts)
+    return len(rows)
+
+
+async def _unseen(uow: UnitOfWork, inbound: list[InboundMessage]) -> list[InboundMessage]:
+    """The messages not stored yet, each once (Meta repeats them, within and across webhooks)."""
+    unique: dict[str, InboundMessage] = {}
+    for message in inbound:
+        unique.setdefault(message.wamid, message)
+    known: set[str] = set()
+    for chunk in _chunks(list(unique)):
+        query = select(Message.wamid).where(Message.wamid.in_(chunk))
+        known.update(wamid for wamid in await uow.session.scalars(query) if wamid)
+    return [m for wamid, m in unique.items() if wamid not in known]
+
+
+def _contact_key(message: InboundMessage) -> str:
+    return f"wa:{message.wa_id}" if message.wa_id else f"user:{message.user_id}"
+
+
+async def _contacts_for(
+    uow: UnitOfWork, messages: list[InboundMessage], now: datetime
+) -> dict[str, Contact]:
+    """Every sender's contact, created or refreshed (profile name, ids) as needed."""
+    wa_ids = sorted({m.wa_id for m in messages if m.wa_id})
+    user_ids = sorted({m.user_id for m in messages if m.user_id and not m.wa_id})
+    found: dict[str, Contact] = {}
+    for chunk in _chunks(wa_ids):
+        for contact in await uow.session.scalars(select(Contact).where(Contact.wa_id.in_(chunk))):
+            found[f"wa:{contact.wa_id}"] = contact
+    for chunk in _chunks(user_ids):
+        query = select(Contact).where(Contact.user_id.in_(chunk))
+        for contact in await uow.session.scalars(query):
+            found[f"user:{contact.user_id}"] = contact
+    for message in messages:
+        key = _contact_key(message)
+        existing = found.get(key)
+        if existing is None:
+            contact = Contact(
+                wa_id=message.wa_id,
+                user_id=message.user_id,
+                profile_name=message.profile_name,
+                created_at=now,
+                updated_at=now,
+            )
+            uow.session.add(contact)
+            found[key] = contact
+        else:
+            contact = existing
+        if message.profile_name and contact.profile_name != message.profile_name:
+            contact.profile_name = message.profile_name
+            contact.updated_at = now
+        if message.user_id and contact.user_id is None and key.startswith("wa:"):
+            contact.user_id = message.user_id
+    await uow.session.flush()
+    return found
+
+
+async def _open_interactions(
+    uow: UnitOfWork, contacts: list[Contact], now: datetime
+) -> dict[int, Interaction]:
+    """The interaction that is not done for each contact; a new session and one if none."""
+    ids = sorted({c.id for c in contacts})
+    found: dict[int, Interaction] = {}
+    for chunk in _chunks(ids):
+        query = select(Interaction).where(
+            Interaction.contact_id.in_(chunk), Interaction.state != "done"
+        )
+        for interaction in await uow.session.scalars(query):
+            found[interaction.contact_id] = interaction
+    missing = [contact_id for contact_id in ids if contact_id not in found]
+    if not missing:
+        return found
+    sessions = [ChatSession(contact_id=c, origin="inbound", created_at=now) for c in missing]
+    uow.session.add_all(sessions)
+    await uow.session.flush()
+    for session in sessions:
+        interaction = Interaction(
+            session_id=session.id,
+            contact_id=session.contact_id,
+            state="queued",
+            origin="inbound",
+            created_at=now,
+            updated_at=now,
+            queued_at=now,
+            unread_count=0,
+            version=1,
+        )
+        uow.session.add(interaction)
+        found[session.contact_id] = interaction
+    await uow.session.flush()
+    return found
+
+
+def _message_row(
+    inbound: InboundMessage, contact: Contact, interaction: Interaction, now: datetime
+) -> Message:
+    return Message(
         session_id=interaction.session_id,
         interaction_id=interaction.id,
         contact_id=contact.id,
@@ -57,21 +174,11 @@ async def ingest_message(uow: UnitOfWork, clock: Clock, inbound: InboundMessage)
         created_at=now,
         raw=inbound.raw,
     )
-    uow.session.add(message)
-    await uow.session.flush()
-    _note_inbound(interaction, message, now)
-    if interaction.state == "parked":
-        # The contact wrote again: the interaction leaves its workbin for an available agent.
-        transition(uow, interaction, "queued", now, agent_id=None, reason="contact_wrote")
-        interaction.agent_id = None
-        interaction.queued_at = now
-    if interaction.agent_id is not None:
-        uow.emit(MessageCreated(message=await message_out(uow, message)), to=interaction.agent_id)
-    await publish_interaction(uow, interaction)
-    return True
 
 
-def _note_inbound(interaction: Interaction, message: Message, now: datetime) -> None:
+def _note_inbound(
+    uow: UnitOfWork, interaction: Interaction, message: Message, now: datetime
+) -> None:
     if message.type not in NO_REPLY_NEEDED:
         if interaction.pending_since is None or message.timestamp < interaction.pending_since:
             interaction.pending_since = message.timestamp
@@ -82,28 +189,33 @@ def _note_inbound(interaction: Interaction, message: Message, now: datetime) -> 
     interaction.last_message = preview(message)
     interaction.updated_at = now
     interaction.version += 1
+    if interaction.state == "parked":
+        # The contact wrote again: the interaction leaves its workbin for an available agent.
+        transition(uow, interaction, "queued", now, agent_id=None, reason="contact_wrote")
+        interaction.agent_id = None
+        interaction.queued_at = now
 
 
-async def _open_interaction(uow: UnitOfWork, contact: Contact, now: datetime) -> Interaction:
-    interaction = await uow.session.scalar(
-        select(Interaction).where(Interaction.contact_id == contact.id, Interaction.state != "done")
-    )
-    if interaction is not None:
-        return interaction
-    session = ChatSession(contact_id=contact.id, origin="inbound", created_at=now)
-    uow.session.add(session)
-    await uow.session.flush()
-    interaction = Interaction(
-        session_id=session.id,
-        contact_id=contact.id,
-        state="queued",
-        origin="inbound",
-        created_at=now,
-        updated_at=now,
-        queued_at=now,
-        unread_count=0,
-        version=1,
-    )
-    uow.session.add(interaction)
-    await uow.session.flush()
-    return interaction
+async def _publish(
+    uow: UnitOfWork, rows: list[tuple[Message, Interaction]], contacts: dict[str, Contact]
+) -> None:
+    """One message.created per message, one interaction.updated per interaction touched."""
+    quoted = await _quoted(uow, [m.reply_to_wamid for m, _ in rows if m.reply_to_wamid])
+    by_id = {c.id: c for c in contacts.values()}
+    touched: dict[int, Interaction] = {}
+    for message, interaction in rows:
+        out = MessageOut.of(message, quoted.get(message.reply_to_wamid or ""))
+        uow.emit(MessageCreated(message=out), to=interaction.agent_id)
+        touched[interaction.id] = interaction
+    for interaction in touched.values():
+        out_i = InteractionOut.of(interaction, by_id[interaction.contact_id])
+        uow.emit(InteractionUpdated(interaction=out_i), to=interaction.agent_id)
+
+
+async def _quoted(uow: UnitOfWork, wamids: list[str]) -> dict[str, Message]:
+    found: dict[str, Message] = {}
+    for chunk in _chunks(sorted(set(wamids))):
+        for message in await uow.session.scalars(select(Message).where(Message.wamid.in_(chunk))):
+            if message.wamid:
+                found[message.wamid] = message
+    return found

@@ -52,9 +52,7 @@ class IngestWorker(Worker):
                 return False
             ids = [row.id for row in rows]
             try:
-                created = 0
-                for row in rows:
-                    created += await self._process(uow, row)
+                created = await self._process(uow, rows)
                 await uow.commit()
             except Exception:
                 await uow.rollback()
@@ -76,12 +74,14 @@ class IngestWorker(Worker):
             query = query.with_for_update(skip_locked=True)
         return list(await uow.session.scalars(query))
 
-    async def _process(self, uow: UnitOfWork, row: InboundWebhook) -> int:
-        batch = parse_webhook(orjson.loads(row.body), received_at=row.received_at)
-        created = await ingest_batch(uow, self._clock, batch)
-        row.state = "processed"
-        row.processed_at = self._clock.now()
-        row.error = None
+    async def _process(self, uow: UnitOfWork, rows: list[InboundWebhook]) -> int:
+        batches = [parse_webhook(orjson.loads(r.body), received_at=r.received_at) for r in rows]
+        created = await ingest_batch(uow, self._clock, batches)
+        now = self._clock.now()
+        for row in rows:
+            row.state = "processed"
+            row.processed_at = now
+            row.error = None
         return created
 
     async def _one_by_one(self, ids: list[int]) -> int:
@@ -93,7 +93,7 @@ class IngestWorker(Worker):
                 if row is None or row.state == "processed":
                     continue
                 try:
-                    created += await self._process(uow, row)
+                    created += await self._process(uow, [row])
                     await uow.commit()
                 except Exception as exc:
                     await uow.rollback()

@@ -8,11 +8,14 @@ from sqlalchemy import func, select, text, update
 
 from parley.auth.models import User
 from parley.clock import Clock
+from parley.contacts.models import Contact
 from parley.db.uow import UnitOfWork
 from parley.domain.interactions import HELD
 from parley.domain.routing import AgentSlot, plan_assignments
-from parley.interactions.models import Interaction, InteractionEvent
-from parley.interactions.service import publish_interaction, requeue
+from parley.interactions.models import Interaction
+from parley.interactions.schemas import InteractionOut
+from parley.interactions.service import requeue, transition
+from parley.realtime.events import InteractionOffered
 
 BATCH = 500
 
@@ -46,53 +49,35 @@ async def assign_queued(
 ) -> int:
     """Offer (or, with auto-accept, hand over) queued interactions; returns how many moved."""
     await _serialise(uow)
-    queued = list(
-        await uow.session.scalars(
-            select(Interaction.id)
-            .where(Interaction.state == "queued")
-            .order_by(Interaction.queued_at, Interaction.id)
-            .limit(BATCH)
-        )
-    )
-    if not queued:
+    slots = await ready_slots(uow, default_capacity)
+    if not slots:
         return 0
+    query = (
+        select(Interaction, Contact)
+        .join(Contact, Contact.id == Interaction.contact_id)
+        .where(Interaction.state == "queued")
+        .order_by(Interaction.queued_at, Interaction.id)
+        .limit(BATCH)
+    )
+    if uow.dialect == "postgresql":
+        # Rows another transaction is changing are left for the next round.
+        query = query.with_for_update(of=Interaction, skip_locked=True)
+    queued = {i.id: (i, c) for i, c in (await uow.session.execute(query)).all()}
     now = clock.now()
-    plan = plan_assignments(queued, await ready_slots(uow, default_capacity), now)
+    plan = plan_assignments(list(queued), slots, now)
     target = "active" if auto_accept else "offered"
-    moved = 0
     for interaction_id, agent_id in plan:
-        # The state guard makes a double assignment impossible even if two routers raced.
-        result = await uow.session.execute(
-            update(Interaction)
-            .where(Interaction.id == interaction_id, Interaction.state == "queued")
-            .values(
-                state=target,
-                agent_id=agent_id,
-                offered_at=now,
-                accepted_at=now if auto_accept else None,
-                updated_at=now,
-                version=Interaction.version + 1,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            continue
-        moved += 1
-        uow.session.add(
-            InteractionEvent(
-                interaction_id=interaction_id,
-                from_state="queued",
-                to_state=target,
-                agent_id=agent_id,
-                reason="routed",
-                at=now,
-            )
-        )
-        await uow.session.execute(update(User).where(User.id == agent_id).values(idle_since=now))
-        interaction = await uow.session.get(Interaction, interaction_id, populate_existing=True)
-        assert interaction is not None
-        await publish_interaction(uow, interaction, offered=True)
-    return moved
+        interaction, contact = queued[interaction_id]
+        transition(uow, interaction, target, now, agent_id=agent_id, reason="routed")
+        interaction.agent_id = agent_id
+        interaction.offered_at = now
+        interaction.accepted_at = now if auto_accept else None
+        out = InteractionOut.of(interaction, contact)
+        uow.emit(InteractionOffered(interaction=out), to=agent_id)
+    picked = sorted({agent_id for _, agent_id in plan})
+    if picked:
+        await uow.session.execute(update(User).where(User.id.in_(picked)).values(idle_since=now))
+    return len(plan)
 
 
 async def expire_offers(uow: UnitOfWork, clock: Clock, *, timeout_seconds: int) -> int:
