@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -60,6 +61,7 @@ def create_app(
         hub=hub,
         clock=clock,
         metrics=metrics,
+        write_gate=asyncio.Lock() if settings.is_sqlite else None,
     )
     http = graph_http or httpx.AsyncClient(timeout=settings.whatsapp_timeout_seconds)
     gateway: WhatsAppGateway = GraphClient.from_settings(settings, http)
@@ -84,7 +86,9 @@ def create_app(
 
     app = FastAPI(title="Parley", version="0.1.0", lifespan=lifespan, docs_url="/api/docs")
     app.state.runtime = runtime
-    store = WebhookLog(engine, clock, on_stored=lambda: runtime.wake("ingest"))
+    store = WebhookLog(
+        engine, clock, on_stored=lambda: runtime.wake("ingest"), gate=runtime.write_gate
+    )
     app.include_router(webhook_router(settings, store, metrics))
     app.include_router(auth_router)
     app.include_router(interactions_router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -25,9 +26,12 @@ class Runtime:
     clock: Clock
     metrics: Metrics
     workers: dict[str, Worker] = field(default_factory=dict)
+    # SQLite has one writer: transactions queue here, in order, instead of in SQLite's
+    # sleeping busy handler. PostgreSQL needs no gate.
+    write_gate: asyncio.Lock | None = None
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.sessionmaker, self.bus)
+        return UnitOfWork(self.sessionmaker, self.bus, self.write_gate)
 
     def wake(self, name: str) -> None:
         worker = self.workers.get(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from types import TracebackType
 
@@ -14,14 +15,22 @@ SUPERVISORS = frozenset({"supervisor", "admin"})
 
 
 class UnitOfWork:
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], bus: Bus) -> None:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        bus: Bus,
+        gate: asyncio.Lock | None = None,
+    ) -> None:
         self._sessionmaker = sessionmaker
         self._bus = bus
+        self._gate = gate
         self._pending: list[Envelope] = []
         self._hooks: list[Callable[[], None]] = []
         self.session: AsyncSession
 
     async def __aenter__(self) -> UnitOfWork:
+        if self._gate is not None:
+            await self._gate.acquire()
         self.session = self._sessionmaker()
         self._pending = []
         self._hooks = []
@@ -33,9 +42,13 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        # close() rolls back whatever was not committed, and leaves loaded objects readable.
-        await self.session.close()
-        self._pending = []
+        try:
+            # close() rolls back whatever was not committed, and leaves loaded objects readable.
+            await self.session.close()
+            self._pending = []
+        finally:
+            if self._gate is not None:
+                self._gate.release()
 
     @property
     def dialect(self) -> str:

@@ -46,6 +46,7 @@ class IngestWorker(Worker):
         self._on_ingested = on_ingested
 
     async def run_once(self) -> bool:
+        failed = False
         async with self._uow() as uow:
             rows = await self._claim(uow, BATCH)
             if not rows:
@@ -57,7 +58,9 @@ class IngestWorker(Worker):
             except Exception:
                 await uow.rollback()
                 log.warning("ingest.batch_failed", extra={"count": len(ids)}, exc_info=True)
-                created = await self._one_by_one(ids)
+                failed = True
+        if failed:
+            created = await self._one_by_one(ids)
         self._metrics.webhooks_processed.inc(len(ids))
         self._metrics.messages_ingested.inc(created)
         self._on_ingested()
@@ -88,6 +91,7 @@ class IngestWorker(Worker):
         """After a failed batch: isolate the webhook(s) at fault, process the rest."""
         created = 0
         for webhook_id in ids:
+            error: Exception | None = None
             async with self._uow() as uow:
                 row = await uow.session.get(InboundWebhook, webhook_id)
                 if row is None or row.state == "processed":
@@ -96,8 +100,9 @@ class IngestWorker(Worker):
                     created += await self._process(uow, [row])
                     await uow.commit()
                 except Exception as exc:
-                    await uow.rollback()
-                    await self._mark_failed(webhook_id, exc)
+                    error = exc
+            if error is not None:
+                await self._mark_failed(webhook_id, error)
         return created
 
     async def _mark_failed(self, webhook_id: int, exc: Exception) -> None:

@@ -8,6 +8,7 @@ Bodies that arrive while a write is under way are stored together in the next tr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 
@@ -30,8 +31,15 @@ MAX_BATCH = 1000
 class WebhookLog:
     """Appends raw webhook bodies to `inbound_log` with group commit."""
 
-    def __init__(self, engine: AsyncEngine, clock: Clock, on_stored: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        clock: Clock,
+        on_stored: Callable[[], None],
+        gate: asyncio.Lock | None = None,
+    ) -> None:
         self._engine = engine
+        self._gate = gate
         self._clock = clock
         self._on_stored = on_stored
         self._waiting: list[tuple[bytes, asyncio.Future[None]]] = []
@@ -44,14 +52,18 @@ class WebhookLog:
             self._writer = asyncio.create_task(self._write_all())
         await future
 
+    async def _insert(self, rows: list[dict[str, object]]) -> None:
+        gate = self._gate or contextlib.nullcontext()
+        async with gate, self._engine.begin() as connection:
+            await connection.execute(insert(InboundWebhook), rows)
+
     async def _write_all(self) -> None:
         while self._waiting:
             batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
             now = self._clock.now()
             rows = [{"received_at": now, "body": body, "state": "pending"} for body, _ in batch]
             try:
-                async with self._engine.begin() as connection:
-                    await connection.execute(insert(InboundWebhook), rows)
+                await self._insert(rows)
             except Exception as exc:
                 log.exception("webhook.store_failed", extra={"count": len(batch)})
                 for _, future in batch:
