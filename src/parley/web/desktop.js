@@ -4,9 +4,12 @@
 // thrown as ApiError for the caller to show.
 
 import { newClientId as defaultClientId } from "./models/client_id.js"
+import { withMyReaction } from "./models/reactions.js"
+import { Throttle } from "./models/throttle.js"
 
 const PAGE_SIZE = 50
 const MAX_GAP_PAGES = 20
+const TYPING_EVERY_MS = 10_000
 
 const serverIds = (items) => items.filter((m) => m.id !== null && m.id !== undefined).map((m) => m.id)
 
@@ -18,6 +21,8 @@ export class Desktop {
   #loading = new Map() // interaction id → promise of its newest-page load
   #loadingOlder = new Map()
   #drafts = new Map() // client_id → {text, replyTo} of unsent bubbles, for Retry
+  #typing = new Throttle(TYPING_EVERY_MS)
+  #reading = new Map() // interaction id → the version whose unread count we are clearing
 
   /**
    * @param {object} o
@@ -115,6 +120,7 @@ export class Desktop {
       clientId, text, replyTo, createdAt: new Date(this.#now()).toISOString(),
       author: me ? { id: me.id, name: me.name } : null,
     })
+    this.#typing.reset(String(id))
     await this.#post(id, clientId)
     return clientId
   }
@@ -147,9 +153,59 @@ export class Desktop {
     }
   }
 
+  /** React to a message with an emoji ("" removes the agent's reaction); shown at once, undone on failure. */
+  async react(id, messageId, emoji) {
+    const held = this.#store.transcript(id).items.find((m) => m.id === messageId)
+    if (held) this.#store.putMessages([withMyReaction(held, emoji, new Date(this.#now()).toISOString())])
+    try {
+      const answer = await this.#api.put(`interactions/${id}/messages/${messageId}/reaction`, { emoji })
+      // the answer may be the reacted message or the reaction message; either merges by id
+      if (answer && typeof answer === "object" && answer.id !== undefined) {
+        this.#store.putMessages([{ ...answer, interaction_id: answer.interaction_id ?? id }])
+      }
+    } catch (error) {
+      if (held) this.#store.replaceMessage(id, held)
+      throw error
+    }
+  }
+
+  /**
+   * The agent has the interaction in front of them (page visible and focused):
+   * clear its unread count, which also marks the messages read on WhatsApp
+   * when the server's setting allows. One request per version.
+   */
+  async markRead(id) {
+    const k = String(id)
+    const interaction = this.#store.interaction(k)
+    if (!interaction || !(interaction.unread_count > 0)) return false
+    if (this.#reading.get(k) === interaction.version) return false
+    this.#reading.set(k, interaction.version)
+    try {
+      const answer = await this.#api.post(`interactions/${k}/read`)
+      if (answer) this.#store.putInteraction(answer)
+      return true
+    } catch {
+      this.#reading.delete(k) // try again on the next look
+      return false
+    }
+  }
+
+  /** A key press in the composer: tell the customer the agent is typing, at most every 10 s. */
+  typing(id) {
+    if (this.#store.config.send_typing_indicator === false) return false
+    if (!this.#typing.take(String(id), this.#now())) return false
+    this.#api.post(`interactions/${id}/typing`).catch(() => {}) // a hint; never worth an error
+    return true
+  }
+
   accept(id) { return this.#act(id, "accept") }
   reject(id) { return this.#act(id, "reject") }
-  markDone(id, { disposition, note } = {}) { return this.#act(id, "done", { disposition, note }) }
+  markDone(id, { disposition, note } = {}) {
+    const body = {}
+    if (disposition) body.disposition = disposition
+    if (note && note.trim()) body.note = note.trim()
+    return this.#act(id, "done", body)
+  }
 
   async #act(id, verb, body = {}) {
     const interaction = await this.#api.post(`interactions/${id}/${verb}`, body)

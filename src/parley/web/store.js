@@ -61,7 +61,10 @@ function mergeMessage(held, incoming) {
 
 export class Store {
   #me = null
-  #config = { pending_response_thresholds: [30, 50] }
+  #config = {
+    pending_response_thresholds: [30, 50], text_limit: 4096, dispositions: [], disposition_required: false,
+    send_typing_indicator: true, send_read_receipts: true,
+  }
   #interactions = new Map()
   #tombstones = new Map() // id → version at removal
   #changedAt = new Map() // id → sequence number of its last change
@@ -300,6 +303,18 @@ export class Store {
     this.#transcripts.set(k, { ...t, items })
     this.#emit("messages", k)
     return change === null ? null : items[index]
+  }
+
+  /** Put back a message exactly as it was (an optimistic change the server refused). */
+  replaceMessage(interactionId, message) {
+    const k = key(interactionId)
+    const t = this.#transcripts.get(k)
+    const index = t?.items.findIndex((m) => m.id === message.id) ?? -1
+    if (index < 0) return
+    const items = t.items.slice()
+    items[index] = message
+    this.#transcripts.set(k, { ...t, items })
+    this.#emit("messages", k)
   }
 
   /** The POST failed before the server took the message. */

@@ -5,6 +5,7 @@ import { dayNumber, formatDay } from "./format.js"
 
 /** A key stable across the optimistic bubble and the server's message that replaces it. */
 export function messageKey(message) {
+  if (message.key) return message.key // synthetic rows (session events) name themselves
   return message.client_id ? `c:${message.client_id}` : `m:${message.id}`
 }
 
@@ -64,7 +65,8 @@ function labelOf(message) {
 /**
  * @returns {{kind: "bubble"|"system"|"reaction", side: "in"|"out"|"center", text: string,
  *   label: string|null, link: {href,text}|null, attachment: {id,mimeType}|null,
- *   quote: {text: string}|null, status: string|null, error: {title,details}|null,
+ *   quote: {text: string, direction: string|null}|null, status: string|null, error: {title,details}|null,
+ *   contacts: {name: string, phones: string[]}[]|null,
  *   author: string|null, time: string|null, local: boolean}}
  */
 export function describeMessage(message) {
@@ -78,6 +80,7 @@ export function describeMessage(message) {
     link: null,
     attachment: null,
     quote: null,
+    contacts: null,
     status: side === "out" ? message.status ?? null : null,
     error: message.status === "failed" ? errorOf(message.error) : null,
     author: message.author?.name ?? null,
@@ -85,7 +88,8 @@ export function describeMessage(message) {
     local: message.id === null || message.id === undefined,
   }
   if (message.reply_to && typeof message.reply_to === "object") {
-    base.quote = { text: String(message.reply_to.text ?? "") }
+    const d = message.reply_to.direction
+    base.quote = { text: String(message.reply_to.text ?? ""), direction: d === "in" || d === "out" ? d : null }
   }
   switch (message.type) {
     case "system":
@@ -99,6 +103,8 @@ export function describeMessage(message) {
       const place = [content.name, content.address].filter((s) => typeof s === "string" && s).join("\n")
       return { ...base, label: LABELS.location, text: place || text, link: mapLink(content) }
     }
+    case "contacts":
+      return { ...base, label: LABELS.contacts, text: "", contacts: contactCards(message.content) }
     case "text":
     case undefined:
       return base
@@ -112,6 +118,18 @@ export function describeMessage(message) {
       if (LABELS[message.type]) return { ...base, label: labelOf(message) }
       return { ...base, label: "Unsupported message", text: text || UNSUPPORTED_TEXT }
   }
+}
+
+/** Shared contact cards as names and phone numbers (WhatsApp's `contacts` message). */
+export function contactCards(content) {
+  const cards = Array.isArray(content?.contacts) ? content.contacts : []
+  return cards.filter((c) => c && typeof c === "object").map((c) => ({
+    name: typeof c.name === "string" && c.name ? c.name : "Unnamed contact",
+    phones: (Array.isArray(c.phones) ? c.phones : [])
+      .map((p) => (typeof p === "string" ? p : p?.phone ?? p?.wa_id ?? ""))
+      .filter((p) => typeof p === "string" && p)
+      .map(String),
+  }))
 }
 
 function errorOf(error) {
