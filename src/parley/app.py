@@ -22,6 +22,8 @@ from parley.clock import Clock, SystemClock
 from parley.db.engine import build_engine, build_sessionmaker
 from parley.db.migrate import upgrade
 from parley.errors import ParleyError
+from parley.ingest.health import export_health, ingest_health
+from parley.ingest.views import router as ingest_router
 from parley.ingest.worker import IngestWorker
 from parley.interactions.views import router as interactions_router
 from parley.metrics import Metrics
@@ -93,6 +95,7 @@ def create_app(
     app.include_router(auth_router)
     app.include_router(interactions_router)
     app.include_router(events_router)
+    app.include_router(ingest_router)
     _add_operational_routes(app, runtime)
     _add_error_handlers(app)
     _mount_desktop(app)
@@ -140,6 +143,12 @@ def _add_operational_routes(app: FastAPI, runtime: Runtime) -> None:
 
     @app.get("/metrics", tags=["operations"], include_in_schema=False)
     async def metrics() -> Response:
+        try:
+            async with runtime.uow() as uow:
+                health = await ingest_health(uow)
+            export_health(runtime.metrics, health, runtime.clock.now())
+        except Exception:  # the node's own metrics are still worth serving
+            log.warning("metrics.ingest_health_failed", exc_info=True)
         return Response(generate_latest(runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/api/v1/config", tags=["operations"])

@@ -1,4 +1,4 @@
-"""The `parley` command: demo, serve, simulator, user add, db upgrade."""
+"""The `parley` command: demo, serve, simulator, user add, db upgrade, webhooks replay."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from parley.settings import SettingsError, load_settings
 
@@ -47,7 +48,33 @@ def _parser() -> argparse.ArgumentParser:
         dest="db_command", required=True, metavar="ACTION"
     )
     db.add_parser("upgrade", help="apply schema migrations")
+
+    webhooks = commands.add_parser("webhooks", help="the stored webhook log").add_subparsers(
+        dest="webhooks_command", required=True, metavar="ACTION"
+    )
+    replay = webhooks.add_parser(
+        "replay",
+        help="process stored webhooks again (idempotent)",
+        description="Process stored webhooks again, now: the failed ones, those received in a "
+        "time range, or the failed ones in a range. Messages already stored are not duplicated.",
+    )
+    replay.add_argument("--failed", action="store_true", help="only webhooks that failed")
+    replay.add_argument(
+        "--since", type=_instant, metavar="ISO", help="received at or after (ISO 8601)"
+    )
+    replay.add_argument("--until", type=_instant, metavar="ISO", help="received before (ISO 8601)")
     return parser
+
+
+def _instant(value: str) -> datetime:
+    """An ISO 8601 date or time; without a zone it is UTC."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO 8601 time: {value!r} (e.g. 2026-01-05T09:00:00Z)"
+        ) from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -73,6 +100,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         if args.command == "db":
             return asyncio.run(commands.db_upgrade(settings))
+        if args.command == "webhooks":
+            return asyncio.run(
+                commands.replay_webhooks(
+                    settings, failed=args.failed, since=args.since, until=args.until
+                )
+            )
     except KeyboardInterrupt:
         return 130
     except commands.CommandError as exc:

@@ -32,6 +32,17 @@ class Metrics:
         self.webhook_backlog = Gauge(
             "parley_webhook_backlog", "Stored webhooks not yet processed", registry=r
         )
+        self.ingest_webhooks = Gauge(
+            "parley_ingest_webhooks",
+            "Stored webhooks by state (all nodes; read from the database at scrape)",
+            ["state"],
+            registry=r,
+        )
+        self.ingest_oldest_unprocessed = Gauge(
+            "parley_ingest_oldest_unprocessed_seconds",
+            "Age of the oldest stored webhook not yet processed (0 when none)",
+            registry=r,
+        )
         self.connected_agents = Gauge(
             "parley_connected_agents", "Open desktop event streams on this node", registry=r
         )

@@ -23,7 +23,10 @@ async def apply_status_update(uow: UnitOfWork, clock: Clock, update: StatusUpdat
     message = await _find_message(uow, update)
     if message is None:
         # The status outran our record of the send (or concerns a message sent elsewhere): keep
-        # it, and apply it when a message with this wamid is recorded.
+        # it, and apply it when a message with this wamid is recorded. Once: Meta repeats
+        # statuses and a replay reads them again.
+        if await _pending_already(uow, update):
+            return
         uow.session.add(
             PendingStatus(
                 wamid=update.wamid,
@@ -33,9 +36,17 @@ async def apply_status_update(uow: UnitOfWork, clock: Clock, update: StatusUpdat
                 received_at=clock.now(),
             )
         )
+        await uow.session.flush()
         return
     error = update.errors[0] if update.errors else None
     await set_status(uow, message, update.status, update.timestamp, error)
+
+
+async def _pending_already(uow: UnitOfWork, update: StatusUpdate) -> bool:
+    query = select(PendingStatus.id).where(
+        PendingStatus.wamid == update.wamid, PendingStatus.status == update.status
+    )
+    return await uow.session.scalar(query.limit(1)) is not None
 
 
 async def _find_message(uow: UnitOfWork, update: StatusUpdate) -> Message | None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 import orjson
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, or_, select
 
 from parley.clock import Clock
 from parley.db.uow import UnitOfWork
@@ -66,6 +66,35 @@ class IngestWorker(Worker):
         self._on_ingested()
         return len(ids) == BATCH
 
+    async def reprocess(self, ids: Sequence[int]) -> int:
+        """Process these stored webhooks now, whatever their state (a replay); returns new messages.
+
+        Safe on webhooks already processed: messages are keyed by wamid, statuses never go back.
+        """
+        created = 0
+        for start in range(0, len(ids), BATCH):
+            chunk = list(ids[start : start + BATCH])
+            failed = False
+            async with self._uow() as uow:
+                rows = await self._load(uow, chunk)
+                try:
+                    created += await self._process(uow, rows)
+                    await uow.commit()
+                except Exception:
+                    await uow.rollback()
+                    failed = True
+            if failed:
+                created += await self._one_by_one(chunk, again=True)
+        self._metrics.messages_ingested.inc(created)
+        self._on_ingested()
+        return created
+
+    async def _load(self, uow: UnitOfWork, ids: list[int]) -> list[InboundWebhook]:
+        query = select(InboundWebhook).where(InboundWebhook.id.in_(ids)).order_by(InboundWebhook.id)
+        if uow.dialect == "postgresql":
+            query = query.with_for_update()
+        return list(await uow.session.scalars(query))
+
     async def _claim(self, uow: UnitOfWork, limit: int) -> list[InboundWebhook]:
         query = (
             select(InboundWebhook)
@@ -87,14 +116,14 @@ class IngestWorker(Worker):
             row.error = None
         return created
 
-    async def _one_by_one(self, ids: list[int]) -> int:
+    async def _one_by_one(self, ids: list[int], *, again: bool = False) -> int:
         """After a failed batch: isolate the webhook(s) at fault, process the rest."""
         created = 0
         for webhook_id in ids:
             error: Exception | None = None
             async with self._uow() as uow:
                 row = await uow.session.get(InboundWebhook, webhook_id)
-                if row is None or row.state == "processed":
+                if row is None or (row.state == "processed" and not again):
                     continue
                 try:
                     created += await self._process(uow, [row])
@@ -118,19 +147,3 @@ class IngestWorker(Worker):
             delay = min(MAX_RETRY_SECONDS, 2**row.attempts)
             row.next_attempt_at = self._clock.now() + timedelta(seconds=delay)
             await uow.commit()
-
-
-async def ingest_health(uow: UnitOfWork) -> dict[str, object]:
-    """Counts by state and the oldest webhook not yet processed (for /readyz and metrics)."""
-    rows = await uow.session.execute(
-        select(InboundWebhook.state, func.count(), func.min(InboundWebhook.received_at)).group_by(
-            InboundWebhook.state
-        )
-    )
-    counts: dict[str, int] = {}
-    oldest = None
-    for state, count, first in rows:
-        counts[state] = count
-        if state != "processed" and (oldest is None or first < oldest):
-            oldest = first
-    return {"counts": counts, "oldest_unprocessed_at": oldest}
