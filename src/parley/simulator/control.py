@@ -56,6 +56,8 @@ class FaultIn(BaseModel):
         "graph_error",
         "delay",
         "timeout",
+        "connection_reset",
+        "expired_token",
         "webhook_failure",
         "webhook_timeout",
         "webhook_delay",

@@ -66,6 +66,7 @@ DETAILS: dict[int, str] = {
 }
 
 INVALID_TOKEN_MESSAGE = "Invalid OAuth access token - Cannot parse access token"
+EXPIRED_TOKEN_SUBCODE = 463
 
 
 def title_of(code: int) -> str:
@@ -99,14 +100,15 @@ class GraphError(Exception):
 def graph_error_body(error: GraphError, fbtrace_id: str) -> dict[str, Any]:
     """Meta's synchronous error object for `error`."""
     if error.code == 190:
-        return {
-            "error": {
-                "message": error.message or INVALID_TOKEN_MESSAGE,
-                "type": "OAuthException",
-                "code": 190,
-                "fbtrace_id": fbtrace_id,
-            }
+        auth: dict[str, Any] = {
+            "message": error.message or INVALID_TOKEN_MESSAGE,
+            "type": "OAuthException",
+            "code": 190,
         }
+        if error.subcode is not None:
+            auth["error_subcode"] = error.subcode
+        auth["fbtrace_id"] = fbtrace_id
+        return {"error": auth}
     body: dict[str, Any] = {
         "message": error.message or f"(#{error.code}) {title_of(error.code)}",
         "type": "OAuthException",
@@ -117,6 +119,15 @@ def graph_error_body(error: GraphError, fbtrace_id: str) -> dict[str, Any]:
     body["error_data"] = {"messaging_product": "whatsapp", "details": error.details}
     body["fbtrace_id"] = fbtrace_id
     return {"error": body}
+
+
+def expired_token() -> GraphError:
+    """Meta's answer once the access token has expired (code 190, subcode 463)."""
+    message = (
+        "Error validating access token: Session has expired on Monday, 05-Jan-26 01:00:00 PST. "
+        "The current time is Monday, 05-Jan-26 02:00:00 PST."
+    )
+    return GraphError(190, message, message=message, subcode=EXPIRED_TOKEN_SUBCODE)
 
 
 def unknown_object(object_id: str, method: str = "get") -> GraphError:

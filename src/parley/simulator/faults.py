@@ -9,6 +9,9 @@ Graph API calls:
 - `delay`: wait `delay_seconds`, then answer normally.
 - `timeout`: carry the call out, then hold the answer `delay_seconds` (default 30) so the
   client times out not knowing the message was accepted.
+- `connection_reset`: drop the connection before the call is carried out (nothing is sent).
+- `expired_token`: answer as Meta does once the access token has expired: HTTP 401, code
+  190, subcode 463, "Error validating access token: Session has expired…".
 
 Webhook delivery attempts:
 - `webhook_failure`: fail as if the receiver answered `http_status` (default 500); nothing
@@ -38,6 +41,8 @@ FaultKind = Literal[
     "graph_error",
     "delay",
     "timeout",
+    "connection_reset",
+    "expired_token",
     "webhook_failure",
     "webhook_timeout",
     "webhook_delay",
@@ -45,7 +50,7 @@ FaultKind = Literal[
     "duplicate_webhook",
     "late_sent",
 ]
-GRAPH_KINDS = frozenset({"graph_error", "delay", "timeout"})
+GRAPH_KINDS = frozenset({"graph_error", "delay", "timeout", "connection_reset", "expired_token"})
 ATTEMPT_KINDS = frozenset({"webhook_failure", "webhook_timeout", "webhook_delay", "bad_signature"})
 
 

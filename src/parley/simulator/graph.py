@@ -15,13 +15,15 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import httpx
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
 
-from .errors import GraphError, graph_error_body, unknown_object
+from .errors import GraphError, expired_token, graph_error_body, unknown_object
 from .media import base_mime, check_business_upload, media_info, resolve_download, store_media
 from .service import Simulator
 from .template_listing import ListingError, list_templates
@@ -32,6 +34,22 @@ VERSION = re.compile(r"^v\d{1,3}\.0$")
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
 Handler = Callable[[Request, Simulator], Awaitable[Response]]
+
+
+class ConnectionReset(Response):
+    """Drops the connection mid-answer, before anything was carried out.
+
+    Under a server the status line goes out, then the connection is cut (the client reads a
+    truncated reply); through an in-process ASGI transport the client gets the same
+    `httpx.RemoteProtocolError` directly.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(status_code=200, headers={"content-length": "64"})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+        raise httpx.RemoteProtocolError("simulated connection reset")
 
 
 def error_response(sim: Simulator, error: GraphError) -> JSONResponse:
@@ -64,6 +82,10 @@ def graph_endpoint(
         if fault is not None and fault.kind == "graph_error":
             code = fault.code or 131000
             return error_response(sim, GraphError(code, http_status=fault.http_status))
+        if fault is not None and fault.kind == "expired_token":
+            return error_response(sim, expired_token())
+        if fault is not None and fault.kind == "connection_reset":
+            return ConnectionReset()
         if fault is not None and fault.kind == "delay":
             await asyncio.sleep(fault.delay_seconds or 1.0)
         try:
