@@ -10,17 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from itertools import islice
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from parley.clock import Clock
 from parley.contacts.models import Contact
 from parley.db.uow import UnitOfWork
 from parley.ingest.statuses import apply_status_update
 from parley.interactions.models import ChatSession, Interaction, Message
+from parley.interactions.reactions import note_inbound_reactions
 from parley.interactions.schemas import InteractionOut, MessageOut
 from parley.interactions.service import preview, transition
+from parley.interactions.transcript import HIDDEN_TYPES
 from parley.realtime.events import InteractionUpdated, MessageCreated
 from parley.whatsapp.payloads import InboundMessage, WebhookBatch
 
@@ -53,13 +55,21 @@ async def ingest_messages(uow: UnitOfWork, clock: Clock, inbound: list[InboundMe
     now = clock.now()
     contacts = await _contacts_for(uow, fresh, now)
     interactions = await _open_interactions(uow, list(contacts.values()), now)
-    rows: list[tuple[Message, Interaction]] = []
+    values: list[dict[str, Any]] = []
+    targets: list[Interaction] = []
     for message in fresh:
         contact = contacts[_contact_key(message)]
         interaction = interactions[contact.id]
-        rows.append((_message_row(message, contact, interaction, now), interaction))
-    uow.session.add_all([row for row, _ in rows])
-    await uow.session.flush()
+        values.append(_message_values(message, contact, interaction, now))
+        targets.append(interaction)
+    # A Core insert many: the ORM's unit of work would cost several times the rest of ingest.
+    # The rows are not in the session, so they are built as detached objects for the events.
+    statement = insert(Message).returning(Message.id, sort_by_parameter_order=True)
+    ids = (await uow.session.execute(statement, values)).scalars().all()
+    rows = [
+        (Message(id=id_, **row), interaction)
+        for id_, row, interaction in zip(ids, values, targets, strict=True)
+    ]
     for row, interaction in rows:
         _note_inbound(uow, interaction, row, now)
     await _publish(uow, rows, contacts)
@@ -127,8 +137,13 @@ async def _open_interactions(
     ids = sorted({c.id for c in contacts})
     found: dict[int, Interaction] = {}
     for chunk in _chunks(ids):
-        query = select(Interaction).where(
-            Interaction.contact_id.in_(chunk), Interaction.state != "done"
+        # Locked (PostgreSQL) in id order: an agent's action on the same interaction waits, so
+        # neither overwrites the other and message ids grow in commit order per contact.
+        query = (
+            select(Interaction)
+            .where(Interaction.contact_id.in_(chunk), Interaction.state != "done")
+            .order_by(Interaction.id)
+            .with_for_update()
         )
         for interaction in await uow.session.scalars(query):
             found[interaction.contact_id] = interaction
@@ -156,32 +171,34 @@ async def _open_interactions(
     return found
 
 
-def _message_row(
+def _message_values(
     inbound: InboundMessage, contact: Contact, interaction: Interaction, now: datetime
-) -> Message:
-    return Message(
-        session_id=interaction.session_id,
-        interaction_id=interaction.id,
-        contact_id=contact.id,
-        direction="in",
-        type=inbound.type,
-        text=inbound.text,
-        content=dict(inbound.content),
-        wamid=inbound.wamid,
-        status="received",
-        reply_to_wamid=inbound.context_wamid,
-        timestamp=inbound.timestamp,
-        created_at=now,
-        raw=inbound.raw,
-    )
+) -> dict[str, Any]:
+    return {
+        "session_id": interaction.session_id,
+        "interaction_id": interaction.id,
+        "contact_id": contact.id,
+        "direction": "in",
+        "type": inbound.type,
+        "text": inbound.text,
+        "content": dict(inbound.content),
+        "wamid": inbound.wamid,
+        "status": "received",
+        "reply_to_wamid": inbound.context_wamid,
+        "timestamp": inbound.timestamp,
+        "created_at": now,
+        "raw": inbound.raw,
+    }
 
 
 def _note_inbound(
     uow: UnitOfWork, interaction: Interaction, message: Message, now: datetime
 ) -> None:
     if message.type not in NO_REPLY_NEEDED:
-        if interaction.pending_since is None or message.timestamp < interaction.pending_since:
-            interaction.pending_since = message.timestamp
+        # WhatsApp's time, but never in the future of ours: the timer must not start negative.
+        waiting_since = min(message.timestamp, now)
+        if interaction.pending_since is None or waiting_since < interaction.pending_since:
+            interaction.pending_since = waiting_since
         interaction.unread_count += 1
     if interaction.last_inbound_at is None or message.timestamp > interaction.last_inbound_at:
         interaction.last_inbound_at = message.timestamp
@@ -204,9 +221,12 @@ async def _publish(
     by_id = {c.id: c for c in contacts.values()}
     touched: dict[int, Interaction] = {}
     for message, interaction in rows:
+        touched[interaction.id] = interaction
+        if message.type in HIDDEN_TYPES:
+            continue  # shown under its target: note_inbound_reactions announces that one
         out = MessageOut.of(message, quoted.get(message.reply_to_wamid or ""))
         uow.emit(MessageCreated(message=out), to=interaction.agent_id)
-        touched[interaction.id] = interaction
+    await note_inbound_reactions(uow, rows)
     for interaction in touched.values():
         out_i = InteractionOut.of(interaction, by_id[interaction.contact_id])
         uow.emit(InteractionUpdated(interaction=out_i), to=interaction.agent_id)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 import orjson
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, or_, select, update
 
 from parley.clock import Clock
 from parley.db.uow import UnitOfWork
@@ -109,11 +109,12 @@ class IngestWorker(Worker):
     async def _process(self, uow: UnitOfWork, rows: list[InboundWebhook]) -> int:
         batches = [parse_webhook(orjson.loads(r.body), received_at=r.received_at) for r in rows]
         created = await ingest_batch(uow, self._clock, batches)
-        now = self._clock.now()
-        for row in rows:
-            row.state = "processed"
-            row.processed_at = now
-            row.error = None
+        # One statement for the whole batch: per-row ORM updates cost more than the ingest itself.
+        done = update(InboundWebhook).where(InboundWebhook.id.in_([r.id for r in rows]))
+        values = {"state": "processed", "processed_at": self._clock.now(), "error": None}
+        await uow.session.execute(
+            done.values(**values), execution_options={"synchronize_session": False}
+        )
         return created
 
     async def _one_by_one(self, ids: list[int], *, again: bool = False) -> int:
