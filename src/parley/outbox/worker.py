@@ -153,12 +153,14 @@ class OutboxWorker(Worker):
             await self._reschedule(item, backoff_seconds(exc.code, item.attempts), str(exc))
             return
         log.warning("outbox.failed", extra={"outbox_id": item.id, "code": exc.code})
+        # Some errors (190, an expired token) carry no details, only Meta's message: show that.
+        reason = exc.details or exc.message
         async with self._uow() as uow:
-            await service.give_up(uow, item.id, f"{exc.code}: {exc.details or exc.title}")
+            await service.give_up(uow, item.id, f"{exc.code}: {reason}")
             if item.message_id is not None:
                 message = await uow.session.get(Message, item.message_id)
                 if message is not None:
-                    error = WhatsAppError(exc.code, exc.title, exc.title, exc.details, None)
+                    error = WhatsAppError(exc.code, exc.title, exc.title, reason, None)
                     await set_status(uow, message, "failed", self._clock.now(), error)
             await uow.commit()
 
