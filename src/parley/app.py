@@ -158,7 +158,14 @@ def _add_operational_routes(app: FastAPI, runtime: Runtime) -> None:
             "pending_response_thresholds": list(settings.pending_response_thresholds),
             "agent_capacity": settings.agent_capacity,
             "auto_accept": settings.auto_accept,
+            "offer_timeout_seconds": settings.offer_timeout_seconds,
             "text_limit": 4096,
+            "dispositions": list(settings.dispositions),
+            "disposition_required": settings.disposition_required,
+            "not_ready_reasons": list(settings.not_ready_reasons),
+            "send_read_receipts": settings.send_read_receipts,
+            # Meta's typing indicator marks the message read: it needs read receipts on.
+            "send_typing_indicator": settings.send_typing_indicator and settings.send_read_receipts,
         }
 
 

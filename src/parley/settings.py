@@ -47,7 +47,24 @@ class Settings(BaseSettings):
     pending_response_thresholds: Annotated[tuple[int, int], NoDecode] = (30, 50)
     agent_capacity: int = Field(default=3, ge=1, le=100)
     offer_timeout_seconds: int = Field(default=30, ge=0)
-    auto_accept: bool = True
+    # With auto-accept the router hands interactions over as active; without it they are offered.
+    auto_accept: bool = False
+    send_read_receipts: bool = True
+    send_typing_indicator: bool = True
+    disposition_required: bool = False
+    dispositions: Annotated[tuple[str, ...], NoDecode] = (
+        "Resolved",
+        "Follow-up needed",
+        "No response",
+        "Escalated",
+    )
+    not_ready_reasons: Annotated[tuple[str, ...], NoDecode] = (
+        "Break",
+        "Lunch",
+        "Meeting",
+        "Training",
+        "After-call work",
+    )
     webhook_max_body_bytes: int = Field(default=3 * 1024 * 1024, ge=1024)
     session_max_age_seconds: int = Field(default=12 * 3600, ge=60)
     cookie_secure: bool = False
@@ -69,6 +86,22 @@ class Settings(BaseSettings):
         warn, alarm = value
         if not 0 < warn < alarm:
             raise ValueError("the first threshold must be positive and below the second")
+        return value
+
+    @field_validator("dispositions", "not_ready_reasons", mode="before")
+    @classmethod
+    def _parse_codes(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("dispositions", "not_ready_reasons")
+    @classmethod
+    def _distinct_codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(len(code) > 100 for code in value):
+            raise ValueError("each entry has at most 100 characters")
+        if len({code.casefold() for code in value}) != len(value):
+            raise ValueError("entries must differ (case is ignored)")
         return value
 
     @field_validator("whatsapp_api_version")
@@ -103,6 +136,12 @@ class Settings(BaseSettings):
     def _log_level_known(self) -> Settings:
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("log_level must be DEBUG, INFO, WARNING or ERROR")
+        return self
+
+    @model_validator(mode="after")
+    def _dispositions_to_require(self) -> Settings:
+        if self.disposition_required and not self.dispositions:
+            raise ValueError("disposition_required needs at least one entry in dispositions")
         return self
 
     @property

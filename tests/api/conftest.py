@@ -1,22 +1,74 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from parley.app import create_app
 from parley.clock import FixedClock
+from parley.realtime.bus import Envelope, InProcessBus
 from parley.runtime import Runtime
 from parley.settings import Settings
+from tests.conftest import make_settings
 from tests.factories import PASSWORD, add_agent
+
+
+class RecordingBus(InProcessBus):
+    """The in-process bus, keeping every envelope it carried."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.published: list[Envelope] = []
+
+    async def publish(self, envelope: Envelope) -> None:
+        self.published.append(envelope)
+        await super().publish(envelope)
+
+
+@dataclass
+class GraphRecorder:
+    """Meta's `/messages` endpoint: records each JSON body, answers as Meta does."""
+
+    requests: list[dict[str, Any]] = field(default_factory=list)
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        self.requests.append(body)
+        if "status" in body:  # mark as read, with or without the typing indicator
+            return httpx.Response(200, json={"success": True})
+        return httpx.Response(
+            200,
+            json={
+                "messaging_product": "whatsapp",
+                "contacts": [{"input": body.get("to"), "wa_id": str(body.get("to")).lstrip("+")}],
+                "messages": [{"id": f"wamid.OUT{len(self.requests)}"}],
+            },
+        )
+
+    async def wait_for(self, n: int) -> list[dict[str, Any]]:
+        for _ in range(300):
+            if len(self.requests) >= n:
+                return self.requests
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"expected {n} Graph calls, saw {self.requests}")
 
 
 @dataclass
 class Api:
     client: httpx.AsyncClient
     runtime: Runtime
+    graph: GraphRecorder = field(default_factory=GraphRecorder)
+    bus: RecordingBus = field(default_factory=RecordingBus)
+
+    def events(self, kind: str) -> list[dict[str, Any]]:
+        return [e.event for e in self.bus.published if e.event["type"] == kind]
 
     async def login(self, username: str) -> str:
         """Log in by API; returns the bearer token."""
@@ -55,10 +107,40 @@ def meta_ok(request: httpx.Request) -> httpx.Response:
 
 
 @pytest.fixture
-async def api(settings: Settings, clock: FixedClock) -> AsyncIterator[Api]:
-    graph = httpx.AsyncClient(transport=httpx.MockTransport(meta_ok))
-    app = create_app(settings, clock=clock, graph_http=graph, migrate=False)
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    # Most API tests start where the agent already holds the interaction; offers have their own.
+    return make_settings(tmp_path, database_url=database_url, auto_accept=True)
+
+
+@asynccontextmanager
+async def running_api(settings: Settings, clock: FixedClock) -> AsyncIterator[Api]:
+    """The whole app (workers included) over ASGI, its Graph API recorded, its events kept."""
+    graph, bus = GraphRecorder(), RecordingBus()
+    http = httpx.AsyncClient(transport=httpx.MockTransport(graph))
+    app = create_app(settings, clock=clock, bus=bus, graph_http=http, migrate=False)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield Api(client, app.state.runtime)
+            yield Api(client, app.state.runtime, graph, bus)
+    await http.aclose()
+
+
+ApiFactory = Callable[..., AbstractAsyncContextManager[Api]]
+
+
+@pytest.fixture
+def api_with(tmp_path: Path, database_url: str, clock: FixedClock) -> ApiFactory:
+    """`async with api_with(auto_accept=False) as api:` an app with other settings."""
+
+    def build(**overrides: object) -> AbstractAsyncContextManager[Api]:
+        values: dict[str, object] = {"database_url": database_url, "auto_accept": True}
+        values.update(overrides)
+        return running_api(make_settings(tmp_path, **values), clock)
+
+    return build
+
+
+@pytest.fixture
+async def api(settings: Settings, clock: FixedClock) -> AsyncIterator[Api]:
+    async with running_api(settings, clock) as started:
+        yield started

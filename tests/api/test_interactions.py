@@ -150,4 +150,5 @@ async def test_quoted_replies_keep_the_quoted_message(api: Api, clock: FixedCloc
         "wamid": "wamid.Q1",
         "text": "Where is order 2291?",
         "direction": "in",
+        "type": "text",
     }

@@ -14,6 +14,7 @@ from parley.auth.passwords import hash_password, verify_password
 from parley.auth.schemas import UserOut
 from parley.clock import Clock, new_token
 from parley.db.uow import UnitOfWork
+from parley.domain.codes import match_code
 from parley.errors import Conflict, Invalid, NotAuthenticated
 from parley.realtime.events import AgentUpdated
 
@@ -71,6 +72,14 @@ async def log_in(
     valid = await asyncio.to_thread(verify_password, user.password_hash if user else None, password)
     if not valid or user is None:
         raise NotAuthenticated("Wrong username or password.", code="invalid_credentials")
+    token, csrf = issue_token(uow, clock, user, max_age=max_age)
+    if user.status == "logged_out":
+        _set_status(user, "not_ready", None, clock)
+    return Login(token=token, csrf_token=csrf, user=user)
+
+
+def issue_token(uow: UnitOfWork, clock: Clock, user: User, *, max_age: int) -> tuple[str, str]:
+    """A new session token and its CSRF token; only the token's digest is stored."""
     token, csrf = new_token(), new_token(16)
     now = clock.now()
     uow.session.add(
@@ -82,9 +91,7 @@ async def log_in(
             expires_at=now + timedelta(seconds=max_age),
         )
     )
-    if user.status == "logged_out":
-        _set_status(user, "not_ready", None, clock)
-    return Login(token=token, csrf_token=csrf, user=user)
+    return token, csrf
 
 
 async def authenticate(uow: UnitOfWork, clock: Clock, token: str) -> tuple[User, AuthToken]:
@@ -108,6 +115,8 @@ async def log_out(uow: UnitOfWork, clock: Clock, user: User, auth: AuthToken) ->
 
 
 def _set_status(user: User, status: str, reason: str | None, clock: Clock) -> None:
+    if (user.status, user.status_reason) == (status, reason):
+        return  # a repeated request: the desktop's status timer keeps running
     now = clock.now()
     if status == "ready" and user.status != "ready":
         user.idle_since = now
@@ -116,8 +125,26 @@ def _set_status(user: User, status: str, reason: str | None, clock: Clock) -> No
     user.status_since = now
 
 
-def set_status(uow: UnitOfWork, clock: Clock, user: User, status: str, reason: str | None) -> None:
-    _set_status(user, status, reason if status == "not_ready" else None, clock)
+def set_status(
+    uow: UnitOfWork,
+    clock: Clock,
+    user: User,
+    status: str,
+    reason: str | None,
+    *,
+    reasons: tuple[str, ...] | None = None,
+) -> None:
+    """Ready, or Not Ready with an optional reason from `reasons` (any reason when None)."""
+    if status != "not_ready" or reason is None or not reason.strip():
+        reason = None
+    elif reasons is not None:
+        reason = match_code(reason, reasons)
+        if reason is None:
+            raise Invalid(
+                f"Unknown Not Ready reason; choose one of: {', '.join(reasons) or 'none'}.",
+                code="unknown_reason",
+            )
+    _set_status(user, status, reason, clock)
 
 
 def announce(uow: UnitOfWork, user: User, capacity: int) -> None:

@@ -59,7 +59,8 @@ async def me(user: CurrentUser, runtime: RuntimeDep) -> UserOut:
 
 @router.put("/me/status", response_model=UserOut)
 async def set_status(body: StatusIn, user: CurrentUser, uow: Uow, runtime: RuntimeDep) -> UserOut:
-    service.set_status(uow, runtime.clock, user, body.status, body.reason)
+    reasons = runtime.settings.not_ready_reasons
+    service.set_status(uow, runtime.clock, user, body.status, body.reason, reasons=reasons)
     service.announce(uow, user, runtime.settings.agent_capacity)
     out = UserOut.of(user, runtime.settings.agent_capacity)
     uow.on_commit(lambda: runtime.wake("routing"))

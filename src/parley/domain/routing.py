@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import heapq
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,13 +18,19 @@ class AgentSlot:
 
 
 def plan_assignments(
-    queued: list[int], agents: list[AgentSlot], now: datetime
+    queued: list[int],
+    agents: list[AgentSlot],
+    now: datetime,
+    declined: Mapping[int, AbstractSet[int]] | None = None,
 ) -> list[tuple[int, int]]:
     """Pair queued interactions (oldest first) with agents; each pick makes the agent busy now.
 
     Returns (interaction_id, agent_id) pairs. An agent is picked again only after every other
-    agent with free capacity has been picked since, so work spreads evenly.
+    agent with free capacity has been picked since, so work spreads evenly. `declined` names,
+    per interaction, the agents who just rejected it or let its offer expire: it goes to
+    someone else, or waits.
     """
+    declined = declined or {}
     # (idle since, pick order, agent, free slots): agents picked "now" queue up in pick order.
     heap = [
         (a.idle_since, 0, a.agent_id, a.capacity - a.load) for a in agents if a.load < a.capacity
@@ -32,8 +40,15 @@ def plan_assignments(
     for order, interaction_id in enumerate(queued, start=1):
         if not heap:
             break
-        _idle, _order, agent_id, free = heapq.heappop(heap)
-        plan.append((interaction_id, agent_id))
-        if free > 1:
-            heapq.heappush(heap, (now, order, agent_id, free - 1))
+        skipped = []
+        not_them = declined.get(interaction_id, frozenset())
+        while heap and heap[0][2] in not_them:
+            skipped.append(heapq.heappop(heap))
+        if heap:
+            _idle, _order, agent_id, free = heapq.heappop(heap)
+            plan.append((interaction_id, agent_id))
+            if free > 1:
+                heapq.heappush(heap, (now, order, agent_id, free - 1))
+        for entry in skipped:
+            heapq.heappush(heap, entry)
     return plan

@@ -10,7 +10,8 @@ from parley.clock import Clock
 from parley.db.uow import UnitOfWork
 from parley.ingest.models import PendingStatus
 from parley.interactions.models import Interaction, Message
-from parley.interactions.service import message_out
+from parley.interactions.reactions import reaction_status_changed
+from parley.interactions.transcript import HIDDEN_TYPES, message_out
 from parley.outbox.models import OutboxItem
 from parley.outbox.service import parse_callback_data
 from parley.realtime.events import MessageUpdated
@@ -82,7 +83,11 @@ async def set_status(
         message.error_title = error.title or error.message
         message.error_details = error.details
     interaction = await uow.session.get(Interaction, message.interaction_id)
-    if interaction is not None:
+    if interaction is None:
+        return
+    if message.type in HIDDEN_TYPES:
+        await reaction_status_changed(uow, message, interaction.agent_id)
+    else:
         uow.emit(MessageUpdated(message=await message_out(uow, message)), to=interaction.agent_id)
 
 

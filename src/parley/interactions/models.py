@@ -58,6 +58,10 @@ class Interaction(Base):
     disposition: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)
+    # The newest inbound message already marked read toward WhatsApp (mark-as-read is sent once).
+    read_message_id: Mapped[int | None]
+    # When the last typing indicator went to WhatsApp (they are spaced out, see domain.typing).
+    typing_at: Mapped[datetime | None]
 
 
 class InteractionEvent(Base):
@@ -102,3 +106,6 @@ class Message(Base):
     created_at: Mapped[datetime]
     status_at: Mapped[datetime | None]
     raw: Mapped[dict[str, Any] | None]
+    # The latest reaction per side, {"in"|"out": {"emoji", "at", "message_id"}}; an empty emoji
+    # is a removal. Kept on the target so a transcript page needs no second lookup.
+    reactions: Mapped[dict[str, Any] | None]

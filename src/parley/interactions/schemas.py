@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from parley.contacts.models import Contact
 from parley.contacts.schemas import ContactOut
+from parley.domain.reactions import listed_reactions
 from parley.domain.window import window_expires_at
 from parley.interactions.models import Interaction, Message
 
@@ -68,6 +69,13 @@ class QuotedMessage(BaseModel):
     wamid: str
     text: str | None
     direction: str | None
+    type: str | None = None
+
+
+class Reaction(BaseModel):
+    emoji: str
+    direction: Literal["in", "out"]
+    at: datetime
 
 
 class Author(BaseModel):
@@ -93,6 +101,7 @@ class MessageOut(BaseModel):
     author: Author | None
     timestamp: datetime
     created_at: datetime
+    reactions: list[Reaction] = Field(default_factory=list)
 
     @classmethod
     def of(
@@ -110,6 +119,7 @@ class MessageOut(BaseModel):
                 wamid=message.reply_to_wamid,
                 text=quoted.text if quoted else None,
                 direction=quoted.direction if quoted else None,
+                type=quoted.type if quoted else None,
             )
         author = None
         if message.author_id is not None:
@@ -130,6 +140,7 @@ class MessageOut(BaseModel):
             author=author,
             timestamp=message.timestamp,
             created_at=message.created_at,
+            reactions=[Reaction.model_validate(r) for r in listed_reactions(message.reactions)],
         )
 
 
@@ -148,6 +159,29 @@ class SendMessageIn(BaseModel):
     text: str = Field(min_length=1, max_length=4096)
     client_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-:.]+$")
     reply_to: int | None = None
+
+
+class ReactionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    emoji: str = Field(max_length=64, description="One emoji; empty removes the reaction.")
+
+
+class TypingOut(BaseModel):
+    queued: bool
+    reason: Literal["disabled", "too_soon", "no_inbound_message", "window_closed"] | None = None
+
+
+class InteractionEventOut(BaseModel):
+    kind: str
+    from_state: str | None
+    state: str
+    at: datetime
+    agent: Author | None
+
+
+class InteractionEventList(BaseModel):
+    items: list[InteractionEventOut]
 
 
 class DoneIn(BaseModel):

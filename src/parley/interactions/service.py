@@ -1,4 +1,8 @@
-"""What an agent does with an interaction: accept, reject, read, reply, mark done."""
+"""What an agent does with an interaction: accept, reject, reply, mark done.
+
+Reactions live in `reactions`, read receipts and typing in `receipts`, transcript pages in
+`transcript`, the state history in `history`.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,14 @@ from parley.auth.models import User
 from parley.clock import Clock
 from parley.contacts.models import Contact
 from parley.db.uow import UnitOfWork
+from parley.domain.codes import match_code
 from parley.domain.interactions import HELD, TransitionError, check_transition
 from parley.domain.window import window_open
-from parley.errors import Conflict, NotFound
+from parley.errors import Conflict, Invalid, NotFound
 from parley.interactions.models import Interaction, InteractionEvent, Message
-from parley.interactions.schemas import InteractionOut, MessageOut
-from parley.outbox.service import queue_mark_read, queue_message
+from parley.interactions.schemas import InteractionOut
+from parley.interactions.transcript import message_out
+from parley.outbox.service import queue_message
 from parley.realtime.events import (
     InteractionOffered,
     InteractionRemoved,
@@ -27,28 +33,31 @@ from parley.realtime.events import (
 STAFF = ("supervisor", "admin")
 
 
-async def access_interaction(uow: UnitOfWork, user: User, interaction_id: int) -> Interaction:
-    """Load an interaction the user may see: their own, or any for supervisors and admins."""
-    interaction = await uow.session.get(Interaction, interaction_id)
+async def access_interaction(
+    uow: UnitOfWork, user: User, interaction_id: int, *, for_update: bool = False
+) -> Interaction:
+    """Load an interaction the user may see: their own, or any for supervisors and admins.
+
+    Actions load it `for_update`: the row lock (PostgreSQL) keeps a concurrent ingest from
+    overwriting what the action changes, and makes message ids grow in commit order per contact.
+    """
+    interaction = await uow.session.get(Interaction, interaction_id, with_for_update=for_update)
     if interaction is None or (user.role not in STAFF and interaction.agent_id != user.id):
         raise NotFound("No such interaction.")
     return interaction
+
+
+def require_active(user: User, interaction: Interaction) -> None:
+    if interaction.state != "active" or interaction.agent_id != user.id:
+        raise Conflict(
+            "Only an active interaction you hold can send.", code="interaction_not_active"
+        )
 
 
 async def interaction_out(uow: UnitOfWork, interaction: Interaction) -> InteractionOut:
     contact = await uow.session.get(Contact, interaction.contact_id)
     assert contact is not None
     return InteractionOut.of(interaction, contact)
-
-
-async def message_out(uow: UnitOfWork, message: Message) -> MessageOut:
-    quoted = None
-    if message.reply_to_wamid:
-        quoted = await uow.session.scalar(
-            select(Message).where(Message.wamid == message.reply_to_wamid)
-        )
-    author = await uow.session.get(User, message.author_id) if message.author_id else None
-    return MessageOut.of(message, quoted, author.name if author else None)
 
 
 def transition(
@@ -100,19 +109,6 @@ async def list_mine(uow: UnitOfWork, user: User) -> list[InteractionOut]:
     return [InteractionOut.of(i, c) for i, c in rows]
 
 
-async def list_messages(
-    uow: UnitOfWork, interaction: Interaction, *, before: int | None, limit: int
-) -> tuple[list[MessageOut], bool]:
-    """The contact's transcript across sessions, newest page first, returned oldest first."""
-    query = select(Message).where(Message.contact_id == interaction.contact_id)
-    if before is not None:
-        query = query.where(Message.id < before)
-    rows = list(await uow.session.scalars(query.order_by(Message.id.desc()).limit(limit + 1)))
-    has_more = len(rows) > limit
-    page = rows[:limit][::-1]
-    return [await message_out(uow, m) for m in page], has_more
-
-
 async def accept_offer(uow: UnitOfWork, clock: Clock, user: User, interaction: Interaction) -> None:
     if interaction.state != "offered" or interaction.agent_id != user.id:
         raise Conflict("This interaction is no longer offered to you.", code="not_offered")
@@ -137,24 +133,6 @@ def requeue(uow: UnitOfWork, now: datetime, interaction: Interaction, *, reason:
         uow.emit(InteractionRemoved(interaction_id=interaction.id, reason=reason), to=previous)
 
 
-async def mark_read(uow: UnitOfWork, interaction: Interaction) -> None:
-    """The agent has seen the transcript: clear the unread count, tell WhatsApp."""
-    if interaction.unread_count == 0:
-        return
-    interaction.unread_count = 0
-    interaction.version += 1
-    last_in = await uow.session.scalar(
-        select(Message)
-        .where(Message.interaction_id == interaction.id, Message.direction == "in")
-        .order_by(Message.id.desc())
-        .limit(1)
-    )
-    contact = await uow.session.get(Contact, interaction.contact_id)
-    if last_in is not None and last_in.wamid and contact is not None and contact.wa_id:
-        queue_mark_read(uow, last_in.wamid, contact.wa_id, interaction.updated_at)
-    await publish_interaction(uow, interaction)
-
-
 async def send_text(
     uow: UnitOfWork,
     clock: Clock,
@@ -172,16 +150,9 @@ async def send_text(
     )
     if existing is not None:
         return existing  # the agent's retry of a request we already took
-    if interaction.state != "active" or interaction.agent_id != user.id:
-        raise Conflict(
-            "Only an active interaction you hold can send.", code="interaction_not_active"
-        )
+    require_active(user, interaction)
     now = clock.now()
-    if not window_open(interaction.last_inbound_at, now):
-        raise Conflict(
-            "WhatsApp's 24-hour customer service window is closed: send a template.",
-            code="window_closed",
-        )
+    require_window(interaction, now)
     contact = await uow.session.get(Contact, interaction.contact_id)
     assert contact is not None and contact.wa_id is not None
     quoted = await _quoted_wamid(uow, interaction, reply_to)
@@ -209,14 +180,32 @@ async def send_text(
     return message
 
 
+def require_window(interaction: Interaction, now: datetime) -> None:
+    if not window_open(interaction.last_inbound_at, now):
+        raise Conflict(
+            "WhatsApp's 24-hour customer service window is closed: send a template.",
+            code="window_closed",
+        )
+
+
 async def _quoted_wamid(
     uow: UnitOfWork, interaction: Interaction, reply_to: int | None
 ) -> str | None:
+    """The wamid a quoted reply points at: any message of this contact that WhatsApp knows."""
     if reply_to is None:
         return None
     quoted = await uow.session.get(Message, reply_to)
-    if quoted is None or quoted.contact_id != interaction.contact_id or not quoted.wamid:
-        raise NotFound("The message to reply to is not in this conversation.")
+    if quoted is None or quoted.contact_id != interaction.contact_id:
+        raise Invalid(
+            "The message to reply to is not in this conversation.", code="reply_to_not_found"
+        )
+    if quoted.type == "reaction":
+        raise Invalid("A reaction cannot be quoted.", code="reply_to_not_quotable")
+    if not quoted.wamid:
+        raise Conflict(
+            "The message to reply to has not reached WhatsApp yet; try again in a moment.",
+            code="reply_to_not_sent",
+        )
     return quoted.wamid
 
 
@@ -247,12 +236,16 @@ async def mark_done(
     *,
     disposition: str | None,
     note: str | None,
+    dispositions: tuple[str, ...] = (),
+    disposition_required: bool = False,
 ) -> None:
+    """Close the interaction with a disposition code from the configured list (if any)."""
+    code = _disposition(disposition, dispositions, disposition_required)
     now = clock.now()
     transition(uow, interaction, "done", now, agent_id=user.id, reason="done")
     interaction.done_at = now
-    interaction.disposition = disposition
-    interaction.note = note
+    interaction.disposition = code
+    interaction.note = note.strip() or None if note else None
     interaction.pending_since = None
     await publish_interaction(uow, interaction)
     if interaction.agent_id is not None:
@@ -260,6 +253,20 @@ async def mark_done(
             InteractionRemoved(interaction_id=interaction.id, reason="done"),
             to=interaction.agent_id,
         )
+
+
+def _disposition(value: str | None, allowed: tuple[str, ...], required: bool) -> str | None:
+    if value is None or not value.strip():
+        if required:
+            raise Invalid("Choose a disposition to mark this done.", code="disposition_required")
+        return None
+    code = match_code(value, allowed)
+    if code is None:
+        raise Invalid(
+            f"Unknown disposition; choose one of: {', '.join(allowed) or 'none configured'}.",
+            code="unknown_disposition",
+        )
+    return code
 
 
 async def release_offers(uow: UnitOfWork, clock: Clock, user: User) -> None:

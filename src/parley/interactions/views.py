@@ -7,17 +7,26 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from parley.deps import CurrentUser, RuntimeDep, Uow
-from parley.interactions import service
+from parley.interactions import history, reactions, receipts, service, transcript
 from parley.interactions.schemas import (
     DoneIn,
+    InteractionEventList,
     InteractionList,
     InteractionOut,
     MessageOut,
     MessagePage,
+    ReactionIn,
     SendMessageIn,
+    TypingOut,
 )
+from parley.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/interactions", tags=["interactions"])
+
+
+def _receipts(runtime: Runtime) -> receipts.Receipts:
+    settings = runtime.settings
+    return receipts.Receipts(settings.send_read_receipts, settings.send_typing_indicator)
 
 
 @router.get("", response_model=InteractionList)
@@ -31,16 +40,25 @@ async def get_interaction(interaction_id: int, user: CurrentUser, uow: Uow) -> I
     return await service.interaction_out(uow, interaction)
 
 
+@router.get("/{interaction_id}/events", response_model=InteractionEventList)
+async def list_events(interaction_id: int, user: CurrentUser, uow: Uow) -> InteractionEventList:
+    interaction = await service.access_interaction(uow, user, interaction_id)
+    return InteractionEventList(items=await history.list_events(uow, interaction))
+
+
 @router.get("/{interaction_id}/messages", response_model=MessagePage)
 async def list_messages(
     interaction_id: int,
     user: CurrentUser,
     uow: Uow,
     before: Annotated[int | None, Query(ge=1)] = None,
+    after: Annotated[int | None, Query(ge=0)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> MessagePage:
     interaction = await service.access_interaction(uow, user, interaction_id)
-    items, has_more = await service.list_messages(uow, interaction, before=before, limit=limit)
+    items, has_more = await transcript.list_messages(
+        uow, interaction, before=before, after=after, limit=limit
+    )
     return MessagePage(items=items, has_more=has_more)
 
 
@@ -48,7 +66,7 @@ async def list_messages(
 async def send_message(
     interaction_id: int, body: SendMessageIn, user: CurrentUser, uow: Uow, runtime: RuntimeDep
 ) -> MessageOut:
-    interaction = await service.access_interaction(uow, user, interaction_id)
+    interaction = await service.access_interaction(uow, user, interaction_id, for_update=True)
     message = await service.send_text(
         uow,
         runtime.clock,
@@ -58,7 +76,26 @@ async def send_message(
         client_id=body.client_id,
         reply_to=body.reply_to,
     )
-    out = await service.message_out(uow, message)
+    out = await transcript.message_out(uow, message)
+    uow.on_commit(lambda: runtime.wake("outbox"))
+    await uow.commit()
+    return out
+
+
+@router.put("/{interaction_id}/messages/{message_id}/reaction", response_model=MessageOut)
+async def react(
+    interaction_id: int,
+    message_id: int,
+    body: ReactionIn,
+    user: CurrentUser,
+    uow: Uow,
+    runtime: RuntimeDep,
+) -> MessageOut:
+    interaction = await service.access_interaction(uow, user, interaction_id, for_update=True)
+    target = await reactions.react_to_message(
+        uow, runtime.clock, user, interaction, message_id, body.emoji
+    )
+    out = await transcript.message_out(uow, target)
     uow.on_commit(lambda: runtime.wake("outbox"))
     await uow.commit()
     return out
@@ -67,14 +104,14 @@ async def send_message(
 async def _act(
     interaction_id: int, user: CurrentUser, uow: Uow, runtime: RuntimeDep, action: str
 ) -> InteractionOut:
-    interaction = await service.access_interaction(uow, user, interaction_id)
+    interaction = await service.access_interaction(uow, user, interaction_id, for_update=True)
     if action == "accept":
         await service.accept_offer(uow, runtime.clock, user, interaction)
     elif action == "reject":
         await service.reject_offer(uow, runtime.clock, user, interaction)
         uow.on_commit(lambda: runtime.wake("routing"))
     elif action == "read":
-        await service.mark_read(uow, interaction)
+        await receipts.mark_read(uow, runtime.clock, user, interaction, _receipts(runtime))
         uow.on_commit(lambda: runtime.wake("outbox"))
     out = await service.interaction_out(uow, interaction)
     await uow.commit()
@@ -102,13 +139,32 @@ async def read(
     return await _act(interaction_id, user, uow, runtime, "read")
 
 
+@router.post("/{interaction_id}/typing", response_model=TypingOut)
+async def typing(
+    interaction_id: int, user: CurrentUser, uow: Uow, runtime: RuntimeDep
+) -> TypingOut:
+    interaction = await service.access_interaction(uow, user, interaction_id, for_update=True)
+    out = await receipts.send_typing(uow, runtime.clock, user, interaction, _receipts(runtime))
+    uow.on_commit(lambda: runtime.wake("outbox"))
+    await uow.commit()
+    return out
+
+
 @router.post("/{interaction_id}/done", response_model=InteractionOut)
 async def done(
     interaction_id: int, body: DoneIn, user: CurrentUser, uow: Uow, runtime: RuntimeDep
 ) -> InteractionOut:
-    interaction = await service.access_interaction(uow, user, interaction_id)
+    interaction = await service.access_interaction(uow, user, interaction_id, for_update=True)
+    settings = runtime.settings
     await service.mark_done(
-        uow, runtime.clock, user, interaction, disposition=body.disposition, note=body.note
+        uow,
+        runtime.clock,
+        user,
+        interaction,
+        disposition=body.disposition,
+        note=body.note,
+        dispositions=settings.dispositions,
+        disposition_required=settings.disposition_required,
     )
     out = await service.interaction_out(uow, interaction)
     uow.on_commit(lambda: runtime.wake("routing"))

@@ -16,12 +16,14 @@ class OutboxItem(Base):
     __table_args__ = (Index("ix_outbox_state_due", "state", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # "message" sends messages.id; "mark_read" marks an inbound wamid read (payload holds it)
+    # "message" sends messages.id; "mark_read" marks an inbound wamid read (payload holds it);
+    # "typing" does the same and shows the typing indicator
     kind: Mapped[str] = mapped_column(String(20))
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
     to_wa_id: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]]
-    # pending → sending → sent | failed; "sending" past claimed_until is reclaimed
+    # pending → sending → sent | failed | dropped (a typing indicator that came too late);
+    # "sending" past claimed_until is reclaimed
     state: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime]

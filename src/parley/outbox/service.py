@@ -42,9 +42,12 @@ def queue_message(
     return item
 
 
-def queue_mark_read(uow: UnitOfWork, wamid: str, wa_id: str, now: datetime) -> OutboxItem:
+def queue_mark_read(
+    uow: UnitOfWork, wamid: str, wa_id: str, now: datetime, *, typing: bool = False
+) -> OutboxItem:
+    """Mark `wamid` (and earlier messages) read; with `typing`, show the typing indicator too."""
     item = OutboxItem(
-        kind="mark_read",
+        kind="typing" if typing else "mark_read",
         to_wa_id=wa_id,
         payload={"wamid": wamid},
         state="pending",
@@ -63,6 +66,7 @@ class Claimed:
     to_wa_id: str
     payload: dict[str, Any]
     attempts: int
+    created_at: datetime
 
 
 async def claim_due(uow: UnitOfWork, now: datetime, limit: int) -> list[Claimed]:
@@ -80,7 +84,8 @@ async def claim_due(uow: UnitOfWork, now: datetime, limit: int) -> list[Claimed]
         item.claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
         item.attempts += 1
     return [
-        Claimed(i.id, i.kind, i.message_id, i.to_wa_id, dict(i.payload), i.attempts) for i in items
+        Claimed(i.id, i.kind, i.message_id, i.to_wa_id, dict(i.payload), i.attempts, i.created_at)
+        for i in items
     ]
 
 
@@ -97,6 +102,15 @@ async def retry_later(uow: UnitOfWork, item_id: int, at: datetime, error: str) -
         update(OutboxItem)
         .where(OutboxItem.id == item_id)
         .values(state="pending", next_attempt_at=at, claimed_until=None, last_error=error[:2000])
+    )
+
+
+async def drop(uow: UnitOfWork, item_id: int, reason: str) -> None:
+    """Not sent on purpose: the item became worthless while it waited."""
+    await uow.session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id == item_id)
+        .values(state="dropped", claimed_until=None, last_error=reason)
     )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from parley.clock import Clock
 from parley.db.uow import UnitOfWork
+from parley.domain.typing import typing_stale
 from parley.ingest.statuses import record_wamid, set_status
 from parley.interactions.models import Message
 from parley.metrics import Metrics
@@ -90,10 +91,13 @@ class OutboxWorker(Worker):
         if item.kind == "message" and await self._already_accepted(item):
             return
         await self._bucket.acquire()
+        if item.kind == "typing" and typing_stale(item.created_at, self._clock.now()):
+            await self._drop(item, "typing indicator too old to show")
+            return
         try:
             with self._metrics.send_seconds.time():
-                if item.kind == "mark_read":
-                    await self._gateway.mark_read(item.payload["wamid"])
+                if item.kind in ("mark_read", "typing"):
+                    await self._gateway.mark_read(item.payload["wamid"], item.kind == "typing")
                     wamid = None
                 else:
                     result = await self._gateway.send(self._outbound(item))
@@ -146,6 +150,12 @@ class OutboxWorker(Worker):
                     await record_wamid(uow, self._clock, message, wamid)
             await uow.commit()
         log.info("outbox.sent", extra={"outbox_id": item.id, "wamid": wamid})
+
+    async def _drop(self, item: service.Claimed, reason: str) -> None:
+        async with self._uow() as uow:
+            await service.drop(uow, item.id, reason)
+            await uow.commit()
+        log.info("outbox.dropped", extra={"outbox_id": item.id, "reason": reason})
 
     async def _on_graph_error(self, item: service.Claimed, exc: GraphError) -> None:
         retryable = exc.retry in (Retry.RETRY, Retry.LATER) and item.attempts < MAX_ATTEMPTS

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, text, update
 
@@ -12,12 +12,15 @@ from parley.contacts.models import Contact
 from parley.db.uow import UnitOfWork
 from parley.domain.interactions import HELD
 from parley.domain.routing import AgentSlot, plan_assignments
-from parley.interactions.models import Interaction
+from parley.interactions.models import Interaction, InteractionEvent
 from parley.interactions.schemas import InteractionOut
 from parley.interactions.service import requeue, transition
 from parley.realtime.events import InteractionOffered
 
 BATCH = 500
+# An agent who rejected an interaction, or let its offer expire, is not offered it again for
+# this long: it goes to another agent, or waits if nobody else is free.
+DECLINE_COOLDOWN = timedelta(seconds=60)
 
 
 async def _serialise(uow: UnitOfWork) -> None:
@@ -64,7 +67,8 @@ async def assign_queued(
         query = query.with_for_update(of=Interaction, skip_locked=True)
     queued = {i.id: (i, c) for i, c in (await uow.session.execute(query)).all()}
     now = clock.now()
-    plan = plan_assignments(list(queued), slots, now)
+    declined = await _recently_declined(uow, list(queued), now)
+    plan = plan_assignments(list(queued), slots, now, declined)
     target = "active" if auto_accept else "offered"
     for interaction_id, agent_id in plan:
         interaction, contact = queued[interaction_id]
@@ -78,6 +82,25 @@ async def assign_queued(
     if picked:
         await uow.session.execute(update(User).where(User.id.in_(picked)).values(idle_since=now))
     return len(plan)
+
+
+async def _recently_declined(
+    uow: UnitOfWork, interaction_ids: list[int], now: datetime
+) -> dict[int, set[int]]:
+    declined: dict[int, set[int]] = {}
+    if not interaction_ids:
+        return declined
+    rows = await uow.session.execute(
+        select(InteractionEvent.interaction_id, InteractionEvent.agent_id).where(
+            InteractionEvent.interaction_id.in_(interaction_ids),
+            InteractionEvent.reason.in_(("rejected", "offer_timeout")),
+            InteractionEvent.at > now - DECLINE_COOLDOWN,
+        )
+    )
+    for interaction_id, agent_id in rows:
+        if agent_id is not None:
+            declined.setdefault(interaction_id, set()).add(agent_id)
+    return declined
 
 
 async def expire_offers(uow: UnitOfWork, clock: Clock, *, timeout_seconds: int) -> int:
