@@ -20,6 +20,7 @@ FILES = [
     ("emojibase-data", "en/compact.json"),
     ("emojibase-data", "en/messages.json"),
     ("emojibase-data", "en/shortcodes/github.json"),
+    ("emojibase-data", "versions/emoji.json"),
     ("emojibase-data", "LICENSE"),
     ("emojibase-data", "package.json"),
 ]

@@ -32,14 +32,16 @@ async def test_customer_and_agent_chat_with_live_ticks(stack: Stack, browser: Br
 
     await expect(desktop.get_by_text("Hi, my order #2291 is late").first).to_be_visible()
     await desktop.get_by_text("Ana Souza").first.click()
+    await desktop.get_by_role("button", name="Accept").click()  # offered: auto-accept is off by default
     composer = desktop.get_by_role("textbox", name="Message")
     await composer.fill("Hello Ana, I'm checking order 2291 now.")
     await composer.press("Enter")
-    await expect(desktop.get_by_text("Hello Ana, I'm checking order 2291 now.")).to_be_visible()
+    transcript = desktop.get_by_role("region", name="Transcript")
+    await expect(transcript.get_by_text("Hello Ana, I'm checking order 2291 now.")).to_be_visible()
     await shot(desktop, "desktop-conversation")
 
     # the customer sees the reply; the phone has the chat open, so it is read
     await expect(phone.get_by_text("Hello Ana, I'm checking order 2291 now.")).to_be_visible()
     await shot(phone, "phone-conversation")
-    read_tick = desktop.get_by_label(re.compile("^read$", re.I))
+    read_tick = transcript.get_by_label(re.compile("^read$", re.I))
     await expect(read_tick.first).to_be_visible(timeout=10_000)

@@ -59,6 +59,12 @@ describe("emoji index", () => {
     assert.equal(pickerSections(index, [])[0].key, "smileys-emotion")
   })
 
+  it("leaves out emoji newer than most systems can draw", () => {
+    const newer = buildEmojiIndex(COMPACT, MESSAGES, SHORTCODES, { "0.6": ["1F600"], "16.0": ["1F355"] })
+    assert.equal(newer.byUnicode.has("🍕"), false)
+    assert.equal(newer.byUnicode.has("😀"), true)
+  })
+
   it("survives broken storage and data", () => {
     const recent = new RecentEmoji({ storage: { getItem: () => "{not json", setItem: () => { throw new Error("full") } } })
     assert.deepEqual(recent.list(), [])
@@ -71,7 +77,7 @@ const vendored = new URL(`../../src/parley/web/${VENDOR_BASE}`, import.meta.url)
 describe("the installed emojibase data", { skip: !existsSync(new URL(DATA_FILES.emojis, vendored)) }, () => {
   it("indexes thousands of emoji in nine categories", () => {
     const read = (name) => JSON.parse(readFileSync(new URL(DATA_FILES[name], vendored), "utf8"))
-    const real = buildEmojiIndex(read("emojis"), read("messages"), read("shortcodes"))
+    const real = buildEmojiIndex(read("emojis"), read("messages"), read("shortcodes"), read("versions"))
     assert.equal(real.categories.length, 9)
     assert.ok(real.byUnicode.size > 1500)
     assert.equal(searchEmoji(real, "thumbs up")[0].label, "thumbs up")

@@ -211,6 +211,14 @@ describe("title alert", () => {
     alert.update({ hidden: false, pendingIds: ["12"] }) // 13 was answered
     assert.equal(alert.active, false)
   })
+
+  it("tells which interactions started alerting, once each", () => {
+    const alert = new TitleAlert()
+    assert.deepEqual(alert.update({ hidden: false, pendingIds: ["1"] }), [])
+    assert.deepEqual(alert.update({ hidden: true, pendingIds: ["1"] }), ["1"])
+    assert.deepEqual(alert.update({ hidden: true, pendingIds: ["1", "2"] }), ["2"])
+    assert.deepEqual(alert.update({ hidden: true, pendingIds: ["1", "2"] }), [])
+  })
 })
 
 describe("backoff", () => {

@@ -90,3 +90,17 @@ describe("throttle", () => {
     assert.equal(t.take("a", 10_001), true)
   })
 })
+
+describe("event rows in the transcript", () => {
+  it("puts joined before the session's first message and connected by time", async () => {
+    const { withEvents } = await import("../../src/parley/web/models/session_events.js")
+    const older = { id: 1, session_id: 4, timestamp: "2026-03-10T09:00:00Z" }
+    const first = { id: 2, session_id: 5, timestamp: "2026-03-11T09:59:59Z" }
+    const reply = { id: 3, session_id: 5, timestamp: "2026-03-11T10:01:00Z" }
+    const rows = eventMessages(sessionEvents({ id: 7, created_at: "2026-03-11T10:00:00Z",
+      accepted_at: "2026-03-11T10:00:30Z" }, { contactName: "Ana", agentName: "Alice" }), 7)
+    const merged = withEvents([older, first, reply], rows, 5)
+    assert.deepEqual(merged.map((m) => m.key ?? m.id), [1, "e:7:joined", 2, "e:7:connected", 3])
+    assert.deepEqual(withEvents([older], [], 5), [older])
+  })
+})

@@ -8,8 +8,10 @@ import { EventSocket, eventsUrl } from "../socket.js"
 import { Store } from "../store.js"
 import { h, icon, replace } from "./dom.js"
 import { TitleFlasher } from "./title_flash.js"
+import { contactName, previewOf } from "./interaction_bar.js"
 import "./case_info.js"
 import "./composer.js"
+import "./emoji_picker.js"
 import "./control_bar.js"
 import "./interaction_bar.js"
 import "./login.js"
@@ -103,9 +105,11 @@ export class ParleyApp extends HTMLElement {
       h("p", { class: "empty-text" }, "Pick one from the list, or wait for the next WhatsApp chat."))
     const conn = h("div", { class: "conn", role: "status" })
     this.#toasts = h("div", { class: "toasts" })
-    const flasher = new TitleFlasher(store)
+    const picker = h("parley-emoji-picker", {})
+    const flasher = new TitleFlasher(store, document, { onAlert: (ids) => notifyWaiting(ids) })
     const ctx = {
-      store, desktop, clock: this.#clock,
+      store, desktop, clock: this.#clock, picker,
+      replyTo: (message) => parts.composer.replyTo(message),
       notify: (message) => this.#notify(message),
       logout: () => this.#logout(),
       focusComposer: () => parts.composer.focusText(),
@@ -121,10 +125,11 @@ export class ParleyApp extends HTMLElement {
       h("header", { class: "topbar" },
         h("div", { class: "brand" }, h("span", { class: "logo", "aria-hidden": "true" }, "P"), h("span", {}, "Parley")),
         conn,
-        h("div", { class: "topbar-right" }, parts.status, this.#themeButton())),
+        h("div", { class: "topbar-right" }, parts.status, this.#notificationsButton(), this.#themeButton())),
       h("nav", { class: "col-left", "aria-label": "Interactions" }, parts.bar),
       h("main", { class: "col-center" }, empty, parts.control, parts.transcript, parts.composer),
       h("aside", { class: "col-right", "aria-label": "Case information" }, parts.info),
+      picker,
       this.#toasts))
     for (const part of Object.values(parts)) part.connect(ctx)
 
@@ -147,8 +152,30 @@ export class ParleyApp extends HTMLElement {
       }, 2000)
     }
     conn.hidden = true
-    const unsubscribe = store.subscribe(({ topic }) => {
+    // Read receipts: only what the agent can actually see (tab visible, window focused).
+    const markRead = () => {
+      const id = store.selectedId
+      if (id !== null && document.visibilityState === "visible" && document.hasFocus()) desktop.markRead(id)
+    }
+    const notifyWaiting = (ids) => {
+      if (!("Notification" in window) || Notification.permission !== "granted") return
+      for (const id of ids) {
+        const interaction = store.interaction(id)
+        if (!interaction) continue
+        const note = new Notification(`${contactName(interaction)} is waiting for a reply`, {
+          body: previewOf(interaction) || "New WhatsApp message", tag: `parley-${id}`, icon: "favicon.svg" })
+        note.onclick = () => {
+          window.focus()
+          ctx.open(id)
+          note.close()
+        }
+      }
+    }
+    const unsubscribe = store.subscribe(({ topic, id }) => {
       if (topic === "selection" || topic === "interactions") showSelection()
+      if (topic === "selection" || ((topic === "interactions" || topic === "messages") && id === store.selectedId)) {
+        markRead()
+      }
       if (topic === "connection") showConnection()
       if (topic === "me" && store.me?.status === "logged_out") this.#api.get("me").catch(() => {})
     })
@@ -163,6 +190,8 @@ export class ParleyApp extends HTMLElement {
       onUnauthenticated: () => this.#api.get("me").catch(() => {}),
     })
     const online = () => socket.nudge()
+    window.addEventListener("focus", markRead)
+    document.addEventListener("visibilitychange", markRead)
     const ticker = setInterval(() => {
       parts.bar.tick()
       parts.control.tick()
@@ -181,6 +210,9 @@ export class ParleyApp extends HTMLElement {
         clearInterval(ticker)
         clearTimeout(connTimer)
         window.removeEventListener("online", online)
+        window.removeEventListener("focus", markRead)
+        document.removeEventListener("visibilitychange", markRead)
+        picker.close({ refocus: false })
       },
     }
   }
@@ -194,6 +226,21 @@ export class ParleyApp extends HTMLElement {
     this.#toasts.append(toast)
     while (this.#toasts.childElementCount > 3) this.#toasts.firstElementChild.remove()
     setTimeout(() => toast.remove(), 8000)
+  }
+
+  /** "Turn on desktop notifications", shown until the agent has answered the browser's question. */
+  #notificationsButton() {
+    if (!("Notification" in window) || Notification.permission !== "default") return null
+    const button = h("button", { type: "button", class: "btn btn-ghost btn-icon",
+      "aria-label": "Turn on desktop notifications", title: "Turn on desktop notifications" }, icon("bell"))
+    button.addEventListener("click", async () => {
+      try {
+        await Notification.requestPermission()
+      } finally {
+        if (Notification.permission !== "default") button.remove()
+      }
+    })
+    return button
   }
 
   #themeButton() {

@@ -1,9 +1,12 @@
 // <parley-case-info>: the right column: where the interaction came from, who
-// the contact is, and WhatsApp's 24-hour customer service window.
+// the contact is, how long the interaction has lasted, its session events and
+// WhatsApp's 24-hour customer service window.
 
-import { formatDateTime, formatPhone, formatShortDateTime, formatTime } from "../models/format.js"
+import { formatDateTime, formatDuration, formatPhone, formatShortDateTime, formatTime, toMs } from "../models/format.js"
+import { sessionEvents } from "../models/session_events.js"
 import { windowState } from "../models/window_countdown.js"
 import { h, replace } from "./dom.js"
+import { contactName } from "./interaction_bar.js"
 
 const ORIGINS = { inbound: "Inbound WhatsApp", outbound: "Outbound WhatsApp" }
 const STATES = { offered: "Offered", active: "Active", parked: "In a workbin", queued: "Queued", done: "Done" }
@@ -13,6 +16,7 @@ export class ParleyCaseInfo extends HTMLElement {
   #unsubscribe = () => {}
   #body
   #window
+  #duration
   #renderedWindow = ""
 
   /** @param {{store, clock}} ctx */
@@ -45,7 +49,9 @@ export class ParleyCaseInfo extends HTMLElement {
     const contact = interaction.contact ?? {}
     const phone = formatPhone(contact.wa_id)
     this.#window = h("dd", {})
+    this.#duration = h("span", { class: "duration", role: "timer" })
     const row = (term, ...value) => [h("dt", {}, term), h("dd", {}, ...value)]
+    const events = sessionEvents(interaction, { contactName: contactName(interaction), agentName: this.#ctx.store.me?.name })
     replace(this.#body, h("dl", { class: "facts" },
       row("Origin", ORIGINS[interaction.origin] ?? (interaction.origin ? `${interaction.origin} WhatsApp` : "WhatsApp")),
       row("Contact", h("span", { dir: "auto" }, contact.name || contact.profile_name || "Unknown")),
@@ -53,11 +59,18 @@ export class ParleyCaseInfo extends HTMLElement {
         ? row("WhatsApp name", h("span", { dir: "auto" }, contact.profile_name)) : null,
       row("WhatsApp number", phone ? h("a", { href: `tel:${phone}`, class: "mono" }, phone) : "—"),
       h("dt", {}, "Customer service window"), this.#window,
+      row("Duration", this.#duration, h("span", { class: "muted" }, "since ",
+        h("time", { datetime: interaction.created_at ?? "", title: formatDateTime(interaction.created_at) },
+          formatTime(interaction.created_at)))),
       row("State", STATES[interaction.state] ?? interaction.state ?? "—",
         interaction.accepted_at ? ` since ${formatTime(interaction.accepted_at)}` : ""),
-      row("Started", h("span", { title: formatDateTime(interaction.created_at) }, formatTime(interaction.created_at))),
       row("Interaction", h("span", { class: "mono" }, `#${interaction.id}`)),
-    ))
+    ), events.length ? h("section", { class: "case-events", "aria-label": "Session events" },
+      h("h3", { class: "case-subtitle" }, "Session"),
+      h("ol", { class: "events" }, events.map((e) => h("li", { class: "event", dataset: { kind: e.kind } },
+        h("span", { class: "event-dot", "aria-hidden": "true" }),
+        h("span", { class: "event-text", dir: "auto" }, e.text),
+        h("time", { class: "event-time", datetime: e.at, title: formatDateTime(e.at) }, formatTime(e.at)))))) : null)
     this.#renderedWindow = ""
     this.tick()
   }
@@ -66,6 +79,9 @@ export class ParleyCaseInfo extends HTMLElement {
   tick() {
     const interaction = this.#ctx?.store.interaction(this.#ctx.store.selectedId)
     if (!interaction || !this.#window) return
+    const started = toMs(interaction.created_at)
+    const lasted = started === null ? "" : formatDuration(Math.floor((this.#ctx.clock.now() - started) / 1000))
+    if (this.#duration.textContent !== lasted) this.#duration.textContent = lasted
     const w = windowState(interaction.window_expires_at, this.#ctx.clock.now())
     const key = `${w.state}|${w.label}`
     if (key === this.#renderedWindow) return

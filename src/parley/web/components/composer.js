@@ -1,12 +1,13 @@
-// <parley-composer>: a text box labelled "Message" and a "Send" button.
-// Enter sends, Shift+Enter adds a line; a counter shows WhatsApp's 4096
-// character limit. Drafts are kept per interaction while the agent switches.
+// <parley-composer>: a text box labelled "Message", "Insert Emoji" and "Send".
+// Enter sends, Shift+Enter adds a line; a counter shows WhatsApp's text
+// limit. A quoted reply ("Replying to …") sits above the text. Drafts and the
+// reply target are kept per interaction while the agent switches. Key presses
+// send the typing indicator (throttled in Desktop).
 
 import { TEXT_LIMIT, isSendKey, measureText } from "../models/composer_text.js"
 import { windowState } from "../models/window_countdown.js"
-import { h, icon } from "./dom.js"
-
-const WARN_AT = TEXT_LIMIT - 200
+import { h, icon, replace } from "./dom.js"
+import { contactName } from "./interaction_bar.js"
 
 export class ParleyComposer extends HTMLElement {
   #ctx
@@ -15,16 +16,21 @@ export class ParleyComposer extends HTMLElement {
   #textarea
   #counter
   #send
+  #emoji
   #note
-  #drafts = new Map()
+  #reply
+  #drafts = new Map() // interaction id → {text, replyTo}
+  #replyTo = null
   #forId = null
 
-  /** @param {{store, desktop, clock, notify}} ctx */
+  /** @param {{store, desktop, clock, notify, picker}} ctx */
   connect(ctx) {
     this.#ctx = ctx
     this.#unsubscribe()
     this.#unsubscribe = ctx.store.subscribe(({ topic, id }) => {
-      if (topic === "selection" || (topic === "interactions" && id === ctx.store.selectedId)) this.render()
+      if (topic === "selection" || topic === "config" || (topic === "interactions" && id === ctx.store.selectedId)) {
+        this.render()
+      }
     })
     this.render()
   }
@@ -33,15 +39,20 @@ export class ParleyComposer extends HTMLElement {
     if (this.firstChild) return
     const fieldId = "composer-message"
     this.#textarea = h("textarea", { id: fieldId, rows: "1", placeholder: "Write a reply…",
-      "aria-describedby": "composer-note composer-keys composer-counter", oninput: () => this.#changed(),
-      onkeydown: (e) => this.#key(e) })
+      "aria-describedby": "composer-note composer-keys composer-counter",
+      oninput: () => this.#changed(true), onkeydown: (e) => this.#key(e) })
     this.#counter = h("output", { id: "composer-counter", class: "counter", for: fieldId, "aria-live": "off" })
     this.#note = h("p", { id: "composer-note", class: "composer-note", hidden: true })
+    this.#reply = h("div", { class: "composer-reply", hidden: true })
+    this.#emoji = h("button", { type: "button", class: "btn btn-ghost btn-icon", "aria-label": "Insert Emoji",
+      title: "Insert Emoji", "aria-haspopup": "dialog", "aria-expanded": "false",
+      onclick: () => this.#openEmoji() }, icon("smile", { size: 18 }))
     this.#send = h("button", { type: "submit", class: "btn btn-primary" }, h("span", {}, "Send"), icon("send"))
     this.#form = h("form", { class: "composer-box", onsubmit: (e) => { e.preventDefault(); this.#submit() } },
+      this.#reply,
       h("label", { for: fieldId, class: "visually-hidden" }, "Message"),
       this.#textarea,
-      h("div", { class: "composer-foot" },
+      h("div", { class: "composer-foot" }, this.#emoji,
         h("span", { id: "composer-keys", class: "hint" }, h("kbd", {}, "Enter"), " to send · ",
           h("kbd", {}, "Shift"), "+", h("kbd", {}, "Enter"), " for a new line"),
         this.#counter, this.#send))
@@ -57,6 +68,14 @@ export class ParleyComposer extends HTMLElement {
     if (!this.#textarea.disabled) this.#textarea.focus()
   }
 
+  /** Quote `message` in the next reply (the transcript's "Reply"). */
+  replyTo(message) {
+    this.#replyTo = message ? { id: message.id, text: message.text ?? "", direction: message.direction,
+      label: message.label ?? null } : null
+    this.#renderReply()
+    this.focusText()
+  }
+
   render() {
     if (!this.#ctx || !this.#form) return
     const { store, clock } = this.#ctx
@@ -65,9 +84,12 @@ export class ParleyComposer extends HTMLElement {
     if (!interaction) return
     const id = String(interaction.id)
     if (id !== this.#forId) {
-      if (this.#forId !== null) this.#drafts.set(this.#forId, this.#textarea.value)
+      if (this.#forId !== null) this.#drafts.set(this.#forId, { text: this.#textarea.value, replyTo: this.#replyTo })
       this.#forId = id
-      this.#textarea.value = this.#drafts.get(id) ?? ""
+      const draft = this.#drafts.get(id)
+      this.#textarea.value = draft?.text ?? ""
+      this.#replyTo = draft?.replyTo ?? null
+      this.#ctx.picker?.close({ refocus: false })
     }
     let note = ""
     if (interaction.state === "offered") note = "Accept this interaction to reply."
@@ -77,7 +99,9 @@ export class ParleyComposer extends HTMLElement {
     this.#note.hidden = !note
     this.#note.textContent = note
     this.#textarea.disabled = Boolean(note)
-    this.#changed()
+    this.#emoji.disabled = Boolean(note)
+    this.#renderReply()
+    this.#changed(false)
   }
 
   /** Re-check the 24 h window (called by the app's ticker). */
@@ -88,17 +112,38 @@ export class ParleyComposer extends HTMLElement {
     if (closed !== this.#textarea.disabled && interaction.state !== "offered") this.render()
   }
 
-  #changed() {
+  #renderReply() {
+    const r = this.#replyTo
+    this.#reply.hidden = !r
+    if (!r) return
+    const interaction = this.#ctx.store.interaction(this.#forId)
+    const who = r.direction === "out" ? "yourself" : contactName(interaction)
+    replace(this.#reply,
+      icon("reply", { size: 16 }),
+      h("div", { class: "composer-reply-text" },
+        h("span", { class: "composer-reply-who" }, `Replying to ${who}`),
+        h("span", { class: "composer-reply-quote", dir: "auto" }, r.text || r.label || "Earlier message")),
+      h("button", { type: "button", class: "btn btn-ghost btn-icon btn-small", "aria-label": "Cancel reply",
+        title: "Cancel reply", onclick: () => this.replyTo(null) }, icon("close", { size: 14 })))
+  }
+
+  #limit() {
+    const configured = Number(this.#ctx?.store.config.text_limit)
+    return Number.isFinite(configured) && configured > 0 ? configured : TEXT_LIMIT
+  }
+
+  #changed(typed) {
     const text = this.#textarea.value
-    const m = measureText(text)
+    const m = measureText(text, this.#limit())
     this.#counter.textContent = `${m.length.toLocaleString()} / ${m.limit.toLocaleString()}`
-    this.#counter.dataset.level = m.over ? "over" : m.length >= WARN_AT ? "near" : ""
+    this.#counter.dataset.level = m.over ? "over" : m.remaining <= 200 ? "near" : ""
     this.#counter.title = m.over
       ? `${(-m.remaining).toLocaleString()} characters over WhatsApp’s limit`
       : `${m.remaining.toLocaleString()} characters left`
     this.#send.disabled = this.#textarea.disabled || m.empty || m.over
     this.#textarea.setAttribute("aria-invalid", String(m.over))
     this.#grow()
+    if (typed && !m.empty && this.#forId !== null) this.#ctx.desktop.typing(this.#forId)
   }
 
   #grow() {
@@ -108,23 +153,45 @@ export class ParleyComposer extends HTMLElement {
   }
 
   #key(event) {
-    if (isSendKey(event)) {
+    if (event.key === "Escape" && this.#replyTo) {
+      event.preventDefault()
+      this.replyTo(null)
+    } else if (isSendKey(event)) {
       event.preventDefault()
       this.#submit()
     }
   }
 
+  #openEmoji() {
+    const picker = this.#ctx.picker
+    if (picker.isOpen) {
+      picker.close()
+      return
+    }
+    const ta = this.#textarea
+    const at = { start: ta.selectionStart ?? ta.value.length, end: ta.selectionEnd ?? ta.value.length }
+    picker.open({ anchor: this.#emoji, title: "Insert Emoji", onPick: (emoji) => {
+      ta.setRangeText(emoji, at.start, at.end, "end")
+      ta.focus()
+      this.#changed(true)
+    } })
+  }
+
   #submit() {
     const id = this.#forId
     const text = this.#textarea.value
-    const m = measureText(text)
+    const m = measureText(text, this.#limit())
     if (id === null || this.#textarea.disabled || m.empty || m.over) return
+    const replyTo = this.#replyTo
     this.#textarea.value = ""
+    this.#replyTo = null
     this.#drafts.delete(id)
-    this.#changed()
+    this.#renderReply()
+    this.#changed(false)
     this.#textarea.focus()
     // desktop.send shows a failure on the bubble itself (with Retry), so nothing to catch here
-    this.#ctx.desktop.send(id, text.replace(/^\s*\n|\s+$/g, "")).catch((e) => this.#ctx.notify(e.message))
+    this.#ctx.desktop.send(id, text.replace(/^\s*\n|\s+$/g, ""), { replyTo })
+      .catch((e) => this.#ctx.notify(e.message))
   }
 }
 

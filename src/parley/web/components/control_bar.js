@@ -6,6 +6,7 @@ import { formatDuration, formatPhone } from "../models/format.js"
 import { PendingTimer } from "../models/pending_timer.js"
 import { h, icon, replace } from "./dom.js"
 import { contactName } from "./interaction_bar.js"
+import { DoneDialog } from "./done_dialog.js"
 import { channelIcon, updateChannelIcon } from "./pending.js"
 
 export class ParleyControlBar extends HTMLElement {
@@ -18,6 +19,7 @@ export class ParleyControlBar extends HTMLElement {
   #actions
   #busy = false
   #renderedFor = null
+  #done = new DoneDialog()
 
   /** @param {{store, desktop, clock, notify, focusComposer}} ctx */
   connect(ctx) {
@@ -39,7 +41,7 @@ export class ParleyControlBar extends HTMLElement {
     this.#timer = h("span", { class: "cbar-timer", hidden: true })
     this.#actions = h("div", { class: "cbar-actions", role: "group", "aria-label": "Interaction control bar" })
     this.append(h("div", { class: "cbar-who" }, this.#icon,
-      h("div", { class: "cbar-names" }, this.#title, this.#sub), this.#timer), this.#actions)
+      h("div", { class: "cbar-names" }, this.#title, this.#sub), this.#timer), this.#actions, this.#done.element)
   }
 
   disconnectedCallback() {
@@ -73,9 +75,20 @@ export class ParleyControlBar extends HTMLElement {
         button("Accept", "btn-primary", async (d, id) => { await d.accept(id); this.#ctx.focusComposer?.() }, "check"),
         button("Reject", "btn-secondary", (d, id) => d.reject(id), "close"))
     } else {
-      replace(this.#actions, button("Mark Done", "btn-secondary", (d, id) => d.markDone(id), "done"))
+      replace(this.#actions, h("button", { type: "button", class: "btn btn-secondary", disabled: this.#busy,
+        "aria-haspopup": "dialog", onclick: () => this.#askDone(interaction) }, icon("done"), h("span", {}, "Mark Done")))
     }
     if (focused) [...this.#actions.querySelectorAll("button")].find((b) => b.textContent === focused)?.focus()
+  }
+
+  #askDone(interaction) {
+    const { store, desktop } = this.#ctx
+    this.#done.open({
+      contact: contactName(interaction),
+      dispositions: store.config.dispositions,
+      required: Boolean(store.config.disposition_required),
+      submit: (choice) => desktop.markDone(interaction.id, choice),
+    })
   }
 
   async #run(id, action) {

@@ -1,6 +1,7 @@
 // <parley-interaction-bar>: one entry per interaction the agent holds, with
 // the contact's name, a short preview, the unread count and the pending
-// response indicator beside the WhatsApp icon.
+// response indicator beside the WhatsApp icon. A new inbound message makes
+// the entry blink (twice; a still highlight under reduced motion).
 
 import { formatDuration, formatListTime, formatPhone } from "../models/format.js"
 import { PendingTimer } from "../models/pending_timer.js"
@@ -17,7 +18,7 @@ export function contactName(interaction) {
   return c.name || c.profile_name || formatPhone(c.wa_id) || `Interaction ${interaction?.id ?? ""}`
 }
 
-function previewOf(interaction) {
+export function previewOf(interaction) {
   const last = interaction.last_message
   if (!last) return interaction.state === "offered" ? "New WhatsApp chat" : ""
   // The server's preview text of a media message is its caption, or else its type name.
@@ -145,6 +146,19 @@ export class ParleyInteractionBar extends HTMLElement {
     entry.preview.textContent = previewOf(interaction)
     entry.badge.hidden = unread === 0
     entry.badge.textContent = unread > 99 ? "99+" : String(unread)
+    const last = interaction.last_message
+    const lastKey = last ? `${last.direction}|${last.created_at ?? ""}|${last.text ?? ""}` : ""
+    if (entry.lastKey !== undefined && lastKey !== entry.lastKey && last?.direction === "in") this.#blink(entry)
+    entry.lastKey = lastKey
+  }
+
+  #blink(entry) {
+    entry.li.classList.remove("blink")
+    void entry.li.offsetWidth // restart the animation when a second message follows quickly
+    entry.li.classList.add("blink")
+    entry.li.dataset.blink = String(Number(entry.li.dataset.blink ?? 0) + 1)
+    clearTimeout(entry.blinkTimer)
+    entry.blinkTimer = setTimeout(() => entry.li.classList.remove("blink"), 2400)
   }
 
   #describe(entry, interaction, waited) {

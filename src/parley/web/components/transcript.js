@@ -1,15 +1,18 @@
 // <parley-transcript>: the open interaction's messages. Customer on the left,
-// agent on the right, system events centred; date separators, times, delivery
-// ticks, failures with WhatsApp's error, quoted replies above the text, links
-// as real hyperlinks. Rows are keyed, so a tick update touches one row and an
-// agent's text selection elsewhere survives.
+// agent on the right, system and session events centred; date separators,
+// sender names, delivery ticks, failures with WhatsApp's error, quoted
+// replies, reactions on the message they react to, links as real hyperlinks.
+// Rows are keyed, so a tick update touches one row and an agent's text
+// selection elsewhere survives; each interaction keeps its scroll position.
 
-import { formatDateTime, formatTime, toMs } from "../models/format.js"
-import { linkify } from "../models/linkify.js"
-import { ticks } from "../models/delivery.js"
+import { toMs } from "../models/format.js"
 import { describeMessage, messageKey, messageTime, transcriptRows } from "../models/message_view.js"
-import { h, icon, linkedText, nearBottom } from "./dom.js"
+import { foldReactions, myReaction, reactionSignature } from "../models/reactions.js"
+import { eventMessages, sessionEvents, withEvents } from "../models/session_events.js"
+import { h, nearBottom } from "./dom.js"
 import { contactName } from "./interaction_bar.js"
+import { messageNode } from "./message_row.js"
+import { ReactionMenu } from "./reaction_menu.js"
 
 const GROUP_MS = 5 * 60_000
 
@@ -22,24 +25,30 @@ export class ParleyTranscript extends HTMLElement {
   #list
   #status
   #live
-  #rows = new Map() // key → {li, message, cont, label}
+  #menu
+  #rows = new Map() // key → {li, message, cont, sig}
+  #scrolls = new Map() // interaction id → {top, atBottom} while another one is open
   #forId = null
   #firstMessageKey = null
   #wasLoaded = false
+  #plan = { hidden: new Set(), reactions: new Map() }
 
-  /** @param {{store, desktop, clock, notify, attachmentUrl(id): string}} ctx */
+  /** @param {{store, desktop, clock, notify, attachmentUrl(id): string, picker, replyTo(m): void}} ctx */
   connect(ctx) {
     this.#ctx = ctx
+    this.#menu = new ReactionMenu(ctx.picker)
+    this.append(this.#menu.element)
     this.#unsubscribe()
     this.#unsubscribe = ctx.store.subscribe(({ topic, id }) => {
       if (topic === "selection" || (topic === "messages" && id === ctx.store.selectedId)) this.render()
+      else if (topic === "interactions" && id === ctx.store.selectedId) this.render() // session events
     })
     this.render()
   }
 
   connectedCallback() {
     if (this.firstChild) return
-    this.#olderButton = h("button", { type: "button", class: "btn btn-ghost btn-small",
+    this.#olderButton = h("button", { type: "button", class: "btn btn-secondary btn-small",
       onclick: () => this.#loadOlder() }, "See older messages")
     this.#older = h("div", { class: "older", hidden: true }, this.#olderButton)
     this.#list = h("ol", { class: "rows" })
@@ -59,24 +68,36 @@ export class ParleyTranscript extends HTMLElement {
     const { store, clock } = this.#ctx
     const id = store.selectedId
     this.hidden = id === null
+    const switched = id !== this.#forId
+    if (switched && this.#forId !== null) {
+      this.#scrolls.set(this.#forId, { top: this.#scroller.scrollTop, atBottom: nearBottom(this.#scroller, 24) })
+    }
     if (id === null) {
       this.#forId = null
       return
     }
-    const switched = id !== this.#forId
     if (switched) {
       this.#forId = id
       this.#rows.clear()
       this.#list.replaceChildren()
       this.#live.replaceChildren()
+      this.#menu.close(false)
+      this.#wasLoaded = false
     }
     const t = store.transcript(id)
+    const interaction = store.interaction(id)
+    const contact = contactName(interaction)
     const wasNearBottom = nearBottom(this.#scroller)
     const before = { height: this.#scroller.scrollHeight, top: this.#scroller.scrollTop }
     const firstKey = switched ? null : this.#firstMessageKey
     const previousKeys = new Set(this.#rows.keys())
 
-    const rows = transcriptRows(t.items, clock.now())
+    this.#plan = foldReactions(t.items)
+    const visible = t.items.filter((m) => !this.#plan.hidden.has(messageKey(m)))
+    const events = t.loaded
+      ? eventMessages(sessionEvents(interaction, { contactName: contact, agentName: store.me?.name ?? "" }), id)
+      : []
+    const rows = transcriptRows(withEvents(visible, events, interaction?.session_id), clock.now())
     const nodes = []
     const next = new Map()
     let previous = null
@@ -90,10 +111,12 @@ export class ParleyTranscript extends HTMLElement {
         continue
       }
       const cont = this.#continues(previous, row.message)
+      const reactions = this.#plan.reactions.get(row.key) ?? []
+      const sig = reactionSignature(reactions)
       const held = this.#rows.get(row.key)
-      const entry = held && held.message === row.message && held.cont === cont
+      const entry = held && held.message === row.message && held.cont === cont && held.sig === sig
         ? held
-        : { li: this.#messageNode(row.message, cont), message: row.message, cont }
+        : { li: this.#messageNode(row.message, cont, contact, reactions), message: row.message, cont, sig }
       entry.li.dataset.key = row.key
       next.set(row.key, entry)
       nodes.push(entry.li)
@@ -106,19 +129,23 @@ export class ParleyTranscript extends HTMLElement {
     this.#status.hidden = t.items.length > 0
     this.#status.textContent = t.loaded ? "No messages yet." : "Loading conversation…"
 
-    const appended = t.items.filter((m) => !previousKeys.has(messageKey(m)))
-    this.#firstMessageKey = t.items.length ? messageKey(t.items[0]) : null
+    const appended = visible.filter((m) => !previousKeys.has(messageKey(m)))
+    this.#firstMessageKey = visible.length ? messageKey(visible[0]) : null
     const prepended = firstKey !== null && this.#firstMessageKey !== firstKey && next.has(firstKey)
-    const firstLoad = switched || !this.#wasLoaded
-    this.#wasLoaded = t.loaded
-    if (firstLoad) {
+    const firstLoad = !this.#wasLoaded && t.loaded
+    const saved = this.#scrolls.get(id)
+    if (switched && t.loaded && saved && !saved.atBottom) {
+      this.#scroller.scrollTop = saved.top // back where the agent left it
+    } else if (switched || firstLoad) {
       this.#scroller.scrollTop = this.#scroller.scrollHeight
     } else if (prepended) {
       this.#scroller.scrollTop = before.top + (this.#scroller.scrollHeight - before.height)
     } else if (wasNearBottom || appended.some((m) => m.local)) {
       this.#scroller.scrollTop = this.#scroller.scrollHeight
     }
-    if (!firstLoad && !prepended) this.#announce(appended.filter((m) => m.direction === "in"))
+    if (t.loaded) this.#scrolls.delete(id)
+    if (this.#wasLoaded && !switched && !prepended) this.#announce(appended.filter((m) => m.direction === "in"))
+    this.#wasLoaded = t.loaded
   }
 
   #reconcile(nodes) {
@@ -142,62 +169,19 @@ export class ParleyTranscript extends HTMLElement {
     return h("li", { class: "day", dataset: { key: row.key } }, h("span", {}, row.label))
   }
 
-  #messageNode(message, cont) {
-    const view = describeMessage(message)
-    const when = formatDateTime(view.time)
-    const time = h("time", { datetime: view.time ?? "", title: when }, formatTime(view.time))
-    if (view.kind === "system") {
-      return h("li", { class: "msg msg-center" }, h("div", { class: "system-line" },
-        h("span", { dir: "auto" }, view.text), " · ", time))
-    }
-    const me = this.#ctx.store.me
-    const showAuthor = view.side === "out" && view.author && message.author?.id !== me?.id && !cont
-    const tick = view.side === "out" ? ticks(message.status) : null
-    const bubble = h("div", { class: `bubble${view.kind === "reaction" ? " bubble-reaction" : ""}` },
-      showAuthor ? h("div", { class: "author" }, view.author) : null,
-      view.quote ? h("blockquote", { class: "quote", dir: "auto" }, view.quote.text || "Earlier message") : null,
-      view.label ? this.#labelNode(view) : null,
-      view.text ? h("div", { class: "body", dir: "auto" }, linkedText(linkify(view.text))) : null,
-      h("div", { class: "meta" }, time, tick
-        ? h("span", { class: `ticks ticks-${tick.tone}`, role: "img", "aria-label": tick.label, title: tick.label },
-          tick.glyph)
-        : null))
-    const li = h("li", { class: `msg msg-${view.side}${cont ? " cont" : ""}`, dataset: { status: message.status ?? "" } },
-      bubble)
-    if (view.error) li.append(this.#errorNode(message, view))
-    return li
-  }
-
-  #labelNode(view) {
-    const glyph = icon(view.kind === "bubble" && view.link ? "pin" : "clip", { size: 14 })
-    if (view.link) {
-      return h("div", { class: "attach" }, glyph,
-        h("a", { href: view.link.href, target: "_blank", rel: "noopener noreferrer" }, view.label))
-    }
-    if (view.attachment) {
-      const href = this.#ctx.attachmentUrl(view.attachment.id)
-      return h("div", { class: "attach" }, glyph,
-        h("a", { href, target: "_blank", rel: "noopener noreferrer" }, view.label))
-    }
-    return h("div", { class: "attach" }, glyph, h("span", {}, view.label))
-  }
-
-  #errorNode(message, view) {
-    const box = h("div", { class: "msg-error" },
-      h("span", { class: "msg-error-mark", "aria-hidden": "true" }, "!"),
-      h("div", { class: "msg-error-text" },
-        h("strong", {}, view.error.title),
-        view.error.details ? h("span", {}, view.error.details) : null))
-    if (message.local) {
-      const { desktop, notify } = this.#ctx
-      const interactionId = message.interaction_id
-      box.append(h("div", { class: "msg-error-actions" },
-        h("button", { type: "button", class: "btn btn-small btn-secondary",
-          onclick: () => desktop.retry(interactionId, message.client_id).catch((e) => notify(e.message)) }, "Retry"),
-        h("button", { type: "button", class: "btn btn-small btn-ghost",
-          onclick: () => desktop.discard(interactionId, message.client_id) }, "Discard")))
-    }
-    return box
+  #messageNode(message, cont, contact, reactions) {
+    const { desktop, notify, store } = this.#ctx
+    const id = () => message.interaction_id ?? this.#forId
+    return messageNode(message, {
+      cont, contact, reactions, me: store.me, attachmentUrl: this.#ctx.attachmentUrl,
+      actions: {
+        reply: (m) => this.#ctx.replyTo({ ...m, label: describeMessage(m).label }),
+        react: (m, anchor) => this.#menu.open(anchor, myReaction(this.#plan, m), (emoji) =>
+          desktop.react(id(), m.id, emoji).catch((e) => notify(e?.message || "Could not send the reaction."))),
+        retry: (m) => desktop.retry(id(), m.client_id).catch((e) => notify(e.message)),
+        discard: (m) => desktop.discard(id(), m.client_id),
+      },
+    })
   }
 
   async #loadOlder() {
@@ -218,7 +202,8 @@ export class ParleyTranscript extends HTMLElement {
     if (!messages.length) return
     const name = contactName(this.#ctx.store.interaction(this.#forId))
     for (const m of messages.slice(-3)) {
-      this.#live.append(h("p", {}, `${name}: ${describeMessage(m).text || describeMessage(m).label || "New message"}`))
+      const view = describeMessage(m)
+      this.#live.append(h("p", {}, `${name}: ${view.text || view.label || "New message"}`))
     }
     while (this.#live.childElementCount > 6) this.#live.firstElementChild.remove()
   }

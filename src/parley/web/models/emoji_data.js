@@ -9,7 +9,12 @@ export const DATA_FILES = Object.freeze({
   emojis: "compact.json",
   messages: "messages.json",
   shortcodes: "shortcodes/github.json",
+  versions: "../versions/emoji.json",
 })
+
+// Emoji newer than this are left out: many agents' and customers' systems
+// cannot draw them yet, and a blank box helps nobody.
+export const MAX_EMOJI_VERSION = 15.1
 
 // "component" holds bare skin tones and hair styles: not something to send on its own.
 const SKIPPED_GROUPS = new Set(["component"])
@@ -28,11 +33,14 @@ const CATEGORY_LABELS = {
 const fold = (s) => String(s ?? "").toLocaleLowerCase("en").normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
 
 /**
- * Build the picker's index from emojibase's compact.json, messages.json and
- * a shortcodes file ({hexcode: "name" | ["name", …]}).
+ * Build the picker's index from emojibase's compact.json, messages.json, a
+ * shortcodes file ({hexcode: "name" | ["name", …]}) and versions/emoji.json
+ * ({version: [hexcode, …]}).
  * @returns {{categories: {key, label, emojis}[], byUnicode: Map<string, object>}}
  */
-export function buildEmojiIndex(compact, messages, shortcodes = {}) {
+export function buildEmojiIndex(compact, messages, shortcodes = {}, versions = {}, maxVersion = MAX_EMOJI_VERSION) {
+  const tooNew = new Set(Object.entries(versions ?? {})
+    .filter(([version, codes]) => Number(version) > maxVersion && Array.isArray(codes)).flatMap(([, codes]) => codes))
   const groups = new Map()
   for (const group of messages?.groups ?? []) {
     if (SKIPPED_GROUPS.has(group.key)) continue
@@ -42,7 +50,7 @@ export function buildEmojiIndex(compact, messages, shortcodes = {}) {
   const byUnicode = new Map()
   for (const raw of Array.isArray(compact) ? compact : []) {
     const group = groups.get(raw?.group)
-    if (!group || typeof raw.unicode !== "string" || typeof raw.label !== "string") continue
+    if (!group || typeof raw.unicode !== "string" || typeof raw.label !== "string" || tooNew.has(raw.hexcode)) continue
     const codes = shortcodes?.[raw.hexcode]
     const emoji = {
       unicode: raw.unicode,

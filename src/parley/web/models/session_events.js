@@ -50,3 +50,26 @@ export function eventMessages(events, interactionId) {
     content: { kind: e.kind }, timestamp: e.at, created_at: e.at, event: true,
   }))
 }
+
+/**
+ * Messages with the event rows merged in: "joined" just before the first
+ * message of the interaction's session (WhatsApp's time of that message can
+ * precede the moment Parley opened the interaction), the others by time.
+ */
+export function withEvents(items, eventRows, sessionId) {
+  if (!eventRows.length) return items
+  const out = items.slice()
+  for (const row of eventRows) {
+    let at
+    if (row.content?.kind === "joined") {
+      at = out.findIndex((m) => !m.event && m.session_id === sessionId)
+      if (at < 0) at = out.findIndex((m) => !m.event && time(m) >= time(row))
+    } else {
+      at = out.findIndex((m) => !m.local && time(m) > time(row))
+    }
+    out.splice(at < 0 ? out.length : at, 0, row)
+  }
+  return out
+}
+
+const time = (m) => Date.parse(m.timestamp ?? m.created_at ?? "") || 0

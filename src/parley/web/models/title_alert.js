@@ -1,6 +1,7 @@
 // The tab title alert: when the page is hidden and an interaction is pending,
 // the title alternates "(n) New message – Parley" and "Parley"; it stops for
 // an interaction when the agent clicks it (or when it stops being pending).
+// The favicon flashes with it (see components/title_flash.js).
 // Pure state; the component owns the timer and document.title.
 
 export const BASE_TITLE = "Parley"
@@ -8,11 +9,21 @@ export const BASE_TITLE = "Parley"
 export class TitleAlert {
   #alerting = new Set()
 
-  /** Feed the page's visibility and the ids of the pending interactions. */
+  /**
+   * Feed the page's visibility and the ids of the pending interactions.
+   * Returns the ids that started alerting now (for a desktop notification).
+   */
   update({ hidden, pendingIds }) {
     const pending = new Set(pendingIds)
     for (const id of this.#alerting) if (!pending.has(id)) this.#alerting.delete(id)
-    if (hidden) for (const id of pending) this.#alerting.add(id)
+    const started = []
+    if (hidden) {
+      for (const id of pending) {
+        if (!this.#alerting.has(id)) started.push(id)
+        this.#alerting.add(id)
+      }
+    }
+    return started
   }
 
   /** The agent clicked this interaction. */
