@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from parley.auth.views import router as auth_router
@@ -173,6 +174,16 @@ def _error(status: int, code: str, message: str, **extra: object) -> JSONRespons
     return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
 
 
+def _out_of_range(exc: BaseException) -> bool:
+    """A bound value the database cannot hold (SQLite and asyncpg both end in OverflowError)."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, OverflowError):
+            return True
+        cause = cause.__cause__
+    return False
+
+
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ParleyError)
     async def parley_error(_request: Request, exc: ParleyError) -> JSONResponse:
@@ -192,6 +203,17 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {404: "not_found", 405: "method_not_allowed", 401: "not_authenticated"}
         return _error(exc.status_code, codes.get(exc.status_code, "error"), str(exc.detail))
+
+    # An id or number beyond what the database column holds names nothing that exists: the
+    # caller's mistake, refused before anything was written (the transaction rolls back).
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DBAPIError)
+    async def out_of_range(_request: Request, exc: Exception) -> JSONResponse:
+        if not _out_of_range(exc):
+            log.error("request.failed", exc_info=exc)
+            return _error(500, "internal_error", "Something went wrong on our side.")
+        log.warning("request.value_out_of_range", extra={"error": str(exc)[:200]})
+        return _error(422, "validation_error", "A number in the request is out of range.")
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
