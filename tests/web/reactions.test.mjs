@@ -71,10 +71,7 @@ describe("session events", () => {
     assert.equal(messageKey(rows[1]), "e:7:connected")
   })
 
-  it("uses the server's events when it lists them", () => {
-    const events = sessionEvents({ ...interaction, events: [{ kind: "joined", name: "Ana", at: "2026-03-11T10:00:00Z" }] },
-      { contactName: "x" })
-    assert.deepEqual(events.map((e) => e.text), ["Ana joined the session"])
+  it("has nothing to say without an interaction", () => {
     assert.deepEqual(sessionEvents(null, { contactName: "x" }), [])
   })
 })
@@ -102,5 +99,19 @@ describe("event rows in the transcript", () => {
     const merged = withEvents([older, first, reply], rows, 5)
     assert.deepEqual(merged.map((m) => m.key ?? m.id), [1, "e:7:joined", 2, "e:7:connected", 3])
     assert.deepEqual(withEvents([older], [], 5), [older])
+  })
+})
+
+describe("server session events", () => {
+  it("names who joined, connected and what happened", () => {
+    const interaction = { id: 3, created_at: "2026-03-11T10:00:00Z" }
+    const events = sessionEvents(interaction, { contactName: "Ana", agentName: "Me", events: [
+      { kind: "created", state: "queued", at: "2026-03-11T10:00:00Z", agent: null },
+      { kind: "routed", state: "offered", at: "2026-03-11T10:00:01Z", agent: { id: 1, name: "Alice" } },
+      { kind: "accepted", state: "active", at: "2026-03-11T10:00:09Z", agent: { id: 1, name: "Alice" } },
+      { kind: "mystery", state: "active", at: "2026-03-11T10:00:10Z", agent: null },
+    ] })
+    assert.deepEqual(events.map((e) => [e.kind, e.text]), [
+      ["joined", "Ana joined the session"], ["routed", "Offered to Alice"], ["connected", "Alice connected"]])
   })
 })

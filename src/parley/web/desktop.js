@@ -93,6 +93,20 @@ export class Desktop {
     }
   }
 
+  /** Session events of an interaction, fetched again when its version moved on. */
+  async loadEvents(id) {
+    const k = String(id)
+    const interaction = this.#store.interaction(k)
+    if (!interaction || !this.#store.eventsStale(k) || this.#loading.has(`e:${k}`)) return
+    const version = interaction.version
+    const run = this.#api.get(`interactions/${k}/events`)
+      .then((page) => this.#store.setEvents(k, version, page?.items ?? []))
+      .catch(() => {}) // the desktop falls back to the interaction's own timestamps
+      .finally(() => this.#loading.delete(`e:${k}`))
+    this.#loading.set(`e:${k}`, run)
+    await run
+  }
+
   /** "See older messages". */
   loadOlder(id) {
     const k = String(id)

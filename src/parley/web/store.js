@@ -70,6 +70,7 @@ export class Store {
   #changedAt = new Map() // id → sequence number of its last change
   #transcripts = new Map()
   #seen = new Map() // id → unread_count the agent has already seen
+  #events = new Map() // id → {version, items} from GET interactions/{id}/events
   #selectedId = null
   #connection = "connecting"
   #seq = 0
@@ -104,6 +105,22 @@ export class Store {
 
   transcript(id) {
     return this.#transcripts.get(key(id)) ?? EMPTY_TRANSCRIPT
+  }
+
+  /** The server's session events of an interaction, or null when not loaded. */
+  events(id) {
+    return this.#events.get(key(id))?.items ?? null
+  }
+
+  /** Whether the events held are older than the interaction (its version moved on). */
+  eventsStale(id) {
+    const k = key(id)
+    return this.#events.get(k)?.version !== this.#interactions.get(k)?.version
+  }
+
+  setEvents(id, version, items) {
+    this.#events.set(key(id), { version, items: Array.isArray(items) ? items : [] })
+    this.#emit("events", key(id))
   }
 
   /** Unread messages to show for an interaction: none for the open one. */
@@ -216,6 +233,7 @@ export class Store {
     this.#interactions.delete(k)
     this.#transcripts.delete(k)
     this.#seen.delete(k)
+    this.#events.delete(k)
     this.#emit("interactions", k)
     if (this.#selectedId === k) {
       this.#selectedId = null

@@ -176,6 +176,9 @@ export class ParleyApp extends HTMLElement {
       if (topic === "selection" || ((topic === "interactions" || topic === "messages") && id === store.selectedId)) {
         markRead()
       }
+      if ((topic === "selection" || topic === "interactions") && store.selectedId !== null) {
+        desktop.loadEvents(store.selectedId)
+      }
       if (topic === "connection") showConnection()
       if (topic === "me" && store.me?.status === "logged_out") this.#api.get("me").catch(() => {})
     })

@@ -24,7 +24,9 @@ export class ParleyCaseInfo extends HTMLElement {
     this.#ctx = ctx
     this.#unsubscribe()
     this.#unsubscribe = ctx.store.subscribe(({ topic, id }) => {
-      if (topic === "selection" || (topic === "interactions" && id === ctx.store.selectedId)) this.render()
+      if (topic === "selection" || ((topic === "interactions" || topic === "events") && id === ctx.store.selectedId)) {
+        this.render()
+      }
     })
     this.render()
   }
@@ -51,7 +53,8 @@ export class ParleyCaseInfo extends HTMLElement {
     this.#window = h("dd", {})
     this.#duration = h("span", { class: "duration", role: "timer" })
     const row = (term, ...value) => [h("dt", {}, term), h("dd", {}, ...value)]
-    const events = sessionEvents(interaction, { contactName: contactName(interaction), agentName: this.#ctx.store.me?.name })
+    const events = sessionEvents(interaction, { contactName: contactName(interaction), agentName: this.#ctx.store.me?.name,
+      events: this.#ctx.store.events(interaction.id) })
     replace(this.#body, h("dl", { class: "facts" },
       row("Origin", ORIGINS[interaction.origin] ?? (interaction.origin ? `${interaction.origin} WhatsApp` : "WhatsApp")),
       row("Contact", h("span", { dir: "auto" }, contact.name || contact.profile_name || "Unknown")),

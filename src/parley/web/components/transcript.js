@@ -41,7 +41,7 @@ export class ParleyTranscript extends HTMLElement {
     this.#unsubscribe()
     this.#unsubscribe = ctx.store.subscribe(({ topic, id }) => {
       if (topic === "selection" || (topic === "messages" && id === ctx.store.selectedId)) this.render()
-      else if (topic === "interactions" && id === ctx.store.selectedId) this.render() // session events
+      else if ((topic === "interactions" || topic === "events") && id === ctx.store.selectedId) this.render()
     })
     this.render()
   }
@@ -95,7 +95,8 @@ export class ParleyTranscript extends HTMLElement {
     this.#plan = foldReactions(t.items)
     const visible = t.items.filter((m) => !this.#plan.hidden.has(messageKey(m)))
     const events = t.loaded
-      ? eventMessages(sessionEvents(interaction, { contactName: contact, agentName: store.me?.name ?? "" }), id)
+      ? eventMessages(sessionEvents(interaction, { contactName: contact, agentName: store.me?.name ?? "",
+        events: store.events(id) }), id)
       : []
     const rows = transcriptRows(withEvents(visible, events, interaction?.session_id), clock.now())
     const nodes = []

@@ -1,22 +1,23 @@
 // Session events of an interaction ("Ana Souza joined the session", "Alice
-// Martins connected"), derived from the interaction's own timestamps, or
-// taken from the server's event list when it sends one. Shown in Case
-// information and as centred lines in the transcript. Pure.
+// Martins connected"): from the server's list (GET interactions/{id}/events:
+// [{kind, state, at, agent}]) when the desktop has it, else derived from the
+// interaction's own timestamps. Shown in Case information and as centred
+// lines in the transcript. Pure.
 
 /**
  * @param {object} interaction an Interaction from the API
- * @param {{contactName: string, agentName?: string}} names
+ * @param {{contactName: string, agentName?: string, events?: object[]|null}} o
  * @returns {{key: string, kind: string, text: string, at: string}[]} oldest first
  */
-export function sessionEvents(interaction, { contactName, agentName = "" }) {
+export function sessionEvents(interaction, { contactName, agentName = "", events: listed = null }) {
   if (!interaction) return []
   const events = []
-  if (Array.isArray(interaction.events)) {
-    for (const e of interaction.events) {
-      if (!e || typeof e.at !== "string") continue
-      const text = typeof e.text === "string" && e.text ? e.text : describe(e.kind, e.name ?? "")
-      if (text) events.push({ key: `e:${interaction.id}:${e.kind}:${e.at}`, kind: String(e.kind ?? ""), text, at: e.at })
-    }
+  if (Array.isArray(listed)) {
+    listed.forEach((e, i) => {
+      if (!e || typeof e.at !== "string") return
+      const text = describe(e, contactName, e.agent?.name || agentName || "Agent")
+      if (text) events.push({ key: `e:${interaction.id}:${i}`, kind: eventKind(e), text, at: e.at })
+    })
   } else {
     if (interaction.created_at) {
       events.push({
@@ -34,11 +35,22 @@ export function sessionEvents(interaction, { contactName, agentName = "" }) {
   return events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
 }
 
-function describe(kind, name) {
-  switch (kind) {
-    case "joined": return `${name} joined the session`
-    case "connected": return `${name} connected`
-    case "left": return `${name} left the session`
+function eventKind(e) {
+  if (e.kind === "created") return "joined"
+  if (e.kind === "accepted" || (e.kind === "routed" && e.state === "active")) return "connected"
+  return String(e.kind ?? "")
+}
+
+function describe(e, contact, agent) {
+  switch (eventKind(e)) {
+    case "joined": return `${contact} joined the session`
+    case "connected": return `${agent} connected`
+    case "routed": return e.state === "offered" ? `Offered to ${agent}` : ""
+    case "rejected": return `${agent} rejected the offer`
+    case "offer_expired": return "The offer expired"
+    case "released": return `${agent} left the session`
+    case "reopened": return `${contact} wrote again`
+    case "done": return `${agent} marked it done`
     default: return ""
   }
 }
