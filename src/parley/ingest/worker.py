@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import orjson
 from sqlalchemy import ColumnElement, or_, select, update
@@ -107,7 +108,9 @@ class IngestWorker(Worker):
         return list(await uow.session.scalars(query))
 
     async def _process(self, uow: UnitOfWork, rows: list[InboundWebhook]) -> int:
-        batches = [parse_webhook(orjson.loads(r.body), received_at=r.received_at) for r in rows]
+        batches = [
+            parse_webhook(_storable(orjson.loads(r.body)), received_at=r.received_at) for r in rows
+        ]
         created = await ingest_batch(uow, self._clock, batches)
         # One statement for the whole batch: per-row ORM updates cost more than the ingest itself.
         done = update(InboundWebhook).where(InboundWebhook.id.in_([r.id for r in rows]))
@@ -148,3 +151,15 @@ class IngestWorker(Worker):
             delay = min(MAX_RETRY_SECONDS, 2**row.attempts)
             row.next_attempt_at = self._clock.now() + timedelta(seconds=delay)
             await uow.commit()
+
+
+def _storable(value: Any) -> Any:
+    """The decoded body without NUL characters: they mean nothing in a WhatsApp message, and
+    PostgreSQL cannot hold them in text or JSON, so one would fail its webhook for ever."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    return value
