@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from parley.app import create_app
-from parley.clock import FixedClock
+from parley.clock import Clock, FixedClock
 from parley.realtime.bus import Envelope, InProcessBus
 from parley.runtime import Runtime
 from parley.settings import Settings
@@ -79,9 +79,7 @@ class Api:
         token: str = response.json()["token"]
         return token
 
-    async def agent(
-        self, clock: FixedClock, username: str, *, ready: bool = True
-    ) -> dict[str, str]:
+    async def agent(self, clock: Clock, username: str, *, ready: bool = True) -> dict[str, str]:
         async with self.runtime.uow() as uow:
             await add_agent(uow, clock, username, ready=False)
         token = await self.login(username)
