@@ -47,7 +47,9 @@ export class DoneDialog {
     replace(this.#select,
       h("option", { value: "" }, required ? "Choose a disposition…" : "No disposition"),
       options.map((d) => h("option", { value: d.code }, d.label)))
-    this.#select.required = required
+    // checked in #onSubmit with a clear message, not by the browser's own bubble
+    this.#select.dataset.required = String(required)
+    this.#select.setAttribute("aria-required", String(required))
     this.#select.disabled = options.length === 0 && !required
     this.#dialog.querySelector("#done-disposition-label").textContent = required ? "Disposition (required)" : "Disposition"
     this.#dialog.querySelector("#done-who").textContent = `Close the interaction with ${contact}.`
@@ -66,7 +68,7 @@ export class DoneDialog {
   async #onSubmit(event) {
     event.preventDefault()
     const disposition = this.#select.value
-    if (this.#select.required && !disposition) {
+    if (this.#select.dataset.required === "true" && !disposition) {
       this.#showError("Choose a disposition to mark this interaction done.")
       this.#select.focus()
       return

@@ -27,7 +27,7 @@ export class ParleyTranscript extends HTMLElement {
   #live
   #menu
   #rows = new Map() // key → {li, message, cont, sig}
-  #scrolls = new Map() // interaction id → {top, atBottom} while another one is open
+  #scrolls = new Map() // interaction id → {key, offset, atBottom} while another one is open
   #forId = null
   #firstMessageKey = null
   #wasLoaded = false
@@ -69,9 +69,7 @@ export class ParleyTranscript extends HTMLElement {
     const id = store.selectedId
     this.hidden = id === null
     const switched = id !== this.#forId
-    if (switched && this.#forId !== null) {
-      this.#scrolls.set(this.#forId, { top: this.#scroller.scrollTop, atBottom: nearBottom(this.#scroller, 24) })
-    }
+    if (switched && this.#forId !== null) this.#scrolls.set(this.#forId, this.#anchor())
     if (id === null) {
       this.#forId = null
       return
@@ -135,8 +133,9 @@ export class ParleyTranscript extends HTMLElement {
     const prepended = firstKey !== null && this.#firstMessageKey !== firstKey && next.has(firstKey)
     const firstLoad = !this.#wasLoaded && t.loaded
     const saved = this.#scrolls.get(id)
-    if (switched && t.loaded && saved && !saved.atBottom) {
-      this.#scroller.scrollTop = saved.top // back where the agent left it
+    const anchor = switched && t.loaded && saved && !saved.atBottom ? next.get(saved.key)?.li : null
+    if (anchor) {
+      this.#scroller.scrollTop = this.#top(anchor) + saved.offset // back where the agent left it
     } else if (switched || firstLoad) {
       this.#scroller.scrollTop = this.#scroller.scrollHeight
     } else if (prepended) {
@@ -147,6 +146,21 @@ export class ParleyTranscript extends HTMLElement {
     if (t.loaded) this.#scrolls.delete(id)
     if (this.#wasLoaded && !switched && !prepended) this.#announce(appended.filter((m) => m.direction === "in"))
     this.#wasLoaded = t.loaded
+  }
+
+  /** Where the agent is: the first row in view and how far it is scrolled past (rows re-render, pixels drift). */
+  #anchor() {
+    const top = this.#scroller.scrollTop
+    const atBottom = nearBottom(this.#scroller, 24)
+    for (const li of this.#list.children) {
+      const y = this.#top(li)
+      if (y + li.offsetHeight > top) return { key: li.dataset.key, offset: top - y, atBottom }
+    }
+    return { key: null, offset: 0, atBottom: true }
+  }
+
+  #top(el) {
+    return el.getBoundingClientRect().top - this.#scroller.getBoundingClientRect().top + this.#scroller.scrollTop
   }
 
   #reconcile(nodes) {
