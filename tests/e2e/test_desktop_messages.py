@@ -12,11 +12,15 @@ from tests.e2e.conftest import new_page, shot
 from tests.e2e.desk import ANA, desk, go_ready, open_chat, transcript
 
 
-async def test_quoted_reply_and_reaction_reach_the_phone(settings: Settings, browser: Browser) -> None:
+async def test_quoted_reply_and_reaction_reach_the_phone(
+    settings: Settings, browser: Browser
+) -> None:
     async with desk(settings) as d:
         page = await new_page(browser)
         await go_ready(page, d.url)
-        await d.customer_says(ANA, {"type": "text", "text": {"body": "Hi, my order #2291 is late"}}, "Ana Souza")
+        await d.customer_says(
+            ANA, {"type": "text", "text": {"body": "Hi, my order #2291 is late"}}, "Ana Souza"
+        )
         await d.say(ANA, "It was due on Monday")
         await open_chat(page, "Ana Souza")
         chat = transcript(page)
@@ -58,12 +62,16 @@ async def test_quoted_reply_and_reaction_reach_the_phone(settings: Settings, bro
         assert "🙏" in second_in["reactions"].values()
 
         # the customer reacts back: shown on the agent's message, not as a separate line
-        await d.customer_says(ANA, {"type": "reaction", "reaction": {"message_id": reply["id"], "emoji": "❤️"}})
+        await d.customer_says(
+            ANA, {"type": "reaction", "reaction": {"message_id": reply["id"], "emoji": "❤️"}}
+        )
         await expect(sent.get_by_role("img", name="Ana Souza reacted ❤️")).to_be_visible()
         await expect(chat.get_by_text("Reacted ❤️")).to_have_count(0)
 
 
-async def test_emoji_picker_search_categories_and_recent(settings: Settings, browser: Browser) -> None:
+async def test_emoji_picker_search_categories_and_recent(
+    settings: Settings, browser: Browser
+) -> None:
     async with desk(settings) as d:
         page = await new_page(browser)
         await go_ready(page, d.url)
@@ -75,7 +83,9 @@ async def test_emoji_picker_search_categories_and_recent(settings: Settings, bro
         await page.get_by_role("button", name="Insert Emoji").click()
         picker = page.get_by_role("dialog", name="Insert Emoji")
         await expect(picker.get_by_role("button", name="grinning face", exact=True)).to_be_visible()
-        await expect(picker.get_by_role("toolbar", name="Emoji categories").get_by_role("button")).to_have_count(9)
+        await expect(
+            picker.get_by_role("toolbar", name="Emoji categories").get_by_role("button")
+        ).to_have_count(9)
         await shot(page, "desktop-emoji-picker")
         # search by keyword, pick with the keyboard
         await picker.get_by_role("searchbox", name="Search emoji").fill("pizza")
@@ -111,18 +121,43 @@ HOSTILE = [
 ]
 
 
-async def test_links_locations_contacts_and_hostile_text(settings: Settings, browser: Browser) -> None:
+async def test_links_locations_contacts_and_hostile_text(
+    settings: Settings, browser: Browser
+) -> None:
     async with desk(settings) as d:
         page = await new_page(browser)
         await go_ready(page, d.url)
         await d.customer_says(
-            ANA, {"type": "text", "text": {"body": "Tracking: https://example.com/track?id=2291."}}, "Ana Souza"
+            ANA,
+            {"type": "text", "text": {"body": "Tracking: https://example.com/track?id=2291."}},
+            "Ana Souza",
         )
-        await d.customer_says(ANA, {"type": "location", "location": {
-            "latitude": -23.5614, "longitude": -46.6559, "name": "MASP", "address": "Av. Paulista, 1578"}})
-        await d.customer_says(ANA, {"type": "contacts", "contacts": [{
-            "name": {"formatted_name": "Bruno Lima", "first_name": "Bruno"},
-            "phones": [{"phone": "+55 11 91234-5678", "type": "CELL", "wa_id": "5511912345678"}]}]})
+        await d.customer_says(
+            ANA,
+            {
+                "type": "location",
+                "location": {
+                    "latitude": -23.5614,
+                    "longitude": -46.6559,
+                    "name": "MASP",
+                    "address": "Av. Paulista, 1578",
+                },
+            },
+        )
+        await d.customer_says(
+            ANA,
+            {
+                "type": "contacts",
+                "contacts": [
+                    {
+                        "name": {"formatted_name": "Bruno Lima", "first_name": "Bruno"},
+                        "phones": [
+                            {"phone": "+55 11 91234-5678", "type": "CELL", "wa_id": "5511912345678"}
+                        ],
+                    }
+                ],
+            },
+        )
         for text in HOSTILE:
             await d.say(ANA, text)
         await open_chat(page, "Ana Souza")
@@ -137,7 +172,9 @@ async def test_links_locations_contacts_and_hostile_text(settings: Settings, bro
         place = chat.get_by_role("listitem").filter(has_text="MASP")
         await expect(place).to_contain_text("Av. Paulista, 1578")
         map_link = place.get_by_role("link")
-        await expect(map_link).to_have_attribute("href", re.compile(r"^https://www\.openstreetmap\.org/\?mlat=-23\.5614&mlon=-46\.6559"))
+        await expect(map_link).to_have_attribute(
+            "href", re.compile(r"^https://www\.openstreetmap\.org/\?mlat=-23\.5614&mlon=-46\.6559")
+        )
         await expect(map_link).to_have_attribute("rel", "noopener noreferrer")
 
         card = chat.get_by_role("listitem").filter(has_text="Contact card")

@@ -74,23 +74,33 @@ async def test_hidden_tab_flashes_title_and_favicon_notifies_and_stops_on_click(
         """)
         page = await context.new_page()
         await go_ready(page, d.url)
-        await d.customer_says(ANA, {"type": "text", "text": {"body": "First question"}}, "Ana Souza")
+        await d.customer_says(
+            ANA, {"type": "text", "text": {"body": "First question"}}, "Ana Souza"
+        )
         await open_chat(page, "Ana Souza")
         await page.get_by_role("textbox", name="Message").fill("Hello!")
         await page.get_by_role("textbox", name="Message").press("Enter")
         await expect(entry(page, "Ana Souza").locator(".pending-dot")).to_be_hidden()
 
         await page.evaluate(HIDE)
-        await d.customer_says(BRUNO, {"type": "text", "text": {"body": "Is the shop open?"}}, "Bruno Lima")
+        await d.customer_says(
+            BRUNO, {"type": "text", "text": {"body": "Is the shop open?"}}, "Bruno Lima"
+        )
         await expect(page).to_have_title("(1) New message – Parley", timeout=10_000)
         await expect(page).to_have_title("Parley")  # it alternates
-        await expect(page.locator("link[rel~=icon]")).to_have_attribute("href", re.compile("favicon-alert.svg$"))
+        await expect(page.locator("link[rel~=icon]")).to_have_attribute(
+            "href", re.compile("favicon-alert.svg$")
+        )
         notes = await page.evaluate("window.__notes")
-        assert notes == [{"title": "Bruno Lima is waiting for a reply", "body": "Is the shop open?"}]
+        assert notes == [
+            {"title": "Bruno Lima is waiting for a reply", "body": "Is the shop open?"}
+        ]
 
         # a new inbound message makes the entry blink
         await d.say(ANA, "Second question")
-        await expect(entry(page, "Ana Souza").locator("xpath=..")).to_have_class(re.compile("blink"))
+        await expect(entry(page, "Ana Souza").locator("xpath=..")).to_have_class(
+            re.compile("blink")
+        )
 
         # back on the tab, clicking each waiting interaction stops the flashing
         await page.evaluate(SHOW)
@@ -100,7 +110,9 @@ async def test_hidden_tab_flashes_title_and_favicon_notifies_and_stops_on_click(
         await expect(page).to_have_title("Parley")
         await page.wait_for_timeout(1200)
         await expect(page).to_have_title("Parley")
-        await expect(page.locator("link[rel~=icon]")).to_have_attribute("href", re.compile("/favicon.svg$"))
+        await expect(page.locator("link[rel~=icon]")).to_have_attribute(
+            "href", re.compile("/favicon.svg$")
+        )
 
 
 async def test_bar_keeps_drafts_and_scroll_per_interaction_and_receipts_reach_the_phone(
@@ -112,7 +124,9 @@ async def test_bar_keeps_drafts_and_scroll_per_interaction_and_receipts_reach_th
         await d.customer_says(ANA, {"type": "text", "text": {"body": "Message 0"}}, "Ana Souza")
         for n in range(1, 30):
             await d.say(ANA, f"Message {n}")
-        await d.customer_says(BRUNO, {"type": "text", "text": {"body": "Hi from Bruno"}}, "Bruno Lima")
+        await d.customer_says(
+            BRUNO, {"type": "text", "text": {"body": "Hi from Bruno"}}, "Bruno Lima"
+        )
         bar = page.get_by_role("navigation", name="Interactions")
         await expect(bar.get_by_role("button")).to_have_count(2)
         await expect(entry(page, "Bruno Lima")).to_contain_text("Hi from Bruno")
@@ -144,7 +158,9 @@ async def test_bar_keeps_drafts_and_scroll_per_interaction_and_receipts_reach_th
         await entry(page, "Ana Souza").click()
         await expect(composer).to_have_value("Half a dra")
         assert await scroller.evaluate(first_in_view) == before
-        assert not await scroller.evaluate("el => el.scrollHeight - el.scrollTop - el.clientHeight < 50")
+        assert not await scroller.evaluate(
+            "el => el.scrollHeight - el.scrollTop - el.clientHeight < 50"
+        )
         await entry(page, "Bruno Lima").click()
         await expect(composer).to_have_value("For Bruno")
 
@@ -153,7 +169,9 @@ async def test_mark_done_with_disposition_and_note(settings: Settings, browser: 
     async with desk(settings, disposition_required=True) as d:
         page = await new_page(browser)
         await go_ready(page, d.url)
-        await d.customer_says(ANA, {"type": "text", "text": {"body": "Thanks, all good"}}, "Ana Souza")
+        await d.customer_says(
+            ANA, {"type": "text", "text": {"body": "Thanks, all good"}}, "Ana Souza"
+        )
         await open_chat(page, "Ana Souza")
         await page.get_by_role("button", name="Mark Done").click()
         dialog = page.get_by_role("dialog", name="Mark Done")
@@ -168,7 +186,9 @@ async def test_mark_done_with_disposition_and_note(settings: Settings, browser: 
         await expect(entry(page, "Ana Souza")).to_have_count(0)
 
 
-async def test_offer_accept_reject_and_status_with_reason(settings: Settings, browser: Browser) -> None:
+async def test_offer_accept_reject_and_status_with_reason(
+    settings: Settings, browser: Browser
+) -> None:
     async with desk(settings) as d:
         page = await new_page(browser)
         await go_ready(page, d.url)
@@ -182,9 +202,13 @@ async def test_offer_accept_reject_and_status_with_reason(settings: Settings, br
         await page.get_by_role("button", name="Choose reason").click()
         await page.get_by_role("menuitemradio", name="Lunch").click()
         await expect(page.get_by_text("Not Ready · Lunch")).to_be_visible()
-        await expect(page.get_by_role("button", name="Not Ready")).to_have_attribute("aria-pressed", "true")
+        await expect(page.get_by_role("button", name="Not Ready")).to_have_attribute(
+            "aria-pressed", "true"
+        )
         await page.get_by_role("button", name="Ready", exact=True).click()
-        await expect(page.get_by_role("button", name="Ready", exact=True)).to_have_attribute("aria-pressed", "true")
+        await expect(page.get_by_role("button", name="Ready", exact=True)).to_have_attribute(
+            "aria-pressed", "true"
+        )
         await page.get_by_role("button", name="Log out").click()
         await expect(page.get_by_role("button", name="Log in")).to_be_visible()
 
@@ -195,15 +219,20 @@ async def test_reconnects_after_a_server_restart_and_catches_up_once(
     async with desk(settings, auto_accept=True) as d:
         page = await new_page(browser)
         await go_ready(page, d.url)
-        await d.customer_says(ANA, {"type": "text", "text": {"body": "Before the restart"}}, "Ana Souza")
+        await d.customer_says(
+            ANA, {"type": "text", "text": {"body": "Before the restart"}}, "Ana Souza"
+        )
         await entry(page, "Ana Souza").click()
         chat = transcript(page)
         await expect(chat.get_by_text("Before the restart")).to_be_visible()
 
         await d.stop_server()
-        await expect(page.get_by_role("status").filter(has_text="Reconnecting")).to_be_visible(timeout=10_000)
+        await expect(page.get_by_role("status").filter(has_text="Reconnecting")).to_be_visible(
+            timeout=10_000
+        )
         await shot(page, "desktop-reconnecting")
-        await d.say(ANA, "While you were away")  # the simulator retries the webhook until Parley is back
+        # the simulator retries the webhook until Parley is back
+        await d.say(ANA, "While you were away")
         await d.start_server()
         await expect(chat.get_by_text("While you were away")).to_be_visible(timeout=20_000)
         await expect(page.get_by_role("status").filter(has_text="Reconnecting")).to_be_hidden()
@@ -217,8 +246,19 @@ async def test_keyboard_themes_and_sizes(settings: Settings, browser: Browser) -
     async with desk(settings, auto_accept=True) as d:
         page = await new_page(browser, 1920, 1080)
         await go_ready(page, d.url)
-        await d.customer_says(ANA, {"type": "text", "text": {"body": "Hi! Can I change my delivery address?"}}, "Ana Souza")
-        await d.customer_says(BRUNO, {"type": "text", "text": {"body": "Where is my refund? https://shop.example/orders/77"}}, "Bruno Lima")
+        await d.customer_says(
+            ANA,
+            {"type": "text", "text": {"body": "Hi! Can I change my delivery address?"}},
+            "Ana Souza",
+        )
+        await d.customer_says(
+            BRUNO,
+            {
+                "type": "text",
+                "text": {"body": "Where is my refund? https://shop.example/orders/77"},
+            },
+            "Bruno Lima",
+        )
         await entry(page, "Ana Souza").click()
         composer = page.get_by_role("textbox", name="Message")
         await composer.fill("Sure, what's the new address?")
@@ -249,12 +289,18 @@ async def test_keyboard_themes_and_sizes(settings: Settings, browser: Browser) -
         assert await page.evaluate("document.documentElement.dataset.theme") == "dark"
 
 
-async def test_pending_indicator_is_right_after_a_reload(settings: Settings, browser: Browser) -> None:
+async def test_pending_indicator_is_right_after_a_reload(
+    settings: Settings, browser: Browser
+) -> None:
     """The timer comes from the server's pending_since, not from when the page loaded."""
     async with desk(settings, pending_response_thresholds=(1, 2), auto_accept=True) as d:
         page = await new_page(browser)
         await go_ready(page, d.url)
         await d.customer_says(ANA, {"type": "text", "text": {"body": "Hello?"}}, "Ana Souza")
-        await expect(entry(page, "Ana Souza").locator(".pending-dot")).to_have_attribute("data-level", "red", timeout=5_000)
+        await expect(entry(page, "Ana Souza").locator(".pending-dot")).to_have_attribute(
+            "data-level", "red", timeout=5_000
+        )
         await page.reload()
-        await expect(entry(page, "Ana Souza").locator(".pending-dot")).to_have_attribute("data-level", "red")
+        await expect(entry(page, "Ana Souza").locator(".pending-dot")).to_have_attribute(
+            "data-level", "red"
+        )

@@ -32,7 +32,8 @@ async def test_customer_and_agent_chat_with_live_ticks(stack: Stack, browser: Br
 
     await expect(desktop.get_by_text("Hi, my order #2291 is late").first).to_be_visible()
     await desktop.get_by_text("Ana Souza").first.click()
-    await desktop.get_by_role("button", name="Accept").click()  # offered: auto-accept is off by default
+    # offered: auto-accept is off by default
+    await desktop.get_by_role("button", name="Accept").click()
     composer = desktop.get_by_role("textbox", name="Message")
     await composer.fill("Hello Ana, I'm checking order 2291 now.")
     await composer.press("Enter")
