@@ -174,11 +174,16 @@ def _error(status: int, code: str, message: str, **extra: object) -> JSONRespons
     return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
 
 
-def _out_of_range(exc: BaseException) -> bool:
-    """A bound value the database cannot hold (SQLite and asyncpg both end in OverflowError)."""
+# SQLSTATEs of values a column cannot hold: numeric out of range, NUL or unmappable characters.
+_UNSTORABLE = frozenset({"22003", "22021", "22P05"})
+
+
+def _unstorable(exc: BaseException) -> bool:
+    """A bound value the database cannot hold: an integer past the column's range (SQLite and
+    asyncpg both end in OverflowError) or text PostgreSQL refuses (a NUL character)."""
     cause: BaseException | None = exc
     while cause is not None:
-        if isinstance(cause, OverflowError):
+        if isinstance(cause, OverflowError) or getattr(cause, "sqlstate", None) in _UNSTORABLE:
             return True
         cause = cause.__cause__
     return False
@@ -204,16 +209,18 @@ def _add_error_handlers(app: FastAPI) -> None:
         codes = {404: "not_found", 405: "method_not_allowed", 401: "not_authenticated"}
         return _error(exc.status_code, codes.get(exc.status_code, "error"), str(exc.detail))
 
-    # An id or number beyond what the database column holds names nothing that exists: the
-    # caller's mistake, refused before anything was written (the transaction rolls back).
+    # An id beyond what the column holds names nothing that exists, and a NUL character is
+    # text no column takes: the caller's mistake, refused before anything was written (the
+    # transaction rolls back).
     @app.exception_handler(OverflowError)
     @app.exception_handler(DBAPIError)
-    async def out_of_range(_request: Request, exc: Exception) -> JSONResponse:
-        if not _out_of_range(exc):
+    async def unstorable(_request: Request, exc: Exception) -> JSONResponse:
+        if not _unstorable(exc):
             log.error("request.failed", exc_info=exc)
             return _error(500, "internal_error", "Something went wrong on our side.")
-        log.warning("request.value_out_of_range", extra={"error": str(exc)[:200]})
-        return _error(422, "validation_error", "A number in the request is out of range.")
+        log.warning("request.value_unstorable", extra={"error": str(exc)[:200]})
+        message = "A value in the request cannot be stored (a number out of range or a NUL)."
+        return _error(422, "validation_error", message)
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:

@@ -99,3 +99,22 @@ async def seed(app: Any, client: httpx.AsyncClient, clock: FixedClock) -> dict[s
             return headers
         await asyncio.sleep(0.02)
     raise AssertionError("the seeded interaction was never routed")
+
+
+async def test_values_no_column_holds_are_refused_not_500(
+    tmp_path: Path, database_url: str
+) -> None:
+    clock = FixedClock(START)
+    app = create_app(make_settings(tmp_path, database_url=database_url), clock=clock, migrate=False)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            headers = await seed(app, client, clock)
+            too_big = await client.get(f"/api/v1/interactions/{2**31}", headers=headers)
+            far_too_big = await client.get(f"/api/v1/interactions/{2**70}", headers=headers)
+            nul = await client.post(
+                "/api/v1/auth/login", json={"username": "al\x00ice", "password": PASSWORD}
+            )
+    assert too_big.status_code in (404, 422) and far_too_big.status_code in (404, 422)
+    assert nul.status_code in (401, 422), nul.text
+    assert nul.json()["error"]["code"] in ("invalid_credentials", "validation_error")
