@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
+SECRET = "parley-dev-app-secret"
 PHONE = {"display_phone_number": "15550001111", "phone_number_id": "109876543210987"}
 
 
@@ -30,14 +31,38 @@ def body_for(run: str, n: int, contacts: int) -> tuple[str, bytes]:
     wa_id = f"5511{n % contacts:09d}"
     payload = {
         "object": "whatsapp_business_account",
-        "entry": [{"id": "880011223344556", "changes": [{"field": "messages", "value": {
-            "messaging_product": "whatsapp", "metadata": PHONE,
-            "contacts": [{"profile": {"name": f"Customer {n % contacts}"}, "wa_id": wa_id}],
-            "messages": [{"from": wa_id, "id": wamid, "timestamp": str(int(time.time())),
-                          "type": "text", "text": {"body": f"Hello, this is message {n}"}}],
-        }}]}],
+        "entry": [
+            {
+                "id": "880011223344556",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": PHONE,
+                            "contacts": [
+                                {"profile": {"name": f"Customer {n % contacts}"}, "wa_id": wa_id}
+                            ],
+                            "messages": [
+                                {
+                                    "from": wa_id,
+                                    "id": wamid,
+                                    "timestamp": str(int(time.time())),
+                                    "type": "text",
+                                    "text": {"body": f"Hello, this is message {n}"},
+                                }
+                            ],
+                        },
+                    }
+                ],
+            }
+        ],
     }
     return wamid, orjson.dumps(payload)
+
+
+def sign(body: bytes, secret: str = SECRET) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 @dataclass
@@ -56,7 +81,7 @@ class Result:
 class Connection:
     """A minimal HTTP/1.1 keep-alive client: one request at a time, Content-Length bodies."""
 
-    def __init__(self, host: str, port: int, path: str, secret: bytes) -> None:
+    def __init__(self, host: str, port: int, path: str, secret: str) -> None:
         self.host, self.port, self.path, self.secret = host, port, path, secret
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
@@ -65,10 +90,10 @@ class Connection:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
-        signature = hmac.new(self.secret, body, hashlib.sha256).hexdigest()
+        signature = sign(body, self.secret)
         head = (
             f"POST {self.path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: application/json\r\n"
-            f"X-Hub-Signature-256: sha256={signature}\r\nContent-Length: {len(body)}\r\n\r\n"
+            f"X-Hub-Signature-256: {signature}\r\nContent-Length: {len(body)}\r\n\r\n"
         )
         self.writer.write(head.encode() + body)
         status_line = await self.reader.readline()
@@ -81,8 +106,9 @@ class Connection:
         return int(status_line.split()[1])
 
 
-async def listen(ws_url: str, seen: dict[str, float], ready: asyncio.Event, done: asyncio.Event,
-                 expected: int) -> None:
+async def listen(
+    ws_url: str, seen: dict[str, float], ready: asyncio.Event, done: asyncio.Event, expected: int
+) -> None:
     from websockets.asyncio.client import connect
 
     async with connect(ws_url, max_queue=None) as ws:
@@ -121,8 +147,7 @@ async def run(args: argparse.Namespace) -> Result:
     start = time.perf_counter()
 
     async def worker() -> None:
-        connection = Connection(url.hostname or "127.0.0.1", url.port or 80, url.path,
-                                args.secret.encode())
+        connection = Connection(url.hostname or "127.0.0.1", url.port or 80, url.path, args.secret)
         while not queue.empty():
             n = queue.get_nowait()
             if args.rate > 0:
@@ -150,15 +175,16 @@ async def run(args: argparse.Namespace) -> Result:
         if seen:
             result.processed_per_second = len(seen) / (max(seen.values()) - start)
             latencies = [(seen[w] - sent[w]) * 1000 for w in seen if w in sent]
-            result.latency_ms = {p: round(percentile(latencies, float(p[1:])), 1)
-                                 for p in ("p50", "p95", "p99")}
+            result.latency_ms = {
+                p: round(percentile(latencies, float(p[1:])), 1) for p in ("p50", "p95", "p99")
+            }
     return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", required=True)
-    parser.add_argument("--secret", default="parley-dev-app-secret")
+    parser.add_argument("--secret", default=SECRET)
     parser.add_argument("--count", type=int, default=5000)
     parser.add_argument("--rate", type=float, default=0.0, help="webhooks per second; 0 = max")
     parser.add_argument("--connections", type=int, default=32)

@@ -47,8 +47,17 @@ def wait_ready(url: str, timeout: float = 30) -> None:
 
 
 def loadgen(url: str, *, count: int, rate: float, ws: str = "") -> dict[str, Any]:
-    command = [sys.executable, "-m", "bench.loadgen", "--url", url, "--count", str(count),
-               "--rate", str(rate)]
+    command = [
+        sys.executable,
+        "-m",
+        "bench.loadgen",
+        "--url",
+        url,
+        "--count",
+        str(count),
+        "--rate",
+        str(rate),
+    ]
     if ws:
         command += ["--ws", ws]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
@@ -88,30 +97,42 @@ async def reset_postgres() -> None:
         await connection.close()
 
 
-def parley(backend: str, port: int, work: Path, plan: list[tuple[int, float]]) -> list[dict[str, Any]]:
+def parley(
+    backend: str, port: int, work: Path, plan: list[tuple[int, float]]
+) -> list[dict[str, Any]]:
     if backend == "postgres":
         asyncio.run(reset_postgres())
         database = POSTGRES_BENCH
     else:
         database = f"sqlite:///{work / 'bench.db'}"
-    env = {**os.environ, "PARLEY_DATABASE_URL": database, "PARLEY_LOG_LEVEL": "WARNING",
-           "PARLEY_DATA_DIR": str(work), "PARLEY_WHATSAPP_API_BASE_URL": "http://127.0.0.1:9"}
+    env = {
+        **os.environ,
+        "PARLEY_DATABASE_URL": database,
+        "PARLEY_LOG_LEVEL": "WARNING",
+        "PARLEY_DATA_DIR": str(work),
+        "PARLEY_WHATSAPP_API_BASE_URL": "http://127.0.0.1:9",
+    }
     asyncio.run(seed(database, work, agents=100, password=PASSWORD))
-    server = subprocess.Popen([sys.executable, "-m", "parley", "serve", "--port", str(port)], env=env)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "parley", "serve", "--port", str(port)], env=env
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         wait_ready(base + "/readyz")
-        token = httpx.post(base + "/api/v1/auth/login",
-                           json={"username": "supervisor", "password": PASSWORD}).json()["token"]
+        token = httpx.post(
+            base + "/api/v1/auth/login", json={"username": "supervisor", "password": PASSWORD}
+        ).json()["token"]
         ws = f"ws://127.0.0.1:{port}/api/v1/events?token={token}"
         results = []
         for count, rate in plan:
             result = loadgen(base + "/webhooks/whatsapp", count=count, rate=rate, ws=ws)
             result["backend"] = backend
             results.append(result)
-            print(f"  {backend:8} rate={rate or 'max':>6} accepted/s={result['accepted_per_second']:8.0f}"
-                  f" processed/s={result['processed_per_second']:8.0f} latency={result['latency_ms']}",
-                  flush=True)
+            print(
+                f"  {backend:8} rate={rate or 'max':>6} accepted/s={result['accepted_per_second']:8.0f}"
+                f" processed/s={result['processed_per_second']:8.0f} latency={result['latency_ms']}",
+                flush=True,
+            )
         return results
     finally:
         server.terminate()
@@ -128,7 +149,9 @@ def table(bare_result: dict[str, Any], runs: list[dict[str, Any]]) -> str:
     for r in runs:
         rate = "max" if not r["offered_rate"] else f"{r['offered_rate']:.0f}"
         lat = r["latency_ms"] or {}
-        ratio = f"{100 * r['processed_per_second'] / ceiling:.0f} %" if not r["offered_rate"] else "–"
+        ratio = (
+            f"{100 * r['processed_per_second'] / ceiling:.0f} %" if not r["offered_rate"] else "–"
+        )
         lines.append(
             f"| Parley, {r['backend']} | {rate} | {r['accepted_per_second']:.0f} | "
             f"{r['processed_per_second']:.0f} ({r['processed']}/{r['count']}) | {ratio} | "
@@ -145,10 +168,14 @@ def main() -> None:
     scale = 0.3 if args.quick else 1.0
     burst = int(10000 * scale)
     plan = [(burst, 0.0)] + [(int(rate * 8 * scale), rate) for rate in (250, 500, 1000, 1500)]
-    print(f"Parley ingest benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
-          f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"Parley ingest benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     bare_result = bare(8190, burst * 2)
-    print(f"  bare     rate=   max accepted/s={bare_result['accepted_per_second']:8.0f}", flush=True)
+    print(
+        f"  bare     rate=   max accepted/s={bare_result['accepted_per_second']:8.0f}", flush=True
+    )
     runs: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for n, backend in enumerate(args.backends.split(",")):
@@ -159,7 +186,9 @@ def main() -> None:
     print(table(bare_result, runs))
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    (RESULTS / f"ingest-{stamp}.json").write_text(json.dumps({"bare": bare_result, "runs": runs}, indent=1))
+    (RESULTS / f"ingest-{stamp}.json").write_text(
+        json.dumps({"bare": bare_result, "runs": runs}, indent=1)
+    )
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from parley.auth.views import router as auth_router
 from parley.clock import Clock, SystemClock
-from parley.db.engine import build_engine, build_sessionmaker
+from parley.db.engine import build_engine, build_reader_engine, build_sessionmaker
 from parley.db.migrate import upgrade
 from parley.errors import ParleyError
 from parley.ingest.health import export_health, ingest_health
@@ -53,6 +53,7 @@ def create_app(
 ) -> FastAPI:
     clock = clock or SystemClock()
     engine = build_engine(settings)
+    reader = build_reader_engine(settings, engine)
     metrics = Metrics()
     hub = Hub()
     hub.on_change = metrics.connected_agents.set
@@ -60,6 +61,7 @@ def create_app(
         settings=settings,
         engine=engine,
         sessionmaker=build_sessionmaker(engine),
+        reader_sessionmaker=build_sessionmaker(reader) if reader is not engine else None,
         bus=bus or build_bus(settings.redis_url),
         hub=hub,
         clock=clock,
@@ -86,6 +88,7 @@ def create_app(
             if graph_http is None:
                 await http.aclose()
             await engine.dispose()
+            await reader.dispose()
 
     app = FastAPI(title="Parley", version="0.1.0", lifespan=lifespan, docs_url="/api/docs")
     app.state.runtime = runtime

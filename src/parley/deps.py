@@ -26,8 +26,11 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-async def get_uow(runtime: RuntimeDep) -> AsyncIterator[UnitOfWork]:
-    async with runtime.uow() as uow:
+async def get_uow(request: Request, runtime: RuntimeDep) -> AsyncIterator[UnitOfWork]:
+    # Safe methods change nothing (HTTP's own rule, which our views keep), so they read
+    # without waiting for the single SQLite writer.
+    unit = runtime.reader() if request.method in SAFE_METHODS else runtime.uow()
+    async with unit as uow:
         yield uow
 
 
@@ -69,7 +72,7 @@ async def websocket_user(websocket: WebSocket, runtime: Runtime) -> User | None:
     token = websocket.query_params.get("token") or websocket.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    async with runtime.uow() as uow:
+    async with runtime.reader() as uow:
         try:
             user, _auth = await authenticate(uow, runtime.clock, token)
         except NotAuthenticated:

@@ -29,9 +29,18 @@ class Runtime:
     # SQLite has one writer: transactions queue here, in order, instead of in SQLite's
     # sleeping busy handler. PostgreSQL needs no gate.
     write_gate: asyncio.Lock | None = None
+    # Sessions for requests that only read (GET): no gate, no write lock. Defaults to the
+    # writer's sessionmaker where the database needs no such split.
+    reader_sessionmaker: async_sessionmaker[AsyncSession] | None = None
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessionmaker, self.bus, self.write_gate)
+
+    def reader(self) -> UnitOfWork:
+        """A unit of work that must not write: it reads a consistent snapshot, unqueued."""
+        if self.reader_sessionmaker is None:
+            return self.uow()
+        return UnitOfWork(self.reader_sessionmaker, self.bus)
 
     def wake(self, name: str) -> None:
         worker = self.workers.get(name)

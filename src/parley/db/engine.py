@@ -42,6 +42,22 @@ def build_engine(settings: Settings) -> AsyncEngine:
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
 
+def build_reader_engine(settings: Settings, engine: AsyncEngine) -> AsyncEngine:
+    """Connections for requests that only read. On SQLite they see a WAL snapshot without
+    taking the write lock, so reads never queue behind writes; `query_only` turns a write
+    slipped into a read path into an error instead of a lock taken by surprise. PostgreSQL
+    needs none of this: the same engine serves both."""
+    url = settings.resolved_database_url
+    if not url.startswith("sqlite") or engine.pool.__class__ is NullPool:
+        return engine
+    reader = create_async_engine(url)
+    event.listen(reader.sync_engine, "connect", _sqlite_pragmas)
+    event.listen(reader.sync_engine, "connect", _sqlite_query_only)
+    event.listen(reader.sync_engine, "connect", _sqlite_autocommit_driver)
+    event.listen(reader.sync_engine, "begin", _sqlite_begin_deferred)
+    return reader
+
+
 def build_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
@@ -49,6 +65,14 @@ def build_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 def _sqlite_autocommit_driver(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy emit BEGIN itself so every transaction can take the write lock up front.
     dbapi_connection.isolation_level = None
+
+
+def _sqlite_query_only(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA query_only=ON")
+
+
+def _sqlite_begin_deferred(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN")
 
 
 def _sqlite_begin_immediate(conn: Any) -> None:

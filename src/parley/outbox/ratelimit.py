@@ -8,11 +8,14 @@ from collections.abc import Callable
 
 
 class TokenBucket:
+    """`rate` tokens a second; `burst` (default 1) saved up at most, so by default sends are
+    spaced evenly and no second ever holds more than `rate` of them."""
+
     def __init__(
         self, rate: float, burst: float | None = None, now: Callable[[], float] = time.monotonic
     ) -> None:
         self.rate = rate
-        self.capacity = burst if burst is not None else max(1.0, rate)
+        self.capacity = burst if burst is not None else 1.0
         self._tokens = self.capacity
         self._now = now
         self._updated = now()

@@ -38,6 +38,8 @@ def message_json(message: ChatMessage, store: Store) -> dict[str, Any]:
         "direction": message.direction,
         "type": message.type,
         "timestamp": int(message.timestamp),
+        # not in Meta's shapes: the control API's exact time, for rate checks
+        "accepted_at": message.timestamp,
         "status": message.status,
         "statuses": [
             {
