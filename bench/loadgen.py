@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
@@ -126,7 +127,7 @@ async def listen(
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 async def run(args: argparse.Namespace) -> Result:
@@ -166,10 +167,8 @@ async def run(args: argparse.Namespace) -> Result:
     result.send_seconds = time.perf_counter() - start
     result.accepted_per_second = result.accepted / result.send_seconds
     if listener is not None:
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(done.wait(), args.timeout)
-        except TimeoutError:
-            pass
         listener.cancel()
         result.processed = len(seen)
         if seen:

@@ -117,8 +117,8 @@ async def _simulator_counts(sim: str) -> tuple[Counter[str], list[float]]:
     return seen, sorted(times)
 
 
-async def _wait_sent(database: Path, total: int, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
+async def _wait_sent(database: Path, total: int, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         _, states = _sent_times(database)
         if states["sent"] + states["failed"] >= total:
@@ -148,8 +148,8 @@ def run(port: int, sim_port: int, *, rate: float, per_interaction: int) -> dict[
             base = f"http://127.0.0.1:{port}"
             held = asyncio.run(_assigned(base, tokens))
             replying = asyncio.run(_reply(base, held, per_interaction))
-            asyncio.run(_wait_sent(database, total, timeout=total / rate * 3 + 30))
-            times, states = _sent_times(database)
+            asyncio.run(_wait_sent(database, total, seconds=total / rate * 3 + 30))
+            _times, states = _sent_times(database)
             accepted, arrivals = asyncio.run(_simulator_counts(sim))
     seconds = arrivals[-1] - arrivals[0] if len(arrivals) > 1 else float("nan")
     return {

@@ -1,6 +1,6 @@
 """Routing: the time to assign 10,000 queued interactions to 500 Ready agents.
 
-Each agent takes 20 at once here (500 × 20 = 10,000), so every interaction finds a place; the
+Each agent takes 20 at once here (500 x 20 = 10,000), so every interaction finds a place; the
 router works as in production, a round at a time, offering longest-idle first.
 """
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from parley.auth.passwords import hash_password
 from parley.auth.models import User
+from parley.auth.passwords import hash_password
 from parley.auth.service import issue_token, set_status
 from parley.clock import SystemClock
 from parley.db.engine import build_engine, build_sessionmaker
