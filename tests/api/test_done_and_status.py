@@ -27,6 +27,8 @@ async def test_done_takes_a_known_disposition_in_its_configured_spelling(
         ({"disposition": "x" * 101}, "validation_error"),
         ({"disposition": 7}, "validation_error"),
         ({"note": "n" * 4001}, "validation_error"),
+        ({"note": "a\x00b"}, "validation_error"),
+        ({"disposition": "Resolved\x00"}, "validation_error"),
         ({"extra": 1}, "validation_error"),
     ]:
         response = await api.client.post(url, json=body, headers=alice)
@@ -81,6 +83,7 @@ async def test_not_ready_takes_a_configured_reason(api: Api, clock: FixedClock) 
         ({"status": "not_ready", "reason": "Nap"}, "unknown_reason"),
         ({"status": "away"}, "validation_error"),
         ({"status": "not_ready", "reason": "x" * 101}, "validation_error"),
+        ({"status": "not_ready", "reason": "Lunch\x00"}, "validation_error"),
     ]:
         response = await api.client.put(url, json=body, headers=alice)
         assert (response.status_code, response.json()["error"]["code"]) == (422, code), body

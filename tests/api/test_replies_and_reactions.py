@@ -139,7 +139,8 @@ async def test_a_bad_reply_to_is_refused_with_a_clear_code(api: Api, clock: Fixe
         (other["id"], 422, "reply_to_not_found"),
         (unsent.id, 409, "reply_to_not_sent"),
         ("x", 422, "validation_error"),
-        (-1, 422, "reply_to_not_found"),
+        (-1, 422, "validation_error"),
+        (2**31, 422, "validation_error"),
     ]:
         response = await api.client.post(
             url,
@@ -147,6 +148,8 @@ async def test_a_bad_reply_to_is_refused_with_a_clear_code(api: Api, clock: Fixe
             headers=alice,
         )
         assert (response.status_code, response.json()["error"]["code"]) == (status, code), reply_to
+    nul = await api.client.post(url, json={"text": "a\x00b", "client_id": "nul"}, headers=alice)
+    assert (nul.status_code, nul.json()["error"]["code"]) == (422, "validation_error")
     assert (await count(api, Message), await count(api, OutboxItem)) == (messages, outbox)
 
 

@@ -52,9 +52,19 @@ async def test_after_returns_what_is_newer_oldest_first(api: Api, clock: FixedCl
         ({"after": "x"}, "validation_error"),
         ({"before": 0}, "validation_error"),
         ({"limit": 201}, "validation_error"),
+        ({"before": 2**31}, "validation_error"),
+        ({"after": 2**63}, "validation_error"),
     ]:
         response = await api.client.get(url, params=params, headers=alice)
         assert (response.status_code, response.json()["error"]["code"]) == (422, code), params
+    for path in [
+        f"/api/v1/interactions/{2**31}",
+        f"/api/v1/interactions/{iid}/messages/{2**40}/reaction",
+    ]:
+        response = await api.client.request(
+            "PUT" if path.endswith("reaction") else "GET", path, json={"emoji": "👍"}, headers=alice
+        )
+        assert response.status_code == 422, path
 
 
 async def test_older_pages_reach_back_across_sessions(api: Api, clock: FixedClock) -> None:

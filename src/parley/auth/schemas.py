@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from parley.auth.models import User
+from parley.fields import Text
 
 Role = Literal["agent", "supervisor", "admin"]
 
@@ -55,4 +56,4 @@ class StatusIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: Literal["ready", "not_ready"]
-    reason: str | None = Field(default=None, max_length=100)
+    reason: Text | None = Field(default=None, max_length=100)

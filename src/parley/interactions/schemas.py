@@ -11,6 +11,7 @@ from parley.contacts.models import Contact
 from parley.contacts.schemas import ContactOut
 from parley.domain.reactions import listed_reactions
 from parley.domain.window import window_expires_at
+from parley.fields import Id, Text
 from parley.interactions.models import Interaction, Message
 
 
@@ -156,15 +157,15 @@ class InteractionList(BaseModel):
 class SendMessageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=4096)
+    text: Text = Field(min_length=1, max_length=4096)
     client_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-:.]+$")
-    reply_to: int | None = None
+    reply_to: Id | None = None
 
 
 class ReactionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    emoji: str = Field(max_length=64, description="One emoji; empty removes the reaction.")
+    emoji: Text = Field(max_length=64, description="One emoji; empty removes the reaction.")
 
 
 class TypingOut(BaseModel):
@@ -187,8 +188,8 @@ class InteractionEventList(BaseModel):
 class DoneIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    disposition: str | None = Field(default=None, max_length=100)
-    note: str | None = Field(default=None, max_length=4000)
+    disposition: Text | None = Field(default=None, max_length=100)
+    note: Text | None = Field(default=None, max_length=4000)
 
 
 class Pending(BaseModel):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from parley.deps import CurrentUser, RuntimeDep, Uow
+from parley.fields import MAX_ID
 from parley.interactions import history, reactions, receipts, service, transcript
 from parley.interactions.schemas import (
     DoneIn,
@@ -22,6 +23,8 @@ from parley.interactions.schemas import (
 from parley.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/interactions", tags=["interactions"])
+InteractionId = Annotated[int, Path(ge=1, le=MAX_ID)]
+MessageId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _receipts(runtime: Runtime) -> receipts.Receipts:
@@ -35,24 +38,28 @@ async def list_interactions(user: CurrentUser, uow: Uow) -> InteractionList:
 
 
 @router.get("/{interaction_id}", response_model=InteractionOut)
-async def get_interaction(interaction_id: int, user: CurrentUser, uow: Uow) -> InteractionOut:
+async def get_interaction(
+    interaction_id: InteractionId, user: CurrentUser, uow: Uow
+) -> InteractionOut:
     interaction = await service.access_interaction(uow, user, interaction_id)
     return await service.interaction_out(uow, interaction)
 
 
 @router.get("/{interaction_id}/events", response_model=InteractionEventList)
-async def list_events(interaction_id: int, user: CurrentUser, uow: Uow) -> InteractionEventList:
+async def list_events(
+    interaction_id: InteractionId, user: CurrentUser, uow: Uow
+) -> InteractionEventList:
     interaction = await service.access_interaction(uow, user, interaction_id)
     return InteractionEventList(items=await history.list_events(uow, interaction))
 
 
 @router.get("/{interaction_id}/messages", response_model=MessagePage)
 async def list_messages(
-    interaction_id: int,
+    interaction_id: InteractionId,
     user: CurrentUser,
     uow: Uow,
-    before: Annotated[int | None, Query(ge=1)] = None,
-    after: Annotated[int | None, Query(ge=0)] = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    after: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> MessagePage:
     interaction = await service.access_interaction(uow, user, interaction_id)
@@ -64,7 +71,11 @@ async def list_messages(
 
 @router.post("/{interaction_id}/messages", response_model=MessageOut, status_code=201)
 async def send_message(
-    interaction_id: int, body: SendMessageIn, user: CurrentUser, uow: Uow, runtime: RuntimeDep
+    interaction_id: InteractionId,
+    body: SendMessageIn,
+    user: CurrentUser,
+    uow: Uow,
+    runtime: RuntimeDep,
 ) -> MessageOut:
     interaction = await service.access_interaction(uow, user, interaction_id, for_update=True)
     message = await service.send_text(
@@ -84,8 +95,8 @@ async def send_message(
 
 @router.put("/{interaction_id}/messages/{message_id}/reaction", response_model=MessageOut)
 async def react(
-    interaction_id: int,
-    message_id: int,
+    interaction_id: InteractionId,
+    message_id: MessageId,
     body: ReactionIn,
     user: CurrentUser,
     uow: Uow,
@@ -120,28 +131,28 @@ async def _act(
 
 @router.post("/{interaction_id}/accept", response_model=InteractionOut)
 async def accept(
-    interaction_id: int, user: CurrentUser, uow: Uow, runtime: RuntimeDep
+    interaction_id: InteractionId, user: CurrentUser, uow: Uow, runtime: RuntimeDep
 ) -> InteractionOut:
     return await _act(interaction_id, user, uow, runtime, "accept")
 
 
 @router.post("/{interaction_id}/reject", response_model=InteractionOut)
 async def reject(
-    interaction_id: int, user: CurrentUser, uow: Uow, runtime: RuntimeDep
+    interaction_id: InteractionId, user: CurrentUser, uow: Uow, runtime: RuntimeDep
 ) -> InteractionOut:
     return await _act(interaction_id, user, uow, runtime, "reject")
 
 
 @router.post("/{interaction_id}/read", response_model=InteractionOut)
 async def read(
-    interaction_id: int, user: CurrentUser, uow: Uow, runtime: RuntimeDep
+    interaction_id: InteractionId, user: CurrentUser, uow: Uow, runtime: RuntimeDep
 ) -> InteractionOut:
     return await _act(interaction_id, user, uow, runtime, "read")
 
 
 @router.post("/{interaction_id}/typing", response_model=TypingOut)
 async def typing(
-    interaction_id: int, user: CurrentUser, uow: Uow, runtime: RuntimeDep
+    interaction_id: InteractionId, user: CurrentUser, uow: Uow, runtime: RuntimeDep
 ) -> TypingOut:
     interaction = await service.access_interaction(uow, user, interaction_id, for_update=True)
     out = await receipts.send_typing(uow, runtime.clock, user, interaction, _receipts(runtime))
@@ -152,7 +163,7 @@ async def typing(
 
 @router.post("/{interaction_id}/done", response_model=InteractionOut)
 async def done(
-    interaction_id: int, body: DoneIn, user: CurrentUser, uow: Uow, runtime: RuntimeDep
+    interaction_id: InteractionId, body: DoneIn, user: CurrentUser, uow: Uow, runtime: RuntimeDep
 ) -> InteractionOut:
     interaction = await service.access_interaction(uow, user, interaction_id, for_update=True)
     settings = runtime.settings
