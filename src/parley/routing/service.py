@@ -108,13 +108,13 @@ async def expire_offers(uow: UnitOfWork, clock: Clock, *, timeout_seconds: int) 
     if timeout_seconds <= 0:
         return 0
     cutoff = clock.now() - timedelta(seconds=timeout_seconds)
-    stale = list(
-        await uow.session.scalars(
-            select(Interaction).where(
-                Interaction.state == "offered", Interaction.offered_at < cutoff
-            )
-        )
+    query = select(Interaction).where(
+        Interaction.state == "offered", Interaction.offered_at < cutoff
     )
+    if uow.dialect == "postgresql":
+        # An offer the agent is accepting right now is locked by that request: leave it to them.
+        query = query.with_for_update(skip_locked=True)
+    stale = list(await uow.session.scalars(query))
     for interaction in stale:
         requeue(uow, clock.now(), interaction, reason="offer_timeout")
     return len(stale)
