@@ -10,6 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from parley.auth.models import User
 from parley.clock import FixedClock
 from parley.interactions.models import Interaction, Message
 from parley.interactions.service import send_text
@@ -191,3 +192,35 @@ async def test_a_timeout_without_news_is_sent_again(node: Node, clock: FixedCloc
     message, item = await load(node, message_id)
     assert item.state == "sent" and message.wamid == "wamid.AGAIN"
     assert graph.requests[0] == graph.requests[1], "the same request, same callback data"
+
+
+async def test_a_retried_message_keeps_its_place_before_later_ones(
+    node: Node, clock: FixedClock
+) -> None:
+    first = await queue_reply(node, clock, "First")
+    async with node.runtime.uow() as uow:
+        interaction = await uow.session.scalar(select(Interaction))
+        assert interaction is not None and interaction.agent_id is not None
+        user = await uow.session.get(User, interaction.agent_id)
+        assert user is not None
+        for n, text in enumerate(("Second", "Third"), start=2):
+            await send_text(
+                uow, clock, user, interaction, text=text, client_id=f"c-{n}", reply_to=None
+            )
+        await uow.commit()
+    graph = Graph(meta_error(131000, 500), ok("wamid.A"), ok("wamid.B"), ok("wamid.C"))
+    worker = sender(node, clock, graph)
+    await worker.run_once()
+    assert [r["text"]["body"] for r in graph.requests] == ["First"]
+    await worker.run_once()
+    assert len(graph.requests) == 1, "later messages overtook the one waiting for its retry"
+    _, item = await load(node, first)
+    assert item.state == "pending" and item.attempts == 1
+    clock.advance(3 * 3600)
+    while await worker.run_once():
+        pass
+    await worker.run_once()
+    assert [r["text"]["body"] for r in graph.requests] == ["First", "First", "Second", "Third"]
+    async with node.runtime.uow() as uow:
+        attempts = list(await uow.session.scalars(select(OutboxItem.attempts)))
+    assert sorted(attempts) == [1, 1, 2], "a released message counted an attempt it never made"

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import exists, or_, select, update
+from sqlalchemy.orm import aliased
 
 from parley.db.uow import UnitOfWork
 from parley.interactions.models import Message
@@ -75,6 +76,19 @@ async def claim_due(uow: UnitOfWork, now: datetime, limit: int) -> list[Claimed]
         (OutboxItem.state == "pending") & (OutboxItem.next_attempt_at <= now),
         (OutboxItem.state == "sending") & (OutboxItem.claimed_until < now),
     )
+    # A message waits while an earlier one to the same contact is out or waiting for a retry:
+    # WhatsApp shows messages in the order they arrive.
+    earlier = aliased(OutboxItem)
+    blocked = exists().where(
+        earlier.to_wa_id == OutboxItem.to_wa_id,
+        earlier.id < OutboxItem.id,
+        earlier.kind == "message",
+        or_(
+            (earlier.state == "sending") & (earlier.claimed_until >= now),
+            (earlier.state == "pending") & (earlier.next_attempt_at > now),
+        ),
+    )
+    due = due & ((OutboxItem.kind != "message") | ~blocked)
     query = select(OutboxItem).where(due).order_by(OutboxItem.id).limit(limit)
     if uow.dialect == "postgresql":
         query = query.with_for_update(skip_locked=True)
@@ -94,6 +108,15 @@ async def finish(uow: UnitOfWork, item_id: int, now: datetime) -> None:
         update(OutboxItem)
         .where(OutboxItem.id == item_id)
         .values(state="sent", sent_at=now, claimed_until=None, last_error=None)
+    )
+
+
+async def release(uow: UnitOfWork, item_ids: list[int]) -> None:
+    """Give claimed items back untried: they were not attempted, so the attempt is not counted."""
+    await uow.session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id.in_(item_ids), OutboxItem.state == "sending")
+        .values(state="pending", claimed_until=None, attempts=OutboxItem.attempts - 1)
     )
 
 

@@ -58,6 +58,7 @@ class OutboxWorker(Worker):
         self._gateway = gateway
         self._metrics = metrics
         self._bucket = TokenBucket(rate)
+        self._held: set[int] = set()  # items of this round that will be sent again later
 
     async def run_once(self) -> bool:
         async with self._uow() as uow:
@@ -81,11 +82,25 @@ class OutboxWorker(Worker):
         self._metrics.outbox_depth.set(depth or 0)
 
     async def _send_in_order(self, items: list[service.Claimed]) -> None:
-        for item in items:
+        for position, item in enumerate(items):
             try:
                 await self._send(item)
             except Exception:  # a bug in one send must not strand the others' claims
                 log.exception("outbox.send_crashed", extra={"outbox_id": item.id})
+                self._held.add(item.id)
+            if item.id in self._held:
+                self._held.discard(item.id)
+                # It will go again later: what follows it to this contact waits for it, so the
+                # customer never reads the second message before the first.
+                await self._release(items[position + 1 :])
+                return
+
+    async def _release(self, items: list[service.Claimed]) -> None:
+        if not items:
+            return
+        async with self._uow() as uow:
+            await service.release(uow, [item.id for item in items])
+            await uow.commit()
 
     async def _send(self, item: service.Claimed) -> None:
         if item.kind == "message" and await self._already_accepted(item):
@@ -184,6 +199,7 @@ class OutboxWorker(Worker):
         async with self._uow() as uow:
             await service.retry_later(uow, item.id, at, error)
             await uow.commit()
+        self._held.add(item.id)
         self._loop_wake_at(delay)
 
     def _loop_wake_at(self, delay: float) -> None:
