@@ -117,6 +117,15 @@ async def _simulator_counts(sim: str) -> tuple[Counter[str], list[float]]:
     return seen, sorted(times)
 
 
+def _refused_by_limit(metrics: str) -> int:
+    """Sends the simulator refused with Meta's throughput error, from Parley's own counter."""
+    total = 0.0
+    for line in metrics.splitlines():
+        if line.startswith("parley_outbox_send_errors_total{") and 'code="130429"' in line:
+            total += float(line.rsplit(" ", 1)[1])
+    return int(total)
+
+
 async def _wait_sent(database: Path, total: int, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -151,6 +160,7 @@ def run(port: int, sim_port: int, *, rate: float, per_interaction: int) -> dict[
             asyncio.run(_wait_sent(database, total, seconds=total / rate * 3 + 30))
             _times, states = _sent_times(database)
             accepted, arrivals = asyncio.run(_simulator_counts(sim))
+            refused = _refused_by_limit(httpx.get(f"http://127.0.0.1:{port}/metrics").text)
     seconds = arrivals[-1] - arrivals[0] if len(arrivals) > 1 else float("nan")
     return {
         "configured_rate": rate,
@@ -160,6 +170,7 @@ def run(port: int, sim_port: int, *, rate: float, per_interaction: int) -> dict[
         "replies_accepted_per_second": round(total / replying, 1),
         "per_second": round((len(arrivals) - 1) / seconds, 1),
         "max_in_any_second": max_in_window(arrivals),
+        "refused_by_limit": refused,
         "accepted_by_simulator": sum(accepted.values()),
         "accepted_twice": sum(1 for count in accepted.values() if count > 1),
     }

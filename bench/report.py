@@ -1,0 +1,101 @@
+"""The benchmark's tables (Markdown) and its plot of latency against offered rate (PNG)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def ingest_table(bare: dict[str, Any], runs: list[dict[str, Any]]) -> str:
+    ceiling = bare["accepted_per_second"]
+    lines = [
+        "| server | offered (/s) | accepted (/s) | fully processed (/s) | vs bare | p50 ms | p95 ms | p99 ms |",
+        "|---|---|---|---|---|---|---|---|",
+        f"| bare endpoint | max | {ceiling:.0f} | – | 100 % | – | – | – |",
+    ]
+    for r in runs:
+        rate = "max" if not r["offered_rate"] else f"{r['offered_rate']:.0f}"
+        lat = r["latency_ms"] or {}
+        ratio = (
+            f"{100 * r['processed_per_second'] / ceiling:.0f} %" if not r["offered_rate"] else "–"
+        )
+        lines.append(
+            f"| Parley, {r['backend']} | {rate} | {r['accepted_per_second']:.0f} | "
+            f"{r['processed_per_second']:.0f} ({r['processed']}/{r['count']}) | {ratio} | "
+            f"{lat.get('p50', '–')} | {lat.get('p95', '–')} | {lat.get('p99', '–')} |"
+        )
+    return "\n".join(lines)
+
+
+def outbound_table(runs: list[dict[str, Any]]) -> str:
+    lines = [
+        "| configured rate (/s) | messages | sent | failed | sent (/s) | most in any 1 s "
+        "at the simulator | refused by its limit (130429) | accepted twice |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in runs:
+        lines.append(
+            f"| {r['configured_rate']:.0f} | {r['messages']} | {r['sent']} | {r['failed']} | "
+            f"{r['per_second']} | {r['max_in_any_second']} | {r['refused_by_limit']} | "
+            f"{r['accepted_twice']} |"
+        )
+    return "\n".join(lines)
+
+
+def sockets_table(result: dict[str, Any]) -> str:
+    fan = result["fan_out_ms"]
+    return "\n".join(
+        [
+            "| sockets | connect all (s) | RSS before → after (MB) | per socket (KB) | "
+            "fan-out p50 (ms) | fan-out max (ms) |",
+            "|---|---|---|---|---|---|",
+            f"| {result['sockets']} | {result['connect_seconds']} | {result['rss_before_mb']} → "
+            f"{result['rss_after_mb']} | {result['kb_per_socket']} | {fan['p50']} | {fan['max']} |",
+        ]
+    )
+
+
+def routing_table(runs: list[dict[str, Any]]) -> str:
+    lines = [
+        "| backend | interactions | agents | seconds | per second | rounds | left queued |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in runs:
+        lines.append(
+            f"| {r['backend']} | {r['interactions']} | {r['agents']} | {r['seconds']} | "
+            f"{r['interactions'] / r['seconds']:.0f} | {r['rounds']} | {r['still_queued']} |"
+        )
+    return "\n".join(lines)
+
+
+def plot(runs: list[dict[str, Any]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(7, 4.2), dpi=120)
+    for backend in sorted({r["backend"] for r in runs}):
+        points = sorted(
+            (r["offered_rate"], r["latency_ms"])
+            for r in runs
+            if r["backend"] == backend and r["offered_rate"] and r["latency_ms"]
+        )
+        for key, style in (("p50", "--"), ("p99", "-")):
+            axis.plot(
+                [rate for rate, _ in points],
+                [lat[key] for _, lat in points],
+                style,
+                marker="o",
+                label=f"{backend} {key}",
+            )
+    axis.axhline(100, color="grey", linewidth=0.8, linestyle=":")
+    axis.set_xlabel("offered webhooks per second")
+    axis.set_ylabel("webhook → agent socket latency (ms)")
+    axis.set_yscale("log")
+    axis.set_title("Parley, one node: latency against offered rate")
+    axis.grid(True, which="both", alpha=0.3)
+    axis.legend()
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)
