@@ -51,6 +51,10 @@ async def assign_queued(
     uow: UnitOfWork, clock: Clock, *, default_capacity: int, auto_accept: bool
 ) -> int:
     """Offer (or, with auto-accept, hand over) queued interactions; returns how many moved."""
+    # Most wake-ups (every ingested batch) find nothing queued: one indexed probe, no lock.
+    waiting = select(Interaction.id).where(Interaction.state == "queued").limit(1)
+    if await uow.session.scalar(waiting) is None:
+        return 0
     await _serialise(uow)
     slots = await ready_slots(uow, default_capacity)
     if not slots:

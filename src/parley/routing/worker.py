@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from parley.clock import Clock
 from parley.db.uow import UnitOfWork
 from parley.routing.service import assign_queued, expire_offers
 from parley.workers.base import Worker
+
+EXPIRY_CHECK = timedelta(seconds=1)
 
 
 class RoutingWorker(Worker):
@@ -29,10 +32,17 @@ class RoutingWorker(Worker):
         self._capacity = default_capacity
         self._auto_accept = auto_accept
         self._offer_timeout = offer_timeout_seconds
+        self._expired_at: datetime | None = None
 
     async def run_once(self) -> bool:
         async with self._uow() as uow:
-            expired = await expire_offers(uow, self._clock, timeout_seconds=self._offer_timeout)
+            expired = 0
+            now = self._clock.now()
+            # Offers expire on the poll, not on every wake-up: a second late is nothing to
+            # an offer that waits for tens of them, and ingest wakes this loop per batch.
+            if self._expired_at is None or now - self._expired_at >= EXPIRY_CHECK:
+                self._expired_at = now
+                expired = await expire_offers(uow, self._clock, timeout_seconds=self._offer_timeout)
             moved = await assign_queued(
                 uow, self._clock, default_capacity=self._capacity, auto_accept=self._auto_accept
             )
