@@ -70,6 +70,7 @@ def routing_table(runs: list[dict[str, Any]]) -> str:
 
 def plot(runs: list[dict[str, Any]], path: Path) -> None:
     import matplotlib
+    import matplotlib.ticker
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -93,6 +94,8 @@ def plot(runs: list[dict[str, Any]], path: Path) -> None:
     axis.set_xlabel("offered webhooks per second")
     axis.set_ylabel("webhook → agent socket latency (ms)")
     axis.set_yscale("log")
+    axis.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    axis.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     axis.set_title("Parley, one node: latency against offered rate")
     axis.grid(True, which="both", alpha=0.3)
     axis.legend()

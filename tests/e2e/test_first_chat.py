@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import re
 
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, expect
 
 from tests.e2e.conftest import Stack, new_page, shot
-from tests.factories import PASSWORD
-
-
-async def log_in(page: Page, url: str, username: str = "alice") -> None:
-    await page.goto(url)
-    await page.get_by_label("Username").fill(username)
-    await page.get_by_label("Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Log in").click()
-    await expect(page.get_by_role("button", name="Log out")).to_be_visible()
+from tests.e2e.desk import log_in
 
 
 async def test_customer_and_agent_chat_with_live_ticks(stack: Stack, browser: Browser) -> None:
