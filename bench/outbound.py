@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 
+from bench.loadgen import Connection
 from bench.procs import PASSWORD, node_env, parley_node, simulator
 from bench.seed import seed
 
@@ -57,21 +59,29 @@ async def _assigned(base: str, tokens: dict[str, str]) -> list[tuple[str, int]]:
     raise RuntimeError(f"only {len(found)} of {CUSTOMERS} interactions were assigned")
 
 
-async def _reply(base: str, held: list[tuple[str, int]], per_interaction: int) -> float:
-    async def one_agent_reply(http: httpx.AsyncClient, token: str, interaction: int) -> None:
-        for n in range(per_interaction):
-            response = await http.post(
-                f"/api/v1/interactions/{interaction}/messages",
-                json={"text": f"Reply {n}", "client_id": f"bench-{interaction}-{n}"},
-                headers={"Authorization": f"Bearer {token}"},
-            )
-            response.raise_for_status()
+async def _reply(port: int, held: list[tuple[str, int]], per_interaction: int) -> float:
+    """Every agent answers its customer `per_interaction` times, 32 requests in flight."""
+    queue = [(token, interaction, n) for n in range(per_interaction) for token, interaction in held]
 
-    limits = httpx.Limits(max_connections=32)
-    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
-        start = time.perf_counter()
-        await asyncio.gather(*(one_agent_reply(http, t, i) for t, i in held))
-        return time.perf_counter() - start
+    async def sender() -> None:
+        connection = Connection("127.0.0.1", port, "")
+        try:
+            while queue:
+                token, interaction, n = queue.pop(0)
+                body = orjson.dumps({"text": f"Reply {n}", "client_id": f"bench-{interaction}-{n}"})
+                status = await connection.request(
+                    f"/api/v1/interactions/{interaction}/messages",
+                    body,
+                    f"Authorization: Bearer {token}",
+                )
+                if status != 201:
+                    raise RuntimeError(f"reply refused: HTTP {status}")
+        finally:
+            connection.close()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(sender() for _ in range(32)))
+    return time.perf_counter() - start
 
 
 def _sent_times(database: Path) -> tuple[list[float], Counter[str]]:
@@ -156,7 +166,7 @@ def run(port: int, sim_port: int, *, rate: float, per_interaction: int) -> dict[
             asyncio.run(_customers_write(sim))
             base = f"http://127.0.0.1:{port}"
             held = asyncio.run(_assigned(base, tokens))
-            replying = asyncio.run(_reply(base, held, per_interaction))
+            replying = asyncio.run(_reply(port, held, per_interaction))
             asyncio.run(_wait_sent(database, total, seconds=total / rate * 3 + 30))
             _times, states = _sent_times(database)
             accepted, arrivals = asyncio.run(_simulator_counts(sim))

@@ -103,7 +103,8 @@ def banner(settings: Settings, sim_port: int) -> str:
             f"  Log in as {logins}",
             f"  Password for every demo user: {PASSWORD}",
             "",
-            "  Open the desktop, log in, press Ready; then write from the customer phone.",
+            "  Open the desktop, log in, press Ready; then write from the customer phone",
+            "  and Accept the chat when it is offered.",
             "  Stop with Ctrl+C.",
             "",
         ]

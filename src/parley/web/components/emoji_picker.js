@@ -114,7 +114,8 @@ export class ParleyEmojiPicker extends HTMLElement {
     const r = anchor?.getBoundingClientRect?.()
     if (!r) return
     const width = Math.min(360, window.innerWidth - 16)
-    const left = Math.max(8, Math.min(window.innerWidth - width - 8, r.right - width))
+    // starts at the anchor and opens toward the page, never over the interaction bar
+    const left = Math.max(8, Math.min(window.innerWidth - width - 8, r.left))
     this.style.left = `${left}px`
     this.style.width = `${width}px`
     // above the anchor when there is room (the composer sits at the bottom), else below
