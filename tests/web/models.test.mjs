@@ -158,6 +158,17 @@ describe("message view", () => {
     ], NOW, UTC)
     assert.deepEqual(rows.map((r) => (r.type === "day" ? r.label : r.message.id)), ["Yesterday", 1, 2, "Today", 3])
   })
+
+  it("marks where one session of the contact gives way to the next", () => {
+    const rows = transcriptRows([
+      { ...base, id: 1, session_id: 4, timestamp: "2026-03-11T09:00:00Z" },
+      { ...base, id: 2, session_id: 4, timestamp: "2026-03-11T09:01:00Z" },
+      { ...base, id: null, local: true, timestamp: "2026-03-11T09:02:00Z" },
+      { ...base, id: 3, session_id: 5, timestamp: "2026-03-11T10:00:00Z" },
+    ], NOW, UTC)
+    assert.deepEqual(rows.map((r) => (r.type === "message" ? r.message.id : r.type)), ["day", 1, 2, null, "session", 3])
+    assert.equal(rows[4].label, "New session")
+  })
 })
 
 describe("window countdown", () => {

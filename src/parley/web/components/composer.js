@@ -98,6 +98,8 @@ export class ParleyComposer extends HTMLElement {
     }
     this.#note.hidden = !note
     this.#note.textContent = note
+    this.#textarea.placeholder = interaction.state === "offered" ? "Accept to reply…"
+      : note ? "Free text can’t be sent" : "Write a reply…"
     this.#textarea.disabled = Boolean(note)
     this.#emoji.disabled = Boolean(note)
     this.#renderReply()

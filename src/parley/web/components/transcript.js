@@ -94,14 +94,14 @@ export class ParleyTranscript extends HTMLElement {
     const visible = t.items.filter((m) => !this.#plan.hidden.has(messageKey(m)))
     const events = t.loaded
       ? eventMessages(sessionEvents(interaction, { contactName: contact, agentName: store.me?.name ?? "",
-        events: store.events(id) }), id)
+        events: store.events(id) }), id, interaction?.session_id ?? null)
       : []
     const rows = transcriptRows(withEvents(visible, events, interaction?.session_id), clock.now())
     const nodes = []
     const next = new Map()
     let previous = null
     for (const row of rows) {
-      if (row.type === "day") {
+      if (row.type === "day" || row.type === "session") {
         const held = this.#rows.get(row.key)
         const entry = held && held.label === row.label ? held : { li: this.#dayNode(row), label: row.label }
         next.set(row.key, entry)
@@ -181,6 +181,10 @@ export class ParleyTranscript extends HTMLElement {
   }
 
   #dayNode(row) {
+    if (row.type === "session") {
+      return h("li", { class: "session-break", role: "separator", "aria-label": row.label, dataset: { key: row.key } },
+        h("span", { "aria-hidden": "true" }, row.label))
+    }
     return h("li", { class: "day", dataset: { key: row.key } }, h("span", {}, row.label))
   }
 

@@ -142,12 +142,14 @@ function errorOf(error) {
 
 /**
  * Transcript rows, oldest first: a "day" row whenever the calendar day changes,
- * then the message rows.
+ * a "session" row where one WhatsApp session of the contact gives way to the
+ * next (the transcript is the contact's, across sessions), then the message rows.
  */
 export function transcriptRows(messages, nowMs, { locale, timeZone } = {}) {
   const rows = []
   const seen = new Map()
   let lastDay = null
+  let lastSession = null
   for (const message of messages) {
     const time = messageTime(message)
     const day = dayNumber(time, { timeZone })
@@ -157,6 +159,13 @@ export function transcriptRows(messages, nowMs, { locale, timeZone } = {}) {
       const label = formatDay(time, nowMs, { locale, timeZone })
       rows.push({ type: "day", key: `d:${day}:${nth}`, label })
       lastDay = day
+    }
+    const session = message.session_id ?? null
+    if (session !== null) {
+      if (lastSession !== null && session !== lastSession) {
+        rows.push({ type: "session", key: `s:${session}`, label: "New session" })
+      }
+      lastSession = session
     }
     rows.push({ type: "message", key: messageKey(message), message })
   }

@@ -56,9 +56,10 @@ function describe(e, contact, agent) {
 }
 
 /** System messages for the transcript, one per event, to merge by time with the messages. */
-export function eventMessages(events, interactionId) {
+export function eventMessages(events, interactionId, sessionId = null) {
   return events.map((e) => ({
-    id: null, key: e.key, interaction_id: interactionId, direction: "in", type: "system", text: e.text,
+    id: null, key: e.key, interaction_id: interactionId, session_id: sessionId, direction: "in", type: "system",
+    text: e.text,
     content: { kind: e.kind }, timestamp: e.at, created_at: e.at, event: true,
   }))
 }
