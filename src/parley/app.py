@@ -148,7 +148,7 @@ def _add_operational_routes(app: FastAPI, runtime: Runtime) -> None:
     @app.get("/metrics", tags=["operations"], include_in_schema=False)
     async def metrics() -> Response:
         try:
-            async with runtime.uow() as uow:
+            async with runtime.reader() as uow:
                 health = await ingest_health(uow)
             export_health(runtime.metrics, health, runtime.clock.now())
         except Exception:  # the node's own metrics are still worth serving
