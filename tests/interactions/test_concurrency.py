@@ -19,11 +19,10 @@ from tests.harness import Node
 ANA = "5511987654321"
 
 
-async def test_a_reply_racing_a_new_message_loses_neither(
-    node: Node, clock: FixedClock, database_url: str
-) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("SQLite runs one writer at a time: there is no race to lose")
+# SQLite runs one writer at a time: there is no race to lose there.
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_a_reply_racing_a_new_message_loses_neither(node: Node, clock: FixedClock) -> None:
     async with node.runtime.uow() as uow:
         alice = await add_agent(uow, clock, "alice")
         await store_webhook(uow, clock, text_webhook(ANA, "Hi", "wamid.IN1"))
