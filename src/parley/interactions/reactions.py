@@ -13,14 +13,12 @@ from sqlalchemy import select
 
 from parley.auth.models import User
 from parley.clock import Clock
-from parley.contacts.models import Contact
 from parley.db.uow import UnitOfWork
 from parley.domain.reactions import can_react_to, is_emoji, with_reaction
 from parley.errors import Conflict, Invalid, NotFound
 from parley.interactions.models import Interaction, Message
-from parley.interactions.service import require_active, require_window
+from parley.interactions.service import queue_outbound, require_active, require_window
 from parley.interactions.transcript import message_out
-from parley.outbox.service import queue_message
 from parley.realtime.events import MessageUpdated
 
 
@@ -59,24 +57,16 @@ async def react_to_message(
     held = (target.reactions or {}).get("out") or {}
     if held.get("emoji", "") == emoji:
         return target
-    contact = await uow.session.get(Contact, interaction.contact_id)
-    assert contact is not None and contact.wa_id is not None
-    reaction = Message(
-        session_id=interaction.session_id,
-        interaction_id=interaction.id,
-        contact_id=interaction.contact_id,
-        direction="out",
+    reaction = await queue_outbound(
+        uow,
+        user,
+        interaction,
+        now,
         type="reaction",
         text=emoji or None,
         content={"message_id": target.wamid, "emoji": emoji, "removed": emoji == ""},
-        status="queued",
-        author_id=user.id,
-        timestamp=now,
-        created_at=now,
+        body={"message_id": target.wamid, "emoji": emoji},
     )
-    uow.session.add(reaction)
-    await uow.session.flush()
-    queue_message(uow, reaction, contact.wa_id, {"message_id": target.wamid, "emoji": emoji}, now)
     target.reactions = with_reaction(target.reactions, "out", emoji, now, reaction.id)
     uow.emit(MessageUpdated(message=await message_out(uow, target)), to=user.id)
     return target

@@ -153,19 +153,52 @@ async def send_text(
     require_active(user, interaction)
     now = clock.now()
     require_window(interaction, now)
+    quoted = await _quoted_wamid(uow, interaction, reply_to)
+    message = await queue_outbound(
+        uow,
+        user,
+        interaction,
+        now,
+        type="text",
+        text=text,
+        content={},
+        body={"body": text, "preview_url": True},
+        reply_to_wamid=quoted,
+        client_id=client_id,
+    )
+    _answered(interaction, message, now)
+    uow.emit(MessageCreated(message=await message_out(uow, message)), to=user.id)
+    await publish_interaction(uow, interaction)
+    return message
+
+
+async def queue_outbound(
+    uow: UnitOfWork,
+    user: User,
+    interaction: Interaction,
+    now: datetime,
+    *,
+    type: str,
+    text: str | None,
+    content: dict[str, Any],
+    body: dict[str, Any],
+    reply_to_wamid: str | None = None,
+    client_id: str | None = None,
+) -> Message:
+    """The agent's message to the contact, stored and queued for WhatsApp in one transaction:
+    `body` is the Cloud API's object for `type`."""
     contact = await uow.session.get(Contact, interaction.contact_id)
     assert contact is not None and contact.wa_id is not None
-    quoted = await _quoted_wamid(uow, interaction, reply_to)
     message = Message(
         session_id=interaction.session_id,
         interaction_id=interaction.id,
         contact_id=interaction.contact_id,
         direction="out",
-        type="text",
+        type=type,
         text=text,
-        content={},
+        content=content,
         status="queued",
-        reply_to_wamid=quoted,
+        reply_to_wamid=reply_to_wamid,
         client_id=client_id,
         author_id=user.id,
         timestamp=now,
@@ -173,10 +206,7 @@ async def send_text(
     )
     uow.session.add(message)
     await uow.session.flush()
-    queue_message(uow, message, contact.wa_id, {"body": text, "preview_url": True}, now)
-    _answered(interaction, message, now)
-    uow.emit(MessageCreated(message=await message_out(uow, message)), to=user.id)
-    await publish_interaction(uow, interaction)
+    queue_message(uow, message, contact.wa_id, body, now)
     return message
 
 
