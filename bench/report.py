@@ -70,6 +70,20 @@ def routing_table(runs: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def desktop_table(result: dict[str, Any]) -> str:
+    return "\n".join(
+        [
+            "| messages | open (ms) | older pages | per page (ms, median / last) | rows loaded | "
+            "scroll frames | frame p50 (ms) | frame p95 (ms) | frames > 50 ms | JS heap (MB) |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+            f"| {result['messages']} | {result['open_ms']} | {result['older_pages']} | "
+            f"{result['older_page_ms_median']} / {result['older_page_ms_last']} | {result['rows_loaded']} | {result['scroll_frames']} | "
+            f"{result['frame_ms_p50']} | {result['frame_ms_p95']} | {result['frames_over_50ms']} | "
+            f"{result['js_heap_mb']} |",
+        ]
+    )
+
+
 def plot(runs: list[dict[str, Any]], path: Path) -> None:
     import matplotlib
     import matplotlib.ticker

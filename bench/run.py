@@ -4,7 +4,8 @@
 
 Inbound (every backend, with the bare endpoint as ceiling), outbound through the outbox to the
 simulator (at the configured per-number rate and at a high one), 1,000 WebSockets on one node,
-and routing 10,000 queued interactions to 500 agents. Prints Markdown tables; writes the raw
+routing 10,000 queued interactions to 500 agents, and the desktop with a 2,000-message
+transcript in Chromium. Prints Markdown tables; writes the raw
 figures to bench/results/ and the latency plot to docs/img/latency.png.
 """
 
@@ -21,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import ingest, outbound, report, routing, sockets
+from bench import desktop, ingest, outbound, report, routing, sockets
 from bench.procs import database_for
 
 RESULTS = Path(__file__).parent / "results"
@@ -63,7 +64,7 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="fewer messages per step")
     parser.add_argument("--backends", default="sqlite,postgres")
-    parser.add_argument("--only", default="ingest,outbound,sockets,routing")
+    parser.add_argument("--only", default="ingest,outbound,sockets,routing,desktop")
     args = parser.parse_args()
     backends, parts = args.backends.split(","), set(args.only.split(","))
     scale = 0.3 if args.quick else 1.0
@@ -99,6 +100,10 @@ def main() -> None:
             runs = run_routing(backends, tmp)
             figures["routing"] = runs
             sections.append("Routing\n\n" + report.routing_table(runs))
+        if "desktop" in parts:
+            result = desktop.run(8296)
+            figures["desktop"] = result
+            sections.append("Desktop\n\n" + report.desktop_table(result))
     print("\n\n".join(sections))
     RESULTS.mkdir(exist_ok=True)
     stamp = started.strftime("%Y%m%dT%H%M%S")
