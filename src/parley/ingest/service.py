@@ -19,7 +19,7 @@ from parley.contacts.models import Contact
 from parley.db.uow import UnitOfWork
 from parley.ingest.statuses import apply_status_update
 from parley.interactions.models import ChatSession, Interaction, Message
-from parley.interactions.reactions import note_inbound_reactions
+from parley.interactions.reactions import attach_early_reactions, note_inbound_reactions
 from parley.interactions.schemas import InteractionOut, MessageOut
 from parley.interactions.service import preview, transition
 from parley.interactions.transcript import HIDDEN_TYPES
@@ -217,6 +217,7 @@ async def _publish(
     uow: UnitOfWork, rows: list[tuple[Message, Interaction]], contacts: dict[str, Contact]
 ) -> None:
     """One message.created per message, one interaction.updated per interaction touched."""
+    await attach_early_reactions(uow, rows)
     quoted = await _quoted(uow, [m.reply_to_wamid for m, _ in rows if m.reply_to_wamid])
     by_id = {c.id: c for c in contacts.values()}
     touched: dict[int, Interaction] = {}

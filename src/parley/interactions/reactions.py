@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from parley.auth.models import User
 from parley.clock import Clock
@@ -97,6 +97,44 @@ async def note_inbound_reactions(
             changed[target.id] = (target, interaction)
     for target, interaction in changed.values():
         uow.emit(MessageUpdated(message=await message_out(uow, target)), to=interaction.agent_id)
+
+
+async def attach_early_reactions(
+    uow: UnitOfWork, rows: Sequence[tuple[Message, Interaction]]
+) -> None:
+    """Customer reactions stored before the message they react to (webhooks come in any order,
+    and a reaction can follow its message within a second) go on it now that it is here.
+
+    `rows` are the messages of this batch, before they are announced, so their
+    `message.created` already carries the reactions.
+    """
+    fresh = {m.wamid: m for m, _ in rows if m.wamid and m.type not in ("reaction", "system")}
+    if not fresh:
+        return
+    early = await uow.session.scalars(
+        select(Message)
+        .where(
+            Message.type == "reaction",
+            Message.direction == "in",
+            Message.contact_id.in_(sorted({m.contact_id for m in fresh.values()})),
+            Message.content["message_id"].as_string().in_(sorted(fresh)),
+        )
+        .order_by(Message.timestamp, Message.id)
+    )
+    changed: dict[int, Message] = {}
+    for reaction in early:
+        target = fresh[str(reaction.content.get("message_id"))]
+        if target.contact_id != reaction.contact_id:
+            continue
+        emoji = str(reaction.content.get("emoji") or "")
+        updated = with_reaction(target.reactions, "in", emoji, reaction.timestamp, reaction.id)
+        if updated is not None:
+            target.reactions = updated
+            changed[target.id] = target
+    for target in changed.values():
+        await uow.session.execute(
+            update(Message).where(Message.id == target.id).values(reactions=target.reactions)
+        )
 
 
 async def reaction_status_changed(uow: UnitOfWork, reaction: Message, agent_id: int | None) -> None:
