@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -20,6 +21,10 @@ from parley.workers.base import Worker
 
 log = logging.getLogger("parley.ingest")
 BATCH = 200
+# Under load, wait a moment before the next batch: the webhooks stored meanwhile join it, and a
+# few large batches cost far less than many small ones. Idle, a message is taken at once.
+LINGER_AFTER = 8
+LINGER_SECONDS = 0.003
 MAX_RETRY_SECONDS = 3600
 
 
@@ -45,11 +50,15 @@ class IngestWorker(Worker):
         self._clock = clock
         self._metrics = metrics
         self._on_ingested = on_ingested
+        self._busy = False
 
     async def run_once(self) -> bool:
         failed = False
+        if self._busy:
+            await asyncio.sleep(LINGER_SECONDS)
         async with self._uow() as uow:
             rows = await self._claim(uow, BATCH)
+            self._busy = len(rows) >= LINGER_AFTER
             if not rows:
                 return False
             ids = [row.id for row in rows]
