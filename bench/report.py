@@ -110,6 +110,7 @@ def plot(runs: list[dict[str, Any]], path: Path) -> None:
     axis.set_xlabel("offered webhooks per second")
     axis.set_ylabel("webhook → agent socket latency (ms)")
     axis.set_yscale("log")
+    axis.set_yticks([5, 10, 20, 50, 100, 200, 500, 1000])
     axis.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
     axis.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     axis.set_title("Parley, one node: latency against offered rate")
