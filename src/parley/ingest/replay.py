@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, func, select, true, update
 
 from parley.db.uow import UnitOfWork
 from parley.errors import Invalid
@@ -48,6 +48,18 @@ async def webhooks_to_replay(uow: UnitOfWork, chosen: ReplayFilter) -> list[int]
     chosen.check()
     query = select(InboundWebhook.id).where(chosen.condition()).order_by(InboundWebhook.id)
     return list(await uow.session.scalars(query))
+
+
+async def requeue_webhooks(uow: UnitOfWork, ids: Sequence[int]) -> None:
+    """Put these webhooks back in the queue: the running nodes' ingest processes them again,
+    so open desktops see what a replay brings as it happens. The caller commits and wakes."""
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        await uow.session.execute(
+            update(InboundWebhook)
+            .where(InboundWebhook.id.in_(chunk))
+            .values(state="pending", next_attempt_at=None, error=None)
+        )
 
 
 async def states_of(uow: UnitOfWork, ids: Sequence[int]) -> dict[str, int]:

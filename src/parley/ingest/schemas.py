@@ -4,9 +4,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from parley.ingest.health import IngestHealth
+from parley.ingest.replay import ReplayFilter
+
+
+class ReplayIn(BaseModel):
+    """Which stored webhooks to process again: the failed ones, a time range of arrival, or the
+    failed ones in that range."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    failed_only: bool = False
+    since: AwareDatetime | None = None
+    until: AwareDatetime | None = None
+
+    def filter(self) -> ReplayFilter:
+        return ReplayFilter(failed_only=self.failed_only, since=self.since, until=self.until)
+
+
+class ReplayOut(BaseModel):
+    queued: int
 
 
 class IngestHealthOut(BaseModel):
