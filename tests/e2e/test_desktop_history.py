@@ -37,7 +37,8 @@ async def test_see_older_messages_pages_back_into_the_earlier_session(
             await d.say(ANA, f"Earlier {n:03}")
         await entry(page, "Ana Souza").click()
         chat = transcript(page)
-        await expect(chat.get_by_text(f"Earlier {EARLIER:03}")).to_be_visible()
+        # 110 webhooks from the simulator, one by one: give a busy machine time
+        await expect(chat.get_by_text(f"Earlier {EARLIER:03}")).to_be_visible(timeout=30_000)
         await page.get_by_role("button", name="Mark Done").click()
         await (
             page.get_by_role("dialog", name="Mark Done")

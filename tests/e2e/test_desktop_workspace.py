@@ -24,6 +24,12 @@ document.dispatchEvent(new Event("visibilitychange"))
 """
 
 
+async def two_frames(page: Page) -> None:
+    await page.evaluate(
+        "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+    )
+
+
 async def level(page: Page, name: str) -> str | None:
     return await entry(page, name).locator(".pending-dot").get_attribute("data-level")
 
@@ -136,18 +142,21 @@ async def test_bar_keeps_drafts_and_scroll_per_interaction_and_receipts_reach_th
         # seen by the agent: marked read on the customer's phone; typing shows there too
         composer = page.get_by_role("textbox", name="Message")
         await composer.press_sequentially("Half a dra")
-        for _ in range(50):
+        for _ in range(100):
             phone = await d.phone_messages(ANA)
-            if all(m["status"] == "read" for m in phone if m["direction"] == "in"):
+            read = all(m["status"] == "read" for m in phone if m["direction"] == "in")
+            typing = (await d.customer(ANA))["typing"] is True
+            if read and typing:
                 break
             await page.wait_for_timeout(100)
-        assert all(m["status"] == "read" for m in phone if m["direction"] == "in")
-        assert (await d.customer(ANA))["typing"] is True
+        assert read, "the messages the agent has seen are marked read on the phone"
+        assert typing, "the phone shows the agent typing"
 
         scroller = transcript(page)
         first_in_view = """el => [...el.querySelectorAll('.msg')].find(
             m => m.getBoundingClientRect().bottom > el.getBoundingClientRect().top + 1)?.dataset.key"""
         await scroller.evaluate("el => { el.scrollTop = 200 }")
+        await two_frames(page)  # rows drawn for the first time settle to their real heights
         before = await scroller.evaluate(first_in_view)
         await open_chat(page, "Bruno Lima")
         await expect(composer).to_have_value("")
@@ -157,6 +166,7 @@ async def test_bar_keeps_drafts_and_scroll_per_interaction_and_receipts_reach_th
 
         await entry(page, "Ana Souza").click()
         await expect(composer).to_have_value("Half a dra")
+        await two_frames(page)
         assert await scroller.evaluate(first_in_view) == before
         assert not await scroller.evaluate(
             "el => el.scrollHeight - el.scrollTop - el.clientHeight < 50"

@@ -135,7 +135,7 @@ export class ParleyTranscript extends HTMLElement {
     const saved = this.#scrolls.get(id)
     const anchor = switched && t.loaded && saved && !saved.atBottom ? next.get(saved.key)?.li : null
     if (anchor) {
-      this.#scroller.scrollTop = this.#top(anchor) + saved.offset // back where the agent left it
+      this.#restore(id, anchor, saved.offset) // back where the agent left it
     } else if (switched || firstLoad) {
       this.#scroller.scrollTop = this.#scroller.scrollHeight
     } else if (prepended) {
@@ -146,6 +146,16 @@ export class ParleyTranscript extends HTMLElement {
     if (t.loaded) this.#scrolls.delete(id)
     if (this.#wasLoaded && !switched && !prepended) this.#announce(appended.filter((m) => m.direction === "in"))
     this.#wasLoaded = t.loaded
+  }
+
+  /** Scroll `anchor` back to `offset` past the top, then again once the rows around it have their
+   * real heights: rows drawn for the first time start at an estimated height (content-visibility). */
+  #restore(id, anchor, offset) {
+    const place = () => {
+      if (this.#forId === id && anchor.isConnected) this.#scroller.scrollTop = this.#top(anchor) + offset
+    }
+    place()
+    requestAnimationFrame(() => { place(); requestAnimationFrame(place) })
   }
 
   /** Where the agent is: the first row in view and how far it is scrolled past (rows re-render, pixels drift). */
