@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 
 class TokenBucket:
-    """`rate` tokens a second; `burst` (default 1) saved up at most, so by default sends are
-    spaced evenly and no second ever holds more than `rate` of them."""
+    """`rate` tokens a second; `burst` (default 1) saved up at most, so by default sends leave
+    1/`rate` apart instead of in bursts."""
 
     def __init__(
         self, rate: float, burst: float | None = None, now: Callable[[], float] = time.monotonic
