@@ -291,6 +291,11 @@ async def test_keyboard_themes_and_sizes(settings: Settings, browser: Browser) -
 
         await page.get_by_role("button", name="Switch to dark theme").click()
         await expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+        # the blink of a new message tints the entry with the dark theme's colour, not the light
+        blink_tint = """el => { el.closest('.ibar-entry').classList.add('blink');
+            return getComputedStyle(el, '::after').backgroundColor }"""
+        tint = await entry(page, "Bruno Lima").evaluate(blink_tint)
+        assert tint == "rgb(20, 48, 31)", tint
         await shot(page, "desktop-1920-dark")
         await page.set_viewport_size({"width": 1280, "height": 720})
         await shot(page, "desktop-1280-dark")
