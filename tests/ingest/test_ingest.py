@@ -241,3 +241,25 @@ async def test_capacity_limits_concurrent_interactions(node: Node, clock: FixedC
         )
         queued = await uow.session.scalar(select(func.count()).where(Interaction.state == "queued"))
     assert held == 3 and queued == 2
+
+
+async def test_oversized_names_are_cut_and_oversized_ids_set_aside(
+    node: Node, clock: FixedClock
+) -> None:
+    """Longer than any of Meta's: stored within the columns' sizes on both databases, not failed."""
+    long_name = "N" * 300
+    quoted = "wamid." + "Q" * 300
+    payload = text_webhook("5511987654321", "Hi", "wamid." + "X" * 300, name=long_name)
+    payload["entry"][0]["changes"][0]["value"]["messages"][0]["context"] = {"id": quoted}
+    async with node.runtime.uow() as uow:
+        await store_webhook(uow, clock, payload)
+    await node.ingest.run_once()
+    async with node.runtime.uow() as uow:
+        contact = await uow.session.scalar(select(Contact))
+        message = await uow.session.scalar(select(Message))
+        webhook = await uow.session.scalar(select(InboundWebhook))
+    assert webhook is not None and webhook.state == "processed", webhook and webhook.error
+    assert contact is not None and contact.profile_name == long_name[:200]
+    assert message is not None and message.text == "Hi"
+    assert message.wamid is not None and message.wamid.startswith("parley.")
+    assert message.reply_to_wamid is None

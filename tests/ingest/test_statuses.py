@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from parley.clock import FixedClock
-from parley.ingest.models import PendingStatus
+from parley.ingest.models import InboundWebhook, PendingStatus
 from parley.ingest.statuses import record_wamid
 from parley.interactions.models import Message
 from parley.interactions.service import send_text
@@ -132,3 +132,26 @@ async def test_a_status_naming_our_outbox_row_finds_the_message(
     await node.ingest.run_once()
     message = await statuses_of(node, message_id)
     assert message.wamid == "wamid.EARLY" and message.status == "sent"
+
+
+async def test_oversized_error_fields_and_ids_stay_within_bounds(
+    node: Node, clock: FixedClock
+) -> None:
+    message_id = await reply(node, clock)
+    error = {"code": 2**40, "title": "T" * 500, "message": "M" * 500}
+    async with node.runtime.uow() as uow:
+        message = await uow.session.get(Message, message_id)
+        assert message is not None
+        await record_wamid(uow, clock, message, "wamid.OUT3")
+        await uow.commit()
+        await store_webhook(uow, clock, status_webhook("wamid.OUT3", "failed", errors=[error]))
+        await store_webhook(uow, clock, status_webhook("wamid." + "L" * 300, "delivered"))
+    await node.ingest.run_once()
+    message = await statuses_of(node, message_id)
+    assert message.status == "failed"
+    assert message.error_code == -1  # not a code Meta could send: unknown
+    assert message.error_title == "T" * 200
+    async with node.runtime.uow() as uow:
+        states = set(await uow.session.scalars(select(InboundWebhook.state)))
+        assert await uow.session.scalar(select(func.count()).select_from(PendingStatus)) == 0
+    assert states == {"processed"}

@@ -19,6 +19,8 @@ from parley.whatsapp.errors import WhatsAppError, webhook_errors
 from parley.whatsapp.payloads import StatusUpdate
 from parley.whatsapp.statuses import advance_status
 
+ERROR_TITLE_MAX = 200  # the column's size
+
 
 async def apply_status_update(uow: UnitOfWork, clock: Clock, update: StatusUpdate) -> None:
     message = await _find_message(uow, update)
@@ -80,7 +82,7 @@ async def set_status(
     message.status_at = at
     if new == "failed" and error is not None:
         message.error_code = error.code
-        message.error_title = error.title or error.message
+        message.error_title = (error.title or error.message)[:ERROR_TITLE_MAX]
         message.error_details = error.details
     interaction = await uow.session.get(Interaction, message.interaction_id)
     if interaction is None:

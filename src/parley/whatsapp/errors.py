@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 UNKNOWN_CODE = -1
+CODE_MAX = 2**31 - 1  # stored in a 32-bit column; Meta's codes and subcodes are far below it
 """The code of a `GraphError` or `WhatsAppError` that carried no usable Meta code."""
 
 
@@ -312,9 +313,9 @@ def _int(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value if abs(value) < 10**12 else None
-    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,12}", value.strip()):
-        return int(value.strip())
+        return value if abs(value) <= CODE_MAX else None
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,10}", value.strip()):
+        return _int(int(value.strip()))
     return None
 
 

@@ -36,6 +36,9 @@ OBJECT = "whatsapp_business_account"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MAX_SECONDS = 253_402_300_799  # 9999-12-31T23:59:59Z
 _DIGITS = re.compile(r"[0-9]{1,12}")
+# Longest values kept, as the columns that store them are sized (Meta's are far shorter): a longer
+# id cannot be genuine and is treated as absent; a longer name is cut.
+WAMID_MAX, WA_ID_MAX, USER_ID_MAX, NAME_MAX = 255, 32, 160, 200
 
 
 class PayloadError(ValueError):
@@ -202,11 +205,12 @@ def _messages_value(batch: WebhookBatch, value: Json, scope: _Scope) -> None:
 
 
 def _message(raw: Json, scope: _Scope, notes: list[str]) -> InboundMessage:
-    wamid = as_id(raw.get("id"))
+    wamid = _bounded(as_id(raw.get("id")), WAMID_MAX, notes, scope, "message id")
     if not wamid:
         wamid = synthetic_id(raw, scope.phone_number_id)
         notes.append(f"{scope.where}: message without id, used {wamid}")
-    sender, sender_user = as_id(raw.get("from")), as_text(raw.get("from_user_id"))
+    sender = _bounded(as_id(raw.get("from")), WA_ID_MAX, notes, scope, "sender")
+    sender_user = _bounded(as_text(raw.get("from_user_id")), USER_ID_MAX, notes, scope, "sender")
     contact = _contact_for(scope.contacts, sender, sender_user)
     profile = as_object(contact.get("profile"))
     kind, text, content, errors = _body(raw, scope)
@@ -214,20 +218,21 @@ def _message(raw: Json, scope: _Scope, notes: list[str]) -> InboundMessage:
     referral = raw.get("referral")
     return InboundMessage(
         wamid=wamid,
-        wa_id=sender or as_id(contact.get("wa_id")),
-        user_id=sender_user or as_text(contact.get("user_id")),
-        profile_name=as_text(profile.get("name")) or None,
+        wa_id=sender or _bounded(as_id(contact.get("wa_id")), WA_ID_MAX, notes, scope, "wa_id"),
+        user_id=sender_user
+        or _bounded(as_text(contact.get("user_id")), USER_ID_MAX, notes, scope, "user_id"),
+        profile_name=_name(profile.get("name")),
         phone_number_id=scope.phone_number_id,
         timestamp=_when(raw.get("timestamp"), scope, notes, f"message {wamid}"),
         type=kind,
         text=text,
         content=content,
-        context_wamid=as_id(context.get("id")),
+        context_wamid=_bounded(as_id(context.get("id")), WAMID_MAX, notes, scope, "quoted id"),
         forwarded=context.get("forwarded") is True or context.get("frequently_forwarded") is True,
         referral=referral if isinstance(referral, dict) else None,
         errors=errors,
         raw=raw,
-        username=as_text(profile.get("username")) or None,
+        username=_name(profile.get("username")),
     )
 
 
@@ -259,7 +264,8 @@ def _body(raw: Json, scope: _Scope) -> tuple[str, str | None, Json, tuple[WhatsA
 
 
 def _status(raw: Json, scope: _Scope, notes: list[str]) -> StatusUpdate | None:
-    wamid, status = as_id(raw.get("id")), (as_text(raw.get("status")) or "").lower()
+    wamid = _bounded(as_id(raw.get("id")), WAMID_MAX, notes, scope, "status id")
+    status = (as_text(raw.get("status")) or "").lower()
     if not wamid or status not in STATUSES:
         notes.append(f"{scope.where}: status {status[:20]!r} of {(wamid or 'no id')[:120]} ignored")
         return None
@@ -291,6 +297,19 @@ def _template_update(value: Json, entry_time: datetime | None) -> TemplateStatus
 
 
 # -- tolerant readers: never raise, whatever the JSON -------------------------------------------
+
+
+def _bounded(
+    value: str | None, limit: int, notes: list[str], scope: _Scope, what: str
+) -> str | None:
+    if value is None or len(value) <= limit:
+        return value
+    notes.append(f"{scope.where}: {what} of {len(value)} characters ignored")
+    return None
+
+
+def _name(value: object) -> str | None:
+    return (value[:NAME_MAX] or None) if isinstance(value, str) else None
 
 
 def _when(value: object, scope: _Scope, notes: list[str], what: str) -> datetime:

@@ -23,6 +23,7 @@ from parley.whatsapp.payloads import (
     parse_webhook,
     synthetic_id,
 )
+from tests.factories import envelope
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "whatsapp"
 ANA, BRUNO = "5511987654321", "5521998765432"
@@ -388,3 +389,31 @@ def test_absurdly_deep_message_still_gets_a_distinct_id() -> None:
         deep = [deep]
     ids = {synthetic_id({"from": sender, "type": "text", "deep": deep}) for sender in ("1", "2")}
     assert len(ids) == 2 and all(i.startswith("parley.") for i in ids)
+
+
+def test_ids_longer_than_any_of_metas_are_set_aside_and_names_cut() -> None:
+    payload = envelope(
+        messages=[
+            {"from": "1" * 40, "id": "w" * 256, "timestamp": "1767603600", "type": "text",
+             "text": {"body": "hi"}, "context": {"id": "q" * 256}},
+        ],
+        contacts=[{"profile": {"name": "n" * 300, "username": "u" * 300}, "wa_id": "1" * 40}],
+        statuses=[{"id": "s" * 256, "status": "read", "timestamp": "1767603600"}],
+    )  # fmt: skip
+    batch = parse_webhook(payload)
+    (message,) = batch.messages
+    assert message.wamid.startswith("parley.") and message.wa_id is None
+    assert message.context_wamid is None
+    assert message.profile_name is None  # the contact's wa_id no longer matches a sender
+    assert batch.statuses == []
+    assert any("sender of 40 characters ignored" in note for note in batch.ignored)
+
+
+def test_a_long_profile_name_is_cut() -> None:
+    payload = envelope(
+        messages=[{"from": "15551234567", "id": "wamid.N", "timestamp": "1767603600",
+                   "type": "text", "text": {"body": "hi"}}],
+        contacts=[{"profile": {"name": "n" * 300}, "wa_id": "15551234567"}],
+    )  # fmt: skip
+    (message,) = parse_webhook(payload).messages
+    assert message.profile_name == "n" * 200
