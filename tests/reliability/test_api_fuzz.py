@@ -20,12 +20,13 @@ from parley.app import create_app
 from parley.clock import FixedClock
 from tests.conftest import START, make_settings
 from tests.factories import PASSWORD, add_agent, store_webhook, text_webhook
+from tests.fuzz import examples
 
 pytestmark = pytest.mark.reliability
 T = TypeVar("T")
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 FUZZ = settings(
-    max_examples=150,
+    max_examples=examples(150),
     deadline=None,
     database=None,
     suppress_health_check=list(HealthCheck),

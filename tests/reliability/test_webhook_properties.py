@@ -26,6 +26,7 @@ from parley.whatsapp.payloads import PayloadError, parse_webhook
 from parley.whatsapp.signature import sign
 from tests.conftest import START, make_settings
 from tests.factories import envelope
+from tests.fuzz import examples
 
 pytestmark = pytest.mark.reliability
 T = TypeVar("T")
@@ -45,7 +46,7 @@ MESSAGE = st.fixed_dictionaries(
     optional={"timestamp": ODD, "type": ODD, "context": ODD, "extra": ODD},
 )
 FUZZ = settings(
-    max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    max_examples=examples(60), deadline=None, database=None, suppress_health_check=list(HealthCheck)
 )
 
 

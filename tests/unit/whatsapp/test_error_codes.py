@@ -21,6 +21,7 @@ from parley.whatsapp.errors import (
     title_for,
     webhook_errors,
 )
+from tests.fuzz import examples
 
 R, L, N, F = Retry.RETRY, Retry.LATER, Retry.NEVER, Retry.FIX
 
@@ -219,7 +220,7 @@ JSON = st.recursive(
 ERROR_KEYS = st.sampled_from(["message", "code", "error_data", "error_subcode", "fbtrace_id"])
 
 
-@settings(max_examples=300, database=None, deadline=None)
+@settings(max_examples=examples(300), database=None, deadline=None)
 @given(
     status=st.integers(min_value=100, max_value=599),
     body=JSON | st.fixed_dictionaries({"error": st.dictionaries(ERROR_KEYS, JSON)}),

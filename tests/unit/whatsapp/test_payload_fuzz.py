@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from parley.whatsapp.content import MESSAGE_TYPES
 from parley.whatsapp.payloads import PayloadError, WebhookBatch, parse_webhook
+from tests.fuzz import examples
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "whatsapp"
 NAMES = sorted(p.stem for p in FIXTURES.glob("*.json"))
@@ -39,7 +40,10 @@ JSON = st.recursive(
     max_leaves=30,
 )
 FUZZ = settings(
-    max_examples=400, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=examples(400),
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 
 

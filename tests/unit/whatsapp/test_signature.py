@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parley.whatsapp.signature import sign, verify_signature
+from tests.fuzz import examples
 
 SECRET = "parley-dev-app-secret"
 BODY = b'{"object":"whatsapp_business_account","entry":[]}'
@@ -95,7 +96,7 @@ def test_harmless_spelling_variants_verify(variant: str) -> None:
     assert verify_signature(BODY, header, SECRET)
 
 
-@settings(max_examples=200, database=None, deadline=None)
+@settings(max_examples=examples(200), database=None, deadline=None)
 @given(body=st.binary(max_size=512), secret=st.text(min_size=1, max_size=40), flip=st.integers())
 def test_property_sign_then_verify(body: bytes, secret: str, flip: int) -> None:
     header = sign(body, secret)
@@ -106,7 +107,7 @@ def test_property_sign_then_verify(body: bytes, secret: str, flip: int) -> None:
         assert not verify_signature(tampered, header, secret)
 
 
-@settings(max_examples=200, database=None, deadline=None)
+@settings(max_examples=examples(200), database=None, deadline=None)
 @given(header=st.text(max_size=90), secret=st.text(max_size=20))
 def test_property_any_header_text_never_raises(header: str, secret: str) -> None:
     assert verify_signature(BODY, header, secret) in (True, False)

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parley.whatsapp.statuses import STATUSES, advance_status, status_rank
+from tests.fuzz import examples
 
 
 def test_ranks_follow_the_documented_order() -> None:
@@ -44,7 +45,7 @@ def test_unknown_new_status_is_refused(new: str) -> None:
         advance_status("sent", new)
 
 
-@settings(max_examples=300, database=None, deadline=None)
+@settings(max_examples=examples(300), database=None, deadline=None)
 @given(st.lists(st.sampled_from(STATUSES), min_size=1, max_size=12).flatmap(st.permutations))
 def test_property_any_order_gives_the_highest_rank(arrivals: list[str]) -> None:
     stored = reduce(advance_status, arrivals, None)
@@ -53,7 +54,7 @@ def test_property_any_order_gives_the_highest_rank(arrivals: list[str]) -> None:
         assert stored == "failed"
 
 
-@settings(max_examples=200, database=None, deadline=None)
+@settings(max_examples=examples(200), database=None, deadline=None)
 @given(st.lists(st.sampled_from(STATUSES), min_size=1, max_size=8), st.randoms())
 def test_property_result_is_order_independent(arrivals: list[str], rnd: random.Random) -> None:
     shuffled = list(arrivals)
@@ -61,7 +62,7 @@ def test_property_result_is_order_independent(arrivals: list[str], rnd: random.R
     assert reduce(advance_status, shuffled, None) == reduce(advance_status, arrivals, None)
 
 
-@settings(max_examples=200, database=None, deadline=None)
+@settings(max_examples=examples(200), database=None, deadline=None)
 @given(st.lists(st.sampled_from(STATUSES), min_size=1, max_size=12))
 def test_property_never_moves_backwards(arrivals: list[str]) -> None:
     current: str | None = None
