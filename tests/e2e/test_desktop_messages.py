@@ -188,6 +188,11 @@ async def test_links_locations_contacts_and_hostile_text(
         assert await chat.locator("img, script").count() == 0
         hrefs = await chat.locator("a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
         assert all(h.startswith(("https://", "http://")) for h in hrefs), hrefs
+        # a right-to-left override is shown as a mark, and the text after it reads as written
+        spoof = chat.get_by_role("listitem").filter(has_text="evil.com/exe.txt")
+        await expect(spoof.locator(".bidi-control")).to_have_text("U+202E")
+        body = await spoof.locator(".body").text_content()
+        assert body is not None and "\u202e" not in body
         # a very long word wraps inside its bubble instead of widening the page
         width = await page.evaluate("document.documentElement.scrollWidth")
         assert width <= 1280

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
 
-import { linkify, safeHref } from "../../src/parley/web/models/linkify.js"
+import { codePoint, linkify, safeHref, withoutControls } from "../../src/parley/web/models/linkify.js"
 
 const links = (text) => linkify(text).filter((t) => t.type === "link")
 const joined = (tokens) => tokens.map((t) => t.text).join("")
@@ -70,6 +70,22 @@ describe("linkify", () => {
     const text = "https://evil.example/\u202Egnp.exe"
     assert.equal(links(text)[0].href, "https://evil.example/")
     assert.equal(joined(linkify(text)), text)
+  })
+
+  it("turns direction overrides into control tokens instead of letting them reorder text", () => {
+    const text = "\u202Eevil.com/exe.txt \u2067x\u2069 ok"
+    assert.deepEqual(linkify(text), [
+      { type: "control", text: "\u202E" },
+      { type: "text", text: "evil.com/exe.txt " },
+      { type: "control", text: "\u2067" },
+      { type: "text", text: "x" },
+      { type: "control", text: "\u2069" },
+      { type: "text", text: " ok" },
+    ])
+    assert.equal(codePoint("\u202E"), "U+202E")
+    assert.equal(withoutControls(text), "evil.com/exe.txt x ok")
+    // right-to-left marks are ordinary punctuation for RTL writers: kept as text
+    assert.deepEqual(linkify("\u200Fשלום"), [{ type: "text", text: "\u200Fשלום" }])
   })
 
   it("keeps right-to-left text intact around a link", () => {

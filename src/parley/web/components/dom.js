@@ -1,6 +1,8 @@
 // Small DOM helpers. Text always goes in as text nodes; there is no path from
 // data to innerHTML anywhere in the desktop.
 
+import { codePoint } from "../models/linkify.js"
+
 const SVG_NS = "http://www.w3.org/2000/svg"
 
 function append(parent, children) {
@@ -80,10 +82,17 @@ export function icon(name, { size = 16, className = "" } = {}) {
 
 /** Text with http(s) links as real anchors that open in a new tab. */
 export function linkedText(tokens) {
-  return tokens.map((token) => token.type === "link" && /^https?:\/\//i.test(token.href)
-    ? h("a", { href: token.href, target: "_blank", rel: "noopener noreferrer", title: token.href, dir: "ltr" },
-      token.text)
-    : document.createTextNode(token.text))
+  return tokens.map((token) => {
+    if (token.type === "link" && /^https?:\/\//i.test(token.href)) {
+      return h("a", { href: token.href, target: "_blank", rel: "noopener noreferrer", title: token.href, dir: "ltr" },
+        token.text)
+    }
+    if (token.type === "control") {
+      const name = codePoint(token.text)
+      return h("span", { class: "bidi-control", title: `Direction control ${name}, shown and not applied` }, name)
+    }
+    return document.createTextNode(token.text)
+  })
 }
 
 /** Whether a scroll container is (nearly) scrolled to its bottom. */

@@ -4,6 +4,7 @@
 // the entry blink (twice; a still highlight under reduced motion).
 
 import { formatDuration, formatListTime, formatPhone } from "../models/format.js"
+import { withoutControls } from "../models/linkify.js"
 import { PendingTimer } from "../models/pending_timer.js"
 import { h, replace } from "./dom.js"
 import { channelIcon, updateChannelIcon } from "./pending.js"
@@ -24,7 +25,7 @@ export function previewOf(interaction) {
   // The server's preview text of a media message is its caption, or else its type name.
   const label = PREVIEW_LABELS[last.type]
   const text = label && (!last.text || last.text === last.type) ? label : last.text || label || ""
-  const body = String(text).replace(/\s+/g, " ").trim()
+  const body = withoutControls(text).replace(/\s+/g, " ").trim()
   return last.direction === "out" ? `You: ${body}` : body
 }
 

@@ -4,7 +4,7 @@
 
 import { ticks } from "../models/delivery.js"
 import { formatDateTime, formatTime } from "../models/format.js"
-import { linkify } from "../models/linkify.js"
+import { linkify, withoutControls } from "../models/linkify.js"
 import { describeMessage } from "../models/message_view.js"
 import { h, icon, linkedText } from "./dom.js"
 
@@ -57,7 +57,7 @@ function quoteNode(quote, contact) {
   const who = quote.direction === "out" ? "You" : quote.direction === "in" ? contact : ""
   return h("blockquote", { class: `quote${quote.direction === "out" ? " quote-out" : ""}` },
     who ? h("span", { class: "quote-who", dir: "auto" }, who) : null,
-    h("span", { class: "quote-text", dir: "auto" }, quote.text || "Earlier message"))
+    h("span", { class: "quote-text", dir: "auto" }, withoutControls(quote.text) || "Earlier message"))
 }
 
 function reactionsNode(reactions, contact) {

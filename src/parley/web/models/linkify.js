@@ -1,7 +1,10 @@
-// Split message text into text and link tokens. Only http: and https: become
-// links (a bare "www." gets https://); anything else — javascript:, data:,
-// vbscript:, file: — stays plain text. Tokens carry strings only: the
-// component renders them with text nodes and an href property, never HTML.
+// Split message text into text, link and control tokens. Only http: and https:
+// become links (a bare "www." gets https://); anything else — javascript:,
+// data:, vbscript:, file: — stays plain text. Bidi embedding, override and
+// isolate characters become "control" tokens, shown as a visible mark instead
+// of silently reordering what the agent reads ("\u202Eexe.txt" would read
+// "txt.exe"). Tokens carry strings only: the component renders them with text
+// nodes and an href property, never HTML.
 
 // A URL runs until whitespace, quotes, angle brackets, or a bidi control
 // character (so U+202E cannot reverse how a link reads).
@@ -9,6 +12,7 @@ const URL_CHARS = "[^\\s<>\"'`\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]"
 const PATTERN = new RegExp(`(?<![\\w@.\\-/:])(?:https?:\\/\\/|www\\.)${URL_CHARS}+`, "giu")
 const TRAILING = /[.,;:!?…'"»)\]}]+$/u
 const MAX_URL_LENGTH = 2048
+const CONTROLS = /[\u202a-\u202e\u2066-\u2069]/gu
 
 /** Strip trailing punctuation unless it closes a bracket opened inside the URL. */
 function trimTrailing(candidate) {
@@ -41,9 +45,32 @@ export function safeHref(candidate) {
   return url.href
 }
 
+/** Text for one-line places (previews, quotes): direction controls dropped. */
+export function withoutControls(text) {
+  return String(text ?? "").replace(CONTROLS, "")
+}
+
+/** "U+202E": how a control token names its character. */
+export function codePoint(char) {
+  return `U+${char.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`
+}
+
+function splitControls(token) {
+  if (token.type !== "text") return [token]
+  const out = []
+  let cursor = 0
+  for (const match of token.text.matchAll(CONTROLS)) {
+    if (match.index > cursor) out.push({ type: "text", text: token.text.slice(cursor, match.index) })
+    out.push({ type: "control", text: match[0] })
+    cursor = match.index + 1
+  }
+  if (cursor < token.text.length) out.push({ type: "text", text: token.text.slice(cursor) })
+  return out
+}
+
 /**
  * @param {string} text
- * @returns {{type: "text"|"link", text: string, href?: string}[]}
+ * @returns {{type: "text"|"link"|"control", text: string, href?: string}[]}
  */
 export function linkify(text) {
   const source = typeof text === "string" ? text : String(text ?? "")
@@ -64,5 +91,5 @@ export function linkify(text) {
     cursor = match.index + raw.length
   }
   pushText(source.slice(cursor))
-  return tokens
+  return tokens.flatMap(splitControls)
 }
