@@ -36,6 +36,15 @@ async def reply(node: Node, clock: FixedClock, text: str = "On its way") -> int:
         return message.id
 
 
+async def accepted_as(node: Node, clock: FixedClock, message_id: int, wamid: str) -> None:
+    """The Cloud API took the message and answered with `wamid`."""
+    async with node.runtime.uow() as uow:
+        message = await uow.session.get(Message, message_id)
+        assert message is not None
+        await record_wamid(uow, clock, message, wamid)
+        await uow.commit()
+
+
 async def statuses_of(node: Node, message_id: int) -> Message:
     async with node.runtime.uow() as uow:
         message = await uow.session.get(Message, message_id)
@@ -55,11 +64,8 @@ async def test_statuses_in_any_order_end_at_read(
     node: Node, clock: FixedClock, order: tuple[str, ...]
 ) -> None:
     message_id = await reply(node, clock)
+    await accepted_as(node, clock, message_id, "wamid.OUT1")
     async with node.runtime.uow() as uow:
-        message = await uow.session.get(Message, message_id)
-        assert message is not None
-        await record_wamid(uow, clock, message, "wamid.OUT1")
-        await uow.commit()
         for status in order:
             await store_webhook(uow, clock, status_webhook("wamid.OUT1", status))
     await node.ingest.run_once()
@@ -78,11 +84,8 @@ async def test_a_failure_is_stored_with_metas_reason(node: Node, clock: FixedClo
             "details": "More than 24 hours have passed since the customer last replied."
         },
     }
+    await accepted_as(node, clock, message_id, "wamid.OUT2")
     async with node.runtime.uow() as uow:
-        message = await uow.session.get(Message, message_id)
-        assert message is not None
-        await record_wamid(uow, clock, message, "wamid.OUT2")
-        await uow.commit()
         await store_webhook(uow, clock, status_webhook("wamid.OUT2", "failed", errors=[error]))
         await store_webhook(uow, clock, status_webhook("wamid.OUT2", "sent"))
     await node.ingest.run_once()
@@ -139,11 +142,8 @@ async def test_oversized_error_fields_and_ids_stay_within_bounds(
 ) -> None:
     message_id = await reply(node, clock)
     error = {"code": 2**40, "title": "T" * 500, "message": "M" * 500}
+    await accepted_as(node, clock, message_id, "wamid.OUT3")
     async with node.runtime.uow() as uow:
-        message = await uow.session.get(Message, message_id)
-        assert message is not None
-        await record_wamid(uow, clock, message, "wamid.OUT3")
-        await uow.commit()
         await store_webhook(uow, clock, status_webhook("wamid.OUT3", "failed", errors=[error]))
         await store_webhook(uow, clock, status_webhook("wamid." + "L" * 300, "delivered"))
     await node.ingest.run_once()
