@@ -45,12 +45,28 @@ MESSAGE = st.fixed_dictionaries(
     {"body": TEXT, "name": TEXT, "wa_id": st.from_regex(r"[1-9][0-9]{7,14}", fullmatch=True)},
     optional={"timestamp": ODD, "type": ODD, "context": ODD, "extra": ODD},
 )
+STATUS = st.fixed_dictionaries(
+    {
+        "id": st.one_of(TEXT, st.text("abc", min_size=250, max_size=300)),
+        "status": st.sampled_from(["sent", "delivered", "read", "failed", "deleted", "odd"]),
+    },
+    optional={
+        "timestamp": ODD,
+        "recipient_id": ODD,
+        "errors": st.lists(
+            st.fixed_dictionaries({}, optional={"code": ODD, "title": TEXT, "message": TEXT}),
+            max_size=2,
+        ),
+    },
+)
 FUZZ = settings(
     max_examples=examples(60), deadline=None, database=None, suppress_health_check=list(HealthCheck)
 )
 
 
-def webhook(messages: list[dict[str, Any]], prefix: str) -> dict[str, Any]:
+def webhook(
+    messages: list[dict[str, Any]], prefix: str, statuses: list[dict[str, Any]]
+) -> dict[str, Any]:
     items, contacts = [], []
     for n, m in enumerate(messages):
         item: dict[str, Any] = {
@@ -60,7 +76,7 @@ def webhook(messages: list[dict[str, Any]], prefix: str) -> dict[str, Any]:
         item.update({k: m[k] for k in ("timestamp", "type", "context", "extra") if k in m})
         items.append(item)
         contacts.append({"profile": {"name": m["name"]}, "wa_id": m["wa_id"]})
-    return envelope(messages=items, contacts=contacts)
+    return envelope(messages=items, contacts=contacts, statuses=statuses)
 
 
 def test_hostile_webhooks_are_stored_whole_or_refused_whole(
@@ -110,10 +126,15 @@ def test_hostile_webhooks_are_stored_whole_or_refused_whole(
                 return {wamid: (text, count) for wamid, text, count in rows if wamid}
 
         @FUZZ
-        @given(messages=st.lists(MESSAGE, min_size=1, max_size=4))
-        def whole_or_nothing(messages: list[dict[str, Any]]) -> None:
+        @given(
+            messages=st.lists(MESSAGE, min_size=1, max_size=4),
+            statuses=st.lists(STATUS, max_size=3),
+        )
+        def whole_or_nothing(
+            messages: list[dict[str, Any]], statuses: list[dict[str, Any]]
+        ) -> None:
             prefix = f"P{next(serial)}"
-            payload = webhook(messages, prefix)
+            payload = webhook(messages, prefix, statuses)
             row = run(deliver(payload))
             got = run(stored(prefix))
             try:
