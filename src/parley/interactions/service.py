@@ -47,10 +47,10 @@ async def access_interaction(
     return interaction
 
 
-def require_active(user: User, interaction: Interaction) -> None:
+def require_active(user: User, interaction: Interaction, action: str = "send") -> None:
     if interaction.state != "active" or interaction.agent_id != user.id:
         raise Conflict(
-            "Only an active interaction you hold can send.", code="interaction_not_active"
+            f"Only an active interaction you hold can {action}.", code="interaction_not_active"
         )
 
 
@@ -269,7 +269,13 @@ async def mark_done(
     dispositions: tuple[str, ...] = (),
     disposition_required: bool = False,
 ) -> None:
-    """Close the interaction with a disposition code from the configured list (if any)."""
+    """Close the interaction with a disposition code from the configured list (if any).
+
+    Only its agent closes it, once accepted: a supervisor who could would pull a conversation
+    out from under the agent, and an offer marked done would skip the agent's acceptance.
+    """
+    if interaction.state != "done":  # done twice: the transition answers interaction_done
+        require_active(user, interaction, "be marked done")
     code = _disposition(disposition, dispositions, disposition_required)
     now = clock.now()
     transition(uow, interaction, "done", now, agent_id=user.id, reason="done")
