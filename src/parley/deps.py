@@ -68,14 +68,18 @@ async def current_user(auth: CurrentAuth) -> User:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-async def websocket_user(websocket: WebSocket, runtime: Runtime) -> User | None:
+async def websocket_session(
+    websocket: WebSocket, runtime: Runtime
+) -> tuple[User, AuthToken] | None:
+    """The socket's user and session (its token), detached, or None if it has none valid."""
     token = websocket.query_params.get("token") or websocket.cookies.get(SESSION_COOKIE)
     if not token:
         return None
     async with runtime.reader() as uow:
         try:
-            user, _auth = await authenticate(uow, runtime.clock, token)
+            user, auth = await authenticate(uow, runtime.clock, token)
         except NotAuthenticated:
             return None
         uow.session.expunge(user)
-        return user
+        uow.session.expunge(auth)
+        return user, auth

@@ -5,16 +5,20 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
 import pytest
+from sqlalchemy import update
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed
 
 from parley.app import create_app
+from parley.auth.models import AuthToken
+from parley.db.engine import build_engine
 from parley.settings import Settings
 from parley.whatsapp.signature import sign
 from tests.api.conftest import meta_ok
@@ -81,9 +85,73 @@ async def test_events_reach_the_agent_live(server: str) -> None:
             assert updated["id"] > created["id"] > offered["id"]
 
 
+async def closed_with(ws: ClientConnection, within: float = 5) -> int | None:
+    """Read until the server closes the socket; its close code."""
+    with pytest.raises(ConnectionClosed) as closed:
+        async with asyncio.timeout(within):
+            while True:
+                await ws.recv()
+    return closed.value.rcvd.code if closed.value.rcvd else None
+
+
 async def test_the_stream_refuses_strangers(server: str) -> None:
     ws_url = server.replace("http", "ws") + "/api/v1/events?token=not-a-token"
-    with pytest.raises(InvalidStatus) as refused:
-        async with connect(ws_url) as ws:
-            await ws.recv()
-    assert refused.value.response.status_code == 403
+    async with connect(ws_url) as ws:
+        # a close code the desktop understands (back to its login page), not a bare HTTP 403
+        assert await closed_with(ws) == 4401
+
+
+async def login(http: httpx.AsyncClient) -> str:
+    response = await http.post(
+        "/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}
+    )
+    token: str = response.json()["token"]
+    return token
+
+
+async def test_logging_out_closes_the_sessions_sockets(server: str) -> None:
+    async with httpx.AsyncClient(base_url=server) as http:
+        token, other = await login(http), await login(http)
+        base = server.replace("http", "ws") + "/api/v1/events?token="
+        async with connect(base + token) as ws, connect(base + other) as stays:
+            await next_of(ws, "hello")
+            await next_of(stays, "hello")
+            out = await http.post(
+                "/api/v1/auth/logout", headers={"Authorization": f"Bearer {token}"}
+            )
+            assert out.status_code == 204
+            assert await closed_with(ws) == 4401
+            # the same user's other session keeps its stream
+            await http.put(
+                "/api/v1/me/status", json={"status": "ready"},
+                headers={"Authorization": f"Bearer {other}"},
+            )  # fmt: skip
+            assert (await next_of(stays, "agent.updated"))["agent"]["status"] == "logged_out"
+            assert (await next_of(stays, "agent.updated"))["agent"]["status"] == "ready"
+
+
+async def test_an_expiring_session_closes_its_socket(server: str, settings: Settings) -> None:
+    async with httpx.AsyncClient(base_url=server) as http:
+        token = await login(http)
+    engine = build_engine(settings)
+    async with engine.begin() as connection:
+        soon = datetime.now(UTC) + timedelta(seconds=1)
+        await connection.execute(update(AuthToken).values(expires_at=soon))
+    await engine.dispose()
+    async with connect(server.replace("http", "ws") + f"/api/v1/events?token={token}") as ws:
+        await next_of(ws, "hello")
+        assert await closed_with(ws) == 4401
+
+
+async def test_binary_frames_are_ignored(server: str) -> None:
+    async with httpx.AsyncClient(base_url=server) as http:
+        token = await login(http)
+        async with connect(server.replace("http", "ws") + f"/api/v1/events?token={token}") as ws:
+            await next_of(ws, "hello")
+            await ws.send(b"\x00\x01binary")
+            await ws.send("text is ignored too")
+            await http.put(
+                "/api/v1/me/status", json={"status": "ready"},
+                headers={"Authorization": f"Bearer {token}"},
+            )  # fmt: skip
+            assert (await next_of(ws, "agent.updated"))["agent"]["status"] == "ready"

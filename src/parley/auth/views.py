@@ -8,6 +8,7 @@ from parley.auth import service
 from parley.auth.schemas import LoginIn, LoginOut, StatusIn, UserOut
 from parley.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentAuth, CurrentUser, RuntimeDep, Uow
 from parley.interactions.service import release_offers
+from parley.realtime.events import SessionEnded
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
@@ -44,6 +45,7 @@ async def login(body: LoginIn, response: Response, uow: Uow, runtime: RuntimeDep
 async def logout(auth: CurrentAuth, response: Response, uow: Uow, runtime: RuntimeDep) -> None:
     user, token = auth
     await service.log_out(uow, runtime.clock, user, token)
+    uow.emit(SessionEnded(session_id=token.id), to=user.id, supervisors=False)
     await release_offers(uow, runtime.clock, user)
     service.announce(uow, user, runtime.settings.agent_capacity)
     uow.on_commit(lambda: runtime.wake("routing"))

@@ -30,6 +30,13 @@ class InteractionRemoved(_Event):
     reason: str
 
 
+class SessionEnded(_Event):
+    """A login session ended (logout): every socket opened with it closes, on every node."""
+
+    type: Literal["session.ended"] = "session.ended"
+    session_id: int
+
+
 class MessageCreated(_Event):
     type: Literal["message.created"] = "message.created"
     message: MessageOut
@@ -52,4 +59,5 @@ Event = (
     | MessageCreated
     | MessageUpdated
     | AgentUpdated
+    | SessionEnded
 )

@@ -13,6 +13,7 @@ import orjson
 from parley.realtime.bus import Envelope
 
 QUEUE_LIMIT = 1000
+SESSION_ENDED = "session.ended"
 Send = Callable[[str], Awaitable[None]]
 
 
@@ -24,8 +25,12 @@ class Connection:
     queue: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
     ids: count[int] = field(default_factory=lambda: count(1))
     overflowed: bool = False
+    session_id: int | None = None
+    ended: bool = False  # its login session ended: the socket closes with 4401
 
     def push(self, event_json: bytes) -> None:
+        if self.ended:
+            return
         # Each connection numbers its own events; the id is spliced in so the payload is
         # serialised once per publish however many sockets receive it.
         frame = b'{"id":%d,' % next(self.ids) + event_json[1:]
@@ -34,8 +39,15 @@ class Connection:
         except asyncio.QueueFull:
             self.overflowed = True  # the writer closes it; the client reconnects and catches up
 
+    def end(self) -> None:
+        self.ended = True  # what is still queued is no longer theirs to see
+        with contextlib.suppress(asyncio.QueueFull):  # a full queue's writer is awake anyway
+            self.queue.put_nowait(None)
+
     async def run_writer(self) -> None:
-        while (frame := await self.queue.get()) is not None and not self.overflowed:
+        while (frame := await self.queue.get()) is not None:
+            if self.overflowed or self.ended:
+                return
             await self.send(frame)
 
 
@@ -72,7 +84,16 @@ class Hub:
         if self.on_change is not None:
             self.on_change(len(self._all))
 
+    def end_session(self, user_id: int, session_id: int) -> None:
+        for connection in list(self._by_user.get(user_id, ())):
+            if connection.session_id == session_id:
+                connection.end()
+
     async def deliver(self, envelope: Envelope) -> None:
+        if envelope.event.get("type") == SESSION_ENDED:
+            for user_id in envelope.user_ids:
+                self.end_session(user_id, int(envelope.event["session_id"]))
+            return
         payload = orjson.dumps(envelope.event)
         targets: set[Connection] = set()
         for user_id in envelope.user_ids:

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from parley.deps import websocket_user
+from parley.deps import websocket_session
 from parley.realtime.hub import Connection
 from parley.runtime import Runtime
 
@@ -24,7 +24,10 @@ def _same_origin(websocket: WebSocket) -> bool:
 
 async def _write(websocket: WebSocket, connection: Connection) -> None:
     await connection.run_writer()
-    if connection.overflowed:
+    if connection.ended:
+        # Logged out or expired: the desktop shows its login page instead of reconnecting.
+        await websocket.close(code=4401, reason="session ended")
+    elif connection.overflowed:
         # Too slow to keep up: the client reconnects and catches up from the REST API.
         await websocket.close(code=1013, reason="too slow")
 
@@ -33,22 +36,29 @@ async def _write(websocket: WebSocket, connection: Connection) -> None:
 async def events(websocket: WebSocket) -> None:
     runtime: Runtime = websocket.app.state.runtime
     uses_cookie = "token" not in websocket.query_params
-    user = await websocket_user(websocket, runtime)
-    if user is None or (uses_cookie and not _same_origin(websocket)):
+    session = await websocket_session(websocket, runtime)
+    await websocket.accept()  # then close, so the client sees 4401 and not a bare HTTP 403
+    if session is None or (uses_cookie and not _same_origin(websocket)):
         await websocket.close(code=4401, reason="not authenticated")
         return
-    await websocket.accept()
-    connection = Connection(user_id=user.id, role=user.role, send=websocket.send_text)
+    user, auth = session
+    connection = Connection(
+        user_id=user.id, role=user.role, send=websocket.send_text, session_id=auth.id
+    )
     runtime.hub.add(connection)
     writer = asyncio.create_task(_write(websocket, connection))
+    left = (auth.expires_at - runtime.clock.now()).total_seconds()
+    expiry = asyncio.get_running_loop().call_later(max(0.0, left), connection.end)
     try:
         await websocket.send_text('{"id":0,"type":"hello"}')
         while True:
-            # Clients only ping; anything they send is ignored.
-            await websocket.receive_text()
+            # Clients only ping; anything they send, text or binary, is ignored.
+            if (await websocket.receive())["type"] == "websocket.disconnect":
+                break
     except WebSocketDisconnect:
         pass
     finally:
+        expiry.cancel()
         runtime.hub.remove(connection)
         writer.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
