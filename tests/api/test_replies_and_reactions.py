@@ -118,19 +118,22 @@ async def test_a_bad_reply_to_is_refused_with_a_clear_code(api: Api, clock: Fixe
     async with api.runtime.uow() as uow:  # an answer the sender has not handed to Meta yet
         inbound = await uow.session.scalar(select(Message).where(Message.wamid == "wamid.IN1"))
         assert inbound is not None
-        unsent = Message(
-            session_id=inbound.session_id,
-            interaction_id=inbound.interaction_id,
-            contact_id=inbound.contact_id,
-            direction="out",
-            type="text",
-            text="on its way",
-            content={},
-            status="queued",
-            timestamp=datetime(2026, 1, 5, 9, 0, tzinfo=UTC),
-            created_at=datetime(2026, 1, 5, 9, 0, tzinfo=UTC),
+        unsent, failed = (
+            Message(
+                session_id=inbound.session_id,
+                interaction_id=inbound.interaction_id,
+                contact_id=inbound.contact_id,
+                direction="out",
+                type="text",
+                text="on its way",
+                content={},
+                status=status,
+                timestamp=datetime(2026, 1, 5, 9, 0, tzinfo=UTC),
+                created_at=datetime(2026, 1, 5, 9, 0, tzinfo=UTC),
+            )
+            for status in ("queued", "failed")
         )
-        uow.session.add(unsent)
+        uow.session.add_all([unsent, failed])
         await uow.commit()
     messages, outbox = await count(api, Message), await count(api, OutboxItem)
     url = f"/api/v1/interactions/{iid}/messages"
@@ -138,6 +141,7 @@ async def test_a_bad_reply_to_is_refused_with_a_clear_code(api: Api, clock: Fixe
         (999_999, 422, "reply_to_not_found"),
         (other["id"], 422, "reply_to_not_found"),
         (unsent.id, 409, "reply_to_not_sent"),
+        (failed.id, 422, "reply_to_failed"),  # it never will be: no "try again"
         ("x", 422, "validation_error"),
         (-1, 422, "validation_error"),
         (2**31, 422, "validation_error"),
@@ -150,6 +154,8 @@ async def test_a_bad_reply_to_is_refused_with_a_clear_code(api: Api, clock: Fixe
         assert (response.status_code, response.json()["error"]["code"]) == (status, code), reply_to
     nul = await api.client.post(url, json={"text": "a\x00b", "client_id": "nul"}, headers=alice)
     assert (nul.status_code, nul.json()["error"]["code"]) == (422, "validation_error")
+    refused = await react(api, alice, iid, failed.id, "👍")
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "message_failed"
     assert (await count(api, Message), await count(api, OutboxItem)) == (messages, outbox)
 
 

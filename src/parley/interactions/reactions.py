@@ -49,6 +49,11 @@ async def react_to_message(
             "or system messages.",
             code="not_reactable",
         )
+    if not target.wamid and target.status == "failed":
+        raise Invalid(
+            "This message never reached WhatsApp, so it cannot take a reaction.",
+            code="message_failed",
+        )
     if not target.wamid:
         raise Conflict(
             "This message has not reached WhatsApp yet; react in a moment.",

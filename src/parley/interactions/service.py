@@ -231,6 +231,11 @@ async def _quoted_wamid(
         )
     if quoted.type == "reaction":
         raise Invalid("A reaction cannot be quoted.", code="reply_to_not_quotable")
+    if not quoted.wamid and quoted.status == "failed":
+        raise Invalid(
+            "The message to reply to never reached WhatsApp, so it cannot be quoted.",
+            code="reply_to_failed",
+        )
     if not quoted.wamid:
         raise Conflict(
             "The message to reply to has not reached WhatsApp yet; try again in a moment.",
