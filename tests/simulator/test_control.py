@@ -52,9 +52,14 @@ async def test_bad_customer_messages(control: httpx.AsyncClient) -> None:
     assert (await control.post(url, json=["text"])).status_code == 400
     assert (await control.post(url, json={"text": {"body": "no type"}})).status_code == 400
     assert (await control.post(url, json={"type": "text"})).status_code == 400
+    for text in ({}, {"body": ""}, {"body": "   "}, {"body": 5}):
+        empty = await control.post(url, json={"type": "text", "text": text})
+        assert empty.status_code == 400 and "text.body" in empty.json()["error"]["message"]
     assert (
         await control.post("/_sim/customers/12ab/messages", json={"type": "text"})
     ).status_code == 400
+    odd = await control.get("/_sim/webhooks?state=zzz")
+    assert odd.status_code == 400 and "'state' must be one of" in odd.json()["error"]["message"]
     missing = await control.get("/_sim/customers/4400000000/messages")
     assert missing.status_code == 404
     assert missing.json() == {

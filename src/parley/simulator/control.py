@@ -21,6 +21,7 @@ from .config import OptionsPatch
 from .media import INBOUND_MAX_BYTES, customer_kind, store_media
 from .service import Simulator, SimulatorError
 from .views import customer_json, message_json
+from .webhooks import DELIVERY_STATES
 
 WA_ID = r"^[0-9]{5,15}$"
 MAX_WAIT_SECONDS = 60.0
@@ -258,6 +259,8 @@ async def webhooks(request: Request, sim: Simulator) -> Response:
     if wait > 0:
         await sim.webhooks.wait_idle(wait)
     state = query.get("state")
+    if state is not None and state not in DELIVERY_STATES:
+        raise SimulatorError(f"'state' must be one of: {', '.join(DELIVERY_STATES)}.")
     with_body = query.get("body", "1") not in ("0", "false")
     log = [d for d in sim.webhooks.log if state is None or d.state == state]
     return JSONResponse(

@@ -324,6 +324,11 @@ class Simulator:
             payload.setdefault("sha256", media.sha256)
             if kind == "document" and media.filename:
                 payload.setdefault("filename", media.filename)
+        elif kind == "text":
+            body = payload.get("body") if isinstance(payload, dict) else None
+            if not isinstance(body, str) or not body.strip():
+                # WhatsApp's apps send no empty message: neither does the simulated customer.
+                raise SimulatorError("A text message needs 'text.body' with some text.")
         elif kind == "reaction":
             target = payload.get("message_id") if isinstance(payload, dict) else None
             found = self.store.messages.get(str(target))

@@ -28,6 +28,7 @@ from .signing import sign
 
 log = logging.getLogger(__name__)
 LOG_LIMIT = 2000
+DELIVERY_STATES = ("pending", "retrying", "delivered", "dropped", "skipped")
 USER_AGENT = "facebookexternalua"
 
 
