@@ -31,6 +31,7 @@ export class ParleyTranscript extends HTMLElement {
   #forId = null
   #firstMessageKey = null
   #wasLoaded = false
+  #pinned = false // follow the bottom: rows drawn for the first time grow from their estimated height
   #plan = { hidden: new Set(), reactions: new Map() }
 
   /** @param {{store, desktop, clock, notify, attachmentUrl(id): string, picker, replyTo(m): void}} ctx */
@@ -57,6 +58,14 @@ export class ParleyTranscript extends HTMLElement {
     this.#scroller = h("section", { class: "transcript-scroll", "aria-label": "Transcript", tabindex: "0" },
       this.#older, this.#status, this.#list)
     this.append(this.#scroller, this.#live)
+    // Scroll events come after the resize callbacks of the same frame, so growth never unpins.
+    this.#scroller.addEventListener("scroll", () => { this.#pinned = nearBottom(this.#scroller, 24) })
+    new ResizeObserver(() => { if (this.#pinned) this.#toBottom() }).observe(this.#list)
+  }
+
+  #toBottom() {
+    this.#pinned = true
+    this.#scroller.scrollTop = this.#scroller.scrollHeight
   }
 
   disconnectedCallback() {
@@ -85,7 +94,7 @@ export class ParleyTranscript extends HTMLElement {
     const t = store.transcript(id)
     const interaction = store.interaction(id)
     const contact = contactName(interaction)
-    const wasNearBottom = nearBottom(this.#scroller)
+    const wasNearBottom = this.#pinned || nearBottom(this.#scroller)
     const before = { height: this.#scroller.scrollHeight, top: this.#scroller.scrollTop }
     const firstKey = switched ? null : this.#firstMessageKey
     const previousKeys = new Set(this.#rows.keys())
@@ -137,11 +146,12 @@ export class ParleyTranscript extends HTMLElement {
     if (anchor) {
       this.#restore(id, anchor, saved.offset) // back where the agent left it
     } else if (switched || firstLoad) {
-      this.#scroller.scrollTop = this.#scroller.scrollHeight
+      this.#toBottom()
     } else if (prepended) {
+      this.#pinned = false
       this.#scroller.scrollTop = before.top + (this.#scroller.scrollHeight - before.height)
     } else if (wasNearBottom || appended.some((m) => m.local)) {
-      this.#scroller.scrollTop = this.#scroller.scrollHeight
+      this.#toBottom()
     }
     if (t.loaded) this.#scrolls.delete(id)
     if (this.#wasLoaded && !switched && !prepended) this.#announce(appended.filter((m) => m.direction === "in"))
@@ -151,6 +161,7 @@ export class ParleyTranscript extends HTMLElement {
   /** Scroll `anchor` back to `offset` past the top, then again once the rows around it have their
    * real heights: rows drawn for the first time start at an estimated height (content-visibility). */
   #restore(id, anchor, offset) {
+    this.#pinned = false
     const place = () => {
       if (this.#forId === id && anchor.isConnected) this.#scroller.scrollTop = this.#top(anchor) + offset
     }

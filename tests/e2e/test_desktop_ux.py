@@ -1,0 +1,47 @@
+"""UX fixes of the agent desktop: scroll pinned at the bottom across switches, the transcript
+reloading after a network drop, the selection and drafts surviving a reload, focus after actions."""
+
+from __future__ import annotations
+
+from playwright.async_api import Browser, Page, expect
+
+from parley.settings import Settings
+from tests.e2e.conftest import new_page, shot
+from tests.e2e.desk import ANA, BRUNO, desk, entry, go_ready, open_chat, transcript
+
+AT_BOTTOM = "el => el.scrollHeight - el.scrollTop - el.clientHeight"
+
+
+async def frames(page: Page, n: int = 4) -> None:
+    for _ in range(n):
+        await page.evaluate("() => new Promise((r) => requestAnimationFrame(r))")
+
+
+async def test_a_chat_left_at_the_bottom_comes_back_pinned_to_the_bottom(
+    settings: Settings, browser: Browser
+) -> None:
+    async with desk(settings, auto_accept=True) as d:
+        page = await new_page(browser)
+        await go_ready(page, d.url)
+        # tall rows: their real height is far from the estimated one of a row not yet drawn
+        tall = "\n".join(f"Line {n} of a long answer" for n in range(8))
+        await d.customer_says(ANA, {"type": "text", "text": {"body": "Hello 0"}}, "Ana Souza")
+        for n in range(1, 25):
+            await d.say(ANA, f"{tall}\nNumber {n}")
+        await d.customer_says(BRUNO, {"type": "text", "text": {"body": "Hi"}}, "Bruno Lima")
+        await open_chat(page, "Ana Souza")
+        chat = transcript(page)
+        await expect(chat.get_by_text("Number 24")).to_be_visible()
+        await frames(page)
+        await chat.evaluate("el => { el.scrollTop = el.scrollHeight }")
+        await frames(page)
+        await open_chat(page, "Bruno Lima")
+        await expect(chat.get_by_text("Hi", exact=True)).to_be_visible()
+        await entry(page, "Ana Souza").click()
+        await expect(chat.get_by_text("Number 24")).to_be_visible()
+        await frames(page)
+        assert await chat.evaluate(AT_BOTTOM) <= 2
+        last = chat.locator(".msg").last
+        box, pane = await last.bounding_box(), await chat.bounding_box()
+        assert box and pane and box["y"] + box["height"] <= pane["y"] + pane["height"] + 1
+        await shot(page, "ux-back-pinned-to-bottom")
