@@ -235,6 +235,7 @@ async def test_mark_as_read_and_typing_indicator(
     assert [m["status"] for m in data["messages"]] == ["read", "read"]
     assert data["messages"][0]["id"] == first
     assert data["customer"]["typing"] is True
+    assert 0 < data["customer"]["typing_seconds_left"] <= 25  # the phone page lets it lapse
     # the business replying clears the typing indicator
     await send(graph, {"to": ANA, "text": {"body": "here"}})
     data = (await control.get(f"/_sim/customers/{ANA}/messages")).json()

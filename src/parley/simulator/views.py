@@ -26,6 +26,7 @@ def customer_json(customer: Customer, now: float) -> dict[str, Any]:
         "last_inbound_at": customer.last_inbound_at,
         "window_open": customer.window_open(now),
         "typing": customer.typing_until > now,
+        "typing_seconds_left": round(max(0.0, customer.typing_until - now), 1),
         "unread": unread,
         "last_message": _preview(last) if last else None,
         "last_message_at": last.timestamp if last else None,

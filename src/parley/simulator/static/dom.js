@@ -17,7 +17,9 @@ export function h(tag, props = {}, ...children) {
   return el;
 }
 
-const TOKENS = /(\*[^*\n]+\*|_[^_\n]+_|~[^~\n]+~|```[^`]+```|https?:\/\/[^\s<>"']+)/g;
+// As WhatsApp: a marker opens after a non-word character and before a non-space, and closes
+// after a non-space before a non-word character, so snake_case_words stay plain.
+const TOKENS = /((?<![\p{L}\p{N}_*~])([*_~])(?=\S)[^\n]*?\S\2(?![\p{L}\p{N}])|```[^`]+```|https?:\/\/[^\s<>"']+)/gu;
 
 // WhatsApp-style formatting (*bold*, _italic_, ~strike~, ```mono```) and links, safely.
 export function formatText(text) {

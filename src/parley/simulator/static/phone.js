@@ -57,7 +57,20 @@ function renderCustomers() {
   els.sideWindow.textContent = !customer ? "—" : customer.window_open
     ? `open until ${new Date((customer.last_inbound_at + 86400) * 1000).toLocaleString()}`
     : "closed (the business may only send templates)";
-  els.businessSub.textContent = customer?.typing ? "typing…" : "WhatsApp Business";
+  showTyping(customer);
+}
+
+let typingTimer = null;
+
+// The indicator lapses on its own (WhatsApp shows it at most 25 s): nothing else may redraw.
+function showTyping(customer) {
+  clearTimeout(typingTimer);
+  const typing = Boolean(customer?.typing);
+  els.businessSub.textContent = typing ? "typing…" : "WhatsApp Business";
+  if (typing) {
+    const left = (customer.typing_seconds_left ?? 25) * 1000;
+    typingTimer = setTimeout(() => { els.businessSub.textContent = "WhatsApp Business"; }, left);
+  }
 }
 
 function renderInfo() {
