@@ -45,3 +45,27 @@ async def test_a_chat_left_at_the_bottom_comes_back_pinned_to_the_bottom(
         box, pane = await last.bounding_box(), await chat.bounding_box()
         assert box and pane and box["y"] + box["height"] <= pane["y"] + pane["height"] + 1
         await shot(page, "ux-back-pinned-to-bottom")
+
+
+async def test_after_a_network_drop_the_open_transcript_loads_again(
+    settings: Settings, browser: Browser
+) -> None:
+    async with desk(settings, auto_accept=True) as d:
+        page = await new_page(browser)
+        await go_ready(page, d.url)
+        await d.customer_says(ANA, {"type": "text", "text": {"body": "Ana here"}}, "Ana Souza")
+        await d.customer_says(BRUNO, {"type": "text", "text": {"body": "Bruno here"}}, "Bruno Lima")
+        await open_chat(page, "Ana Souza")
+        chat = transcript(page)
+        await expect(chat.get_by_text("Ana here")).to_be_visible()
+
+        await page.context.set_offline(True)
+        await expect(page.get_by_role("status").filter(has_text="Reconnecting")).to_be_visible()
+        await entry(page, "Bruno Lima").click()
+        await expect(chat.get_by_text("Couldn’t load messages.")).to_be_visible()
+        await expect(chat.get_by_role("button", name="Retry")).to_be_visible()
+        await shot(page, "ux-offline-could-not-load")
+        await page.context.set_offline(False)
+        await expect(chat.get_by_text("Bruno here")).to_be_visible(timeout=10_000)
+        await expect(chat.get_by_text("Couldn’t load messages.")).to_be_hidden()
+        await expect(page.get_by_role("status").filter(has_text="Reconnecting")).to_be_hidden()

@@ -148,4 +148,19 @@ describe("Desktop", () => {
     await desktop.setStatus("ready")
     assert.deepEqual(api.calls.at(-1)[2], { status: "ready" })
   })
+
+  it("marks a transcript that failed to load and loads it again when the network is back", async () => {
+    api.interactions = [interaction(12, 1)]
+    api.messages = [msg(1), msg(2)]
+    await desktop.sync()
+    const get = api.get.bind(api)
+    api.get = async () => { throw new ApiError(0, "network_error", "Can't reach Parley.") }
+    await assert.rejects(desktop.open(12))
+    assert.equal(store.transcript(12).failed, true)
+    assert.equal(store.transcript(12).loaded, false)
+    api.get = get
+    await desktop.recover()
+    assert.equal(store.transcript(12).failed, false)
+    assert.deepEqual(store.transcript(12).items.map((m) => m.id), [1, 2])
+  })
 })

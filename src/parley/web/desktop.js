@@ -62,6 +62,14 @@ export class Desktop {
     await this.sync()
   }
 
+  /** The network is back: load the open transcript again if it never loaded or its last load failed. */
+  async recover() {
+    const id = this.#store.selectedId
+    if (id === null) return
+    const t = this.#store.transcript(id)
+    if (!t.loaded || t.failed || t.stale) await this.loadNewest(id)
+  }
+
   /** The agent clicked an interaction. */
   async open(id) {
     this.#store.select(id)
@@ -74,7 +82,12 @@ export class Desktop {
   loadNewest(id) {
     const k = String(id)
     if (!this.#loading.has(k)) {
-      const run = this.#loadNewest(k).finally(() => this.#loading.delete(k))
+      const run = this.#loadNewest(k)
+        .catch((error) => {
+          this.#store.failLoad(k)
+          throw error
+        })
+        .finally(() => this.#loading.delete(k))
       this.#loading.set(k, run)
     }
     return this.#loading.get(k)

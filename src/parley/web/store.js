@@ -13,7 +13,7 @@ import { normalizeThresholds } from "./models/pending_timer.js"
 /** States in which an interaction sits in the agent's interaction bar. */
 export const HELD_STATES = new Set(["offered", "active"])
 
-const EMPTY_TRANSCRIPT = Object.freeze({ items: Object.freeze([]), hasMore: false, loaded: false, stale: false })
+const EMPTY_TRANSCRIPT = Object.freeze({ items: Object.freeze([]), hasMore: false, loaded: false, stale: false, failed: false })
 
 const key = (id) => (id === null || id === undefined ? null : String(id))
 const hasVersion = (x) => typeof x?.version === "number"
@@ -286,10 +286,18 @@ export class Store {
   loadPage(interactionId, page, mode = "newest") {
     const k = key(interactionId)
     const held = this.#transcripts.get(k) ?? EMPTY_TRANSCRIPT
-    const changes = { loaded: true }
+    const changes = { loaded: true, failed: false }
     if (mode === "older" || (mode === "newest" && !held.loaded)) changes.hasMore = Boolean(page?.has_more)
     if (mode === "newest") changes.stale = false
     return this.#merge(k, page?.items ?? [], changes)
+  }
+
+  /** The newest page could not be fetched: the transcript offers Retry until a load succeeds. */
+  failLoad(interactionId) {
+    const k = key(interactionId)
+    const held = this.#transcripts.get(k) ?? EMPTY_TRANSCRIPT
+    this.#transcripts.set(k, { ...held, failed: true })
+    this.#emit("messages", k)
   }
 
   /** After a reconnect every loaded transcript may have missed messages. */

@@ -142,7 +142,8 @@ export class ParleyApp extends HTMLElement {
     let connTimer = null
     const showConnection = () => {
       clearTimeout(connTimer)
-      if (store.connection === "open") {
+      // navigator.onLine: a dropped network may leave the socket looking open for a long while.
+      if (store.connection === "open" && navigator.onLine !== false) {
         conn.hidden = true
         return
       }
@@ -192,7 +193,11 @@ export class ParleyApp extends HTMLElement {
       onState: (state) => store.setConnection(state),
       onUnauthenticated: () => this.#api.get("me").catch(() => {}),
     })
-    const online = () => socket.nudge()
+    const online = () => {
+      showConnection()
+      socket.nudge()
+      desktop.recover().catch(() => {}) // the transcript shows Retry while it still cannot load
+    }
     window.addEventListener("focus", markRead)
     document.addEventListener("visibilitychange", markRead)
     const ticker = setInterval(() => {
@@ -202,6 +207,7 @@ export class ParleyApp extends HTMLElement {
       parts.composer.tick()
     }, 1000)
     window.addEventListener("online", online)
+    window.addEventListener("offline", showConnection)
     socket.start()
     desktop.start().catch((e) => this.#notify(e.message))
 
@@ -213,6 +219,7 @@ export class ParleyApp extends HTMLElement {
         clearInterval(ticker)
         clearTimeout(connTimer)
         window.removeEventListener("online", online)
+        window.removeEventListener("offline", showConnection)
         window.removeEventListener("focus", markRead)
         document.removeEventListener("visibilitychange", markRead)
         picker.close({ refocus: false })

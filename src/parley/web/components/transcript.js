@@ -24,6 +24,8 @@ export class ParleyTranscript extends HTMLElement {
   #olderButton
   #list
   #status
+  #statusText
+  #retry
   #live
   #menu
   #rows = new Map() // key → {li, message, cont, sig}
@@ -53,7 +55,10 @@ export class ParleyTranscript extends HTMLElement {
       onclick: () => this.#loadOlder() }, "See older messages")
     this.#older = h("div", { class: "older", hidden: true }, this.#olderButton)
     this.#list = h("ol", { class: "rows" })
-    this.#status = h("p", { class: "transcript-status", hidden: true })
+    this.#statusText = h("span", {})
+    this.#retry = h("button", { type: "button", class: "btn btn-secondary btn-small", hidden: true,
+      onclick: () => this.#retryLoad() }, "Retry")
+    this.#status = h("div", { class: "transcript-status", role: "status", hidden: true }, this.#statusText, this.#retry)
     this.#live = h("div", { class: "visually-hidden", "aria-live": "polite", "aria-atomic": "false" })
     this.#scroller = h("section", { class: "transcript-scroll", "aria-label": "Transcript", tabindex: "0" },
       this.#older, this.#status, this.#list)
@@ -134,8 +139,11 @@ export class ParleyTranscript extends HTMLElement {
     this.#rows = next
 
     this.#older.hidden = !t.hasMore
-    this.#status.hidden = t.items.length > 0
-    this.#status.textContent = t.loaded ? "No messages yet." : "Loading conversation…"
+    // Optimistic bubbles may be all there is: the failure must still show above them.
+    const failed = t.failed && !t.loaded
+    this.#status.hidden = t.items.length > 0 && !failed
+    this.#statusText.textContent = failed ? "Couldn’t load messages." : t.loaded ? "No messages yet." : "Loading conversation…"
+    this.#retry.hidden = !failed
 
     const appended = visible.filter((m) => !previousKeys.has(messageKey(m)))
     this.#firstMessageKey = visible.length ? messageKey(visible[0]) : null
@@ -222,6 +230,13 @@ export class ParleyTranscript extends HTMLElement {
         discard: (m) => desktop.discard(id(), m.client_id),
       },
     })
+  }
+
+  #retryLoad() {
+    this.#retry.disabled = true
+    this.#ctx.desktop.loadNewest(this.#forId)
+      .catch((error) => this.#ctx.notify(error?.message || "Could not load the messages."))
+      .finally(() => { this.#retry.disabled = false })
   }
 
   async #loadOlder() {
