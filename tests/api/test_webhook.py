@@ -105,3 +105,39 @@ async def test_operational_endpoints(api: Api) -> None:
     assert "/api/v1/interactions/{interaction_id}/messages" in spec["paths"]
     missing = await api.client.get("/api/v1/nothing-here")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+
+
+async def test_signed_json_that_is_not_an_object_is_refused_and_not_stored(api: Api) -> None:
+    for body in [b"[1,2,3]", b'"text"', b"42", b"null", b"true"]:
+        response = await api.client.post(
+            "/webhooks/whatsapp", content=body, headers={"X-Hub-Signature-256": sign(body, SECRET)}
+        )
+        assert response.status_code == 400, body
+        assert response.json()["error"] == {
+            "code": "bad_request",
+            "message": "The webhook body is not a JSON object.",
+        }
+    assert await stored(api) == 0
+
+
+async def test_verification_refusals_say_what_is_wrong(api: Api) -> None:
+    token = "parley-dev-verify-token"
+    for params, message in [
+        ({"hub.mode": "subscribe", "hub.challenge": "1", "hub.verify_token": "guess"}, "token"),
+        ({"hub.mode": "subscribe", "hub.challenge": "1"}, "token"),
+        ({"hub.mode": "unsubscribe", "hub.challenge": "1", "hub.verify_token": token}, "mode"),
+        ({"hub.challenge": "1", "hub.verify_token": token}, "mode"),
+        ({"hub.mode": "subscribe", "hub.verify_token": token}, "challenge"),
+    ]:
+        response = await api.client.get("/webhooks/whatsapp", params=params)
+        assert response.status_code == 403, params
+        error = response.json()["error"]
+        assert error["code"] == "verification_failed"
+        assert (
+            error["message"]
+            == {
+                "token": "The verify token does not match.",
+                "mode": 'hub.mode must be "subscribe".',
+                "challenge": "hub.challenge is missing.",
+            }[message]
+        ), params

@@ -18,6 +18,15 @@ from parley.errors import Invalid
 from parley.ingest.models import InboundWebhook
 
 
+class InvalidReplay(Invalid):
+    """A choice that selects nothing, with the inputs at fault in `fields` (as the API's
+    validation errors name them)."""
+
+    def __init__(self, message: str, fields: list[dict[str, str]]) -> None:
+        super().__init__(message)
+        self.fields = fields
+
+
 @dataclass(frozen=True, slots=True)
 class ReplayFilter:
     """Failed webhooks (`failed_only`), a time range of arrival, or both (failed in the range)."""
@@ -26,11 +35,33 @@ class ReplayFilter:
     since: datetime | None = None
     until: datetime | None = None
 
-    def check(self) -> None:
+    def refusal(self) -> InvalidReplay | None:
+        """Why this choice selects nothing (None when it is fine), for the API."""
         if not self.failed_only and self.since is None and self.until is None:
-            raise Invalid("choose what to replay: failed webhooks, a time range, or both")
+            return InvalidReplay(
+                "Choose what to replay: failed webhooks, a time range, or both.",
+                [
+                    {"field": "failed_only", "message": "Set it to true to replay failed ones"},
+                    {"field": "since", "message": "Or give the start of a time range"},
+                    {"field": "until", "message": "Or give the end of a time range"},
+                ],
+            )
         if self.since is not None and self.until is not None and self.since >= self.until:
-            raise Invalid("the start of the range must be before its end")
+            return InvalidReplay(
+                "The start of the range must be before its end.",
+                [
+                    {"field": "since", "message": "Must be before until"},
+                    {"field": "until", "message": "Must be after since"},
+                ],
+            )
+        return None
+
+    def check(self) -> None:
+        """The command's check: the same refusal, worded to follow `parley: `."""
+        refusal = self.refusal()
+        if refusal is not None:
+            message = refusal.message.rstrip(".")
+            raise Invalid(message[0].lower() + message[1:])
 
     def condition(self) -> ColumnElement[bool]:
         condition: ColumnElement[bool] = true()
@@ -45,7 +76,9 @@ class ReplayFilter:
 
 async def webhooks_to_replay(uow: UnitOfWork, chosen: ReplayFilter) -> list[int]:
     """The ids of the stored webhooks `chosen` selects, oldest first."""
-    chosen.check()
+    refusal = chosen.refusal()
+    if refusal is not None:
+        raise refusal
     query = select(InboundWebhook.id).where(chosen.condition()).order_by(InboundWebhook.id)
     return list(await uow.session.scalars(query))
 

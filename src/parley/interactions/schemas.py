@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+import emoji as emoji_data
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from parley.contacts.models import Contact
 from parley.contacts.schemas import ContactOut
@@ -13,6 +22,21 @@ from parley.domain.reactions import listed_reactions
 from parley.domain.window import window_expires_at
 from parley.fields import Id, Text
 from parley.interactions.models import Interaction, Message
+
+
+class LastMessage(BaseModel):
+    """The interaction's newest message, as the list shows it. Stored as JSON with ISO text
+    times; parsed here so its time renders like every other (UTC, ending in `Z`)."""
+
+    direction: str
+    type: str
+    text: str | None = None
+    created_at: datetime
+
+    @field_validator("created_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class InteractionOut(BaseModel):
@@ -31,7 +55,7 @@ class InteractionOut(BaseModel):
     pending_since: datetime | None
     last_inbound_at: datetime | None
     window_expires_at: datetime | None
-    last_message: dict[str, Any] | None
+    last_message: LastMessage | None
     unread_count: int
     disposition: str | None
     version: int
@@ -52,7 +76,9 @@ class InteractionOut(BaseModel):
             pending_since=interaction.pending_since,
             last_inbound_at=interaction.last_inbound_at,
             window_expires_at=window_expires_at(interaction.last_inbound_at),
-            last_message=interaction.last_message,
+            last_message=LastMessage.model_validate(interaction.last_message)
+            if interaction.last_message
+            else None,
             unread_count=interaction.unread_count,
             disposition=interaction.disposition,
             version=interaction.version,
@@ -154,10 +180,36 @@ class InteractionList(BaseModel):
     items: list[InteractionOut]
 
 
+# Text with its length limit on the str itself, ahead of Text's own check: a limit given to an
+# optional field (`Text | None = Field(max_length=…)`) is checked as a sequence's, "items".
+DispositionText = Annotated[str, StringConstraints(max_length=100), *Text.__metadata__]
+NoteText = Annotated[str, StringConstraints(max_length=4000), *Text.__metadata__]
+
+
+def _not_blank(value: str) -> str:
+    # WhatsApp refuses a text of only whitespace, long after the agent pressed Send: say so now.
+    if not value.strip():
+        raise PydanticCustomError("string_blank", "String should not be only whitespace")
+    return value
+
+
+def _one_emoji(value: str) -> str:
+    """One emoji (a single grapheme cluster of Unicode's emoji list), or empty to remove the
+    reaction; surrounding spaces are dropped."""
+    value = value.strip()
+    if value and not emoji_data.is_emoji(value):
+        raise PydanticCustomError(
+            "invalid_emoji",
+            "A reaction is one emoji, or empty to remove it",
+            {"code": "invalid_emoji"},  # the error code the API answers with (see app.py)
+        )
+    return value
+
+
 class SendMessageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: Text = Field(min_length=1, max_length=4096)
+    text: Annotated[Text, AfterValidator(_not_blank)] = Field(min_length=1, max_length=4096)
     client_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-:.]+$")
     reply_to: Id | None = None
 
@@ -165,7 +217,9 @@ class SendMessageIn(BaseModel):
 class ReactionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    emoji: Text = Field(max_length=64, description="One emoji; empty removes the reaction.")
+    emoji: Annotated[Text, AfterValidator(_one_emoji)] = Field(
+        max_length=64, description="One emoji; empty removes the reaction."
+    )
 
 
 class TypingOut(BaseModel):
@@ -188,8 +242,8 @@ class InteractionEventList(BaseModel):
 class DoneIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    disposition: Text | None = Field(default=None, max_length=100)
-    note: Text | None = Field(default=None, max_length=4000)
+    disposition: DispositionText | None = None
+    note: NoteText | None = None
 
 
 class Pending(BaseModel):

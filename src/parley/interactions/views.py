@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Body, Path, Query
 
 from parley.deps import CurrentUser, RuntimeDep, Uow
 from parley.fields import MAX_ID
@@ -163,8 +163,14 @@ async def typing(
 
 @router.post("/{interaction_id}/done", response_model=InteractionOut)
 async def done(
-    interaction_id: InteractionId, body: DoneIn, user: CurrentUser, uow: Uow, runtime: RuntimeDep
+    interaction_id: InteractionId,
+    user: CurrentUser,
+    uow: Uow,
+    runtime: RuntimeDep,
+    # Both fields are optional, so no body at all is a Mark Done without either.
+    body: Annotated[DoneIn | None, Body()] = None,
 ) -> InteractionOut:
+    body = body or DoneIn()
     interaction = await service.access_interaction(uow, user, interaction_id, for_update=True)
     settings = runtime.settings
     await service.mark_done(

@@ -101,13 +101,15 @@ def webhook_router(settings: Settings, store: WebhookLog, metrics: Metrics) -> A
     @router.get("/webhooks/whatsapp", response_class=PlainTextResponse)
     async def verify(request: Request) -> Response:
         params = request.query_params
-        if (
-            params.get("hub.mode") == "subscribe"
-            and params.get("hub.verify_token") == settings.whatsapp_verify_token
-            and params.get("hub.challenge") is not None
-        ):
-            return PlainTextResponse(params["hub.challenge"])
-        return _error(403, "verification_failed", "The verify token does not match.")
+        # Each refusal says what is wrong, so whoever sets up the callback can fix the right thing.
+        if params.get("hub.verify_token") != settings.whatsapp_verify_token:
+            return _error(403, "verification_failed", "The verify token does not match.")
+        if params.get("hub.mode") != "subscribe":
+            return _error(403, "verification_failed", 'hub.mode must be "subscribe".')
+        challenge = params.get("hub.challenge")
+        if challenge is None:
+            return _error(403, "verification_failed", "hub.challenge is missing.")
+        return PlainTextResponse(challenge)
 
     @router.post("/webhooks/whatsapp")
     async def receive(request: Request) -> Response:
@@ -120,10 +122,14 @@ def webhook_router(settings: Settings, store: WebhookLog, metrics: Metrics) -> A
             metrics.webhooks_rejected.labels("signature").inc()
             return _error(401, "bad_signature", "X-Hub-Signature-256 is missing or wrong.")
         try:
-            orjson.loads(body)
+            decoded = orjson.loads(body)
         except orjson.JSONDecodeError:
             metrics.webhooks_rejected.labels("json").inc()
             return _error(400, "bad_request", "The webhook body is not valid JSON.")
+        if not isinstance(decoded, dict):
+            # Meta only sends objects; stored, anything else would fail processing forever.
+            metrics.webhooks_rejected.labels("json").inc()
+            return _error(400, "bad_request", "The webhook body is not a JSON object.")
         try:
             await store.append(body)
         except Exception:
