@@ -117,9 +117,7 @@ class IngestWorker(Worker):
         return list(await uow.session.scalars(query))
 
     async def _process(self, uow: UnitOfWork, rows: list[InboundWebhook]) -> int:
-        batches = [
-            parse_webhook(_decoded(r.body), received_at=r.received_at) for r in rows
-        ]
+        batches = [parse_webhook(_decoded(r.body), received_at=r.received_at) for r in rows]
         created = await ingest_batch(uow, self._clock, batches)
         # One statement for the whole batch: per-row ORM updates cost more than the ingest itself.
         done = update(InboundWebhook).where(InboundWebhook.id.in_([r.id for r in rows]))
