@@ -69,3 +69,26 @@ async def test_after_a_network_drop_the_open_transcript_loads_again(
         await expect(chat.get_by_text("Bruno here")).to_be_visible(timeout=10_000)
         await expect(chat.get_by_text("Couldn’t load messages.")).to_be_hidden()
         await expect(page.get_by_role("status").filter(has_text="Reconnecting")).to_be_hidden()
+
+
+async def test_a_reload_keeps_the_open_chat_and_the_unsent_drafts(
+    settings: Settings, browser: Browser
+) -> None:
+    async with desk(settings, auto_accept=True) as d:
+        page = await new_page(browser)
+        await go_ready(page, d.url)
+        await d.customer_says(ANA, {"type": "text", "text": {"body": "Ana here"}}, "Ana Souza")
+        await d.customer_says(BRUNO, {"type": "text", "text": {"body": "Bruno here"}}, "Bruno Lima")
+        composer = page.get_by_role("textbox", name="Message")
+        await open_chat(page, "Ana Souza")
+        await composer.press_sequentially("Draft for Ana")
+        await open_chat(page, "Bruno Lima")
+        await composer.press_sequentially("Draft for Bruno")
+
+        await page.reload()
+        await expect(transcript(page).get_by_text("Bruno here")).to_be_visible()
+        await expect(entry(page, "Bruno Lima")).to_have_attribute("aria-current", "true")
+        await expect(composer).to_have_value("Draft for Bruno")
+        await entry(page, "Ana Souza").click()
+        await expect(composer).to_have_value("Draft for Ana")
+        await shot(page, "ux-reload-keeps-drafts")

@@ -6,6 +6,7 @@ import { Api } from "../api.js"
 import { Desktop } from "../desktop.js"
 import { EventSocket, eventsUrl } from "../socket.js"
 import { Store } from "../store.js"
+import { SessionMemory } from "../models/session_memory.js"
 import { h, icon, replace } from "./dom.js"
 import { TitleFlasher } from "./title_flash.js"
 import { contactName, previewOf } from "./interaction_bar.js"
@@ -92,6 +93,9 @@ export class ParleyApp extends HTMLElement {
     const store = new Store()
     store.setMe(me)
     const desktop = new Desktop({ api: this.#api, store, now: () => this.#clock.now() })
+    const memory = new SessionMemory({ storage: sessionStorageOrNull(), userId: me?.id ?? "" })
+    let synced = false // before the first sync nothing is held, so nothing may be pruned
+    let started = false // after the first sync (or its failure) the remembered selection is not awaited
     const parts = {
       status: h("parley-status", {}),
       bar: h("parley-interaction-bar", {}),
@@ -108,7 +112,7 @@ export class ParleyApp extends HTMLElement {
     const picker = h("parley-emoji-picker", {})
     const flasher = new TitleFlasher(store, document, { onAlert: (ids) => notifyWaiting(ids) })
     const ctx = {
-      store, desktop, clock: this.#clock, picker,
+      store, desktop, clock: this.#clock, picker, memory,
       replyTo: (message) => parts.composer.replyTo(message),
       notify: (message) => this.#notify(message),
       logout: () => this.#logout(),
@@ -135,8 +139,11 @@ export class ParleyApp extends HTMLElement {
 
     const showSelection = () => {
       empty.hidden = store.selectedId !== null
-      // Always show something when there is something: the oldest held interaction.
-      const first = store.interactions()[0]
+      // Always show something when there is something: the one open before a reload, else the oldest.
+      const held = store.interactions()
+      const remembered = held.find((i) => String(i.id) === memory.selectedId)
+      if (!remembered && !started && memory.selectedId !== null) return // the sync may still bring it
+      const first = remembered ?? held[0]
       if (store.selectedId === null && first) desktop.open(first.id).catch((e) => this.#notify(e.message))
     }
     let connTimer = null
@@ -173,6 +180,8 @@ export class ParleyApp extends HTMLElement {
       }
     }
     const unsubscribe = store.subscribe(({ topic, id }) => {
+      if (topic === "selection" && store.selectedId !== null) memory.saveSelected(store.selectedId)
+      if (topic === "interactions" && synced) memory.prune(store.interactions().map((i) => i.id))
       if (topic === "selection" || topic === "interactions") showSelection()
       if (topic === "selection" || ((topic === "interactions" || topic === "messages") && id === store.selectedId)) {
         markRead()
@@ -209,7 +218,13 @@ export class ParleyApp extends HTMLElement {
     window.addEventListener("online", online)
     window.addEventListener("offline", showConnection)
     socket.start()
-    desktop.start().catch((e) => this.#notify(e.message))
+    desktop.start().then(() => {
+      synced = true
+      memory.prune(store.interactions().map((i) => i.id))
+    }).catch((e) => this.#notify(e.message)).finally(() => {
+      started = true
+      showSelection()
+    })
 
     this.#session = {
       stop: () => {
@@ -272,6 +287,14 @@ export class ParleyApp extends HTMLElement {
     })
     paint()
     return button
+  }
+}
+
+function sessionStorageOrNull() {
+  try {
+    return window.sessionStorage
+  } catch {
+    return null // blocked storage: nothing survives a reload, everything else works
   }
 }
 

@@ -23,9 +23,10 @@ export class ParleyComposer extends HTMLElement {
   #replyTo = null
   #forId = null
 
-  /** @param {{store, desktop, clock, notify, picker}} ctx */
+  /** @param {{store, desktop, clock, notify, picker, memory}} ctx */
   connect(ctx) {
     this.#ctx = ctx
+    this.#drafts = ctx.memory?.drafts() ?? new Map() // drafts written before a reload
     this.#unsubscribe()
     this.#unsubscribe = ctx.store.subscribe(({ topic, id }) => {
       if (topic === "selection" || topic === "config" || (topic === "interactions" && id === ctx.store.selectedId)) {
@@ -73,7 +74,17 @@ export class ParleyComposer extends HTMLElement {
     this.#replyTo = message ? { id: message.id, text: message.text ?? "", direction: message.direction,
       label: message.label ?? null } : null
     this.#renderReply()
+    this.#remember()
     this.focusText()
+  }
+
+  /** The draft of the open interaction, or "" (Mark Done warns before discarding it). */
+  get draft() {
+    return this.#textarea?.value.trim() ?? ""
+  }
+
+  #remember() {
+    if (this.#forId !== null) this.#ctx.memory?.saveDraft(this.#forId, { text: this.#textarea.value, replyTo: this.#replyTo })
   }
 
   render() {
@@ -145,6 +156,7 @@ export class ParleyComposer extends HTMLElement {
     this.#send.disabled = this.#textarea.disabled || m.empty || m.over
     this.#textarea.setAttribute("aria-invalid", String(m.over))
     this.#grow()
+    if (typed) this.#remember()
     if (typed && !m.empty && this.#forId !== null) this.#ctx.desktop.typing(this.#forId)
   }
 
@@ -188,6 +200,7 @@ export class ParleyComposer extends HTMLElement {
     this.#textarea.value = ""
     this.#replyTo = null
     this.#drafts.delete(id)
+    this.#ctx.memory?.saveDraft(id, null)
     this.#renderReply()
     this.#changed(false)
     this.#textarea.focus()
