@@ -7,7 +7,8 @@ ParleyError                      (400 bad_request)
 ├── NotFound                     (404 not_found)
 ├── Conflict                     (409 conflict, or a more precise code)
 ├── TooLarge                     (413 too_large)
-└── Invalid                      (422 validation_error)
+├── Invalid                      (422 validation_error)
+└── RateLimited                  (429 rate_limited, with Retry-After)
 """
 
 from __future__ import annotations
@@ -56,3 +57,12 @@ class TooLarge(ParleyError):
 class Invalid(ParleyError):
     status = 422
     code = "validation_error"
+
+
+class RateLimited(ParleyError):
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

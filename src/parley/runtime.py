@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from parley.auth.throttle import LoginThrottle
 from parley.clock import Clock
 from parley.db.uow import UnitOfWork
 from parley.metrics import Metrics
@@ -32,6 +33,7 @@ class Runtime:
     # Sessions for requests that only read (GET): no gate, no write lock. Defaults to the
     # writer's sessionmaker where the database needs no such split.
     reader_sessionmaker: async_sessionmaker[AsyncSession] | None = None
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessionmaker, self.bus, self.write_gate)

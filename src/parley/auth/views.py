@@ -2,27 +2,47 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+import math
+
+from fastapi import APIRouter, Request, Response
 
 from parley.auth import service
 from parley.auth.schemas import LoginIn, LoginOut, StatusIn, UserOut
 from parley.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentAuth, CurrentUser, RuntimeDep, Uow
+from parley.errors import NotAuthenticated, RateLimited
 from parley.interactions.service import release_offers
 from parley.realtime.events import SessionEnded
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
 
-@router.post("/auth/login", response_model=LoginOut)
-async def login(body: LoginIn, response: Response, uow: Uow, runtime: RuntimeDep) -> LoginOut:
+@router.post(
+    "/auth/login", response_model=LoginOut, responses={429: {"description": "Too many failures"}}
+)
+async def login(
+    body: LoginIn, request: Request, response: Response, uow: Uow, runtime: RuntimeDep
+) -> LoginOut:
     settings = runtime.settings
-    login = await service.log_in(
-        uow,
-        runtime.clock,
-        username=body.username,
-        password=body.password,
-        max_age=settings.session_max_age_seconds,
-    )
+    throttle, now = runtime.login_throttle, runtime.clock.now().timestamp()
+    address = request.client.host if request.client else ""
+    wait = throttle.wait_seconds(body.username, address, now)
+    if wait > 0:
+        seconds = math.ceil(wait)
+        raise RateLimited(
+            f"Too many failed logins. Try again in {seconds} seconds.", retry_after=seconds
+        )
+    try:
+        login = await service.log_in(
+            uow,
+            runtime.clock,
+            username=body.username,
+            password=body.password,
+            max_age=settings.session_max_age_seconds,
+        )
+    except NotAuthenticated:
+        throttle.failed(body.username, address, now)
+        raise
+    throttle.succeeded(body.username)
     user = UserOut.of(login.user, settings.agent_capacity)
     await uow.commit()
     for name, value, http_only in (
