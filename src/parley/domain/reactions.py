@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime, timedelta
 from typing import Any
 
+import emoji as emoji_data
+
 # Meta refuses reactions to messages older than this (error 131009).
 REACTION_MAX_AGE = timedelta(days=30)
-# The longest emoji sequences (families, tagged subdivision flags) stay well under this.
-MAX_EMOJI_CODE_POINTS = 16
-# Emoji are symbols (So), joined and varied by ZWJ (Cf), variation selectors (Mn), keycaps (Me)
-# and skin tones (Sk); keycap emoji start with a digit, `#` or `*`.
-_EMOJI_CATEGORIES = frozenset({"So", "Sk", "Mn", "Me", "Cf"})
-_KEYCAP_BASES = frozenset("0123456789#*")
 SIDES = ("in", "out")
 
 
 def is_emoji(value: str) -> bool:
-    """Whether `value` looks like one emoji (a sequence of emoji code points, no text)."""
-    if not value or len(value) > MAX_EMOJI_CODE_POINTS:
-        return False
-    symbols = 0
-    for char in value:
-        category = unicodedata.category(char)
-        if category == "So":
-            symbols += 1
-        elif category not in _EMOJI_CATEGORIES and char not in _KEYCAP_BASES:
-            return False
-    keycap = value[0] in _KEYCAP_BASES and "\u20e3" in value
-    return symbols > 0 or keycap
+    """Whether `value` is exactly one emoji of Unicode's current list (`👍🏽`, `🇧🇷` and `👨‍👩‍👧‍👦` are
+    one; `👍👍` and `👍x` are not). The `emoji` package follows each new Unicode release, which
+    Python's own character tables lag behind."""
+    return bool(value) and emoji_data.is_emoji(value)
 
 
 def can_react_to(message_type: str, timestamp: datetime, now: datetime) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-import emoji as emoji_data
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -18,7 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from parley.contacts.models import Contact
 from parley.contacts.schemas import ContactOut
-from parley.domain.reactions import listed_reactions
+from parley.domain.reactions import is_emoji, listed_reactions
 from parley.domain.window import window_expires_at
 from parley.fields import Id, Text
 from parley.interactions.models import Interaction, Message
@@ -197,7 +196,7 @@ def _one_emoji(value: str) -> str:
     """One emoji (a single grapheme cluster of Unicode's emoji list), or empty to remove the
     reaction; surrounding spaces are dropped."""
     value = value.strip()
-    if value and not emoji_data.is_emoji(value):
+    if value and not is_emoji(value):
         raise PydanticCustomError(
             "invalid_emoji",
             "A reaction is one emoji, or empty to remove it",

@@ -12,7 +12,7 @@ from parley.domain.typing import typing_due, typing_stale
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("emoji", ["👍", "❤️", "1️⃣", "#️⃣", "🇧🇷", "👍🏽", "👨‍👩‍👧‍👦", "🏴󠁧󠁢󠁳󠁣󠁴󠁿", "©️"])
+@pytest.mark.parametrize("emoji", ["👍", "❤️", "1️⃣", "#️⃣", "🇧🇷", "👍🏽", "👨‍👩‍👧‍👦", "🏴󠁧󠁢󠁳󠁣󠁴󠁿", "©️", "🫩"])
 def test_emoji_are_emoji(emoji: str) -> None:
     assert is_emoji(emoji)
 
