@@ -92,3 +92,58 @@ async def test_a_reload_keeps_the_open_chat_and_the_unsent_drafts(
         await entry(page, "Ana Souza").click()
         await expect(composer).to_have_value("Draft for Ana")
         await shot(page, "ux-reload-keeps-drafts")
+
+
+async def focused(page: Page) -> str:
+    return str(
+        await page.evaluate(
+            "() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName"
+        )
+    )
+
+
+async def test_focus_lands_somewhere_after_done_reject_and_a_reaction(
+    settings: Settings, browser: Browser
+) -> None:
+    async with desk(settings) as d:
+        page = await new_page(browser)
+        await go_ready(page, d.url)
+        await d.customer_says(ANA, {"type": "text", "text": {"body": "Ana here"}}, "Ana Souza")
+        await d.customer_says(BRUNO, {"type": "text", "text": {"body": "Bruno here"}}, "Bruno Lima")
+        await open_chat(page, "Ana Souza")
+        chat = transcript(page)
+        await chat.get_by_text("Ana here").hover()
+        await chat.get_by_role("button", name="React").focus()
+        await page.keyboard.press("Enter")
+        await expect(page.get_by_role("menuitem", name="React with thumbs up")).to_be_focused()
+        await page.keyboard.press("Enter")
+        await expect(chat.get_by_role("img", name="You reacted 👍")).to_be_visible()
+        await expect(chat.get_by_role("button", name="React")).to_be_focused()
+
+        composer = page.get_by_role("textbox", name="Message")
+        await composer.fill("Not sent yet")
+        await page.get_by_role("button", name="Mark Done").click()
+        dialog = page.get_by_role("dialog", name="Mark Done")
+        await expect(dialog.get_by_text("Your unsent reply will be discarded.")).to_be_visible()
+        await shot(page, "ux-done-warns-about-the-draft")
+        await dialog.get_by_role("button", name="Mark Done").click()
+        await expect(entry(page, "Ana Souza")).to_have_count(0)
+        await expect(entry(page, "Bruno Lima")).to_be_focused()
+
+        await expect(page.get_by_role("button", name="Reject")).to_be_visible()
+        await page.get_by_role("button", name="Reject").click()
+        await expect(entry(page, "Bruno Lima")).to_have_count(0, timeout=10_000)
+        assert await focused(page) != "BODY"
+        await expect(page.get_by_role("navigation", name="Interactions")).to_be_focused()
+
+
+async def test_mark_done_without_a_draft_does_not_warn(settings: Settings, browser: Browser) -> None:
+    async with desk(settings, auto_accept=True) as d:
+        page = await new_page(browser)
+        await go_ready(page, d.url)
+        await d.customer_says(ANA, {"type": "text", "text": {"body": "Ana here"}}, "Ana Souza")
+        await open_chat(page, "Ana Souza")
+        await page.get_by_role("button", name="Mark Done").click()
+        dialog = page.get_by_role("dialog", name="Mark Done")
+        await expect(dialog).to_be_visible()
+        await expect(dialog.get_by_text("Your unsent reply will be discarded.")).to_be_hidden()

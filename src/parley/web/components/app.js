@@ -108,6 +108,7 @@ export class ParleyApp extends HTMLElement {
       h("p", { class: "empty-title" }, "No interaction open"),
       h("p", { class: "empty-text" }, "Pick one from the list, or wait for the next WhatsApp chat."))
     const conn = h("div", { class: "conn", role: "status" })
+    const nav = h("nav", { class: "col-left", "aria-label": "Interactions", tabindex: "-1" }, parts.bar)
     this.#toasts = h("div", { class: "toasts" })
     const picker = h("parley-emoji-picker", {})
     const flasher = new TitleFlasher(store, document, { onAlert: (ids) => notifyWaiting(ids) })
@@ -117,6 +118,8 @@ export class ParleyApp extends HTMLElement {
       notify: (message) => this.#notify(message),
       logout: () => this.#logout(),
       focusComposer: () => parts.composer.focusText(),
+      hasDraft: () => parts.composer.draft !== "",
+      focusNext: () => setTimeout(() => focusNext(parts.bar, nav)),
       attachmentUrl: (id) => String(this.#api.url(`attachments/${encodeURIComponent(id)}`)),
       open: (id, { pointer = false } = {}) => {
         flasher.acknowledge(id)
@@ -130,7 +133,7 @@ export class ParleyApp extends HTMLElement {
         h("div", { class: "brand" }, h("span", { class: "logo", "aria-hidden": "true" }, "P"), h("span", {}, "Parley")),
         conn,
         h("div", { class: "topbar-right" }, parts.status, this.#notificationsButton(), this.#themeButton())),
-      h("nav", { class: "col-left", "aria-label": "Interactions" }, parts.bar),
+      nav,
       h("main", { class: "col-center" }, empty, parts.control, parts.transcript, parts.composer),
       h("aside", { class: "col-right", "aria-label": "Case information" }, parts.info),
       picker,
@@ -288,6 +291,14 @@ export class ParleyApp extends HTMLElement {
     paint()
     return button
   }
+}
+
+/** The control that held focus went away with its interaction: land on the one now open in the bar. */
+function focusNext(bar, nav) {
+  const lost = !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected
+  if (!lost) return
+  const next = bar.querySelector("button[aria-current='true']") ?? bar.querySelector("button")
+  ;(next ?? nav).focus()
 }
 
 function sessionStorageOrNull() {

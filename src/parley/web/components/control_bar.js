@@ -73,7 +73,7 @@ export class ParleyControlBar extends HTMLElement {
     if (interaction.state === "offered") {
       replace(this.#actions,
         button("Accept", "btn-primary", async (d, id) => { await d.accept(id); this.#ctx.focusComposer?.() }, "check"),
-        button("Reject", "btn-secondary", (d, id) => d.reject(id), "close"))
+        button("Reject", "btn-secondary", async (d, id) => { await d.reject(id); this.#ctx.focusNext?.() }, "close"))
     } else {
       replace(this.#actions, h("button", { type: "button", class: "btn btn-secondary", disabled: this.#busy,
         "aria-haspopup": "dialog", onclick: () => this.#askDone(interaction) }, icon("done"), h("span", {}, "Mark Done")))
@@ -88,6 +88,8 @@ export class ParleyControlBar extends HTMLElement {
       dispositions: store.config.dispositions,
       required: Boolean(store.config.disposition_required),
       submit: (choice) => desktop.markDone(interaction.id, choice),
+      closed: () => this.#ctx.focusNext?.(),
+      draft: Boolean(this.#ctx.hasDraft?.()),
     })
   }
 

@@ -10,18 +10,22 @@ export class DoneDialog {
   #note
   #error
   #confirm
+  #draft
   #submit = async () => {}
+  #closed = () => {}
 
   constructor() {
     this.#select = h("select", { id: "done-disposition", name: "disposition" })
     this.#note = h("textarea", { id: "done-note", name: "note", rows: "3", maxlength: "4000",
       placeholder: "What happened, for the next person who reads this" })
     this.#error = h("p", { class: "dialog-error", role: "alert", hidden: true })
+    this.#draft = h("p", { id: "done-draft", class: "dialog-warning", hidden: true }, "Your unsent reply will be discarded.")
     this.#confirm = h("button", { type: "submit", class: "btn btn-primary" }, "Mark Done")
     this.#dialog = h("dialog", { class: "dialog", "aria-labelledby": "done-title" },
       h("form", { method: "dialog", onsubmit: (e) => this.#onSubmit(e) },
         h("h2", { id: "done-title", class: "dialog-title" }, "Mark Done"),
         h("p", { id: "done-who", class: "dialog-text" }),
+        this.#draft,
         h("label", { class: "field", for: "done-disposition" },
           h("span", { class: "field-label", id: "done-disposition-label" }, "Disposition")),
         this.#select,
@@ -37,10 +41,12 @@ export class DoneDialog {
 
   /**
    * @param {{contact: string, dispositions: (string|{code, label})[], required: boolean,
-   *   submit: (o: {disposition, note}) => Promise<void>}} o
+   *   submit: (o: {disposition, note}) => Promise<void>, closed?: () => void, draft?: boolean}} o
+   * `closed` runs once done: the dialog gives focus back to its opener, which is gone by then.
    */
-  open({ contact, dispositions, required, submit }) {
+  open({ contact, dispositions, required, submit, closed = () => {}, draft = false }) {
     this.#submit = submit
+    this.#closed = closed
     const options = (Array.isArray(dispositions) ? dispositions : []).map((d) => typeof d === "string"
       ? { code: d, label: d } : { code: String(d?.code ?? ""), label: String(d?.label ?? d?.code ?? "") })
       .filter((d) => d.code)
@@ -53,6 +59,7 @@ export class DoneDialog {
     this.#select.disabled = options.length === 0 && !required
     this.#dialog.querySelector("#done-disposition-label").textContent = required ? "Disposition (required)" : "Disposition"
     this.#dialog.querySelector("#done-who").textContent = `Close the interaction with ${contact}.`
+    this.#draft.hidden = !draft // done closes the composer too: say so before the text is lost
     this.#note.value = ""
     this.#showError("")
     this.#confirm.disabled = false
@@ -77,6 +84,7 @@ export class DoneDialog {
     try {
       await this.#submit({ disposition: disposition || null, note: this.#note.value })
       this.#dialog.close()
+      this.#closed()
     } catch (error) {
       this.#showError(error?.code === "disposition_required"
         ? "Choose a disposition to mark this interaction done."

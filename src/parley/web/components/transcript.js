@@ -135,8 +135,10 @@ export class ParleyTranscript extends HTMLElement {
       nodes.push(entry.li)
       previous = row.message
     }
+    const focus = this.#focusedControl()
     this.#reconcile(nodes)
     this.#rows = next
+    this.#refocus(focus)
 
     this.#older.hidden = !t.hasMore
     // Optimistic bubbles may be all there is: the failure must still show above them.
@@ -190,6 +192,20 @@ export class ParleyTranscript extends HTMLElement {
 
   #top(el) {
     return el.getBoundingClientRect().top - this.#scroller.getBoundingClientRect().top + this.#scroller.scrollTop
+  }
+
+  /** The row button holding focus ("React" after a reaction): re-rendering the row would drop it. */
+  #focusedControl() {
+    const el = document.activeElement
+    const li = el?.closest?.("li[data-key]")
+    if (!li || !this.#list.contains(li) || !el.getAttribute("aria-label")) return null
+    return { key: li.dataset.key, label: el.getAttribute("aria-label") }
+  }
+
+  #refocus(focus) {
+    if (!focus || document.activeElement?.isConnected && document.activeElement !== document.body) return
+    const li = this.#rows.get(focus.key)?.li
+    ;[...(li?.querySelectorAll("button") ?? [])].find((b) => b.getAttribute("aria-label") === focus.label)?.focus()
   }
 
   #reconcile(nodes) {
