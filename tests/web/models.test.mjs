@@ -70,6 +70,13 @@ describe("format", () => {
     assert.equal(formatListTime("2026-01-02T14:05:00Z", NOW, UTC), "Jan 2")
   })
 
+  it("writes the hour as the locale does, with no forced leading zero on a 12-hour clock", () => {
+    const us = { locale: "en-US", timeZone: "UTC" }
+    assert.match(formatTime("2026-03-11T01:01:00Z", us), /^1:01\sAM$/)
+    assert.match(formatTime("2026-03-11T00:59:00Z", us), /^12:59\sAM$/)
+    assert.equal(formatTime("2026-03-11T09:05:00Z", { locale: "en-GB", timeZone: "UTC" }), "09:05")
+  })
+
   it("formats wa_ids as phone numbers", () => {
     assert.equal(formatPhone("5511987654321"), "+5511987654321")
     assert.equal(formatPhone(""), "")

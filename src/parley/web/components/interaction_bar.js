@@ -4,29 +4,16 @@
 // the entry blink (twice; a still highlight under reduced motion).
 
 import { formatDuration, formatListTime, formatPhone } from "../models/format.js"
-import { withoutControls } from "../models/linkify.js"
+import { previewOf } from "../models/preview.js"
 import { PendingTimer } from "../models/pending_timer.js"
 import { h, replace } from "./dom.js"
 import { channelIcon, updateChannelIcon } from "./pending.js"
 
-const PREVIEW_LABELS = {
-  image: "Photo", video: "Video", audio: "Audio", document: "Document", sticker: "Sticker",
-  location: "Location", contacts: "Contact card", reaction: "Reaction", template: "Template",
-}
+export { previewOf }
 
 export function contactName(interaction) {
   const c = interaction?.contact ?? {}
   return c.name || c.profile_name || formatPhone(c.wa_id) || `Interaction ${interaction?.id ?? ""}`
-}
-
-export function previewOf(interaction) {
-  const last = interaction.last_message
-  if (!last) return interaction.state === "offered" ? "New WhatsApp chat" : ""
-  // The server's preview text of a media message is its caption, or else its type name.
-  const label = PREVIEW_LABELS[last.type]
-  const text = label && (!last.text || last.text === last.type) ? label : last.text || label || ""
-  const body = withoutControls(text).replace(/\s+/g, " ").trim()
-  return last.direction === "out" ? `You: ${body}` : body
 }
 
 let ids = 0

@@ -50,11 +50,18 @@ export function dayNumber(iso, { timeZone } = {}) {
   return Math.round(Date.UTC(get("year"), get("month") - 1, get("day")) / 86_400_000)
 }
 
+/** 12-hour clocks write "1:01 AM" (a forced "2-digit" gave "01:01 AM" beside "12:59 AM");
+ * 24-hour clocks keep their "09:05", which "numeric" would shorten to "9:05". */
+function hourStyle(locale) {
+  const cycle = formatter(locale, { hour: "numeric" }).resolvedOptions().hourCycle
+  return cycle === "h11" || cycle === "h12" ? "numeric" : "2-digit"
+}
+
 /** "14:05" (or "2:05 PM", as the locale writes it). */
 export function formatTime(iso, { locale, timeZone } = {}) {
   const ms = toMs(iso)
   if (ms === null) return ""
-  return formatter(locale, { timeZone, hour: "2-digit", minute: "2-digit" }).format(new Date(ms))
+  return formatter(locale, { timeZone, hour: hourStyle(locale), minute: "2-digit" }).format(new Date(ms))
 }
 
 /** Full date and time, for title attributes: "Wednesday, May 13, 2020 at 4:55:21 PM". */
@@ -68,7 +75,7 @@ export function formatDateTime(iso, { locale, timeZone } = {}) {
 export function formatShortDateTime(iso, { locale, timeZone } = {}) {
   const ms = toMs(iso)
   if (ms === null) return ""
-  return formatter(locale, { timeZone, weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })
+  return formatter(locale, { timeZone, weekday: "short", month: "short", day: "numeric", hour: hourStyle(locale), minute: "2-digit" })
     .format(new Date(ms))
 }
 
