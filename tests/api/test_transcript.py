@@ -70,7 +70,8 @@ async def test_after_returns_what_is_newer_oldest_first(api: Api, clock: FixedCl
 async def test_older_pages_reach_back_across_sessions(api: Api, clock: FixedClock) -> None:
     alice, first = await start(api, clock)
     await say(api, alice, first, "first answer")
-    done = await api.client.post(f"/api/v1/interactions/{first}/done", json={}, headers=alice)
+    closing = {"disposition": "Resolved", "note": "Sent the tracking link"}
+    done = await api.client.post(f"/api/v1/interactions/{first}/done", json=closing, headers=alice)
     assert done.status_code == 200
     clock.advance(3600)
     await customer_says(api, "Me again", "wamid.IN2", timestamp=T0 + 3600)
@@ -85,6 +86,13 @@ async def test_older_pages_reach_back_across_sessions(api: Api, clock: FixedCloc
     older = await transcript(api, alice, second, before=newest["items"][0]["id"], limit=2)
     assert [m["text"] for m in older["items"]] == ["Hi", "first answer"]
     assert older["has_more"] is False
+    # each page says how the earlier interactions its messages belong to ended
+    assert newest["interactions"] == []
+    [past] = older["interactions"]
+    assert {k: past[k] for k in ("id", "state", "disposition", "note")} == {
+        "id": first, "state": "done", "disposition": "Resolved", "note": "Sent the tracking link"
+    }  # fmt: skip
+    assert past["agent"]["name"] == "Alice" and past["done_at"].endswith("Z")
     everything = older["items"] + newest["items"]
     assert [m["interaction_id"] for m in everything] == [first, first, second, second]
     assert everything[0]["session_id"] != everything[2]["session_id"]

@@ -170,9 +170,26 @@ class MessageOut(BaseModel):
         )
 
 
+class PastInteractionOut(BaseModel):
+    """How an earlier interaction of the contact ended, for the line closing it in the transcript."""
+
+    id: int
+    state: str
+    origin: str
+    agent: Author | None
+    created_at: datetime
+    done_at: datetime | None
+    disposition: str | None
+    note: str | None
+
+
 class MessagePage(BaseModel):
     items: list[MessageOut]
     has_more: bool
+    interactions: list[PastInteractionOut] = Field(
+        default_factory=list,
+        description="The other interactions the page's messages belong to, oldest first.",
+    )
 
 
 class InteractionList(BaseModel):

@@ -66,7 +66,8 @@ async def list_messages(
     items, has_more = await transcript.list_messages(
         uow, interaction, before=before, after=after, limit=limit
     )
-    return MessagePage(items=items, has_more=has_more)
+    past = await transcript.past_interactions(uow, interaction, items)
+    return MessagePage(items=items, has_more=has_more, interactions=past)
 
 
 @router.post("/{interaction_id}/messages", response_model=MessageOut, status_code=201)
