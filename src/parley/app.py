@@ -44,10 +44,6 @@ from parley.whatsapp.webhook import WebhookLog, webhook_router
 
 log = logging.getLogger("parley.app")
 WEB = Path(__file__).parent / "web"
-# The largest request body the API reads. Its requests are small JSON documents (a reply is at
-# most 4096 characters); webhooks have their own cap (`webhook_max_body_bytes`). A constant
-# rather than a setting because settings.py is owned elsewhere; promote it when convenient.
-API_MAX_BODY_BYTES = 1024 * 1024
 
 
 def create_app(
@@ -99,7 +95,7 @@ def create_app(
             await reader.dispose()
 
     app = FastAPI(title="Parley", version="0.1.0", lifespan=lifespan, docs_url="/api/docs")
-    app.add_middleware(ApiBodyLimit, limit=API_MAX_BODY_BYTES)
+    app.add_middleware(ApiBodyLimit, limit=settings.api_max_body_bytes)
     app.state.runtime = runtime
     store = WebhookLog(
         engine, clock, on_stored=lambda: runtime.wake("ingest"), gate=runtime.write_gate

@@ -66,6 +66,7 @@ class Settings(BaseSettings):
         "After-call work",
     )
     webhook_max_body_bytes: int = Field(default=3 * 1024 * 1024, ge=1024)
+    api_max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     session_max_age_seconds: int = Field(default=12 * 3600, ge=60)
     cookie_secure: bool = False
     log_level: str = "INFO"

@@ -7,11 +7,13 @@ from collections.abc import AsyncIterator
 
 from sqlalchemy import func, select
 
-from parley.app import API_MAX_BODY_BYTES
 from parley.clock import FixedClock
 from parley.interactions.models import Message
+from parley.settings import Settings
 from tests.api.conftest import Api
 from tests.api.support import customer_says, held_interactions
+
+LIMIT = Settings().api_max_body_bytes  # the default cap
 
 JSON = {"Content-Type": "application/json"}
 
@@ -89,11 +91,11 @@ async def test_oversized_api_bodies_are_refused_without_reading_them(
     assert "content-length" not in streamed.request.headers
     assert streamed.status_code == 413
     assert streamed.json()["error"]["code"] == "too_large"
-    assert sent <= API_MAX_BODY_BYTES + 128 * 1024, "reading stopped at the cap"
+    assert sent <= LIMIT + 128 * 1024, "reading stopped at the cap"
     assert await messages_stored(api) == 1
 
     # Just under the cap is read as usual (and refused for what it says, not its size).
-    padded = b'{"client_id": "c2", "text": "hi", "pad": "' + b"x" * (API_MAX_BODY_BYTES - 100)
+    padded = b'{"client_id": "c2", "text": "hi", "pad": "' + b"x" * (LIMIT - 100)
     fits = await api.client.post(url, content=padded + b'"}', headers={**alice, **JSON})
     assert (fits.status_code, fits.json()["error"]["code"]) == (422, "validation_error")
 
