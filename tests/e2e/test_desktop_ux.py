@@ -147,3 +147,36 @@ async def test_mark_done_without_a_draft_does_not_warn(settings: Settings, brows
         dialog = page.get_by_role("dialog", name="Mark Done")
         await expect(dialog).to_be_visible()
         await expect(dialog.get_by_text("Your unsent reply will be discarded.")).to_be_hidden()
+
+
+CONTRAST = """els => els.map((el) => {
+  // color-mix() computes to color(srgb r g b [/ a]) with 0..1 channels
+  const rgb = (c) => {
+    const n = c.match(/[\\d.]+/g).map(Number)
+    return c.startsWith("color(") ? [...n.slice(0, 3).map((v) => v * 255), n[3] ?? 1] : n
+  }
+  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92
+    : ((v + 0.055) / 1.055) ** 2.4 }).reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0)
+  let bg = el
+  while (bg.parentElement && rgb(getComputedStyle(bg).backgroundColor)[3] === 0) bg = bg.parentElement
+  const a = lum(rgb(getComputedStyle(el).color)), b = lum(rgb(getComputedStyle(bg).backgroundColor))
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)
+})"""
+
+
+async def test_small_muted_text_meets_aa_contrast_in_both_themes(
+    settings: Settings, browser: Browser
+) -> None:
+    async with desk(settings, auto_accept=True) as d:
+        page = await new_page(browser)
+        await go_ready(page, d.url)
+        await d.customer_says(ANA, {"type": "text", "text": {"body": "Ana here"}}, "Ana Souza")
+        await open_chat(page, "Ana Souza")
+        await page.get_by_role("textbox", name="Message").fill("Hello Ana")
+        await page.keyboard.press("Enter")
+        await expect(transcript(page).locator(".msg-out .meta time")).to_have_count(1)
+        muted = ".msg-out .meta time, .msg-in .meta time, .hint, kbd, .counter, .ibar-item time"
+        for theme in ("light", "dark"):
+            await page.evaluate(f"() => {{ document.documentElement.dataset.theme = '{theme}' }}")
+            ratios = await page.locator(muted).evaluate_all(CONTRAST)
+            assert len(ratios) >= 5 and min(ratios) >= 4.5, (theme, ratios)
