@@ -49,6 +49,7 @@ class InteractionOut(BaseModel):
     agent_id: int | None
     created_at: datetime
     updated_at: datetime
+    offered_at: datetime | None
     accepted_at: datetime | None
     done_at: datetime | None
     pending_since: datetime | None
@@ -70,6 +71,7 @@ class InteractionOut(BaseModel):
             agent_id=interaction.agent_id,
             created_at=interaction.created_at,
             updated_at=interaction.updated_at,
+            offered_at=interaction.offered_at,
             accepted_at=interaction.accepted_at,
             done_at=interaction.done_at,
             pending_since=interaction.pending_since,
