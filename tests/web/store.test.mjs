@@ -62,6 +62,22 @@ describe("interaction events and the version guard", () => {
     assert.equal(store.interaction(12).version, 9)
   })
 
+  it("tells listeners why the server removed an interaction, even after an update let it go", () => {
+    store.apply({ type: "interaction.offered", interaction: interaction(12, 1, { state: "offered" }) })
+    store.apply(updated(interaction(13, 1)))
+    heard = []
+    store.apply({ type: "interaction.removed", interaction_id: 12, reason: "offer_timeout" })
+    const removed = heard.find((c) => c.topic === "removed")
+    assert.equal(removed.id, "12")
+    assert.equal(removed.reason, "offer_timeout")
+    assert.equal(removed.interaction.state, "offered")
+    store.apply(updated(interaction(13, 2, { state: "done" })))
+    store.apply({ type: "interaction.removed", interaction_id: 13, reason: "done" })
+    assert.equal(heard.filter((c) => c.topic === "removed").at(-1).interaction.id, 13)
+    store.apply({ type: "interaction.removed", interaction_id: 99, reason: "done" })
+    assert.equal(heard.filter((c) => c.topic === "removed").length, 2) // never held: nothing to tell
+  })
+
   it("lets go of interactions that are done, parked or someone else's", () => {
     store.apply(updated(interaction(12, 1)))
     store.apply(updated(interaction(12, 2, { state: "done" })))

@@ -67,6 +67,7 @@ export class Store {
   }
   #interactions = new Map()
   #tombstones = new Map() // id → version at removal
+  #gone = new Map() // id → the interaction last removed, until its interaction.removed names the reason
   #changedAt = new Map() // id → sequence number of its last change
   #transcripts = new Map()
   #seen = new Map() // id → unread_count the agent has already seen
@@ -82,8 +83,8 @@ export class Store {
     return () => this.#listeners.delete(listener)
   }
 
-  #emit(topic, id = null) {
-    for (const listener of [...this.#listeners]) listener({ topic, id })
+  #emit(topic, id = null, detail = {}) {
+    for (const listener of [...this.#listeners]) listener({ ...detail, topic, id })
   }
 
   // ── reading ──────────────────────────────────────────────────────────
@@ -176,7 +177,7 @@ export class Store {
       case "interaction.updated":
         return this.putInteraction(event.interaction)
       case "interaction.removed":
-        return this.removeInteraction(event.interaction_id ?? event.interaction?.id)
+        return this.#removedByServer(event.interaction_id ?? event.interaction?.id, event.reason)
       case "message.created":
       case "message.updated":
         return this.putMessages([event.message])
@@ -220,6 +221,17 @@ export class Store {
     return this.#interactions.has(k) ? this.#remove(k) : false
   }
 
+  /** The server took it away: listeners hear "removed" with why and what it was, to tell the agent. */
+  #removedByServer(id, reason) {
+    const k = key(id)
+    // An interaction.updated (state done, queued…) may have removed it a moment before.
+    const interaction = this.#interactions.get(k) ?? this.#gone.get(k) ?? null
+    const changed = this.removeInteraction(id)
+    this.#gone.delete(k)
+    if (interaction) this.#emit("removed", k, { reason: reason ?? null, interaction })
+    return changed
+  }
+
   #tombstone(k, version) {
     const before = this.#tombstones.get(k) ?? -Infinity
     this.#tombstones.set(k, typeof version === "number" ? Math.max(before, version) : before)
@@ -231,6 +243,8 @@ export class Store {
     const held = this.#interactions.get(k)
     this.#tombstone(k, typeof version === "number" ? version : held?.version)
     this.#interactions.delete(k)
+    if (held) this.#gone.set(k, held)
+    if (this.#gone.size > 20) this.#gone.delete(this.#gone.keys().next().value)
     this.#transcripts.delete(k)
     this.#seen.delete(k)
     this.#events.delete(k)

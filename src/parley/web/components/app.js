@@ -6,6 +6,7 @@ import { Api } from "../api.js"
 import { Desktop } from "../desktop.js"
 import { EventSocket, eventsUrl } from "../socket.js"
 import { Store } from "../store.js"
+import { removalNotice } from "../models/offer.js"
 import { SessionMemory } from "../models/session_memory.js"
 import { h, icon, replace } from "./dom.js"
 import { TitleFlasher } from "./title_flash.js"
@@ -182,7 +183,8 @@ export class ParleyApp extends HTMLElement {
         }
       }
     }
-    const unsubscribe = store.subscribe(({ topic, id }) => {
+    const unsubscribe = store.subscribe((change) => {
+      const { topic, id } = change
       if (topic === "selection" && store.selectedId !== null) memory.saveSelected(store.selectedId)
       if (topic === "interactions" && synced) memory.prune(store.interactions().map((i) => i.id))
       if (topic === "selection" || topic === "interactions") showSelection()
@@ -193,6 +195,11 @@ export class ParleyApp extends HTMLElement {
         desktop.loadEvents(store.selectedId)
       }
       if (topic === "connection") showConnection()
+      if (topic === "removed") {
+        const text = removalNotice(change.reason, { name: contactName(change.interaction),
+          offered: change.interaction?.state === "offered" })
+        if (text) this.#notify(text, { polite: true })
+      }
       if (topic === "me" && store.me?.status === "logged_out") this.#api.get("me").catch(() => {})
     })
     showSelection()
@@ -245,9 +252,10 @@ export class ParleyApp extends HTMLElement {
     }
   }
 
-  #notify(message) {
+  /** A toast: an error (role alert), or with `polite` a notice that waits its turn (role status). */
+  #notify(message, { polite = false } = {}) {
     if (!this.#toasts || !message) return
-    const toast = h("div", { class: "toast", role: "alert" },
+    const toast = h("div", { class: `toast${polite ? " toast-notice" : ""}`, role: polite ? "status" : "alert" },
       h("span", {}, message),
       h("button", { type: "button", class: "btn btn-ghost btn-icon", "aria-label": "Dismiss",
         onclick: () => toast.remove() }, icon("close", { size: 14 })))

@@ -5,7 +5,7 @@
 import { formatDuration, formatPhone } from "../models/format.js"
 import { PendingTimer } from "../models/pending_timer.js"
 import { h, icon, replace } from "./dom.js"
-import { contactName } from "./interaction_bar.js"
+import { contactName, showOffer } from "./interaction_bar.js"
 import { DoneDialog } from "./done_dialog.js"
 import { channelIcon, updateChannelIcon } from "./pending.js"
 
@@ -16,6 +16,7 @@ export class ParleyControlBar extends HTMLElement {
   #title
   #sub
   #timer
+  #offer
   #actions
   #busy = false
   #renderedFor = null
@@ -39,9 +40,11 @@ export class ParleyControlBar extends HTMLElement {
     this.#title = h("h2", { class: "cbar-title" })
     this.#sub = h("span", { class: "cbar-sub" })
     this.#timer = h("span", { class: "cbar-timer", hidden: true })
+    this.#offer = h("span", { class: "tag tag-offer cbar-offer", hidden: true,
+      title: "The offer goes back to the queue if it is not accepted in time" })
     this.#actions = h("div", { class: "cbar-actions", role: "group", "aria-label": "Interaction control bar" })
     this.append(h("div", { class: "cbar-who" }, this.#icon,
-      h("div", { class: "cbar-names" }, this.#title, this.#sub), this.#timer), this.#actions, this.#done.element)
+      h("div", { class: "cbar-names" }, this.#title, this.#sub), this.#offer, this.#timer), this.#actions, this.#done.element)
   }
 
   disconnectedCallback() {
@@ -54,8 +57,7 @@ export class ParleyControlBar extends HTMLElement {
     this.hidden = !interaction
     if (!interaction) return
     this.#title.textContent = contactName(interaction)
-    this.#sub.textContent = [formatPhone(interaction.contact?.wa_id), interaction.state === "offered" ? "Offered" : ""]
-      .filter(Boolean).join(" · ")
+    this.#sub.textContent = formatPhone(interaction.contact?.wa_id)
     const key = `${interaction.id}:${interaction.state}:${this.#busy}`
     if (key !== this.#renderedFor) {
       this.#renderedFor = key
@@ -115,6 +117,7 @@ export class ParleyControlBar extends HTMLElement {
     const measure = new PendingTimer({ thresholds: store.thresholds, now: () => clock.now() })
       .measure(interaction.pending_since)
     updateChannelIcon(this.#icon, measure)
+    showOffer(this.#offer, interaction, store.config.offer_timeout_seconds, clock.now())
     this.#timer.hidden = measure.level === "none"
     this.#timer.dataset.level = measure.level
     this.#timer.textContent = measure.level === "none" ? "" : formatDuration(measure.elapsed)

@@ -4,6 +4,7 @@
 // the entry blink (twice; a still highlight under reduced motion).
 
 import { formatDuration, formatListTime, formatPhone } from "../models/format.js"
+import { offerCountdown } from "../models/offer.js"
 import { previewOf } from "../models/preview.js"
 import { PendingTimer } from "../models/pending_timer.js"
 import { h, replace } from "./dom.js"
@@ -94,6 +95,7 @@ export class ParleyInteractionBar extends HTMLElement {
         : formatListTime(interaction.last_message?.created_at ?? interaction.updated_at, clock.now())
       entry.time.dataset.level = measure.level
       this.#describe(entry, interaction, pending ? measure.elapsed : null)
+      showOffer(entry.tag, interaction, store.config.offer_timeout_seconds, clock.now())
     }
   }
 
@@ -130,7 +132,6 @@ export class ParleyInteractionBar extends HTMLElement {
     else entry.button.removeAttribute("aria-current")
     entry.li.dataset.state = interaction.state
     entry.name.textContent = name
-    entry.tag.hidden = interaction.state !== "offered"
     entry.preview.textContent = previewOf(interaction)
     entry.badge.hidden = unread === 0
     entry.badge.textContent = unread > 99 ? "99+" : String(unread)
@@ -168,6 +169,16 @@ export class ParleyInteractionBar extends HTMLElement {
     event.preventDefault()
     buttons[Math.max(0, Math.min(buttons.length - 1, to))].focus()
   }
+}
+
+/** The "Offer" tag, with the time left once the server says when offers expire: "Offer · 0:24 left". */
+export function showOffer(tag, interaction, timeoutSeconds, nowMs) {
+  tag.hidden = interaction?.state !== "offered"
+  if (tag.hidden) return
+  const left = offerCountdown(interaction.offered_at, timeoutSeconds, nowMs)
+  const text = left ? `Offer · ${left.label}` : "Offer"
+  if (tag.textContent !== text) tag.textContent = text
+  tag.classList.toggle("tag-urgent", Boolean(left?.urgent))
 }
 
 customElements.define("parley-interaction-bar", ParleyInteractionBar)

@@ -1,0 +1,37 @@
+// An offer's countdown and the notice shown when an interaction leaves the
+// agent's list. The server withdraws an offer `offer_timeout_seconds` after
+// `offered_at`; the desktop counts down with server time (ServerClock), so a
+// PC clock that is off does not make an offer look safer than it is. Pure.
+
+import { formatDuration, toMs } from "./format.js"
+
+/** Under this many seconds the countdown turns urgent. */
+export const OFFER_URGENT_SECONDS = 10
+
+/**
+ * {remaining, label, urgent} for an offered interaction at server time `nowMs`,
+ * or null when offers never expire (timeout 0) or `offered_at` is unknown.
+ */
+export function offerCountdown(offeredAt, timeoutSeconds, nowMs) {
+  const start = toMs(offeredAt)
+  const timeout = Number(timeoutSeconds)
+  if (start === null || !Number.isFinite(timeout) || timeout <= 0 || !Number.isFinite(nowMs)) return null
+  // Round up: "0:01 left" until the very end, never "0:00 left" while it still holds.
+  const remaining = Math.max(0, Math.min(timeout, Math.ceil((start + timeout * 1000 - nowMs) / 1000)))
+  return { remaining, label: `${formatDuration(remaining)} left`, urgent: remaining <= OFFER_URGENT_SECONDS }
+}
+
+/**
+ * The short notice for an `interaction.removed` event, or "" when the agent
+ * did it themselves and needs no telling (a reject, a Mark Done they just saw
+ * succeed is still worth a word: it confirms where the chat went).
+ */
+export function removalNotice(reason, { name, offered = false } = {}) {
+  const who = name || "the customer"
+  switch (reason) {
+    case "offer_timeout": return `Offer from ${who} timed out`
+    case "agent_left": return offered ? `Offer from ${who} went back to the queue` : `${who} went back to the queue`
+    case "done": return `Chat with ${who} marked done`
+    default: return "" // "rejected": the agent's own click; unknown reasons: nothing reliable to say
+  }
+}
