@@ -14,9 +14,11 @@ from tests.e2e.conftest import new_page, shot
 from tests.e2e.desk import ANA, desk, entry, go_ready, open_chat, transcript
 
 EARLIER = 110  # more than two pages (desktop.js's PAGE_SIZE is 50)
+NOTE = "Refund of R$ 89,90 approved.\n<b>Call back</b> if the parcel shows up."
 
 ROWS = """el => [...el.querySelectorAll('.rows > li')].map(li =>
-    li.classList.contains('session-break') ? '--' + li.getAttribute('aria-label') + '--'
+    li.classList.contains('session-end')
+      ? '--' + li.querySelector('[role=separator]').getAttribute('aria-label') + '--'
     : li.classList.contains('day') ? '--day--'
     : li.querySelector('.body, .system-line')?.textContent ?? '')"""
 
@@ -40,11 +42,10 @@ async def test_see_older_messages_pages_back_into_the_earlier_session(
         # 110 webhooks from the simulator, one by one: give a busy machine time
         await expect(chat.get_by_text(f"Earlier {EARLIER:03}")).to_be_visible(timeout=30_000)
         await page.get_by_role("button", name="Mark Done").click()
-        await (
-            page.get_by_role("dialog", name="Mark Done")
-            .get_by_role("button", name="Mark Done")
-            .click()
-        )
+        dialog = page.get_by_role("dialog", name="Mark Done")
+        await dialog.get_by_label("Disposition").select_option("Resolved")
+        await dialog.get_by_label("Note (optional)").fill(NOTE)
+        await dialog.get_by_role("button", name="Mark Done").click()
         await expect(entry(page, "Ana Souza")).to_have_count(0)
 
         # the contact writes again: a new interaction in a new session
@@ -56,6 +57,13 @@ async def test_see_older_messages_pages_back_into_the_earlier_session(
         await expect(older).to_be_visible()
         boundary = chat.get_by_role("separator", name="New session")
         await expect(boundary).to_have_count(1)
+        # how the earlier session ended, for the next agent: who, the disposition, the note
+        outcome = chat.locator(".session-outcome")
+        await expect(outcome).to_have_count(1)
+        await expect(outcome.locator(".session-outcome-text")).to_have_text(
+            "Marked done by Alice Martins · Resolved"
+        )
+        await expect(outcome.locator(".session-outcome-note")).to_have_text(NOTE)
         first = await rows(page)
         # the newest page: the end of the earlier session, the boundary, then the new session
         assert first.index("--New session--") < first.index("Back again: the parcel never came")
@@ -80,6 +88,7 @@ async def test_see_older_messages_pages_back_into_the_earlier_session(
         assert everything.count("--New session--") == 1
         assert everything.index("--New session--") == everything.index(f"Earlier {EARLIER:03}") + 1
         assert everything[-1] != "--New session--"
+        await expect(outcome).to_have_count(1)  # older pages keep the outcome
         await boundary.scroll_into_view_if_needed()
         await expect(chat.get_by_text("Ana Souza joined the session")).to_be_in_viewport()
         await page.wait_for_timeout(100)  # rows off screen paint on the next frame

@@ -13,7 +13,10 @@ import { normalizeThresholds } from "./models/pending_timer.js"
 /** States in which an interaction sits in the agent's interaction bar. */
 export const HELD_STATES = new Set(["offered", "active"])
 
-const EMPTY_TRANSCRIPT = Object.freeze({ items: Object.freeze([]), hasMore: false, loaded: false, stale: false, failed: false })
+// outcomes: id → how the contact's earlier interactions on the loaded pages ended (never mutated: replaced)
+const EMPTY_TRANSCRIPT = Object.freeze({
+  items: Object.freeze([]), outcomes: new Map(), hasMore: false, loaded: false, stale: false, failed: false,
+})
 
 const key = (id) => (id === null || id === undefined ? null : String(id))
 const hasVersion = (x) => typeof x?.version === "number"
@@ -48,6 +51,14 @@ export function mergeMessages(list, incoming) {
     if (message.client_id) byClientId.set(message.client_id, index)
   }
   return next.sort(compareMessages)
+}
+
+/** Every page's `interactions` kept, keyed by id: an older page's outcome stays after a newer page. */
+function mergeOutcomes(held = new Map(), incoming) {
+  if (!Array.isArray(incoming) || !incoming.length) return held
+  const next = new Map(held)
+  for (const o of incoming) if (o && o.id !== null && o.id !== undefined) next.set(String(o.id), o)
+  return next
 }
 
 function mergeMessage(held, incoming) {
@@ -303,6 +314,7 @@ export class Store {
     const changes = { loaded: true, failed: false }
     if (mode === "older" || (mode === "newest" && !held.loaded)) changes.hasMore = Boolean(page?.has_more)
     if (mode === "newest") changes.stale = false
+    changes.outcomes = mergeOutcomes(held.outcomes, page?.interactions)
     return this.#merge(k, page?.items ?? [], changes)
   }
 

@@ -7,6 +7,7 @@
 
 import { toMs } from "../models/format.js"
 import { describeMessage, messageKey, messageTime, transcriptRows } from "../models/message_view.js"
+import { describeOutcome } from "../models/outcome.js"
 import { foldReactions, myReaction, reactionSignature } from "../models/reactions.js"
 import { eventMessages, sessionEvents, withEvents } from "../models/session_events.js"
 import { h, nearBottom } from "./dom.js"
@@ -116,8 +117,10 @@ export class ParleyTranscript extends HTMLElement {
     let previous = null
     for (const row of rows) {
       if (row.type === "day" || row.type === "session") {
+        const outcome = row.type === "session" ? describeOutcome(t.outcomes?.get(String(row.endedId))) : null
+        const label = `${row.label}|${outcome?.text ?? ""}|${outcome?.note ?? ""}`
         const held = this.#rows.get(row.key)
-        const entry = held && held.label === row.label ? held : { li: this.#dayNode(row), label: row.label }
+        const entry = held && held.label === label ? held : { li: this.#dayNode(row, outcome), label }
         next.set(row.key, entry)
         nodes.push(entry.li)
         previous = null
@@ -225,10 +228,15 @@ export class ParleyTranscript extends HTMLElement {
     return Number.isFinite(gap) && gap >= 0 && gap < GROUP_MS
   }
 
-  #dayNode(row) {
+  #dayNode(row, outcome) {
     if (row.type === "session") {
-      return h("li", { class: "session-break", role: "separator", "aria-label": row.label, dataset: { key: row.key } },
-        h("span", { "aria-hidden": "true" }, row.label))
+      // The outcome is text of its own: inside a separator it would be presentational, never read.
+      return h("li", { class: "session-end", dataset: { key: row.key } },
+        outcome ? h("div", { class: "session-outcome" },
+          outcome.text ? h("p", { class: "session-outcome-text", dir: "auto" }, outcome.text) : null,
+          outcome.note ? h("p", { class: "session-outcome-note", dir: "auto" }, outcome.note) : null) : null,
+        h("div", { class: "session-break", role: "separator", "aria-label": row.label },
+          h("span", { "aria-hidden": "true" }, row.label)))
     }
     return h("li", { class: "day", dataset: { key: row.key } }, h("span", {}, row.label))
   }

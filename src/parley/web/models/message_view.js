@@ -150,6 +150,7 @@ export function transcriptRows(messages, nowMs, { locale, timeZone } = {}) {
   const seen = new Map()
   let lastDay = null
   let lastSession = null
+  let lastInteraction = null
   for (const message of messages) {
     const time = messageTime(message)
     const day = dayNumber(time, { timeZone })
@@ -163,10 +164,12 @@ export function transcriptRows(messages, nowMs, { locale, timeZone } = {}) {
     const session = message.session_id ?? null
     if (session !== null) {
       if (lastSession !== null && session !== lastSession) {
-        rows.push({ type: "session", key: `s:${session}`, label: "New session" })
+        // endedId: the interaction whose messages end here, so the row can say how it ended
+        rows.push({ type: "session", key: `s:${session}`, label: "New session", endedId: lastInteraction })
       }
       lastSession = session
     }
+    if (!message.event) lastInteraction = message.interaction_id ?? null
     rows.push({ type: "message", key: messageKey(message), message })
   }
   return rows
