@@ -95,6 +95,17 @@ export function linkedText(tokens) {
   })
 }
 
+const STYLE_TAGS = { bold: "strong", italic: "em", strike: "s", code: "code", pre: "code" }
+
+/** A formatted tree from models/wa_format.js: styles as elements, leaves through linkedText(). */
+export function formattedText(nodes) {
+  return nodes.map((node) => {
+    if (!node.children) return linkedText([node])
+    const tag = STYLE_TAGS[node.type] ?? "span"
+    return h(tag, { class: `wa-${node.type}` }, formattedText(node.children))
+  })
+}
+
 /** Whether a scroll container is (nearly) scrolled to its bottom. */
 export function nearBottom(el, slack = 80) {
   return el.scrollHeight - el.scrollTop - el.clientHeight <= slack

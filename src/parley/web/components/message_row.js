@@ -4,9 +4,10 @@
 
 import { ticks } from "../models/delivery.js"
 import { formatDateTime, formatTime } from "../models/format.js"
-import { linkify, withoutControls } from "../models/linkify.js"
+import { withoutControls } from "../models/linkify.js"
 import { describeMessage } from "../models/message_view.js"
-import { h, icon, linkedText } from "./dom.js"
+import { formatText } from "../models/wa_format.js"
+import { formattedText, h, icon } from "./dom.js"
 
 /**
  * @param {object} message
@@ -33,7 +34,7 @@ export function messageNode(message, { cont, me, contact, reactions = [], attach
     view.quote ? quoteNode(view.quote, contact) : null,
     view.label ? labelNode(view, attachmentUrl) : null,
     view.contacts ? contactsNode(view.contacts) : null,
-    view.text ? h("div", { class: "body", dir: "auto" }, linkedText(linkify(view.text))) : null,
+    view.text ? h("div", { class: "body", dir: "auto" }, formattedText(formatText(view.text))) : null,
     h("div", { class: "meta" }, time, tick
       ? h("span", { class: `ticks ticks-${tick.tone}`, role: "img", "aria-label": tick.label, title: tick.label },
         tick.glyph)

@@ -9,8 +9,9 @@
 // A URL runs until whitespace, quotes, angle brackets, or a bidi control
 // character (so U+202E cannot reverse how a link reads).
 const URL_CHARS = "[^\\s<>\"'`\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]"
-const PATTERN = new RegExp(`(?<![\\w@.\\-/:])(?:https?:\\/\\/|www\\.)${URL_CHARS}+`, "giu")
-const TRAILING = /[.,;:!?…'"»)\]}]+$/u
+// "_" may precede a link and "*_~" end one: WhatsApp's formatting markers around it (wa_format.js).
+const PATTERN = new RegExp(`(?<![\\p{L}\\p{N}@.\\-/:])(?:https?:\\/\\/|www\\.)${URL_CHARS}+`, "giu")
+const TRAILING = /[.,;:!?…'"»)\]}*_~]+$/u
 const MAX_URL_LENGTH = 2048
 const CONTROLS = /[\u202a-\u202e\u2066-\u2069]/gu
 
