@@ -2,11 +2,13 @@
 // reactions". Data from emojibase-data under /vendor/ (installed by the
 // setup; if it is missing the popover says so instead of breaking). Search by
 // name, keyword or :shortcode:, categories as tabs, recently used first.
-// Keyboard: type to search, arrows move in the grid, Enter picks, Escape closes.
+// Keyboard: type to search, arrows move in the grid by row (models/grid_nav.js),
+// Enter picks, Escape closes and gives focus back; focus leaving it closes it.
 
 import {
   DATA_FILES, RecentEmoji, VENDOR_BASE, buildEmojiIndex, pickerSections, searchEmoji,
 } from "../models/emoji_data.js"
+import { gridMove } from "../models/grid_nav.js"
 import { h, icon, replace } from "./dom.js"
 
 const COLUMNS = 9
@@ -50,18 +52,34 @@ export class ParleyEmojiPicker extends HTMLElement {
     this.#status = h("p", { class: "emoji-status", role: "status" })
     this.append(h("div", { class: "emoji-head" }, icon("search", { size: 14 }), this.#search), this.#tabs, this.#status,
       this.#grid)
-    this.addEventListener("keydown", (e) => {
-      if (e.key === "Escape") {
-        e.preventDefault()
-        e.stopPropagation()
-        this.close()
-      }
+    this.addEventListener("focusout", (e) => this.#focusOut(e))
+    // A click on a title or the padding would move focus to <body>: keep it where it is.
+    this.addEventListener("mousedown", (e) => {
+      if (!e.target.closest?.("button, input")) e.preventDefault()
     })
     document.addEventListener("pointerdown", this.#outside, true)
+    document.addEventListener("keydown", this.#escape, true)
   }
 
   disconnectedCallback() {
     document.removeEventListener("pointerdown", this.#outside, true)
+    document.removeEventListener("keydown", this.#escape, true)
+  }
+
+  /** Escape closes it wherever focus is, before the composer or a dialog hears it. */
+  #escape = (event) => {
+    if (event.key !== "Escape" || this.hidden) return
+    event.preventDefault()
+    event.stopPropagation()
+    this.close()
+  }
+
+  /** Tab past its last control (or any focus move elsewhere) closes it; nowhere to land: back to the anchor. */
+  #focusOut(event) {
+    const to = event.relatedTarget
+    // Focus going to the anchor is its click on the way: the click toggles the picker itself.
+    if (this.hidden || (to && (this.contains(to) || this.#returnFocus?.contains(to)))) return
+    this.close({ refocus: !to })
   }
 
   get isOpen() { return !this.hidden }
@@ -118,10 +136,14 @@ export class ParleyEmojiPicker extends HTMLElement {
     const left = Math.max(8, Math.min(window.innerWidth - width - 8, r.left))
     this.style.left = `${left}px`
     this.style.width = `${width}px`
-    // above the anchor when there is room (the composer sits at the bottom), else below
-    const below = r.top < 360
+    // Above the whole composer, so the draft stays in view; else above the anchor, or below it.
+    const floor = anchor.closest?.("parley-composer")?.getBoundingClientRect().top ?? r.top
+    const ceiling = anchor.closest?.("main")?.querySelector("parley-transcript")?.getBoundingClientRect().top ?? 8
+    const room = floor - ceiling - 12
+    const below = room < 200
     this.style.top = below ? `${r.bottom + 6}px` : ""
-    this.style.bottom = below ? "" : `${window.innerHeight - r.top + 6}px`
+    this.style.bottom = below ? "" : `${window.innerHeight - floor + 6}px`
+    this.style.maxHeight = below ? "" : `${room}px`
   }
 
   #render() {
@@ -189,11 +211,15 @@ export class ParleyEmojiPicker extends HTMLElement {
     const cells = this.#cells()
     const at = cells.indexOf(document.activeElement)
     if (at < 0) return
-    const move = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: COLUMNS, ArrowUp: -COLUMNS }[event.key]
-    if (move !== undefined) {
+    if (event.key.startsWith("Arrow")) {
       event.preventDefault()
-      if (event.key === "ArrowUp" && at < COLUMNS) this.#search.focus()
-      else this.#focusCell(cells[Math.max(0, Math.min(cells.length - 1, at + move))])
+      const sections = [...this.#grid.querySelectorAll(".emoji-section")]
+        .map((s) => [...s.querySelectorAll(".emoji-cell")])
+      const section = sections.findIndex((list) => list.includes(document.activeElement))
+      const to = gridMove(sections.map((list) => list.length),
+        { section, index: sections[section].indexOf(document.activeElement) }, event.key, COLUMNS)
+      if (to === null) this.#search.focus()
+      else this.#focusCell(sections[to.section][to.index])
     } else if (event.key === "Home" || event.key === "End") {
       event.preventDefault()
       this.#focusCell(cells[event.key === "Home" ? 0 : cells.length - 1])

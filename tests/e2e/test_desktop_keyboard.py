@@ -1,0 +1,68 @@
+"""Keyboard and focus on the agent desktop: the emoji picker closes when focus leaves it and moves
+by row, and it opens above the composer so the draft stays in view."""
+
+from __future__ import annotations
+
+from playwright.async_api import Browser, Page, expect
+
+from parley.settings import Settings
+from tests.e2e.conftest import new_page, shot
+from tests.e2e.desk import ANA, desk, go_ready, open_chat
+
+
+async def focused_label(page: Page) -> str:
+    label: str = await page.evaluate("() => document.activeElement?.getAttribute('aria-label') ?? ''")
+    return label
+
+
+async def test_emoji_picker_keyboard_focus_and_placement(settings: Settings, browser: Browser) -> None:
+    async with desk(settings, auto_accept=True) as d:
+        page = await new_page(browser)
+        await go_ready(page, d.url)
+        await d.customer_says(ANA, {"type": "text", "text": {"body": "Hello?"}}, "Ana Souza")
+        await open_chat(page, "Ana Souza")
+        composer = page.get_by_role("textbox", name="Message")
+        insert = page.get_by_role("button", name="Insert Emoji")
+        picker = page.get_by_role("dialog", name="Insert Emoji")
+        search = picker.get_by_role("searchbox", name="Search emoji")
+
+        # one recently used emoji: a row of one above the categories
+        await insert.click()
+        await search.fill("pizza")
+        await search.press("Enter")
+        await composer.fill("A draft the agent is still reading")
+
+        await insert.click()
+        await expect(picker.get_by_role("group", name="Recently used")).to_be_visible()
+        # the draft stays visible: the picker sits above the composer
+        pick_box, text_box = await picker.bounding_box(), await composer.bounding_box()
+        assert pick_box and text_box and pick_box["y"] + pick_box["height"] <= text_box["y"]
+        await shot(page, "keyboard-emoji-picker-above-draft")
+
+        await search.press("ArrowDown")
+        assert await focused_label(page) == "pizza"
+        await page.keyboard.press("ArrowDown")
+        assert await focused_label(page) == "grinning face"  # the next row's first, not its 9th
+        await page.keyboard.press("ArrowUp")
+        assert await focused_label(page) == "pizza"
+
+        # Tab out of the grid closes it; focus is not left on <body>
+        await page.keyboard.press("Tab")
+        await expect(picker).to_be_hidden()
+        assert await page.evaluate("() => document.activeElement !== document.body")
+        await expect(insert).to_have_attribute("aria-expanded", "false")
+
+        # Escape closes it from the grid and gives focus back to Insert Emoji
+        await insert.click()
+        await search.press("ArrowDown")
+        await page.keyboard.press("ArrowRight")
+        await page.keyboard.press("Escape")
+        await expect(picker).to_be_hidden()
+        await expect(insert).to_be_focused()
+        await expect(composer).to_have_value("A draft the agent is still reading")
+
+        # a second click on Insert Emoji closes it
+        await insert.click()
+        await expect(picker).to_be_visible()
+        await insert.click()
+        await expect(picker).to_be_hidden()
