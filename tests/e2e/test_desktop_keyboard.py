@@ -7,7 +7,7 @@ from playwright.async_api import Browser, Page, expect
 
 from parley.settings import Settings
 from tests.e2e.conftest import new_page, shot
-from tests.e2e.desk import ANA, desk, go_ready, open_chat
+from tests.e2e.desk import ANA, BRUNO, desk, entry, go_ready, open_chat
 
 
 async def focused_label(page: Page) -> str:
@@ -66,3 +66,37 @@ async def test_emoji_picker_keyboard_focus_and_placement(settings: Settings, bro
         await expect(picker).to_be_visible()
         await insert.click()
         await expect(picker).to_be_hidden()
+
+
+async def test_log_out_asks_first_while_interactions_are_open(
+    settings: Settings, browser: Browser
+) -> None:
+    async with desk(settings, auto_accept=True) as d:
+        page = await new_page(browser)
+        # nothing open: no question
+        await go_ready(page, d.url)
+        await page.get_by_role("button", name="Log out").click()
+        await expect(page.get_by_label("Username")).to_be_visible()
+
+        await go_ready(page, d.url)
+        await d.customer_says(ANA, {"type": "text", "text": {"body": "Hello?"}}, "Ana Souza")
+        await d.customer_says(BRUNO, {"type": "text", "text": {"body": "Hi there"}}, "Bruno Lima")
+        await expect(entry(page, "Bruno Lima")).to_be_visible()
+        log_out = page.get_by_role("button", name="Log out")
+        await log_out.click()
+        dialog = page.get_by_role("dialog", name="Log out?")
+        await expect(dialog).to_be_visible()
+        await expect(dialog).to_contain_text("You have 2 open interactions. Log out anyway?")
+        await expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+        await shot(page, "keyboard-logout-confirm")
+        await page.keyboard.press("Escape")
+        await expect(dialog).to_be_hidden()
+        await expect(log_out).to_be_focused()
+        await expect(entry(page, "Ana Souza")).to_be_visible()  # still logged in
+
+        await log_out.press("Enter")
+        await expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+        await page.keyboard.press("Tab")
+        await expect(dialog.get_by_role("button", name="Log out")).to_be_focused()
+        await page.keyboard.press("Enter")
+        await expect(page.get_by_label("Username")).to_be_visible()

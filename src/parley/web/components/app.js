@@ -8,6 +8,7 @@ import { EventSocket, eventsUrl } from "../socket.js"
 import { Store } from "../store.js"
 import { removalNotice } from "../models/offer.js"
 import { SessionMemory } from "../models/session_memory.js"
+import { ConfirmDialog } from "./confirm_dialog.js"
 import { h, icon, replace } from "./dom.js"
 import { TitleFlasher } from "./title_flash.js"
 import { contactName, previewOf } from "./interaction_bar.js"
@@ -79,6 +80,17 @@ export class ParleyApp extends HTMLElement {
     this.#showLogin()
   }
 
+  /** With interactions still open, ask first: logging out hands offers back and leaves chats waiting. */
+  async #confirmLogout(store, confirm) {
+    const open = store.interactions().length
+    if (open > 0) {
+      const many = open === 1 ? "1 open interaction" : `${open} open interactions`
+      const yes = await confirm.ask({ title: "Log out?", text: `You have ${many}. Log out anyway?`, confirm: "Log out" })
+      if (!yes) return
+    }
+    await this.#logout()
+  }
+
   #sessionEnded() {
     if (this.#session) this.#showLogin("Your session has ended. Log in again.")
   }
@@ -112,12 +124,13 @@ export class ParleyApp extends HTMLElement {
     const nav = h("nav", { class: "col-left", "aria-label": "Interactions", tabindex: "-1" }, parts.bar)
     this.#toasts = h("div", { class: "toasts" })
     const picker = h("parley-emoji-picker", {})
+    const confirm = new ConfirmDialog()
     const flasher = new TitleFlasher(store, document, { onAlert: (ids) => notifyWaiting(ids) })
     const ctx = {
       store, desktop, clock: this.#clock, picker, memory,
       replyTo: (message) => parts.composer.replyTo(message),
       notify: (message) => this.#notify(message),
-      logout: () => this.#logout(),
+      logout: () => this.#confirmLogout(store, confirm),
       focusComposer: () => parts.composer.focusText(),
       hasDraft: () => parts.composer.draft !== "",
       focusNext: () => setTimeout(() => focusNext(parts.bar, nav)),
@@ -138,6 +151,7 @@ export class ParleyApp extends HTMLElement {
       h("main", { class: "col-center" }, empty, parts.control, parts.transcript, parts.composer),
       h("aside", { class: "col-right", "aria-label": "Case information" }, parts.info),
       picker,
+      confirm.element,
       this.#toasts))
     for (const part of Object.values(parts)) part.connect(ctx)
 
