@@ -72,7 +72,11 @@ async def websocket_session(
     websocket: WebSocket, runtime: Runtime
 ) -> tuple[User, AuthToken] | None:
     """The socket's user and session (its token), detached, or None if it has none valid."""
-    token = websocket.query_params.get("token") or websocket.cookies.get(SESSION_COOKIE)
+    token = (
+        websocket.query_params.get("token")
+        or bearer_token(websocket.headers.get("authorization"))
+        or websocket.cookies.get(SESSION_COOKIE)
+    )
     if not token:
         return None
     async with runtime.reader() as uow:

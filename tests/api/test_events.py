@@ -143,6 +143,16 @@ async def test_an_expiring_session_closes_its_socket(server: str, settings: Sett
         assert await closed_with(ws) == 4401
 
 
+async def test_api_clients_may_authenticate_with_a_bearer_header(server: str) -> None:
+    async with httpx.AsyncClient(base_url=server) as http:
+        token = await login(http)
+    url = server.replace("http", "ws") + "/api/v1/events"
+    async with connect(url, additional_headers={"Authorization": f"Bearer {token}"}) as ws:
+        assert (await next_of(ws, "hello"))["id"] == 0
+    async with connect(url, additional_headers={"Authorization": "Bearer nope"}) as ws:
+        assert await closed_with(ws) == 4401
+
+
 async def test_binary_frames_are_ignored(server: str) -> None:
     async with httpx.AsyncClient(base_url=server) as http:
         token = await login(http)

@@ -67,6 +67,12 @@ async def test_the_agent_sees_reads_replies_and_marks_done(api: Api, clock: Fixe
         headers=alice,
     )
     assert again.json()["id"] == message["id"], "the same client_id never sends twice"
+    reused = await api.client.post(
+        f"/api/v1/interactions/{iid}/messages",
+        json={"text": "Something else", "client_id": "k-1"},
+        headers=alice,
+    )
+    assert reused.status_code == 409 and reused.json()["error"]["code"] == "client_id_reused"
 
     after = (await api.client.get(f"/api/v1/interactions/{iid}", headers=alice)).json()
     assert after["pending_since"] is None

@@ -149,6 +149,11 @@ async def send_text(
         )
     )
     if existing is not None:
+        if existing.text != text:  # not a retry: a client bug that would lose this text
+            raise Conflict(
+                "This client_id was already used for a different message.",
+                code="client_id_reused",
+            )
         return existing  # the agent's retry of a request we already took
     require_active(user, interaction)
     now = clock.now()

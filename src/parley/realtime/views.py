@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from parley.deps import websocket_session
+from parley.deps import bearer_token, websocket_session
 from parley.realtime.hub import Connection
 from parley.runtime import Runtime
 
@@ -35,7 +35,9 @@ async def _write(websocket: WebSocket, connection: Connection) -> None:
 @router.websocket("/api/v1/events")
 async def events(websocket: WebSocket) -> None:
     runtime: Runtime = websocket.app.state.runtime
-    uses_cookie = "token" not in websocket.query_params
+    uses_cookie = "token" not in websocket.query_params and not bearer_token(
+        websocket.headers.get("authorization")
+    )
     session = await websocket_session(websocket, runtime)
     await websocket.accept()  # then close, so the client sees 4401 and not a bare HTTP 403
     if session is None or (uses_cookie and not _same_origin(websocket)):
