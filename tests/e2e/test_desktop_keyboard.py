@@ -7,7 +7,7 @@ from playwright.async_api import Browser, Page, expect
 
 from parley.settings import Settings
 from tests.e2e.conftest import new_page, shot
-from tests.e2e.desk import ANA, BRUNO, desk, entry, go_ready, open_chat
+from tests.e2e.desk import ANA, BRUNO, desk, entry, go_ready, open_chat, transcript
 
 
 async def focused_label(page: Page) -> str:
@@ -100,3 +100,51 @@ async def test_log_out_asks_first_while_interactions_are_open(
         await expect(dialog.get_by_role("button", name="Log out")).to_be_focused()
         await page.keyboard.press("Enter")
         await expect(page.get_by_label("Username")).to_be_visible()
+
+
+async def test_the_transcript_is_one_tab_stop_with_arrows_between_messages(
+    settings: Settings, browser: Browser
+) -> None:
+    async with desk(settings, auto_accept=True) as d:
+        page = await new_page(browser)
+        await go_ready(page, d.url)
+        await d.customer_says(ANA, {"type": "text", "text": {"body": "Message 1"}}, "Ana Souza")
+        for n in range(2, 9):
+            await d.say(ANA, f"Message {n}")
+        await open_chat(page, "Ana Souza")
+        chat = transcript(page)
+        await expect(chat.get_by_text("Message 8")).to_be_visible()
+        composer = page.get_by_role("textbox", name="Message")
+
+        # from the header to the composer: the newest message, its Reply and React, then the box
+        await page.get_by_role("button", name="Mark Done").focus()
+        tabs = 0
+        while not await composer.evaluate("el => el === document.activeElement"):
+            await page.keyboard.press("Tab")
+            tabs += 1
+            assert tabs <= 4, "every message is still a Tab stop"
+        await page.keyboard.press("Shift+Tab")
+        assert await focused_label(page) == "React"
+        await page.keyboard.press("Shift+Tab")
+        assert await focused_label(page) == "Reply"
+        await page.keyboard.press("Shift+Tab")
+        row = page.locator(":focus")
+        await expect(row).to_contain_text("Message 8")
+        await page.keyboard.press("ArrowUp")
+        await page.keyboard.press("ArrowUp")
+        await expect(page.locator(":focus")).to_contain_text("Message 6")
+        await shot(page, "keyboard-transcript-roving-focus")
+        # the message now focused is the one Tab comes back to
+        await composer.focus()
+        await page.keyboard.press("Shift+Tab")
+        await page.keyboard.press("Shift+Tab")
+        await page.keyboard.press("Shift+Tab")
+        await expect(page.locator(":focus")).to_contain_text("Message 6")
+
+        # R replies to the focused message; Escape in the composer cancels the quote
+        await page.keyboard.press("r")
+        replying = page.get_by_text("Replying to Ana Souza")
+        await expect(replying).to_be_visible()
+        await composer.focus()
+        await page.keyboard.press("Escape")
+        await expect(replying).to_be_hidden()

@@ -41,10 +41,11 @@ export function messageNode(message, { cont, me, contact, reactions = [], attach
       : null))
   const canAct = !view.local && message.id !== null && message.id !== undefined && view.kind !== "reaction"
   const tools = canAct ? h("div", { class: "msg-tools" },
-    h("button", { type: "button", class: "btn btn-ghost btn-icon btn-small", "aria-label": "Reply", title: "Reply",
+    h("button", { type: "button", class: "btn btn-ghost btn-icon btn-small", "aria-label": "Reply", title: "Reply (R)",
+      "aria-keyshortcuts": "R",
       onclick: () => actions.reply(message) }, icon("reply", { size: 15 })),
     message.wamid ? h("button", { type: "button", class: "btn btn-ghost btn-icon btn-small", "aria-label": "React",
-      title: "React", "aria-haspopup": "menu", onclick: (e) => actions.react(message, e.currentTarget) },
+      title: "React (E)", "aria-keyshortcuts": "E", "aria-haspopup": "menu", onclick: (e) => actions.react(message, e.currentTarget) },
     icon("react", { size: 15 })) : null) : null
   const li = h("li", { class: `msg msg-${view.side}${cont ? " cont" : ""}`,
     dataset: { status: message.status ?? "", id: message.id ?? "" } },

@@ -14,6 +14,7 @@ import { h, nearBottom } from "./dom.js"
 import { contactName } from "./interaction_bar.js"
 import { messageNode } from "./message_row.js"
 import { ReactionMenu } from "./reaction_menu.js"
+import { RovingRows } from "./roving.js"
 
 const GROUP_MS = 5 * 60_000
 
@@ -29,6 +30,7 @@ export class ParleyTranscript extends HTMLElement {
   #retry
   #live
   #menu
+  #roving
   #rows = new Map() // key → {li, message, cont, sig}
   #scrolls = new Map() // interaction id → {key, offset, atBottom} while another one is open
   #forId = null
@@ -55,7 +57,8 @@ export class ParleyTranscript extends HTMLElement {
     this.#olderButton = h("button", { type: "button", class: "btn btn-secondary btn-small",
       onclick: () => this.#loadOlder() }, "See older messages")
     this.#older = h("div", { class: "older", hidden: true }, this.#olderButton)
-    this.#list = h("ol", { class: "rows" })
+    this.#list = h("ol", { class: "rows", "aria-label": "Messages" })
+    this.#roving = new RovingRows(this.#list)
     this.#statusText = h("span", {})
     this.#retry = h("button", { type: "button", class: "btn btn-secondary btn-small", hidden: true,
       onclick: () => this.#retryLoad() }, "Retry")
@@ -95,6 +98,7 @@ export class ParleyTranscript extends HTMLElement {
       this.#list.replaceChildren()
       this.#live.replaceChildren()
       this.#menu.close(false)
+      this.#roving.reset()
       this.#wasLoaded = false
     }
     const t = store.transcript(id)
@@ -141,6 +145,8 @@ export class ParleyTranscript extends HTMLElement {
     const focus = this.#focusedControl()
     this.#reconcile(nodes)
     this.#rows = next
+    // The messages are the Tab stop once there are some; the scroll pane only before.
+    this.#scroller.tabIndex = this.#roving.sync() ? -1 : 0
     this.#refocus(focus)
 
     this.#older.hidden = !t.hasMore
@@ -197,18 +203,20 @@ export class ParleyTranscript extends HTMLElement {
     return el.getBoundingClientRect().top - this.#scroller.getBoundingClientRect().top + this.#scroller.scrollTop
   }
 
-  /** The row button holding focus ("React" after a reaction): re-rendering the row would drop it. */
+  /** The row or row button holding focus ("React" after a reaction): re-rendering the row would drop it. */
   #focusedControl() {
     const el = document.activeElement
     const li = el?.closest?.("li[data-key]")
-    if (!li || !this.#list.contains(li) || !el.getAttribute("aria-label")) return null
-    return { key: li.dataset.key, label: el.getAttribute("aria-label") }
+    if (!li || !this.#list.contains(li)) return null
+    if (el === li) return { key: li.dataset.key, label: null }
+    return el.getAttribute("aria-label") ? { key: li.dataset.key, label: el.getAttribute("aria-label") } : null
   }
 
   #refocus(focus) {
     if (!focus || document.activeElement?.isConnected && document.activeElement !== document.body) return
     const li = this.#rows.get(focus.key)?.li
-    ;[...(li?.querySelectorAll("button") ?? [])].find((b) => b.getAttribute("aria-label") === focus.label)?.focus()
+    if (focus.label === null) li?.focus()
+    else [...(li?.querySelectorAll("button") ?? [])].find((b) => b.getAttribute("aria-label") === focus.label)?.focus()
   }
 
   #reconcile(nodes) {
