@@ -3,6 +3,8 @@ what the composer says when a reply is too long to send."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.async_api import Browser, expect
 
 from parley.settings import Settings
@@ -42,3 +44,47 @@ async def test_whatsapp_formatting_shows_in_both_bubbles(settings: Settings, bro
         await expect(outbound).to_contain_text("the snake_case_name is fine and 2*3*4 = 24")
         await expect(outbound.locator("em")).to_have_count(0)
         await shot(page, "text-whatsapp-formatting")
+
+
+async def test_an_over_long_reply_says_why_send_is_disabled(
+    settings: Settings, browser: Browser
+) -> None:
+    async with desk(settings, auto_accept=True) as d:
+        page = await new_page(browser)
+        await go_ready(page, d.url)
+        await d.customer_says(ANA, {"type": "text", "text": {"body": "Tell me everything"}}, "Ana Souza")
+        await open_chat(page, "Ana Souza")
+        composer = page.get_by_role("textbox", name="Message")
+        send = page.get_by_role("button", name="Send")
+        await composer.fill("x" * 4100)
+        await expect(send).to_be_disabled()
+        why = "4,100 / 4,096 — shorten the reply to send it"
+        await expect(send).to_have_accessible_description(why)
+        await expect(composer).to_have_accessible_description(re.compile("^" + re.escape(why)))
+        await expect(page.get_by_text(why)).to_be_visible()
+        await shot(page, "text-over-the-limit")
+        await composer.press("Backspace")
+        await composer.fill("x" * 4096)
+        await expect(send).to_be_enabled()
+        await expect(page.get_by_text(why)).to_be_hidden()
+        await expect(send).not_to_have_attribute("aria-describedby", why)
+
+
+BLOCKABLE = """(() => {
+  let permission = "default"
+  Object.defineProperty(Notification, "permission", { get: () => permission })
+  Notification.requestPermission = async () => (permission = "denied")
+})()"""
+
+
+async def test_blocked_notifications_show_on_the_bell(settings: Settings, browser: Browser) -> None:
+    async with desk(settings) as d:
+        page = await new_page(browser)
+        await page.add_init_script(BLOCKABLE)
+        await go_ready(page, d.url)
+        await page.get_by_role("button", name="Turn on desktop notifications").click()
+        blocked = page.get_by_role("button", name="Notifications blocked in the browser")
+        await expect(blocked).to_be_visible()
+        await blocked.click()
+        await expect(page.get_by_role("status").filter(has_text="notifications are blocked")).to_be_visible()
+        await shot(page, "text-notifications-blocked")

@@ -3,7 +3,7 @@ import { describe, it } from "node:test"
 
 import { Backoff } from "../../src/parley/web/models/backoff.js"
 import { isClientId, newClientId } from "../../src/parley/web/models/client_id.js"
-import { TEXT_LIMIT, isSendKey, measureText } from "../../src/parley/web/models/composer_text.js"
+import { TEXT_LIMIT, isSendKey, measureText, overLimitMessage } from "../../src/parley/web/models/composer_text.js"
 import { mergeStatus, ticks } from "../../src/parley/web/models/delivery.js"
 import {
   formatDay, formatDuration, formatListTime, formatPhone, formatRemaining, formatTime,
@@ -14,6 +14,14 @@ import { canSendText, windowState } from "../../src/parley/web/models/window_cou
 
 const UTC = { locale: "en-US", timeZone: "UTC" }
 const NOW = Date.parse("2026-03-11T15:00:00Z") // a Wednesday
+
+describe("overLimitMessage", () => {
+  it("says why Send is disabled only when the draft is over the limit", () => {
+    assert.equal(overLimitMessage(measureText("x".repeat(4100)), "en-US"), "4,100 / 4,096 — shorten the reply to send it")
+    assert.equal(overLimitMessage(measureText("x".repeat(4096)), "en-US"), "")
+    assert.equal(overLimitMessage(measureText("hi", 1), "en-US"), "2 / 1 — shorten the reply to send it")
+  })
+})
 
 describe("client_id", () => {
   it("mints UUID v4 strings", () => {

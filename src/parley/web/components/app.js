@@ -278,18 +278,35 @@ export class ParleyApp extends HTMLElement {
     setTimeout(() => toast.remove(), 8000)
   }
 
-  /** "Turn on desktop notifications", shown until the agent has answered the browser's question. */
+  /**
+   * "Turn on desktop notifications" until the agent answers the browser's question; once they
+   * block them, a "blocked" state that says where to undo it (a vanished bell explains nothing).
+   */
   #notificationsButton() {
-    if (!("Notification" in window) || Notification.permission !== "default") return null
-    const button = h("button", { type: "button", class: "btn btn-ghost btn-icon",
-      "aria-label": "Turn on desktop notifications", title: "Turn on desktop notifications" }, icon("bell"))
+    if (!("Notification" in window) || Notification.permission === "granted") return null
+    const button = h("button", { type: "button", class: "btn btn-ghost btn-icon" })
+    const paint = () => {
+      const blocked = Notification.permission === "denied"
+      const label = blocked ? "Notifications blocked in the browser" : "Turn on desktop notifications"
+      button.setAttribute("aria-label", label)
+      button.title = blocked ? `${label}: allow them in the site settings to be told about waiting chats` : label
+      button.dataset.state = blocked ? "blocked" : "ask"
+      replace(button, icon(blocked ? "bellOff" : "bell"))
+    }
     button.addEventListener("click", async () => {
+      if (Notification.permission === "denied") {
+        this.#notify("Desktop notifications are blocked. Allow them for this site in the browser’s settings.",
+          { polite: true })
+        return
+      }
       try {
         await Notification.requestPermission()
       } finally {
-        if (Notification.permission !== "default") button.remove()
+        if (Notification.permission === "granted") button.remove()
+        else paint()
       }
     })
+    paint()
     return button
   }
 

@@ -4,10 +4,12 @@
 // reply target are kept per interaction while the agent switches. Key presses
 // send the typing indicator (throttled in Desktop).
 
-import { TEXT_LIMIT, isSendKey, measureText } from "../models/composer_text.js"
+import { TEXT_LIMIT, isSendKey, measureText, overLimitMessage } from "../models/composer_text.js"
 import { windowState } from "../models/window_countdown.js"
 import { h, icon, replace } from "./dom.js"
 import { contactName } from "./interaction_bar.js"
+
+const DESCRIBED = "composer-note composer-keys composer-counter"
 
 export class ParleyComposer extends HTMLElement {
   #ctx
@@ -16,6 +18,7 @@ export class ParleyComposer extends HTMLElement {
   #textarea
   #counter
   #send
+  #overLimit
   #emoji
   #note
   #reply
@@ -40,7 +43,7 @@ export class ParleyComposer extends HTMLElement {
     if (this.firstChild) return
     const fieldId = "composer-message"
     this.#textarea = h("textarea", { id: fieldId, rows: "1", placeholder: "Write a reply…",
-      "aria-describedby": "composer-note composer-keys composer-counter",
+      "aria-describedby": DESCRIBED,
       oninput: () => this.#changed(true), onkeydown: (e) => this.#key(e) })
     this.#counter = h("output", { id: "composer-counter", class: "counter", for: fieldId, "aria-live": "off" })
     this.#note = h("p", { id: "composer-note", class: "composer-note", hidden: true })
@@ -49,10 +52,12 @@ export class ParleyComposer extends HTMLElement {
       title: "Insert Emoji", "aria-haspopup": "dialog", "aria-expanded": "false",
       onclick: () => this.#openEmoji() }, icon("smile", { size: 18 }))
     this.#send = h("button", { type: "submit", class: "btn btn-primary" }, h("span", {}, "Send"), icon("send"))
+    this.#overLimit = h("p", { id: "composer-limit", class: "composer-limit", hidden: true })
     this.#form = h("form", { class: "composer-box", onsubmit: (e) => { e.preventDefault(); this.#submit() } },
       this.#reply,
       h("label", { for: fieldId, class: "visually-hidden" }, "Message"),
       this.#textarea,
+      this.#overLimit,
       h("div", { class: "composer-foot" }, this.#emoji,
         h("span", { id: "composer-keys", class: "hint" }, h("kbd", {}, "Enter"), " to send · ",
           h("kbd", {}, "Shift"), "+", h("kbd", {}, "Enter"), " for a new line"),
@@ -145,6 +150,17 @@ export class ParleyComposer extends HTMLElement {
     return Number.isFinite(configured) && configured > 0 ? configured : TEXT_LIMIT
   }
 
+  /** Say why Send is disabled; the text box and Send point at it only while it applies. */
+  #explainLimit(m) {
+    const text = overLimitMessage(m)
+    this.#overLimit.hidden = !text
+    if (this.#overLimit.textContent !== text) this.#overLimit.textContent = text
+    const described = text ? `composer-limit ${DESCRIBED}` : DESCRIBED
+    this.#textarea.setAttribute("aria-describedby", described)
+    if (text) this.#send.setAttribute("aria-describedby", "composer-limit")
+    else this.#send.removeAttribute("aria-describedby")
+  }
+
   #changed(typed) {
     const text = this.#textarea.value
     const m = measureText(text, this.#limit())
@@ -155,6 +171,7 @@ export class ParleyComposer extends HTMLElement {
       : `${m.remaining.toLocaleString()} characters left`
     this.#send.disabled = this.#textarea.disabled || m.empty || m.over
     this.#textarea.setAttribute("aria-invalid", String(m.over))
+    this.#explainLimit(m)
     this.#grow()
     if (typed) this.#remember()
     if (typed && !m.empty && this.#forId !== null) this.#ctx.desktop.typing(this.#forId)

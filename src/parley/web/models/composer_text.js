@@ -17,6 +17,12 @@ export function measureText(text, limit = TEXT_LIMIT) {
   }
 }
 
+/** Why Send is disabled for a draft over the limit ("4,100 / 4,096 — shorten the reply to send it"), or "". */
+export function overLimitMessage({ length, limit, over }, locale = undefined) {
+  if (!over) return ""
+  return `${length.toLocaleString(locale)} / ${limit.toLocaleString(locale)} — shorten the reply to send it`
+}
+
 /** Whether a keydown should send the message. */
 export function isSendKey({ key, shiftKey, altKey, isComposing, keyCode }) {
   if (key !== "Enter" || isComposing || keyCode === 229) return false
