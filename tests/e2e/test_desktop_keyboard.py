@@ -11,11 +11,15 @@ from tests.e2e.desk import ANA, BRUNO, desk, entry, go_ready, open_chat, transcr
 
 
 async def focused_label(page: Page) -> str:
-    label: str = await page.evaluate("() => document.activeElement?.getAttribute('aria-label') ?? ''")
+    label: str = await page.evaluate(
+        "() => document.activeElement?.getAttribute('aria-label') ?? ''"
+    )
     return label
 
 
-async def test_emoji_picker_keyboard_focus_and_placement(settings: Settings, browser: Browser) -> None:
+async def test_emoji_picker_keyboard_focus_and_placement(
+    settings: Settings, browser: Browser
+) -> None:
     async with desk(settings, auto_accept=True) as d:
         page = await new_page(browser)
         await go_ready(page, d.url)

@@ -32,7 +32,9 @@ async def test_an_offer_counts_down_on_its_entry_and_in_the_header(
         header = page.locator("parley-control-bar .tag-offer")
         await expect(tag).to_have_text(LEFT)
         await expect(header).to_have_text(LEFT)
-        await expect(page.get_by_role("region", name="Transcript").get_by_text("Hello?")).to_be_visible()
+        await expect(
+            page.get_by_role("region", name="Transcript").get_by_text("Hello?")
+        ).to_be_visible()
         before = await seconds_left(tag)
         await page.clock.run_for(10_000)
         after = await seconds_left(tag)

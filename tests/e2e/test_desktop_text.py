@@ -18,7 +18,9 @@ FORMATTED = (
 )
 
 
-async def test_whatsapp_formatting_shows_in_both_bubbles(settings: Settings, browser: Browser) -> None:
+async def test_whatsapp_formatting_shows_in_both_bubbles(
+    settings: Settings, browser: Browser
+) -> None:
     async with desk(settings, auto_accept=True) as d:
         page = await new_page(browser)
         await go_ready(page, d.url)
@@ -52,7 +54,9 @@ async def test_an_over_long_reply_says_why_send_is_disabled(
     async with desk(settings, auto_accept=True) as d:
         page = await new_page(browser)
         await go_ready(page, d.url)
-        await d.customer_says(ANA, {"type": "text", "text": {"body": "Tell me everything"}}, "Ana Souza")
+        await d.customer_says(
+            ANA, {"type": "text", "text": {"body": "Tell me everything"}}, "Ana Souza"
+        )
         await open_chat(page, "Ana Souza")
         composer = page.get_by_role("textbox", name="Message")
         send = page.get_by_role("button", name="Send")
@@ -86,5 +90,7 @@ async def test_blocked_notifications_show_on_the_bell(settings: Settings, browse
         blocked = page.get_by_role("button", name="Notifications blocked in the browser")
         await expect(blocked).to_be_visible()
         await blocked.click()
-        await expect(page.get_by_role("status").filter(has_text="notifications are blocked")).to_be_visible()
+        await expect(
+            page.get_by_role("status").filter(has_text="notifications are blocked")
+        ).to_be_visible()
         await shot(page, "text-notifications-blocked")

@@ -137,7 +137,9 @@ async def test_focus_lands_somewhere_after_done_reject_and_a_reaction(
         await expect(page.get_by_role("navigation", name="Interactions")).to_be_focused()
 
 
-async def test_mark_done_without_a_draft_does_not_warn(settings: Settings, browser: Browser) -> None:
+async def test_mark_done_without_a_draft_does_not_warn(
+    settings: Settings, browser: Browser
+) -> None:
     async with desk(settings, auto_accept=True) as d:
         page = await new_page(browser)
         await go_ready(page, d.url)
