@@ -7,9 +7,19 @@ from playwright.async_api import Browser, Page, expect
 
 from parley.settings import Settings
 from tests.e2e.conftest import new_page, shot
-from tests.e2e.desk import ANA, BRUNO, desk, entry, go_ready, open_chat, transcript
+from tests.e2e.desk import ANA, BRUNO, Desk, desk, entry, go_ready, open_chat, transcript
 
 AT_BOTTOM = "el => el.scrollHeight - el.scrollTop - el.clientHeight"
+
+
+async def ready_with(d: Desk, browser: Browser, *, bruno: bool = True) -> Page:
+    """Alice Ready on a new page, with Ana (and Bruno) each having written once."""
+    page = await new_page(browser)
+    await go_ready(page, d.url)
+    await d.customer_says(ANA, {"type": "text", "text": {"body": "Ana here"}}, "Ana Souza")
+    if bruno:
+        await d.customer_says(BRUNO, {"type": "text", "text": {"body": "Bruno here"}}, "Bruno Lima")
+    return page
 
 
 async def frames(page: Page, n: int = 4) -> None:
@@ -51,10 +61,7 @@ async def test_after_a_network_drop_the_open_transcript_loads_again(
     settings: Settings, browser: Browser
 ) -> None:
     async with desk(settings, auto_accept=True) as d:
-        page = await new_page(browser)
-        await go_ready(page, d.url)
-        await d.customer_says(ANA, {"type": "text", "text": {"body": "Ana here"}}, "Ana Souza")
-        await d.customer_says(BRUNO, {"type": "text", "text": {"body": "Bruno here"}}, "Bruno Lima")
+        page = await ready_with(d, browser)
         await open_chat(page, "Ana Souza")
         chat = transcript(page)
         await expect(chat.get_by_text("Ana here")).to_be_visible()
@@ -75,10 +82,7 @@ async def test_a_reload_keeps_the_open_chat_and_the_unsent_drafts(
     settings: Settings, browser: Browser
 ) -> None:
     async with desk(settings, auto_accept=True) as d:
-        page = await new_page(browser)
-        await go_ready(page, d.url)
-        await d.customer_says(ANA, {"type": "text", "text": {"body": "Ana here"}}, "Ana Souza")
-        await d.customer_says(BRUNO, {"type": "text", "text": {"body": "Bruno here"}}, "Bruno Lima")
+        page = await ready_with(d, browser)
         composer = page.get_by_role("textbox", name="Message")
         await open_chat(page, "Ana Souza")
         await composer.press_sequentially("Draft for Ana")
@@ -106,10 +110,7 @@ async def test_focus_lands_somewhere_after_done_reject_and_a_reaction(
     settings: Settings, browser: Browser
 ) -> None:
     async with desk(settings) as d:
-        page = await new_page(browser)
-        await go_ready(page, d.url)
-        await d.customer_says(ANA, {"type": "text", "text": {"body": "Ana here"}}, "Ana Souza")
-        await d.customer_says(BRUNO, {"type": "text", "text": {"body": "Bruno here"}}, "Bruno Lima")
+        page = await ready_with(d, browser)
         await open_chat(page, "Ana Souza")
         chat = transcript(page)
         await chat.get_by_text("Ana here").hover()
@@ -141,9 +142,7 @@ async def test_mark_done_without_a_draft_does_not_warn(
     settings: Settings, browser: Browser
 ) -> None:
     async with desk(settings, auto_accept=True) as d:
-        page = await new_page(browser)
-        await go_ready(page, d.url)
-        await d.customer_says(ANA, {"type": "text", "text": {"body": "Ana here"}}, "Ana Souza")
+        page = await ready_with(d, browser, bruno=False)
         await open_chat(page, "Ana Souza")
         await page.get_by_role("button", name="Mark Done").click()
         dialog = page.get_by_role("dialog", name="Mark Done")
@@ -170,9 +169,7 @@ async def test_small_muted_text_meets_aa_contrast_in_both_themes(
     settings: Settings, browser: Browser
 ) -> None:
     async with desk(settings, auto_accept=True) as d:
-        page = await new_page(browser)
-        await go_ready(page, d.url)
-        await d.customer_says(ANA, {"type": "text", "text": {"body": "Ana here"}}, "Ana Souza")
+        page = await ready_with(d, browser, bruno=False)
         await open_chat(page, "Ana Souza")
         await page.get_by_role("textbox", name="Message").fill("Hello Ana")
         await page.keyboard.press("Enter")
