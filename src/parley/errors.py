@@ -17,12 +17,19 @@ from __future__ import annotations
 class ParleyError(Exception):
     status = 400
     code = "bad_request"
+    # The inputs at fault, `[{"field", "message"}]`, as validation errors name them.
+    fields: list[dict[str, str]] | None = None
+    # For a refusal for now (429): the seconds after which to try again.
+    retry_after: int | None = None
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, code: str | None = None, fields: list[dict[str, str]] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
+        self.fields = fields
 
 
 class NotAuthenticated(ParleyError):

@@ -155,12 +155,9 @@ def _allowed_methods(request: Request) -> list[str]:
 def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ParleyError)
     async def parley_error(_request: Request, exc: ParleyError) -> JSONResponse:
-        # An error may name the inputs at fault, as validation errors do, and a refusal for now
-        # (429) may say when to come back.
-        fields = getattr(exc, "fields", None)
-        extra = {"fields": fields} if fields else {}
-        retry_after = getattr(exc, "retry_after", None)
-        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        extra = {"fields": exc.fields} if exc.fields else {}
+        retry = exc.retry_after
+        headers = {"Retry-After": str(retry)} if retry is not None else None
         return _error(exc.status, exc.code, exc.message, headers=headers, **extra)
 
     @app.exception_handler(RequestValidationError)

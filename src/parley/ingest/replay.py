@@ -23,8 +23,7 @@ class InvalidReplay(Invalid):
     validation errors name them)."""
 
     def __init__(self, message: str, fields: list[dict[str, str]]) -> None:
-        super().__init__(message)
-        self.fields = fields
+        super().__init__(message, fields=fields)
 
 
 @dataclass(frozen=True, slots=True)

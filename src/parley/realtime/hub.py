@@ -11,9 +11,10 @@ from itertools import count
 import orjson
 
 from parley.realtime.bus import Envelope
+from parley.realtime.events import SessionEnded
 
 QUEUE_LIMIT = 1000
-SESSION_ENDED = "session.ended"
+SESSION_ENDED = SessionEnded.model_fields["type"].default  # acted on here, never forwarded
 Send = Callable[[str], Awaitable[None]]
 
 
