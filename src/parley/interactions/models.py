@@ -60,7 +60,7 @@ class Interaction(Base):
     version: Mapped[int] = mapped_column(default=1)
     # The newest inbound message already marked read toward WhatsApp (mark-as-read is sent once).
     read_message_id: Mapped[int | None]
-    # When the last typing indicator went to WhatsApp (they are spaced out, see domain.typing).
+    # When the last typing indicator went to WhatsApp (they are spaced out, see domain.typing_indicator).
     typing_at: Mapped[datetime | None]
 
 

@@ -11,7 +11,7 @@ from parley.clock import Clock
 from parley.contacts.models import Contact
 from parley.db.uow import UnitOfWork
 from parley.domain.reactions import REACTION_MAX_AGE
-from parley.domain.typing import typing_due
+from parley.domain.typing_indicator import typing_due
 from parley.domain.window import window_open
 from parley.interactions.models import Interaction
 from parley.interactions.schemas import TypingOut

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from parley.clock import Clock
 from parley.db.uow import UnitOfWork
-from parley.domain.typing import typing_stale
+from parley.domain.typing_indicator import typing_stale
 from parley.messages.content import OutboundContent, graph_body, load_content
 from parley.messages.models import Message, OutboxItem
 from parley.messages.outbound import OutboxKind, callback_data
