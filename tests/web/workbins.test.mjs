@@ -164,3 +164,19 @@ describe("session events", () => {
     assert.deepEqual(foldOffers(events), events)
   })
 })
+
+describe("the workbins list", () => {
+  it("puts the agent's own first, then shared ones by name, then other agents' by owner", async () => {
+    const { orderWorkbins } = await import("../../src/parley/web/models/workbins.js")
+    const list = [
+      { id: 1, kind: "shared", name: "Escalations", owner: null },
+      { id: 2, kind: "personal", name: "WhatsApp in progress", owner: { id: 9, name: "Zed" } },
+      { id: 3, kind: "personal", name: "WhatsApp in progress", owner: { id: 7, name: "Alice" } },
+      { id: 4, kind: "shared", name: "billing follow-up", owner: null },
+      { id: 5, kind: "personal", name: "WhatsApp in progress", owner: { id: 8, name: "Bob" } },
+    ]
+    assert.deepEqual(orderWorkbins(list, 7).map((w) => w.id), [3, 4, 1, 5, 2])
+    assert.deepEqual(orderWorkbins(list, null).map((w) => w.id), [4, 1, 3, 5, 2])
+    assert.deepEqual(orderWorkbins(null, 7), [])
+  })
+})

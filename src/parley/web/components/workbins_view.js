@@ -8,7 +8,7 @@
 import { registerPanel } from "../panels.js"
 import { contactName } from "../models/contact.js"
 import { formatDateTime, formatListTime } from "../models/format.js"
-import { SORTS, formatWait, itemPreview, visibleItems, waitedSeconds, workbinLabel, workbinSubtitle } from "../models/workbins.js"
+import { SORTS, formatWait, orderWorkbins, itemPreview, visibleItems, waitedSeconds, workbinLabel, workbinSubtitle } from "../models/workbins.js"
 import { h, icon, replace } from "./dom.js"
 import { WorkbinDetail } from "./workbin_detail.js"
 
@@ -91,7 +91,7 @@ export class ParleyWorkbins extends HTMLElement {
     if (!this.#ctx) return
     if (!this.#ready) this.#renderBins()
     try {
-      const bins = await this.#ctx.desktop.loadWorkbins()
+      const bins = orderWorkbins(await this.#ctx.desktop.loadWorkbins(), this.#ctx.store.me?.id ?? null)
       this.#ready = true
       if (!bins.some((w) => String(w.id) === this.#selectedBin)) this.#selectedBin = bins[0] ? String(bins[0].id) : null
       this.#renderBins()
@@ -149,7 +149,7 @@ export class ParleyWorkbins extends HTMLElement {
     if (!this.#ctx || !this.#bins) return
     const { store } = this.#ctx
     const me = store.me?.id ?? null
-    const bins = store.collection("workbins")
+    const bins = orderWorkbins(store.collection("workbins"), me)
     const focused = this.#bins.contains(document.activeElement) ? document.activeElement.dataset.id : null
     replace(this.#bins, bins.map((bin) => {
       const count = this.#count(bin)

@@ -6,6 +6,8 @@ import { contactName } from "./contact.js"
 import { formatPhone, toMs } from "./format.js"
 import { previewOf } from "./preview.js"
 
+const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true })
+
 /** The sort orders of the items table: [value, label]. */
 export const SORTS = Object.freeze([
   ["waited", "Waited longest"],
@@ -19,6 +21,18 @@ export function workbinLabel(workbin, meId = null) {
   if (workbin.kind !== "personal") return workbin.name
   if (workbin.owner && meId !== null && String(workbin.owner.id) === String(meId)) return "My workbin"
   return workbin.owner?.name ? `${workbin.owner.name}'s workbin` : workbin.name
+}
+
+/**
+ * The workbins in the order the agent scans them: their own first, then the shared ones by name,
+ * then other agents' (supervisors see those) by owner. A new array.
+ */
+export function orderWorkbins(workbins, meId = null) {
+  const rank = (w) => (w?.kind === "personal" && meId !== null && String(w.owner?.id) === String(meId) ? 0
+    : w?.kind === "shared" ? 1 : 2)
+  const label = (w) => (w?.kind === "shared" ? w.name : w?.owner?.name ?? w?.name ?? "")
+  return (Array.isArray(workbins) ? workbins : []).filter(Boolean).slice()
+    .sort((a, b) => rank(a) - rank(b) || collator.compare(label(a), label(b)) || Number(a.id) - Number(b.id))
 }
 
 /** The workbin's own name under the label, when the label hides it ("WhatsApp in progress"). */
@@ -53,7 +67,6 @@ export function itemPreview(item) {
 }
 
 const nameOf = (item) => contactName({ contact: item?.contact, id: item?.interaction_id })
-const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true })
 
 /**
  * The items in the chosen order (a new array): `waited` puts the longest-waiting customer first
