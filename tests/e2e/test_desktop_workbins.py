@@ -19,7 +19,9 @@ async def shared_workbin(d: Desk, name: str, description: str) -> None:
     """An admin makes a shared workbin through the API, as an integrator would."""
     await add_user(d.settings, "ada", "admin", "Ada Admin", PASSWORD)
     async with httpx.AsyncClient(base_url=d.url) as client:
-        login = await client.post("/api/v1/auth/login", json={"username": "ada", "password": PASSWORD})
+        login = await client.post(
+            "/api/v1/auth/login", json={"username": "ada", "password": PASSWORD}
+        )
         token = login.json()["token"]
         made = await client.post(
             "/api/v1/workbins",
@@ -58,7 +60,9 @@ async def test_move_to_workbin_find_it_in_the_workbins_view_and_open_it(
         await shared_workbin(d, "Escalations", "Chats a team lead must look at")
         page = await new_page(browser, 1440, 860)
         await go_ready(page, d.url)
-        await d.customer_says(ANA, {"type": "text", "text": {"body": "Where is my order?"}}, "Ana Souza")
+        await d.customer_says(
+            ANA, {"type": "text", "text": {"body": "Where is my order?"}}, "Ana Souza"
+        )
         await open_chat(page, "Ana Souza")
 
         # Move to Workbin: the dialog, its keyboard, the personal workbin preselected
@@ -80,7 +84,9 @@ async def test_move_to_workbin_find_it_in_the_workbins_view_and_open_it(
         await dialog.get_by_role("button", name="Move").click()
         await expect(dialog).to_be_hidden()
         await expect(entry(page, "Ana Souza")).to_have_count(0)
-        await expect(page.get_by_role("status").filter(has_text="Chat with Ana Souza moved to your workbin")).to_be_visible()
+        await expect(
+            page.get_by_role("status").filter(has_text="Chat with Ana Souza moved to your workbin")
+        ).to_be_visible()
 
         # Parked work does not count: Bruno reaches Alice though her capacity is 1
         await d.customer_says(BRUNO, {"type": "text", "text": {"body": "Hi there"}}, "Bruno Lima")
@@ -129,7 +135,11 @@ async def test_move_to_workbin_find_it_in_the_workbins_view_and_open_it(
         await tab(page, "Interactions").click()
         await entry(page, "Bruno Lima").click()
         await page.get_by_role("button", name="Mark Done").click()
-        await page.get_by_role("dialog", name="Mark Done").get_by_role("button", name="Mark Done").click()
+        await (
+            page.get_by_role("dialog", name="Mark Done")
+            .get_by_role("button", name="Mark Done")
+            .click()
+        )
         await expect(entry(page, "Bruno Lima")).to_have_count(0)
         await tab(page, "Workbins").click()
         await item(page, "Ana Souza").click()
@@ -175,12 +185,18 @@ async def test_a_second_agent_receives_it_when_the_customer_writes(
         await add_user(d.settings, "bob", "agent", "Bob Chen", PASSWORD)
         alice = await new_page(browser)
         await go_ready(alice, d.url)
-        await d.customer_says(ANA, {"type": "text", "text": {"body": "My parcel is late"}}, "Ana Souza")
+        await d.customer_says(
+            ANA, {"type": "text", "text": {"body": "My parcel is late"}}, "Ana Souza"
+        )
         await open_chat(alice, "Ana Souza")
         await alice.get_by_role("textbox", name="Message").fill("Let me check with the warehouse")
         await alice.get_by_role("button", name="Send").click()
         await alice.get_by_role("button", name="Move to Workbin").click()
-        await alice.get_by_role("dialog", name="Move to Workbin").get_by_role("button", name="Move").click()
+        await (
+            alice.get_by_role("dialog", name="Move to Workbin")
+            .get_by_role("button", name="Move")
+            .click()
+        )
         await expect(entry(alice, "Ana Souza")).to_have_count(0)
         await alice.get_by_role("button", name="Not Ready", exact=True).click()
         await tab(alice, "Workbins").click()

@@ -170,7 +170,7 @@ export class ParleyWorkbins extends HTMLElement {
     const bin = bins.find((w) => String(w.id) === this.#selectedBin)
     this.#title.textContent = bin ? workbinLabel(bin, me) : "Workbins"
     this.#subtitle.textContent = bin
-      ? bin.kind === "shared" ? bin.description || "Shared with the team" : `${bin.name} · only you and supervisors see it`
+      ? bin.kind === "shared" ? bin.description || "Shared with the team" : `${bin.name} · private to you (and supervisors)`
       : ""
   }
 
@@ -213,7 +213,8 @@ export class ParleyWorkbins extends HTMLElement {
     const bin = store.collection("workbins").find((w) => String(w.id) === this.#selectedBin)
     if (!items.length) replace(this.#empty, ...this.#emptyState(all.length, query, bin))
     this.#summary.textContent = all.length && query.trim()
-      ? `${items.length} of ${all.length} items match` : all.length ? `${all.length} item${all.length === 1 ? "" : "s"}` : ""
+      ? `${items.length} of ${all.length} ${items.length === 1 ? "item matches" : "items match"}`
+      : all.length ? `${all.length} item${all.length === 1 ? "" : "s"}` : ""
     this.#detail.show(all.find((i) => String(i.interaction_id) === this.#selectedItem) ?? null)
   }
 
