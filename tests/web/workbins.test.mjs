@@ -132,7 +132,7 @@ describe("session events", () => {
       { kind: "offer_expired", state: "queued", at: at(6), agent: alice },
       { kind: "routed", state: "offered", at: at(7), agent: bob },
       { kind: "accepted", state: "active", at: at(8), agent: bob },
-      { kind: "parked", state: "parked", at: at(9), agent: bob },
+      { kind: "parked", state: "parked", at: at(9), agent: bob, note: "Waiting for the warehouse" },
       { kind: "reopened", state: "queued", at: at(10), agent: null },
       { kind: "routed", state: "offered", at: at(11), agent: alice },
       { kind: "accepted", state: "active", at: at(12), agent: alice },
@@ -154,6 +154,8 @@ describe("session events", () => {
     assert.equal(shown[1].detail, "2 expired, 1 rejected")
     assert.equal(shown[1].at, at(7))
     assert.equal(shown[1].kind, "offers")
+    assert.equal(shown[3].detail, "Waiting for the warehouse")
+    assert.equal(shown[4].detail, undefined)
   })
 
   it("keep a single offer and its expiry as they are", () => {

@@ -7,7 +7,8 @@
 /**
  * @param {object} interaction an Interaction from the API
  * @param {{contactName: string, agentName?: string, events?: object[]|null}} o
- * @returns {{key: string, kind: string, text: string, at: string}[]} oldest first
+ * @returns {{key: string, kind: string, text: string, at: string, detail?: string}[]} oldest first;
+ *   `detail`: what a folded run of offers held ("2 expired, 1 rejected"), or the event's note
  */
 export function sessionEvents(interaction, { contactName, agentName = "", events: listed = null }) {
   if (!interaction) return []
@@ -18,6 +19,7 @@ export function sessionEvents(interaction, { contactName, agentName = "", events
       if (!text) return
       const event = { key: `e:${interaction.id}:${i}`, kind: e.folded ? "offers" : eventKind(e), text, at: e.at }
       if (e.folded) event.detail = foldedDetail(e)
+      else if (typeof e.note === "string" && e.note.trim()) event.detail = e.note.trim() // a park reason, "Logged out"
       events.push(event)
     })
   } else {
@@ -113,7 +115,7 @@ function describe(e, contact, agent) {
 export function eventMessages(events, interactionId, sessionId = null) {
   return events.map((e) => ({
     id: null, key: e.key, interaction_id: interactionId, session_id: sessionId, direction: "in", type: "system",
-    text: e.text,
+    text: e.detail ? `${e.text} · ${e.detail}` : e.text,
     content: { kind: e.kind }, timestamp: e.at, created_at: e.at, event: true,
   }))
 }
