@@ -56,7 +56,7 @@ export class ParleyWorkbins extends HTMLElement {
     this.#title = h("h2", { class: "wb-title", id: "wb-title" })
     this.#subtitle = h("p", { class: "wb-subtitle" })
     this.#search = h("input", { type: "search", class: "wb-search-input", "aria-label": "Search items",
-      placeholder: "Search contact, number, message, reason", oninput: () => this.#renderItems() })
+      placeholder: "Name, number, message or reason", oninput: () => this.#renderItems() })
     this.#sort = h("select", { class: "wb-sort", "aria-label": "Sort by", onchange: () => this.#renderItems() },
       SORTS.map(([value, label]) => h("option", { value }, label)))
     this.#body = h("tbody", { onkeydown: (e) => this.#arrows(e, ".wb-item-button") })
