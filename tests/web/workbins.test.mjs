@@ -182,3 +182,71 @@ describe("the workbins list", () => {
     assert.deepEqual(orderWorkbins(null, 7), [])
   })
 })
+
+describe("the desktop's workbin use cases", async () => {
+  const { Desktop } = await import("../../src/parley/web/desktop.js")
+  const { ApiError } = await import("../../src/parley/web/api.js")
+  const active = { id: 12, version: 3, state: "active", agent_id: 1, contact: { name: "Ana" }, created_at: "2026-01-01T10:00:00Z" }
+
+  class Api {
+    calls = []
+    answer = null
+    async get(path) {
+      this.calls.push(["GET", path])
+      if (path === "workbins") return { items: [{ id: 4, kind: "personal", name: "WhatsApp in progress", owner: { id: 1 } }] }
+      return { items: [item(12, { workbin_id: 4 }), item(13, { workbin_id: 4 })] }
+    }
+    async post(path, body) {
+      this.calls.push(["POST", path, body])
+      if (this.answer instanceof Error) throw this.answer
+      return this.answer
+    }
+  }
+
+  const setUp = () => {
+    const api = new Api()
+    const store = new Store()
+    store.setMe({ id: 1 })
+    return { api, store, desktop: new Desktop({ api, store }) }
+  }
+
+  it("park with the chosen workbin and reason, and remember where it went", async () => {
+    const { api, store, desktop } = setUp()
+    store.putInteraction(active)
+    api.answer = { ...active, version: 4, state: "parked", agent_id: null, workbin_id: 9 }
+    await desktop.moveToWorkbin(12, { workbinId: 9, workbinName: "Escalations", reason: "  Needs a lead  " })
+    assert.deepEqual(api.calls.at(-1), ["POST", "interactions/12/workbin", { workbin_id: 9, reason: "Needs a lead" }])
+    assert.deepEqual(store.interactions(), [])
+    assert.equal(desktop.parkedTo(12), "Escalations")
+    await desktop.moveToWorkbin(13, {})
+    assert.deepEqual(api.calls.at(-1), ["POST", "interactions/13/workbin", {}], "the personal workbin: no id sent")
+  })
+
+  it("forget the destination when the server refuses", async () => {
+    const { api, desktop } = setUp()
+    api.answer = new ApiError(409, "interaction_not_active", "Only an active interaction…")
+    await assert.rejects(desktop.moveToWorkbin(12, { workbinId: 9, workbinName: "Escalations" }), /Only an active/)
+    assert.equal(desktop.parkedTo(12), "")
+  })
+
+  it("load workbins and items, and open one back onto the desk", async () => {
+    const { api, store, desktop } = setUp()
+    await desktop.loadWorkbins()
+    assert.equal(store.collection("workbins")[0].id, 4)
+    await desktop.loadWorkbinItems(4)
+    assert.deepEqual(store.workbinItems(4).map((i) => i.interaction_id), [12, 13])
+    api.answer = { ...active, version: 5 }
+    await desktop.openFromWorkbin(12, 4)
+    assert.deepEqual(api.calls.at(-1), ["POST", "interactions/12/open", undefined])
+    assert.deepEqual(store.workbinItems(4).map((i) => i.interaction_id), [13])
+    assert.equal(store.interaction(12).state, "active")
+  })
+
+  it("leave the item in its workbin when Open is refused (at capacity)", async () => {
+    const { api, store, desktop } = setUp()
+    await desktop.loadWorkbinItems(4)
+    api.answer = new ApiError(409, "at_capacity", "You already hold 3 of 3 interactions")
+    await assert.rejects(desktop.openFromWorkbin(12, 4), /3 of 3/)
+    assert.equal(store.workbinItems(4).length, 2)
+  })
+})

@@ -40,6 +40,7 @@ export class ParleyWorkbins extends HTMLElement {
     this.#detail.connect(ctx)
     this.#unsubscribe()
     this.#unsubscribe = ctx.store.subscribe(({ topic, name }) => {
+      if (topic === "connection") return this.#reconnected()
       if (topic !== "collection") return
       if (name === "workbins") this.#renderBins()
       else if (name?.startsWith("workbin:")) {
@@ -100,6 +101,13 @@ export class ParleyWorkbins extends HTMLElement {
     } catch (error) {
       this.#ctx.notify(error?.message || "Could not load the workbins.")
     }
+  }
+
+  /** Events may have been missed while the socket was down: what is held is asked for again. */
+  #reconnected() {
+    if (this.#ctx.store.connection !== "open" || !this.#ready) return
+    this.#loaded.clear()
+    if (!this.hidden) this.shown()
   }
 
   /** Live waits (called every second by the app; only while the view is shown). */
