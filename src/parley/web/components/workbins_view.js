@@ -202,7 +202,7 @@ export class ParleyWorkbins extends HTMLElement {
       const waited = waitedSeconds(item, now)
       wait.textContent = waited === null ? "—" : formatWait(waited)
       const selected = id === this.#selectedItem
-      return h("tr", { class: "wb-item", "aria-selected": String(selected), dataset: { id },
+      return h("tr", { class: "wb-item", dataset: { id, selected: String(selected) },
         onclick: (e) => { if (!e.target.closest("button")) this.#selectItem(id, true) } },
       h("td", { class: "wb-contact" }, h("button", { type: "button", class: "wb-item-button", dataset: { id },
         "aria-pressed": String(selected), onclick: () => this.#selectItem(id) }, h("span", { dir: "auto" }, name))),
