@@ -28,7 +28,7 @@ from parley.ingest.worker import IngestWorker
 from parley.interactions.views import router as interactions_router
 from parley.metrics import Metrics
 from parley.outbox.worker import OutboxWorker
-from parley.realtime.bus import Bus, build_bus
+from parley.realtime.bus import Bus, RedisBus, build_bus
 from parley.realtime.hub import Hub
 from parley.realtime.views import router as events_router
 from parley.routing.timers import Timeouts, TimersWorker
@@ -78,6 +78,8 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if migrate:
             await upgrade(engine)
+        if isinstance(runtime.bus, RedisBus):
+            runtime.bus.on_recovered = hub.restart_all
         await runtime.bus.start(runtime.deliver)
         if workers:
             _start_workers(runtime, gateway)
@@ -156,15 +158,27 @@ def _add_operational_routes(app: FastAPI, runtime: Runtime) -> None:
 
     @app.get("/readyz", tags=["operations"])
     async def readyz() -> Response:
-        checks = {"database": False, "bus": await runtime.bus.ping()}
+        checks: dict[str, bool] = {"database": False}
+        problems: list[str] = []
         try:
             async with runtime.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
             checks["database"] = True
         except Exception:
             log.warning("readyz.database_unreachable", exc_info=True)
+            problems.append("The database does not answer.")
+        bus_ok = await runtime.bus.ping()
+        checks["redis" if runtime.bus.shared else "bus"] = bus_ok
+        if not bus_ok and runtime.bus.shared:
+            log.error("readyz.redis_unreachable")
+            problems.append(
+                "Redis does not answer: events and wake-ups do not reach the other nodes "
+                "(this node keeps serving; desktops catch up when it is back)."
+            )
         ok = all(checks.values())
-        body = {"status": "ok" if ok else "unavailable", "checks": checks}
+        body: dict[str, object] = {"status": "ok" if ok else "unavailable", "checks": checks}
+        if problems:
+            body["problems"] = problems
         return JSONResponse(body, status_code=200 if ok else 503)
 
     @app.get("/metrics", tags=["operations"], include_in_schema=False)
