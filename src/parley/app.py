@@ -27,6 +27,7 @@ from parley.ingest.views import router as ingest_router
 from parley.ingest.worker import IngestWorker
 from parley.interactions.views import router as interactions_router
 from parley.metrics import Metrics
+from parley.outbox.ratelimit import RateLimiter, build_rate_limiter
 from parley.outbox.worker import OutboxWorker
 from parley.realtime.bus import Bus, RedisBus, build_bus
 from parley.realtime.hub import Hub
@@ -71,6 +72,10 @@ def create_app(
         metrics=metrics,
         write_gate=asyncio.Lock() if settings.is_sqlite else None,
     )
+    # The business number's send rate: shared through Redis by every node when configured.
+    send_rate = build_rate_limiter(
+        settings.redis_url, settings.whatsapp_phone_number_id, settings.whatsapp_send_rate
+    )
     http = graph_http or httpx.AsyncClient(timeout=settings.whatsapp_timeout_seconds)
     gateway: WhatsAppGateway = GraphClient.from_settings(settings, http)
 
@@ -82,7 +87,7 @@ def create_app(
             runtime.bus.on_recovered = hub.restart_all
         await runtime.bus.start(runtime.deliver)
         if workers:
-            _start_workers(runtime, gateway)
+            _start_workers(runtime, gateway, send_rate)
         log.info("parley.started", extra={"database": engine.url.get_backend_name()})
         try:
             yield
@@ -90,6 +95,7 @@ def create_app(
             for worker in runtime.workers.values():
                 await worker.stop()
             await runtime.bus.stop()
+            await send_rate.close()
             if graph_http is None:
                 await http.aclose()
             await engine.dispose()
@@ -114,7 +120,7 @@ def create_app(
     return app
 
 
-def _start_workers(runtime: Runtime, gateway: WhatsAppGateway) -> None:
+def _start_workers(runtime: Runtime, gateway: WhatsAppGateway, send_rate: RateLimiter) -> None:
     settings = runtime.settings
     runtime.workers = {
         Wake.INGEST: IngestWorker(
@@ -144,7 +150,12 @@ def _start_workers(runtime: Runtime, gateway: WhatsAppGateway) -> None:
             capacity=settings.agent_capacity,
         ),
         Wake.OUTBOX: OutboxWorker(
-            runtime.uow, runtime.clock, gateway, runtime.metrics, settings.whatsapp_send_rate
+            runtime.uow,
+            runtime.clock,
+            gateway,
+            runtime.metrics,
+            settings.whatsapp_send_rate,
+            limiter=send_rate,
         ),
     }
     for worker in runtime.workers.values():
