@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -55,8 +56,12 @@ def test_a_busy_port_stops_the_demo_with_one_line(tmp_path: Path) -> None:
 
 async def test_ctrl_c_stops_the_demo_promptly_with_a_desktop_connected(tmp_path: Path) -> None:
     port = free_port_pair()
-    demo = subprocess.Popen(
-        [*PARLEY, "demo", "--port", str(port), "--fresh"],
+    demo = await asyncio.create_subprocess_exec(
+        *PARLEY,
+        "demo",
+        "--port",
+        str(port),
+        "--fresh",
         env=environment(tmp_path),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -84,11 +89,11 @@ async def test_ctrl_c_stops_the_demo_promptly_with_a_desktop_connected(tmp_path:
                 await asyncio.wait_for(desktop.recv(), 5)
             except websockets.ConnectionClosed as closed:
                 assert closed.rcvd is not None and closed.rcvd.code in (1001, 1012)
-        while demo.poll() is None and time.monotonic() - started < 10:
-            await asyncio.sleep(0.02)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(demo.wait(), 10)
         stopped_after = time.monotonic() - started
     finally:
-        if demo.poll() is None:
+        if demo.returncode is None:
             demo.kill()
-        demo.wait()
+        await demo.wait()
     assert stopped_after < 2, f"the demo took {stopped_after:.1f} s to stop"
