@@ -250,3 +250,17 @@ describe("the desktop's workbin use cases", async () => {
     assert.equal(store.workbinItems(4).length, 2)
   })
 })
+
+describe("workbin events", () => {
+  it("add, rename and remove workbins in the store's list", () => {
+    const store = new Store()
+    store.setCollection("workbins", [{ id: 1, kind: "personal", name: "WhatsApp in progress" }])
+    store.apply({ type: "workbin.updated", workbin: { id: 2, kind: "shared", name: "Escalations", item_count: 0 } })
+    store.apply({ type: "workbin.updated", workbin: { id: 2, kind: "shared", name: "Escalated", item_count: 0 } })
+    assert.deepEqual(store.collection("workbins").map((w) => w.name), ["WhatsApp in progress", "Escalated"])
+    store.setWorkbinItems(2, [item(5, { workbin_id: 2 })])
+    store.apply({ type: "workbin.removed", workbin_id: 2 })
+    assert.deepEqual(store.collection("workbins").map((w) => w.id), [1])
+    assert.deepEqual(store.workbinItems(2), [])
+  })
+})

@@ -273,6 +273,14 @@ export class Store {
         return this.putWorkbinItem(event.item)
       case "workbin.item_removed":
         return this.removeWorkbinItem(event.interaction_id, event.workbin_id)
+      case "workbin.updated":
+        if (!event.workbin) return false
+        this.putCollectionItem("workbins", event.workbin)
+        return true
+      case "workbin.removed":
+        this.#collections.delete(workbinCollection(event.workbin_id))
+        this.removeCollectionItem("workbins", event.workbin_id)
+        return true
       case "agent.updated":
         if (!event.agent || (this.#me && event.agent.id !== this.#me.id)) return false
         this.setMe(event.agent)

@@ -42,7 +42,15 @@ export class ParleyWorkbins extends HTMLElement {
     this.#unsubscribe = ctx.store.subscribe(({ topic, name }) => {
       if (topic === "connection") return this.#reconnected()
       if (topic !== "collection") return
-      if (name === "workbins") this.#renderBins()
+      if (name === "workbins") {
+        const bins = orderWorkbins(ctx.store.collection("workbins"), ctx.store.me?.id ?? null)
+        if (this.#ready && this.#selectedBin !== null && !bins.some((w) => String(w.id) === this.#selectedBin)) {
+          this.#selectedBin = null // deleted by an admin: show the first one instead
+          if (bins[0]) this.#select(bins[0].id)
+        }
+        this.#renderBins()
+        this.#renderItems()
+      }
       else if (name?.startsWith("workbin:")) {
         if (!this.#loaded.has(name.slice(8))) this.#refreshCountsSoon()
         this.#renderBins()
