@@ -227,9 +227,8 @@ def render_template(template: Mapping[str, Any], values: Mapping[str, str]) -> R
     buttons: list[RenderedButton] = []
     for index, button in enumerate(_buttons(template)):
         url = button.get("url")
-        filled_url = (
-            _PARAM.sub(lambda _m, i=index: values.get(f"button.{i}", ""), str(url)) if url else None
-        )
+        suffix = values.get(f"button.{index}", "")
+        filled_url = _PARAM.sub(lambda _m: suffix, str(url)) if url else None
         buttons.append(
             RenderedButton(str(button.get("type", "")), str(button.get("text", "")), filled_url)
         )
