@@ -6,6 +6,8 @@ from parley.db.base import Base
 from parley.ingest.models import InboundWebhook, PendingStatus
 from parley.interactions.models import ChatSession, Interaction, InteractionEvent, Message
 from parley.outbox.models import OutboxItem
+from parley.responses.models import ResponseCategory, StandardResponse
+from parley.templates.models import MessageTemplate
 
 __all__ = [
     "AuthToken",
@@ -16,7 +18,10 @@ __all__ = [
     "Interaction",
     "InteractionEvent",
     "Message",
+    "MessageTemplate",
     "OutboxItem",
     "PendingStatus",
+    "ResponseCategory",
+    "StandardResponse",
     "User",
 ]
