@@ -31,9 +31,12 @@ from parley.outbox.worker import OutboxWorker
 from parley.realtime.bus import Bus, build_bus
 from parley.realtime.hub import Hub
 from parley.realtime.views import router as events_router
+from parley.responses.views import router as responses_router
 from parley.routing.worker import RoutingWorker
 from parley.runtime import Runtime
 from parley.settings import Settings
+from parley.templates.views import router as templates_router
+from parley.templates.worker import TemplateSyncWorker
 from parley.whatsapp.graph import GraphClient, WhatsAppGateway
 from parley.whatsapp.webhook import WebhookLog, webhook_router
 
@@ -69,6 +72,7 @@ def create_app(
     )
     http = graph_http or httpx.AsyncClient(timeout=settings.whatsapp_timeout_seconds)
     gateway: WhatsAppGateway = GraphClient.from_settings(settings, http)
+    runtime.gateway = gateway
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -98,6 +102,8 @@ def create_app(
     app.include_router(webhook_router(settings, store, metrics))
     app.include_router(auth_router)
     app.include_router(interactions_router)
+    app.include_router(responses_router)
+    app.include_router(templates_router)
     app.include_router(events_router)
     app.include_router(ingest_router)
     _add_operational_routes(app, runtime)
@@ -121,6 +127,9 @@ def _start_workers(runtime: Runtime, gateway: WhatsAppGateway) -> None:
         ),
         "outbox": OutboxWorker(
             runtime.uow, runtime.clock, gateway, runtime.metrics, settings.whatsapp_send_rate
+        ),
+        "templates": TemplateSyncWorker(
+            runtime.uow, runtime.clock, gateway, settings.template_sync_seconds
         ),
     }
     for worker in runtime.workers.values():

@@ -14,6 +14,7 @@ from parley.metrics import Metrics
 from parley.realtime.bus import Bus
 from parley.realtime.hub import Hub
 from parley.settings import Settings
+from parley.whatsapp.graph import WhatsAppGateway
 from parley.workers.base import Worker
 
 
@@ -34,6 +35,8 @@ class Runtime:
     # writer's sessionmaker where the database needs no such split.
     reader_sessionmaker: async_sessionmaker[AsyncSession] | None = None
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    # The Cloud API client, for requests that read from it directly (template sync).
+    gateway: WhatsAppGateway | None = None
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessionmaker, self.bus, self.write_gate)

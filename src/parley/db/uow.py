@@ -12,6 +12,7 @@ from parley.realtime.bus import Bus, Envelope
 from parley.realtime.events import Event
 
 SUPERVISORS = frozenset({"supervisor", "admin"})
+EVERYONE = frozenset({"agent", "supervisor", "admin"})
 
 
 class UnitOfWork:
@@ -54,12 +55,21 @@ class UnitOfWork:
     def dialect(self) -> str:
         return self.session.get_bind().dialect.name
 
-    def emit(self, event: Event, *, to: int | None = None, supervisors: bool = True) -> None:
-        """Queue an event for the agent `to` (and supervisors); it leaves only after commit."""
+    def emit(
+        self,
+        event: Event,
+        *,
+        to: int | None = None,
+        supervisors: bool = True,
+        everyone: bool = False,
+    ) -> None:
+        """Queue an event for the agent `to` (and supervisors), or for `everyone` logged in;
+        it leaves only after commit."""
+        roles = EVERYONE if everyone else SUPERVISORS if supervisors else frozenset()
         self._pending.append(
             Envelope(
                 user_ids=frozenset([to] if to is not None else []),
-                roles=SUPERVISORS if supervisors else frozenset(),
+                roles=roles,
                 event=event.model_dump(mode="json"),
             )
         )

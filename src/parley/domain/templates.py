@@ -164,6 +164,11 @@ def _fill(text: str, values: Mapping[str, str], prefix: str = "") -> str:
     return _PARAM.sub(lambda m: values.get(prefix + m.group(1), m.group(0)), text)
 
 
+def _put(text: str, value: str) -> str:
+    """Every parameter of `text` replaced by `value` (a URL button has one, at its end)."""
+    return _PARAM.sub(lambda _m: value, text)
+
+
 def check_values(template: Mapping[str, Any], values: Mapping[str, str]) -> None:
     """Exactly the template's parameters, each non-blank; raises TemplateError otherwise."""
     params = template_parameters(template)
@@ -228,7 +233,7 @@ def render_template(template: Mapping[str, Any], values: Mapping[str, str]) -> R
     for index, button in enumerate(_buttons(template)):
         url = button.get("url")
         suffix = values.get(f"button.{index}", "")
-        filled_url = _PARAM.sub(lambda _m: suffix, str(url)) if url else None
+        filled_url = _put(str(url), suffix) if url else None
         buttons.append(
             RenderedButton(str(button.get("type", "")), str(button.get("text", "")), filled_url)
         )

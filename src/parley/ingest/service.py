@@ -24,6 +24,7 @@ from parley.interactions.schemas import InteractionOut, MessageOut
 from parley.interactions.service import preview, transition
 from parley.interactions.transcript import HIDDEN_TYPES
 from parley.realtime.events import InteractionUpdated, MessageCreated
+from parley.templates.service import apply_status_update as apply_template_update
 from parley.whatsapp.payloads import InboundMessage, WebhookBatch
 
 # Messages that need no answer from the agent: they never start the pending response timer.
@@ -39,12 +40,15 @@ def _chunks(values: Sequence[T], size: int = CHUNK) -> Iterable[list[T]]:
 
 
 async def ingest_batch(uow: UnitOfWork, clock: Clock, batches: Sequence[WebhookBatch]) -> int:
-    """Store every message and status of these webhooks; returns how many messages were new."""
+    """Store every message and status of these webhooks, and apply template status updates;
+    returns how many messages were new."""
     messages = sorted((m for b in batches for m in b.messages), key=lambda m: m.timestamp)
     created = await ingest_messages(uow, clock, messages)
     for batch in batches:
         for status in batch.statuses:
             await apply_status_update(uow, clock, status)
+        for update in batch.template_updates:
+            await apply_template_update(uow, update, clock.now())
     return created
 
 

@@ -171,7 +171,7 @@ async def send_text(
         reply_to_wamid=quoted,
         client_id=client_id,
     )
-    _answered(interaction, message, now)
+    mark_answered(interaction, message, now)
     uow.emit(MessageCreated(message=await message_out(uow, message)), to=user.id)
     await publish_interaction(uow, interaction)
     return message
@@ -249,7 +249,7 @@ async def _quoted_wamid(
     return quoted.wamid
 
 
-def _answered(interaction: Interaction, message: Message, now: datetime) -> None:
+def mark_answered(interaction: Interaction, message: Message, now: datetime) -> None:
     interaction.pending_since = None
     interaction.unread_count = 0
     interaction.last_message_at = now

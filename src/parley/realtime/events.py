@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from parley.auth.schemas import UserOut
 from parley.interactions.schemas import InteractionOut, MessageOut
+from parley.templates.events import TemplateUpdated
 
 
 class _Event(BaseModel):
@@ -60,4 +61,5 @@ Event = (
     | MessageUpdated
     | AgentUpdated
     | SessionEnded
+    | TemplateUpdated
 )

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from parley.db.base import Base
+from parley.db.base import Base, JSONType
 
 
 class ResponseCategory(Base):
@@ -35,7 +35,7 @@ class StandardResponse(Base):
     )
     text: Mapped[str] = mapped_column(Text, default="")
     # Attachment ids (`POST /api/v1/attachments`), sent in this order after the text.
-    attachment_ids: Mapped[dict[str, Any]] = mapped_column(default=list)
+    attachment_ids: Mapped[list[int]] = mapped_column(JSONType, default=list)
     # The WhatsApp template it is bound to (a notification), or None.
     template_name: Mapped[str | None] = mapped_column(String(512))
     template_language: Mapped[str | None] = mapped_column(String(20))

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from parley.db.base import Base
+from parley.db.base import Base, JSONType
 
 
 class MessageTemplate(Base):
@@ -22,7 +22,7 @@ class MessageTemplate(Base):
     status: Mapped[str] = mapped_column(String(32))
     category: Mapped[str] = mapped_column(String(32))
     parameter_format: Mapped[str] = mapped_column(String(16), default="POSITIONAL")
-    components: Mapped[dict[str, Any]] = mapped_column(default=list)
+    components: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     # Why it is not approved: the webhook's reason and Meta's explanation, when known.
     reason: Mapped[str | None] = mapped_column(String(500))
     synced_at: Mapped[datetime]

@@ -37,9 +37,7 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_response_categories"),
     )
-    op.create_index(
-        "ix_response_categories_parent_id", "response_categories", ["parent_id"]
-    )
+    op.create_index("ix_response_categories_parent_id", "response_categories", ["parent_id"])
     op.create_table(
         "standard_responses",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -64,9 +62,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_standard_responses"),
         sa.UniqueConstraint("name", name="uq_standard_responses_name"),
     )
-    op.create_index(
-        "ix_standard_responses_category_id", "standard_responses", ["category_id"]
-    )
+    op.create_index("ix_standard_responses_category_id", "standard_responses", ["category_id"])
     op.create_table(
         "message_templates",
         sa.Column("id", sa.Integer(), primary_key=True),
