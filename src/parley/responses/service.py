@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from parley.auth.models import User
 from parley.contacts.models import Contact
@@ -133,16 +133,9 @@ async def delete_category(uow: UnitOfWork, category_id: int) -> None:
         )
         ids.extend(children)
         frontier = children
-    # Explicit deletes: SQLite only cascades with its foreign keys pragma on.
-    for response in await uow.session.scalars(
-        select(StandardResponse).where(StandardResponse.category_id.in_(ids))
-    ):
-        await uow.session.delete(response)
-    for category_id_ in reversed(ids):
-        category = await uow.session.get(ResponseCategory, category_id_)
-        if category is not None:
-            await uow.session.delete(category)
-            await uow.session.flush()
+    # Explicit deletes, whatever the database's foreign key cascade setting.
+    await uow.session.execute(delete(StandardResponse).where(StandardResponse.category_id.in_(ids)))
+    await uow.session.execute(delete(ResponseCategory).where(ResponseCategory.id.in_(ids)))
 
 
 def matches(row: StandardResponse, query: str) -> bool:
