@@ -10,10 +10,13 @@ import orjson
 from parley.clock import FixedClock, SystemClock
 from parley.simulator.templates import seed_templates
 from parley.whatsapp.signature import sign
+from tests.api import test_with_simulator
 from tests.api.conftest import Api
 from tests.api.support import ANA, SECRET, customer_says, eventually, held_interactions
-from tests.api.test_with_simulator import Stack, stack  # noqa: F401  (the fixture)
+from tests.api.test_with_simulator import Stack
 from tests.factories import add_agent
+
+stack = test_with_simulator.stack  # the fixture: Parley and the simulator wired together
 
 PAYMENT = {
     "1": "Masha Ivanova",
