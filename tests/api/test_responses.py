@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 
 from parley.clock import FixedClock
+from parley.responses.seed import seed_library
 from tests.api.conftest import Api
 from tests.api.support import customer_says, eventually, held_interactions
 from tests.factories import add_agent
@@ -239,3 +240,54 @@ async def test_export_and_import_round_trip_as_json_and_yaml(api: Api, clock: Fi
         "/api/v1/responses/import", json={"categories": [{"nom": "x"}]}, headers=root
     )
     assert wrong.status_code == 422 and wrong.json()["error"]["fields"]
+
+
+async def test_the_demo_notification_renders_as_the_help_page_shows_it(
+    api: Api, clock: FixedClock
+) -> None:
+    async with api.runtime.uow() as uow:
+        assert await seed_library(uow, clock.now())
+        await uow.commit()
+    async with api.runtime.uow() as uow:
+        assert not await seed_library(uow, clock.now()), "seeding twice changes nothing"
+    alice = await api.agent(clock, "alice")
+    found = await api.client.get("/api/v1/responses", params={"q": "payment"}, headers=alice)
+    [payment] = [r for r in found.json()["items"] if r["name"] == "HSM_payment_confirmation"]
+    await customer_says(api, "Hi", "wamid.H1", name="Masha Ivanova")
+    [interaction] = await held_interactions(api, alice)
+
+    async def synced() -> bool:
+        items = (await api.client.get("/api/v1/templates", headers=alice)).json()["items"]
+        return any(t["name"] == "payment_confirmation" for t in items)
+
+    await eventually(synced, "templates synced at start")
+    filled = await api.client.get(
+        f"/api/v1/responses/{payment['id']}/filled",
+        params={
+            "interaction_id": interaction["id"],
+            "locale": "en-US",
+            "time_zone": "America/Los_Angeles",
+        },
+        headers=alice,
+    )
+    template = filled.json()["template"]
+    values = {p["key"]: p["value"] for p in template["parameters"]}
+    assert [p["label"] for p in template["parameters"]] == [
+        "Name",
+        "Product",
+        "Bill",
+        "Number of the card",
+        "Date",
+    ]
+    sent = await api.client.post(
+        f"/api/v1/interactions/{interaction['id']}/notifications",
+        json={"template": template["name"], "language": template["language"], "parameters": values},
+        headers=alice,
+    )
+    assert sent.status_code == 201, sent.text
+    # 2026-01-05 09:00 UTC is 1 AM in Los Angeles (PST).
+    assert sent.json()["text"] == (
+        "Hello Masha Ivanova.\nHave you ordered flowers?\nIf yes, please, confirm $10 payment "
+        "issued to your credit card.\nWe will send you Monday, January 5, 2026 1:00:00\u202fAM "
+        "PST.\nThanks, Masha Ivanova."
+    )

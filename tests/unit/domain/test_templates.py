@@ -44,6 +44,7 @@ def test_the_help_pages_payment_confirmation_renders() -> None:
     assert rendered.body == (
         "Hello Masha Ivanova.\nHave you ordered flowers?\nIf yes, please, confirm $10 payment "
         "issued to your credit card.\nWe will send you Wednesday, May 13, 2020 4:57:21 PM PDT."
+        "\nThanks, Masha Ivanova."
     )
     assert rendered.footer == "Parley Store"
     assert [b.text for b in rendered.buttons] == ["Confirm payment", "Talk to an agent"]
