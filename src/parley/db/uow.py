@@ -8,11 +8,10 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from parley.domain.roles import EVENT_WATCHERS, ROLES
 from parley.realtime.bus import Bus, Envelope
 from parley.realtime.events import Event
-
-SUPERVISORS = frozenset({"supervisor", "admin"})
-EVERYONE = frozenset({"agent", "supervisor", "admin"})
+from parley.workers.wake import Wake, Waker
 
 
 class UnitOfWork:
@@ -21,12 +20,15 @@ class UnitOfWork:
         sessionmaker: async_sessionmaker[AsyncSession],
         bus: Bus,
         gate: asyncio.Lock | None = None,
+        waker: Waker | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._bus = bus
         self._gate = gate
+        self._waker = waker
         self._pending: list[Envelope] = []
         self._hooks: list[Callable[[], None]] = []
+        self._wakes: set[Wake] = set()
         self.session: AsyncSession
 
     async def __aenter__(self) -> UnitOfWork:
@@ -35,6 +37,7 @@ class UnitOfWork:
         self.session = self._sessionmaker()
         self._pending = []
         self._hooks = []
+        self._wakes = set()
         return self
 
     async def __aexit__(
@@ -63,9 +66,10 @@ class UnitOfWork:
         supervisors: bool = True,
         everyone: bool = False,
     ) -> None:
-        """Queue an event for the agent `to` (and supervisors), or for `everyone` logged in;
-        it leaves only after commit."""
-        roles = EVERYONE if everyone else SUPERVISORS if supervisors else frozenset()
+        """Queue an event for the agent `to` (and, with `supervisors`, the roles that watch every
+        event: `domain.roles.EVENT_WATCHERS`), or for `everyone` logged in; it leaves only after
+        commit."""
+        roles = frozenset(ROLES) if everyone else EVENT_WATCHERS if supervisors else frozenset()
         self._pending.append(
             Envelope(
                 user_ids=frozenset([to] if to is not None else []),
@@ -73,6 +77,10 @@ class UnitOfWork:
                 event=event.model_dump(mode="json"),
             )
         )
+
+    def wake(self, *workers: Wake) -> None:
+        """Wake these background loops, on every node, once this transaction has committed."""
+        self._wakes.update(workers)
 
     def on_commit(self, hook: Callable[[], None]) -> None:
         """Run `hook` once this transaction has committed (e.g. wake a worker)."""
@@ -82,12 +90,16 @@ class UnitOfWork:
         await self.session.commit()
         pending, self._pending = self._pending, []
         hooks, self._hooks = self._hooks, []
+        wakes, self._wakes = self._wakes, set()
         for envelope in pending:
             await self._bus.publish(envelope)
         for hook in hooks:
             hook()
+        if wakes and self._waker is not None:
+            await self._waker(sorted(wakes))
 
     async def rollback(self) -> None:
         await self.session.rollback()
         self._pending = []
         self._hooks = []
+        self._wakes = set()

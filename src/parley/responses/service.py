@@ -13,6 +13,7 @@ from parley.auth.models import User
 from parley.contacts.models import Contact
 from parley.db.uow import UnitOfWork
 from parley.domain.field_codes import FieldContext, fill_field_codes
+from parley.domain.roles import runs_the_system
 from parley.domain.templates import template_parameters
 from parley.errors import Conflict, Forbidden, Invalid, NotFound
 from parley.interactions.models import Interaction
@@ -34,7 +35,7 @@ MAX_RESULTS = 200
 
 
 def require_admin(user: User) -> None:
-    if user.role != "admin":
+    if not runs_the_system(user.role):
         raise Forbidden("Only admins manage the response library.")
 
 

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
+from parley.realtime.events import Event
 from parley.templates.schemas import TemplateOut
 
 
-class TemplateUpdated(BaseModel):
+class TemplateUpdated(Event):
     """A template was synced or changed status; the desktop offers it only while `APPROVED`."""
-
-    model_config = ConfigDict(extra="forbid")
 
     type: Literal["template.updated"] = "template.updated"
     template: TemplateOut

@@ -1,24 +1,21 @@
 """Notifications: one approved WhatsApp template message, with exactly the agent's values.
 
 Templates are the only messages WhatsApp takes outside the 24-hour window (WHATSAPP.md §8.4),
-so no window check here; the template must be APPROVED (else 132001/132015/132016 at Meta).
+which `send_message` knows; the template must be APPROVED here (else Meta answers 132001,
+132015 or 132016).
 """
 
 from __future__ import annotations
-
-from typing import Any
-
-from sqlalchemy import select
 
 from parley.auth.models import User
 from parley.clock import Clock
 from parley.db.uow import UnitOfWork
 from parley.domain.templates import TemplateError, render_template, send_components
-from parley.errors import Conflict, Invalid
-from parley.interactions import service as interactions
-from parley.interactions.models import Interaction, Message
-from parley.interactions.transcript import message_out
-from parley.realtime.events import MessageCreated
+from parley.errors import Invalid
+from parley.interactions.models import Interaction
+from parley.interactions.sending import send_message
+from parley.messages.content import TemplateContent
+from parley.messages.models import Message
 from parley.templates.schemas import NotificationIn, as_meta
 from parley.templates.service import approved_template
 
@@ -26,22 +23,9 @@ from parley.templates.service import approved_template
 async def send_notification(
     uow: UnitOfWork, clock: Clock, user: User, interaction: Interaction, data: NotificationIn
 ) -> Message:
-    """Queue the template message; its `text` is the rendered body, its `content` the
-    template's name, language, values and rendered header, footer and buttons."""
-    if data.client_id is not None:
-        existing = await uow.session.scalar(
-            select(Message).where(
-                Message.interaction_id == interaction.id, Message.client_id == data.client_id
-            )
-        )
-        if existing is not None:
-            if existing.type != "template" or existing.content.get("parameters") != data.parameters:
-                raise Conflict(
-                    "This client_id was already used for a different message.",
-                    code="client_id_reused",
-                )
-            return existing
-    interactions.require_active(user, interaction)
+    """Queue the template message. Its transcript `text` is the rendered body; its `content`
+    holds the template's `name`, `language`, `parameters` (the values sent) and the rendered
+    `header`, `header_format`, `footer` and `buttons` for the desktop to draw."""
     row = await approved_template(uow, data.template, data.language)
     template = as_meta(row)
     try:
@@ -49,10 +33,7 @@ async def send_notification(
         components = send_components(template, data.parameters)
     except TemplateError as exc:
         raise Invalid(exc.message, code=exc.code, fields=exc.fields) from None
-    body: dict[str, Any] = {"name": row.name, "language": {"code": row.language}}
-    if components:
-        body["components"] = components
-    content = {
+    shown: dict[str, object] = {
         "template": row.name,
         "language": row.language,
         "parameters": dict(data.parameters),
@@ -61,19 +42,14 @@ async def send_notification(
         "footer": rendered.footer,
         "buttons": [{"type": b.type, "text": b.text, "url": b.url} for b in rendered.buttons],
     }
-    now = clock.now()
-    message = await interactions.queue_outbound(
+    content = TemplateContent(name=row.name, language=row.language, components=components)
+    return await send_message(
         uow,
+        clock,
         user,
         interaction,
-        now,
-        type="template",
-        text=rendered.body,
-        content=content,
-        body=body,
+        content,
         client_id=data.client_id,
+        text=rendered.body,
+        shown=shown,
     )
-    interactions.mark_answered(interaction, message, now)
-    uow.emit(MessageCreated(message=await message_out(uow, message)), to=user.id)
-    await interactions.publish_interaction(uow, interaction)
-    return message

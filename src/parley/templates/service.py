@@ -22,6 +22,7 @@ from parley.templates.events import TemplateUpdated
 from parley.templates.models import MessageTemplate
 from parley.templates.schemas import SyncOut, TemplateOut
 from parley.whatsapp.payloads import TemplateStatusUpdate
+from parley.workers.wake import Wake
 
 log = logging.getLogger("parley.templates")
 GONE = "DELETED"
@@ -78,7 +79,7 @@ async def sync_templates(
 
 
 async def apply_status_update(uow: UnitOfWork, update: TemplateStatusUpdate, now: datetime) -> bool:
-    """Apply one status webhook; False if the template is not known yet (the next sync adds it).
+    """Apply one status webhook; False if the template is not known yet (a sync is woken).
 
     Events that are not statuses map onto the listing's statuses: `FLAGGED` keeps the template
     sendable, `REINSTATED`/`UNARCHIVED` approve it again."""
@@ -91,8 +92,9 @@ async def apply_status_update(uow: UnitOfWork, update: TemplateStatusUpdate, now
         row = await uow.session.scalar(
             select(MessageTemplate).where(MessageTemplate.graph_id == update.template_id)
         )
-    if row is None:
+    if row is None:  # a template created since the last sync: read the list again
         log.info("templates.unknown_status_update", extra={"template": update.name})
+        uow.wake(Wake.TEMPLATES)
         return False
     event = update.event.upper()
     status = {"FLAGGED": row.status, "REINSTATED": "APPROVED", "UNARCHIVED": "APPROVED"}.get(

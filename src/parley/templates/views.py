@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from parley.deps import CurrentUser, RuntimeDep, Uow
-from parley.errors import BadGateway, Conflict
+from parley.domain.roles import runs_the_system
+from parley.errors import BadGateway, Conflict, Forbidden
 from parley.fields import MAX_ID
-from parley.interactions.schemas import MessageOut
 from parley.interactions.service import access_interaction
-from parley.interactions.transcript import message_out
-from parley.responses.service import require_admin
+from parley.messages.schemas import MessageOut
+from parley.messages.transcript import message_out
 from parley.templates import notifications, service
 from parley.templates.schemas import NotificationIn, SyncOut, TemplateList
 from parley.whatsapp.errors import GraphError, GraphTransportError
@@ -30,7 +30,8 @@ async def list_templates(user: CurrentUser, uow: Uow) -> TemplateList:
 @router.post("/templates/sync", response_model=SyncOut)
 async def sync_templates(user: CurrentUser, uow: Uow, runtime: RuntimeDep) -> SyncOut:
     """Read every page of the business account's templates from the Cloud API now (admins)."""
-    require_admin(user)
+    if not runs_the_system(user.role):
+        raise Forbidden("Only admins sync the templates.")
     if runtime.gateway is None:
         raise Conflict("No WhatsApp connection is configured.", code="whatsapp_unavailable")
     try:
@@ -56,6 +57,5 @@ async def send_notification(
     interaction = await access_interaction(uow, user, interaction_id, for_update=True)
     message = await notifications.send_notification(uow, runtime.clock, user, interaction, body)
     out = await message_out(uow, message)
-    uow.on_commit(lambda: runtime.wake("outbox"))
     await uow.commit()
     return out
