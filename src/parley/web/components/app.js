@@ -125,6 +125,8 @@ export class ParleyApp extends HTMLElement {
     const ctx = {
       store, desktop, clock: this.#clock, picker, memory,
       replyTo: (message) => parts.composer.replyTo(message),
+      insertResponse: (filled) => parts.composer.insertResponse(filled),
+      openNotification: (what) => parts.notification.open(what),
       notify: (message) => this.#notify(message),
       logout: () => this.#confirmLogout(store, confirm),
       focusComposer: () => parts.composer.focusText(),
