@@ -45,7 +45,7 @@ export class ParleyNotification extends HTMLElement {
     const listed = this.#find(ref.name, ref.language)
     this.#state = {
       interactionId, name: ref.name, language: ref.language, title: filled?.name ?? ref.name,
-      fields: notificationFields(listed, filled), editing: false, sending: false, error: null,
+      fields: notificationFields(listed, filled?.template), editing: false, sending: false, error: null,
       blocked: listed ? null : `Template ${ref.name} (${ref.language}) is not approved, so it can’t be sent.`,
     }
     // With no defaults to show, the agent starts by typing.

@@ -162,7 +162,7 @@ export class ParleyResponses extends HTMLElement {
       replace(this.#list, this.#results.length
         ? this.#results.map((r) => this.#option(r, h("span", { class: "response-text" },
           h("span", { class: "response-name" }, this.#marked(r.name)),
-          r.text ? h("span", { class: "response-snippet" }, this.#marked(excerpt(r.text, this.#query))) : null)))
+          r.text ? h("span", { class: "response-snippet" }, this.#marked(excerpt(r.text, this.#query, 60))) : null)))
         : h("p", { class: "muted responses-empty" }, `No response matches “${this.#query}”.`))
     } else {
       const tree = buildTree(store.collection("response-categories"), store.collection("responses"))
@@ -226,8 +226,9 @@ export class ParleyResponses extends HTMLElement {
     const body = filled?.text ?? response.text
     const attachments = (filled?.attachment_ids ?? response.attachment_ids ?? []).length
     replace(this.#preview,
-      h("div", { class: "preview-head" }, h("strong", { class: "preview-name" }, response.name),
-        notification ? h("span", { class: "tag" }, `Template ${response.template.name}`) : null),
+      h("div", { class: "preview-head" }, h("strong", { class: "preview-name", title: response.name }, response.name),
+        notification ? h("span", { class: "tag" }, "Notification") : null),
+      notification ? h("p", { class: "muted" }, `WhatsApp template ${response.template.name} · ${response.template.language}`) : null,
       body ? h("p", { class: "preview-text", dir: "auto" }, body) : null,
       attachments ? h("p", { class: "muted" }, icon("clip", { size: 13 }), ` ${attachments} attachment${attachments > 1 ? "s" : ""}`) : null,
       filled?.missing?.length ? h("p", { class: "preview-warn" }, `No value for ${filled.missing.join(", ")}: check the text after inserting.`) : null,

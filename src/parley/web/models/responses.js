@@ -65,7 +65,7 @@ export function excerpt(text, query, size = 90) {
   const words = String(query ?? "").split(/\s+/).filter(Boolean)
   const lower = flat.toLowerCase()
   const hit = words.map((w) => lower.indexOf(w.toLowerCase())).filter((i) => i >= 0).sort((a, b) => a - b)[0] ?? 0
-  const start = Math.max(0, Math.min(hit - Math.floor(size / 3), flat.length - size))
+  const start = Math.max(0, Math.min(hit - Math.floor(size / 5), flat.length - size))
   return `${start > 0 ? "…" : ""}${flat.slice(start, start + size).trim()}${start + size < flat.length ? "…" : ""}`
 }
 

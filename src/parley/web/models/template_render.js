@@ -55,7 +55,7 @@ export function renderTemplate(template, values = {}, labels = {}) {
 }
 
 /**
- * The parameter fields of a notification: from the filled response when there is one
+ * The parameter fields of a notification: from the filled response's template when there is one
  * (label and default from its binding), else from the template (name as label, empty value).
  * @returns {{key, label, value, example}[]}
  */
