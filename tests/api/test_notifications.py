@@ -241,3 +241,46 @@ async def test_bad_notifications_are_refused_with_clear_errors(api: Api, clock: 
         "template_not_approved",
     )
     assert api.graph.requests == [r for r in api.graph.requests if "status" in r]  # none sent
+
+
+async def test_a_template_meta_refuses_fails_with_its_reason_and_nothing_else_is_lost(
+    stack: Stack,
+) -> None:
+    api = stack.api
+    alice = await api.agent(SystemClock(), "alice")
+    await eventually(lambda: names(api, alice), "templates synced at start")
+    said = await stack.phone.post(
+        f"/_sim/customers/{ANA}/messages",
+        json={"type": "text", "text": {"body": "Hi"}, "profile_name": "Masha"},
+    )
+    assert said.status_code == 201
+    [interaction] = await held_interactions(api, alice)
+    iid = interaction["id"]
+    fault = await stack.phone.post(
+        "/_sim/faults", json={"kind": "graph_error", "code": 132015, "count": 1}
+    )
+    assert fault.status_code in (200, 201), fault.text
+    sent = await api.client.post(
+        f"/api/v1/interactions/{iid}/notifications",
+        json={"template": "payment_confirmation", "language": "en_US", "parameters": PAYMENT},
+        headers=alice,
+    )
+    assert sent.status_code == 201
+    after = await api.client.post(
+        f"/api/v1/interactions/{iid}/messages",
+        json={"text": "Sorry, one moment.", "client_id": "after-1"},
+        headers=alice,
+    )
+    assert after.status_code == 201
+
+    async def settled() -> list[dict[str, Any]] | None:
+        response = await api.client.get(f"/api/v1/interactions/{iid}/messages", headers=alice)
+        ours = [m for m in response.json()["items"] if m["direction"] == "out"]
+        return ours if ours[0]["status"] == "failed" and ours[1]["wamid"] else None
+
+    failed, text = await eventually(settled, "the template fails, the text goes on")
+    assert failed["error"]["code"] == 132015
+    assert failed["error"]["title"].lower() == "template is paused"  # Meta's own words
+    assert text["status"] != "failed"
+    phone = [m for m in await stack.phone_messages() if m["direction"] == "out"]
+    assert [m["type"] for m in phone] == ["text"]

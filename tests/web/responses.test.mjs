@@ -140,3 +140,15 @@ test("a template that stops being approved leaves the store's list at once", () 
   store.apply({ type: "template.updated", template: { ...PAYMENT, status: "APPROVED" } })
   assert.equal(store.collection("templates").length, 1)
 })
+
+test("a refused message says what WhatsApp meant and what to do", async () => {
+  const { describeMessage } = await import("../../src/parley/web/models/message_view.js")
+  const { adviceFor } = await import("../../src/parley/web/models/send_errors.js")
+  assert.match(adviceFor(131047), /Send a notification/)
+  assert.match(adviceFor("132015"), /paused/)
+  assert.equal(adviceFor(999), "")
+  const view = describeMessage({ id: 1, direction: "out", type: "text", text: "hi", status: "failed",
+    created_at: "2026-01-05T09:00:00Z", error: { code: 131026, title: "Message undeliverable", details: "x" } })
+  assert.equal(view.error.title, "Message undeliverable (131026)")
+  assert.match(view.error.advice, /could not deliver/)
+})
