@@ -11,6 +11,7 @@ from typing import Any
 from playwright.async_api import Browser, Page, expect
 from sqlalchemy import update
 
+from parley.commands import add_user
 from parley.db.engine import build_engine, build_sessionmaker
 from parley.db.uow import UnitOfWork
 from parley.interactions.models import Interaction
@@ -18,7 +19,8 @@ from parley.realtime.bus import InProcessBus
 from parley.responses.seed import seed_library
 from parley.settings import Settings
 from tests.e2e.conftest import new_page, shot
-from tests.e2e.desk import ANA, Desk, desk, go_ready, open_chat, transcript
+from tests.e2e.desk import ANA, Desk, desk, go_ready, log_in, open_chat, transcript
+from tests.factories import PASSWORD
 
 
 async def until(page: Page, check: Any, what: str) -> Any:
@@ -156,3 +158,65 @@ async def test_a_closed_window_offers_notifications(settings: Settings, browser:
         [template] = await until(page, lambda: outbound(d, "template"), "the template is sent")
         assert template["content"]["name"] == "service_followup"
         assert template["status"] != "failed"
+
+
+async def test_admins_manage_the_library_import_and_export(
+    settings: Settings, browser: Browser, tmp_path: Any
+) -> None:
+    await seed(settings)
+    await add_user(settings, "root", "admin", "Ada Admin", PASSWORD)
+    async with desk(settings) as d:
+        page = await new_page(browser, 1440, 900)
+        await log_in(page, d.url, "root")
+        await page.get_by_role("tab", name="Response library").click()
+        tree = page.get_by_role("tree", name="Response library")
+        await expect(tree.get_by_role("treeitem", name="Billing")).to_be_visible()
+
+        await page.get_by_role("button", name="New category").click()
+        form = page.get_by_role("form", name="Category")
+        await form.get_by_label("Name").fill("Returns")
+        await form.get_by_role("button", name="Save").click()
+        await expect(tree.get_by_role("treeitem", name="Returns")).to_be_visible()
+
+        await page.get_by_role("button", name="New response").click()
+        form = page.get_by_role("form", name="Response")
+        await form.get_by_label("Name").fill("Return label")
+        await form.get_by_label("Category").select_option(label="Returns")
+        await form.get_by_label("Text").fill(
+            "Hi {{contact.first_name}}, your return label is attached."
+        )
+        await form.get_by_label("Attachment ids").fill("12, 15")
+        await form.get_by_label("WhatsApp template").select_option(label="order_shipped · en_US")
+        await form.get_by_label("Label of first_name").fill("First name")
+        await form.get_by_label("Default of first_name").fill("{{contact.first_name}}")
+        await shot(page, "library-admin-light")
+        await form.get_by_role("button", name="Save").click()
+        await expect(
+            page.get_by_role("status").filter(has_text="Saved Return label.")
+        ).to_be_visible()
+
+        async with page.expect_download() as download_info:
+            await page.get_by_role("link", name="Export YAML").click()
+        exported = (await (await download_info.value).path()).read_text()
+        assert "name: Return label" in exported and "- 12" in exported
+        assert "label: First name" in exported
+
+        library = tmp_path / "team.yaml"
+        library.write_text(
+            "version: 1\ncategories:\n  - name: Returns\n    responses:\n"
+            "      - name: Return window\n        text: You can return items within 30 days.\n"
+        )
+        await page.locator("input[type=file]").set_input_files(str(library))
+        await expect(page.get_by_role("status")).to_contain_text(
+            "Imported team.yaml: 0 categories and 1 responses added, 0 updated."
+        )
+        await expect(tree.get_by_role("treeitem", name="Return window")).to_be_visible()
+        bad = tmp_path / "bad.yaml"
+        bad.write_text("categories: [unclosed")
+        await page.locator("input[type=file]").set_input_files(str(bad))
+        await expect(page.get_by_role("status")).to_contain_text(
+            "bad.yaml: The file is not valid YAML."
+        )
+        await page.get_by_role("button", name="Switch to dark theme").click()
+        await tree.get_by_role("treeitem", name="HSM_payment_confirmation Notification").click()
+        await shot(page, "library-admin-dark")

@@ -152,3 +152,41 @@ test("a refused message says what WhatsApp meant and what to do", async () => {
   assert.equal(view.error.title, "Message undeliverable (131026)")
   assert.match(view.error.advice, /could not deliver/)
 })
+
+test("a response's text goes first, then each attachment as its own message, in order", async () => {
+  const { Desktop } = await import("../../src/parley/web/desktop.js")
+  const posted = []
+  let release = null
+  const api = {
+    async post(path, body) {
+      posted.push(body)
+      if (posted.length === 1) await new Promise((resolve) => { release = resolve }) // the text is slow
+      return { id: posted.length, interaction_id: 12, direction: "out", type: "text", status: "queued",
+        client_id: body.client_id, text: body.text ?? null }
+    },
+  }
+  const store = new Store()
+  store.setMe({ id: 1, name: "Alice" })
+  let n = 0
+  const desktop = new Desktop({ api, store, newClientId: () => `c${++n}` })
+  const done = desktop.sendResponse(12, "Here are the files", [7, 3])
+  await new Promise((resolve) => setTimeout(resolve, 10))
+  assert.equal(posted.length, 1, "no attachment leaves before the text is taken")
+  release()
+  await done
+  assert.deepEqual(posted.map((b) => [b.text ?? null, b.attachment_ids ?? null]), [
+    ["Here are the files", null], [null, [7]], [null, [3]],
+  ])
+})
+
+test("a library file is posted as it is, with its type and the CSRF header", async () => {
+  const { Api } = await import("../../src/parley/web/api.js")
+  const calls = []
+  const api = new Api({ baseUrl: "http://parley.test/api/v1/", cookies: () => "parley_csrf=tok",
+    fetch: async (url, init) => { calls.push({ url: String(url), ...init }); return new Response("{}", { status: 200 }) } })
+  await api.postText("responses/import", "categories: []\n", "application/yaml", { format: "yaml" })
+  assert.equal(calls[0].url, "http://parley.test/api/v1/responses/import?format=yaml")
+  assert.equal(calls[0].body, "categories: []\n")
+  assert.equal(calls[0].headers["Content-Type"], "application/yaml")
+  assert.equal(calls[0].headers["X-CSRF-Token"], "tok")
+})

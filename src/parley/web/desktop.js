@@ -298,4 +298,35 @@ export class Desktop {
     if (message) this.#store.putMessages([{ ...message, interaction_id: message.interaction_id ?? id }])
     return message
   }
+
+  // ── admin: the library's categories, responses and file ──────────────
+
+  /** Create (no `id`) or update a category or a response, then reload the library. */
+  async saveLibraryItem(kind, item) {
+    const path = kind === "category" ? "response-categories" : "responses"
+    const { id, ...body } = item
+    const saved = id ? await this.#api.put(`${path}/${id}`, body) : await this.#api.post(path, body)
+    await this.loadLibrary()
+    return saved
+  }
+
+  async deleteLibraryItem(kind, id) {
+    await this.#api.delete(`${kind === "category" ? "response-categories" : "responses"}/${id}`)
+    await this.loadLibrary()
+  }
+
+  /** Merge a library file (the export's JSON or YAML) into the library. */
+  async importLibrary(text, format) {
+    const result = await this.#api.postText("responses/import", text,
+      format === "yaml" ? "application/yaml" : "application/json", { format })
+    await this.loadLibrary()
+    return result
+  }
+
+  /** Read the business account's templates from WhatsApp now. */
+  async syncTemplates() {
+    const result = await this.#api.post("templates/sync")
+    await this.loadTemplates()
+    return result
+  }
 }
