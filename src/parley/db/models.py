@@ -8,6 +8,7 @@ from parley.interactions.models import ChatSession, Interaction, InteractionEven
 from parley.messages.models import Message, OutboxItem, PendingStatus
 from parley.responses.models import ResponseCategory, StandardResponse
 from parley.templates.models import MessageTemplate
+from parley.workbins.models import Workbin
 
 __all__ = [
     "AuthToken",
@@ -24,4 +25,5 @@ __all__ = [
     "ResponseCategory",
     "StandardResponse",
     "User",
+    "Workbin",
 ]

@@ -16,6 +16,7 @@ class Wake(StrEnum):
     ROUTING = "routing"  # an interaction is queued, or an agent's capacity or state changed
     OUTBOX = "outbox"  # a message or receipt waits to be sent
     TEMPLATES = "templates"  # the business account's templates should be read again
+    TIMERS = "timers"  # presence heartbeats and sweeps, idle sessions (on its own clock)
 
 
 Waker = Callable[[Iterable[Wake]], Awaitable[None]]
