@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from typing import Any
 
@@ -284,3 +285,42 @@ async def test_a_template_meta_refuses_fails_with_its_reason_and_nothing_else_is
     assert text["status"] != "failed"
     phone = [m for m in await stack.phone_messages() if m["direction"] == "out"]
     assert [m["type"] for m in phone] == ["text"]
+
+
+async def test_order_holds_when_the_first_message_is_retried(stack: Stack) -> None:
+    """A response's text, then what follows it, reach the phone in the order sent, even when
+    WhatsApp refuses the first one for a moment and the sender retries it."""
+    api = stack.api
+    alice = await api.agent(SystemClock(), "alice")
+    await eventually(lambda: names(api, alice), "templates synced at start")
+    said = await stack.phone.post(
+        f"/_sim/customers/{ANA}/messages",
+        json={"type": "text", "text": {"body": "Hi"}, "profile_name": "Masha"},
+    )
+    assert said.status_code == 201
+    [interaction] = await held_interactions(api, alice)
+    iid = interaction["id"]
+    fault = await stack.phone.post(
+        "/_sim/faults", json={"kind": "graph_error", "code": 131016, "count": 1}
+    )
+    assert fault.status_code in (200, 201), fault.text
+    first = await api.client.post(
+        f"/api/v1/interactions/{iid}/messages",
+        json={"text": "Here is your confirmation.", "client_id": "order-1"},
+        headers=alice,
+    )
+    assert first.status_code == 201
+    second = await api.client.post(
+        f"/api/v1/interactions/{iid}/notifications",
+        json={"template": "payment_confirmation", "language": "en_US", "parameters": PAYMENT},
+        headers=alice,
+    )
+    assert second.status_code == 201
+
+    for _ in range(300):  # the retry waits out its backoff
+        phone = [m for m in await stack.phone_messages() if m["direction"] == "out"]
+        if len(phone) == 2:
+            break
+        await asyncio.sleep(0.05)
+    assert [m["type"] for m in phone] == ["text", "template"]
+    assert phone[0]["content"]["body"] == "Here is your confirmation."
