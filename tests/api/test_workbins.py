@@ -82,13 +82,11 @@ async def test_move_to_workbin_parks_it_and_frees_capacity_and_open_brings_it_ba
         assert [i["interaction_id"] for i in await items(api, alice, personal["id"])] == [
             bruno["id"]
         ]
-        kinds = [
-            e["kind"]
-            for e in (
-                await api.client.get(f"/api/v1/interactions/{held['id']}/events", headers=alice)
-            ).json()["items"]
-        ]
-        assert kinds[-2:] == ["parked", "opened"]
+        history = await api.client.get(f"/api/v1/interactions/{held['id']}/events", headers=alice)
+        events = history.json()["items"]
+        assert [e["kind"] for e in events[-2:]] == ["parked", "opened"]
+        assert events[-2]["note"] == "Waiting for the warehouse"
+        assert events[-2]["agent"]["name"] == "Alice"
 
 
 async def test_logout_parks_every_active_interaction_and_frees_the_agent(

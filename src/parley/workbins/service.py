@@ -193,7 +193,7 @@ async def park(
         interaction.updated_at = now
         interaction.version += 1
     else:
-        transition(uow, interaction, "parked", now, agent_id=by.id, reason="parked")
+        transition(uow, interaction, "parked", now, agent_id=by.id, reason="parked", note=reason)
     interaction.agent_id = None
     interaction.workbin_id = workbin.id
     interaction.parked_by_id = by.id

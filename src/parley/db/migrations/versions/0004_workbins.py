@@ -52,6 +52,8 @@ def upgrade() -> None:
             ["id"],
         )
         batch.create_index(op.f("ix_interactions_workbin_id"), ["workbin_id"], unique=False)
+    with op.batch_alter_table("interaction_events") as batch:
+        batch.add_column(sa.Column("note", sa.String(length=200), nullable=True))
     with op.batch_alter_table("users") as batch:
         batch.add_column(sa.Column("last_stream_at", WHEN, nullable=True))
         batch.add_column(
@@ -63,6 +65,8 @@ def downgrade() -> None:
     with op.batch_alter_table("users") as batch:
         batch.drop_column("missed_offers")
         batch.drop_column("last_stream_at")
+    with op.batch_alter_table("interaction_events") as batch:
+        batch.drop_column("note")
     with op.batch_alter_table("interactions") as batch:
         batch.drop_index(op.f("ix_interactions_workbin_id"))
         batch.drop_constraint(op.f("fk_interactions_preferred_agent_id_users"), type_="foreignkey")
