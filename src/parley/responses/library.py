@@ -62,7 +62,7 @@ async def export_library(uow: UnitOfWork) -> LibraryFile:
 def dump(library: LibraryFile, fmt: str) -> bytes:
     data = library.model_dump(mode="json", exclude_defaults=False)
     if fmt == "yaml":
-        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+        text = str(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))
         return text.encode()
     return orjson.dumps(data, option=orjson.OPT_INDENT_2)
 
