@@ -18,6 +18,7 @@ from parley.db.migrate import upgrade
 from parley.db.uow import UnitOfWork
 from parley.logs import configure_logging
 from parley.realtime.bus import InProcessBus
+from parley.responses.seed import seed_library
 from parley.settings import Settings
 from parley.workbins.models import Workbin
 
@@ -41,7 +42,7 @@ CUSTOMERS = [
 
 
 async def seed(settings: Settings) -> None:
-    """Demo users, contacts and shared workbins; safe to run on every start."""
+    """Demo users, contacts, shared workbins and standard responses; safe to run on every start."""
     engine = build_engine(settings)
     clock = SystemClock()
     try:
@@ -69,6 +70,7 @@ async def seed(settings: Settings) -> None:
                     uow.session.add(
                         Workbin(name=name, kind="shared", description=description, created_at=now)
                     )
+            await seed_library(uow, now)
             await uow.commit()
     finally:
         await engine.dispose()
