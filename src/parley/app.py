@@ -17,6 +17,7 @@ from sqlalchemy import text
 from starlette.routing import Match, Mount
 from starlette.types import Scope
 
+from parley.account.views import router as account_router
 from parley.auth.views import router as auth_router
 from parley.clock import Clock, SystemClock
 from parley.db.engine import build_engine, build_reader_engine, build_sessionmaker
@@ -100,6 +101,7 @@ def create_app(
     app.include_router(interactions_router)
     app.include_router(events_router)
     app.include_router(ingest_router)
+    app.include_router(account_router)
     _add_operational_routes(app, runtime)
     add_error_handlers(app)
     _mount_desktop(app)
@@ -110,7 +112,11 @@ def _start_workers(runtime: Runtime, gateway: WhatsAppGateway) -> None:
     settings = runtime.settings
     runtime.workers = {
         "ingest": IngestWorker(
-            runtime.uow, runtime.clock, runtime.metrics, on_ingested=lambda: runtime.wake("routing")
+            runtime.uow,
+            runtime.clock,
+            runtime.metrics,
+            on_ingested=lambda: runtime.wake("routing"),
+            phone_number_id=settings.whatsapp_phone_number_id,
         ),
         "routing": RoutingWorker(
             runtime.uow,

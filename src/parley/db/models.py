@@ -1,5 +1,6 @@
 """Imports every feature's tables so metadata (and Alembic) sees them all."""
 
+from parley.account.models import AccountAlert
 from parley.auth.models import AuthToken, User
 from parley.contacts.models import Contact
 from parley.db.base import Base
@@ -8,6 +9,7 @@ from parley.interactions.models import ChatSession, Interaction, InteractionEven
 from parley.outbox.models import OutboxItem
 
 __all__ = [
+    "AccountAlert",
     "AuthToken",
     "Base",
     "ChatSession",

@@ -94,7 +94,7 @@ async def _last_inbound(uow: UnitOfWork, interaction: Interaction) -> Message | 
             Message.interaction_id == interaction.id,
             Message.direction == "in",
             Message.wamid.is_not(None),
-            Message.type != "reaction",
+            Message.type.not_in(("reaction", "edit", "revoke")),
         )
         .order_by(Message.id.desc())
         .limit(1)
@@ -103,4 +103,4 @@ async def _last_inbound(uow: UnitOfWork, interaction: Interaction) -> Message | 
 
 async def _wa_id(uow: UnitOfWork, interaction: Interaction) -> str | None:
     contact = await uow.session.get(Contact, interaction.contact_id)
-    return contact.wa_id if contact is not None else None
+    return contact.address if contact is not None else None

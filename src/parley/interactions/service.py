@@ -191,9 +191,13 @@ async def queue_outbound(
     client_id: str | None = None,
 ) -> Message:
     """The agent's message to the contact, stored and queued for WhatsApp in one transaction:
-    `body` is the Cloud API's object for `type`."""
+    `body` is the Cloud API's object for `type`. It goes to the contact's number (`to`), else to
+    its BSUID (`recipient`): a customer known only by username can be answered too."""
     contact = await uow.session.get(Contact, interaction.contact_id)
-    assert contact is not None and contact.wa_id is not None
+    if contact is None or contact.address is None:
+        raise Conflict(
+            "This contact has no WhatsApp number or user id to write to.", code="no_recipient"
+        )
     message = Message(
         session_id=interaction.session_id,
         interaction_id=interaction.id,
@@ -211,7 +215,7 @@ async def queue_outbound(
     )
     uow.session.add(message)
     await uow.session.flush()
-    queue_message(uow, message, contact.wa_id, body, now)
+    queue_message(uow, message, contact.address, body, now)
     return message
 
 

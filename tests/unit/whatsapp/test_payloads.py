@@ -110,9 +110,10 @@ EXPECTED: dict[str, Expected] = {
     "interactive_list_reply": Expected([msg(11, "interactive", "Express", content={
         "kind": "list_reply", "id": "row-express", "title": "Express",
         "description": "1-2 days"}, context_wamid="wamid.SIM_OUT_0101")]),
-    "interactive_nfm_reply": Expected([msg(12, "interactive", "Sent", content={
+    "interactive_nfm_reply": Expected([msg(12, "interactive", "Form answers: rating: 5", content={
         "kind": "nfm_reply", "name": "flow", "body": "Sent", "title": None,
-        "response_json": {"flow_token": "t1", "rating": "5"}},
+        "response_json": {"flow_token": "t1", "rating": "5"},
+        "fields": [{"name": "rating", "label": "rating", "value": "5"}]},
         context_wamid="wamid.SIM_OUT_0105")]),
     "button": Expected([msg(13, "button", "Talk to an agent", content={
         "payload": "HANDOFF", "text": "Talk to an agent"}, context_wamid="wamid.SIM_OUT_0106")]),
@@ -122,11 +123,15 @@ EXPECTED: dict[str, Expected] = {
         "message_id": "wamid.SIM_OUT_0102", "emoji": "", "removed": True})]),
     "reaction_removed_absent": Expected([msg(16, "reaction", None, content={
         "message_id": "wamid.SIM_OUT_0102", "emoji": "", "removed": True})]),
-    "order": Expected([msg(17, "order", "deliver today", content={
+    "order": Expected([msg(
+        17, "order",
+        "Order (2 items): 2 × SKU-1 at BRL 30.00, 1 × SKU-7 at BRL 12.50; total BRL 72.50. "
+        "deliver today", content={
         "catalog_id": "194836987003835", "text": "deliver today", "product_items": [
-            {"product_retailer_id": "SKU-1", "quantity": 2, "item_price": 30, "currency": "BRL"},
-            {"product_retailer_id": "SKU-7", "quantity": 1, "item_price": 12.5,
-             "currency": "BRL"}]})]),
+            {"product_retailer_id": "SKU-1", "quantity": 2, "item_price": "30.00",
+             "currency": "BRL"},
+            {"product_retailer_id": "SKU-7", "quantity": 1, "item_price": "12.50",
+             "currency": "BRL"}], "total": {"amount": "72.50", "currency": "BRL"}})]),
     "system_user_changed_number": Expected([msg(
         18, "system", "User Ana Souza changed from 5511987654321 to 5511912345678",
         content={"kind": "user_changed_number", "new_wa_id": "5511912345678"},
@@ -142,7 +147,7 @@ EXPECTED: dict[str, Expected] = {
     "system_user_changed_user_id": Expected([msg(
         21, "system", "User Ana Souza's user id changed",
         content={"kind": "user_changed_user_id", "new_user_id": "BR.88402210099887766554"},
-        user_id="BR.13491208655302741918", **NO_SYSTEM_CONTACT)]),
+        bsuid="BR.13491208655302741918", **NO_SYSTEM_CONTACT)]),
     "unsupported_poll_creation": Expected([msg(
         22, "unsupported", "Unsupported message (poll_creation)",
         content={"original_type": "poll_creation"}, error_codes=[131051])]),
@@ -157,11 +162,11 @@ EXPECTED: dict[str, Expected] = {
                 "details": "Message type is not currently supported", "href": None}]},
         error_codes=[131051])]),
     "unlisted_types": Expected([
-        msg(25, "unsupported", "Unsupported message (request_welcome)",
-            content={"original_type": "request_welcome", "errors": []}),
-        msg(26, "unsupported", "Unsupported message (edit)", content={"original_type": "edit"}),
-        msg(27, "unsupported", "Unsupported message (revoke)",
-            content={"original_type": "revoke"}),
+        msg(25, "request_welcome", "Opened the chat (welcome request)", content={}),
+        msg(26, "edit", "Olá de novo", content={
+            "original_wamid": "wamid.SIM_IN_0001", "type": "text",
+            "content": {"body": "Olá de novo"}}),
+        msg(27, "revoke", None, content={"original_wamid": "wamid.SIM_IN_0002"}),
     ]),
     "interactive_without_object": Expected(
         [msg(28, "unsupported", "Unsupported message (interactive)",
@@ -181,7 +186,7 @@ EXPECTED: dict[str, Expected] = {
     "reply_context": Expected([msg(34, "text", "Still waiting", forwarded=False,
                                    context_wamid="wamid.SIM_OUT_0104")]),
     "username_without_wa_id": Expected([msg(
-        35, "text", "oi, sou novo aqui", wa_id=None, user_id="BR.13491208655302741918",
+        35, "text", "oi, sou novo aqui", wa_id=None, bsuid="BR.13491208655302741918",
         profile_name="Caio", username="@caio.dev")]),
     "batch_multi_entry": Expected(
         messages=[
