@@ -23,6 +23,7 @@ from parley.interactions.models import Interaction, InteractionEvent, Message
 from parley.interactions.schemas import InteractionOut
 from parley.interactions.transcript import message_out
 from parley.outbox.service import queue_message
+from parley.whatsapp.content import summary
 from parley.realtime.events import (
     InteractionOffered,
     InteractionRemoved,
@@ -263,7 +264,7 @@ def _answered(interaction: Interaction, message: Message, now: datetime) -> None
 
 
 def preview(message: Message) -> dict[str, Any]:
-    text = (message.text or message.type)[:140]
+    text = summary(message.type, message.text, message.content or {})[:140]
     return {
         "direction": message.direction,
         "type": message.type,

@@ -303,3 +303,37 @@ def maybe_json(value: object) -> object:
         return json.loads(value)
     except (ValueError, RecursionError):
         return value
+
+
+LABELS = {
+    "image": "Photo",
+    "video": "Video",
+    "audio": "Audio",
+    "document": "Document",
+    "sticker": "Sticker",
+    "location": "Location",
+    "contacts": "Contact card",
+    "order": "Order",
+    "template": "Template",
+}
+
+
+def summary(kind: str, text: str | None, content: Json) -> str:
+    """One line for the list preview (`last_message.text`): the text, or what the message is,
+    with what the agent must know first (deleted, not received, forwarded, from an ad)."""
+    if content.get("deleted"):
+        return "Deleted by the customer"
+    label = LABELS.get(kind)
+    line = text or label or kind
+    if kind in MEDIA_TYPES and content.get("errors"):
+        line = f"{label} could not be received" + (f": {text}" if text else "")
+    if content.get("frequently_forwarded"):
+        line = f"Forwarded many times: {line}"
+    elif content.get("forwarded"):
+        line = f"Forwarded: {line}"
+    ad = content.get("referral")
+    if isinstance(ad, dict):
+        name = ad.get("headline") or ad.get("body") or ad.get("source_url")
+        if name:
+            line = f"{line} · from the ad “{name}”"
+    return line
