@@ -291,11 +291,9 @@ async def test_a_status_with_contacts_applies_and_teaches_the_bsuid_and_username
     assert (contact.bsuid, contact.username) == ("US.1555070000100000001", "fake.reader")
 
 
-async def test_usernames_and_parent_bsuids_are_kept_and_shown(
-    api: Api, clock: FixedClock
-) -> None:
+async def test_usernames_and_parent_bsuids_are_kept_and_shown(api: Api, clock: FixedClock) -> None:
     await deliver(api, "username-not-stored")
-    alice, [item] = await the_interaction(api, clock)
+    _, [item] = await the_interaction(api, clock)
     contact = item["contact"]
     assert contact["username"] == "@fakeusername"
     assert contact["bsuid"] == "US.7000000000000000001"

@@ -75,3 +75,16 @@ describe("what the agent must see beside the body", () => {
     assert.deepEqual(echo.notes, ["Sent from the WhatsApp Business app"])
   })
 })
+
+describe("account banner", async () => {
+  const { accountBanner, ALERT_ROLES } = await import("../../src/parley/web/models/account_alert.js")
+
+  it("shows the newest severe alert, nothing otherwise", () => {
+    assert.deepEqual(accountBanner({ items: [], banner: { title: "WhatsApp restricted this account",
+      received_at: "2026-01-05T09:00:00Z" } }),
+    { text: "WhatsApp restricted this account", title: "Reported by WhatsApp at 2026-01-05T09:00:00Z" })
+    assert.equal(accountBanner({ items: [{ title: "verified" }], banner: null }), null)
+    assert.equal(accountBanner(null), null)
+    assert.equal(ALERT_ROLES.has("agent"), false)
+  })
+})

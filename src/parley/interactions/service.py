@@ -23,13 +23,13 @@ from parley.interactions.models import Interaction, InteractionEvent, Message
 from parley.interactions.schemas import InteractionOut
 from parley.interactions.transcript import message_out
 from parley.outbox.service import queue_message
-from parley.whatsapp.content import summary
 from parley.realtime.events import (
     InteractionOffered,
     InteractionRemoved,
     InteractionUpdated,
     MessageCreated,
 )
+from parley.whatsapp.content import summary
 
 STAFF = ("supervisor", "admin")
 
