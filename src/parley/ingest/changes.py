@@ -14,10 +14,11 @@ from sqlalchemy import func, select
 
 from parley.db.uow import UnitOfWork
 from parley.domain.edits import already_applied, apply_edit, apply_revoke
-from parley.interactions.models import Interaction, Message
-from parley.interactions.service import preview
-from parley.interactions.transcript import HIDDEN_TYPES, message_out
-from parley.realtime.events import MessageUpdated
+from parley.interactions.models import Interaction
+from parley.messages.events import MessageUpdated
+from parley.messages.models import Message
+from parley.messages.previews import preview
+from parley.messages.transcript import HIDDEN_TYPES, message_out
 from parley.whatsapp.payloads import InboundMessage
 
 CHANGE_TYPES = frozenset({"edit", "revoke"})

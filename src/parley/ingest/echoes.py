@@ -18,11 +18,13 @@ from parley.clock import Clock
 from parley.contacts.models import Contact
 from parley.contacts.service import Identity, load_contacts, resolve
 from parley.db.uow import UnitOfWork
-from parley.interactions.models import ChatSession, Interaction, Message
+from parley.interactions.events import InteractionUpdated
+from parley.interactions.models import ChatSession, Interaction
 from parley.interactions.schemas import InteractionOut
-from parley.interactions.service import preview
-from parley.interactions.transcript import message_out
-from parley.realtime.events import InteractionUpdated, MessageCreated
+from parley.messages.events import MessageCreated
+from parley.messages.models import Message
+from parley.messages.previews import preview
+from parley.messages.transcript import message_out
 from parley.whatsapp.payloads import InboundMessage
 
 SOURCE = "business_app"

@@ -34,13 +34,17 @@ from parley.ingest.changes import (
 )
 from parley.ingest.echoes import ingest_echoes
 from parley.ingest.other_changes import apply_other_changes
-from parley.ingest.statuses import apply_status_update
-from parley.interactions.models import ChatSession, Interaction, Message
-from parley.interactions.reactions import attach_early_reactions, note_inbound_reactions
-from parley.interactions.schemas import InteractionOut, MessageOut
-from parley.interactions.service import preview, transition
-from parley.interactions.transcript import HIDDEN_TYPES
-from parley.realtime.events import InteractionUpdated, MessageCreated
+from parley.interactions.events import InteractionUpdated
+from parley.interactions.models import ChatSession, Interaction
+from parley.interactions.schemas import InteractionOut
+from parley.interactions.service import transition
+from parley.messages.events import MessageCreated
+from parley.messages.models import Message
+from parley.messages.previews import preview
+from parley.messages.reactions import attach_early_reactions, note_inbound_reactions
+from parley.messages.schemas import MessageOut
+from parley.messages.statuses import apply_status_update
+from parley.messages.transcript import HIDDEN_TYPES
 from parley.whatsapp.payloads import InboundMessage, WebhookBatch
 
 # Messages that need no answer from the agent: they never start the pending response timer.
@@ -277,7 +281,8 @@ async def _publish(
     uow: UnitOfWork, rows: list[tuple[Message, Interaction]], changed: list[Interaction]
 ) -> None:
     """One message.created per message, one interaction.updated per interaction touched."""
-    await attach_early_reactions(uow, rows)
+    held = [(message, interaction.agent_id) for message, interaction in rows]
+    await attach_early_reactions(uow, held)
     quoted = await _quoted(uow, [m.reply_to_wamid for m, _ in rows if m.reply_to_wamid])
     touched: dict[int, Interaction] = {i.id: i for i in changed if i.state != "done"}
     for message, interaction in rows:
@@ -286,7 +291,7 @@ async def _publish(
             continue  # shown under its target: note_inbound_reactions announces that one
         out = MessageOut.of(message, quoted.get(message.reply_to_wamid or ""))
         uow.emit(MessageCreated(message=out), to=interaction.agent_id)
-    await note_inbound_reactions(uow, rows)
+    await note_inbound_reactions(uow, held)
     for interaction in touched.values():
         contact = await uow.session.get(Contact, interaction.contact_id)
         assert contact is not None

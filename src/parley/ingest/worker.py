@@ -19,6 +19,7 @@ from parley.whatsapp import jsonbody
 from parley.whatsapp.jsonbody import BodyError
 from parley.whatsapp.payloads import PayloadError, WebhookBatch, parse_webhook
 from parley.workers.base import Worker
+from parley.workers.wake import Wake
 
 log = logging.getLogger("parley.ingest")
 BATCH = 200
@@ -39,7 +40,7 @@ def _due(now: datetime) -> ColumnElement[bool]:
 
 
 class IngestWorker(Worker):
-    name = "ingest"
+    name = Wake.INGEST
 
     def __init__(
         self,

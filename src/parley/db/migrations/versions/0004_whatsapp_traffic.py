@@ -1,8 +1,8 @@
-"""whatsapp traffic: contacts keyed by BSUID too (username, parent BSUID, marketing opt-out),
-ignored webhooks with their reason, and the WhatsApp account's alerts
+"""whatsapp traffic: contacts' usernames, parent BSUIDs and marketing opt-outs, ignored
+webhooks with their reason, outbox recipients as long as a BSUID, the account's alerts
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 
 from collections.abc import Sequence
@@ -12,18 +12,14 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 JSON_TYPE = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-revision: str = "0003"
-down_revision: str | None = "0002"
+revision: str = "0004"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
     with op.batch_alter_table("contacts") as batch:
-        batch.drop_constraint("uq_contacts_user_id", type_="unique")
-        batch.alter_column("user_id", new_column_name="bsuid", existing_type=sa.String(160))
-    with op.batch_alter_table("contacts") as batch:
-        batch.create_unique_constraint("uq_contacts_bsuid", ["bsuid"])
         batch.add_column(sa.Column("parent_bsuid", sa.String(length=160), nullable=True))
         batch.add_column(sa.Column("username", sa.String(length=200), nullable=True))
         batch.add_column(
@@ -53,7 +49,3 @@ def downgrade() -> None:
         batch.drop_column("marketing_opt_out_at")
         batch.drop_column("username")
         batch.drop_column("parent_bsuid")
-        batch.drop_constraint("uq_contacts_bsuid", type_="unique")
-        batch.alter_column("bsuid", new_column_name="user_id", existing_type=sa.String(160))
-    with op.batch_alter_table("contacts") as batch:
-        batch.create_unique_constraint("uq_contacts_user_id", ["user_id"])

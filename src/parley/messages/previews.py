@@ -1,0 +1,23 @@
+"""A message as one line: what the interaction list shows as the last message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parley.messages.models import Message
+from parley.whatsapp.content import summary
+
+PREVIEW_LENGTH = 140  # characters
+
+
+def preview(message: Message) -> dict[str, Any]:
+    """`{direction, type, text, created_at}` (ISO time); the text (`whatsapp.content.summary`:
+    the message's text or kind, flagged deleted, not received, forwarded, from an ad) cut to
+    `PREVIEW_LENGTH`."""
+    text = summary(message.type, message.text, message.content or {})[:PREVIEW_LENGTH]
+    return {
+        "direction": message.direction,
+        "type": message.type,
+        "text": text,
+        "created_at": message.created_at.isoformat(),
+    }
