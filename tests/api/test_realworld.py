@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from parley.clock import FixedClock
 from parley.contacts.models import Contact
-from parley.ingest.models import InboundWebhook, PendingStatus
-from parley.interactions.models import Message
+from parley.ingest.models import InboundWebhook
+from parley.messages.models import Message, PendingStatus
 from parley.whatsapp.signature import sign
 from tests.api.conftest import Api
 from tests.api.support import SECRET, T0, eventually, held_interactions, transcript

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from parley.account.models import AccountAlert
 from parley.clock import FixedClock
 from parley.contacts.models import Contact
-from parley.interactions.models import Interaction, Message
+from parley.interactions.models import Interaction
+from parley.messages.models import Message
 from tests.factories import BUSINESS, envelope, store_webhook, text_webhook
 from tests.harness import Node
 
