@@ -37,7 +37,10 @@ CATALOG: dict[int, tuple[str, int]] = {
     131026: ("Message undeliverable", 400),
     131030: ("Recipient phone number not in allowed list", 400),
     131031: ("Business Account locked", 403),
-    131037: ("WhatsApp provided number needs display name approval before message can be sent", 400),
+    131037: (
+        "WhatsApp provided number needs display name approval before message can be sent",
+        400,
+    ),
     131042: ("Business eligibility payment issue", 400),
     131045: ("Incorrect certificate", 500),
     131047: ("Re-engagement message", 400),
