@@ -7,6 +7,7 @@ from parley.db.base import Base
 from parley.ingest.models import InboundWebhook
 from parley.interactions.models import ChatSession, Interaction, InteractionEvent
 from parley.messages.models import Message, OutboxItem, PendingStatus
+from parley.workbins.models import Workbin
 
 __all__ = [
     "AccountAlert",
@@ -21,4 +22,5 @@ __all__ = [
     "OutboxItem",
     "PendingStatus",
     "User",
+    "Workbin",
 ]

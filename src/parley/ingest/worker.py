@@ -50,10 +50,13 @@ class IngestWorker(Worker):
         on_ingested: Callable[[], None],
         *,
         phone_number_id: str | None = None,
+        prefer_previous: bool = True,
     ) -> None:
-        """`phone_number_id`: our number; traffic for another number of the app is ignored."""
+        """`phone_number_id`: our number; traffic for another number of the app is ignored.
+        `prefer_previous`: see `ingest_batch`."""
         super().__init__()
         self._phone_number_id = phone_number_id
+        self._prefer_previous = prefer_previous
         self._uow = uow
         self._clock = clock
         self._metrics = metrics
@@ -141,7 +144,9 @@ class IngestWorker(Worker):
     async def _process(self, uow: UnitOfWork, rows: list[InboundWebhook]) -> int:
         parsed = [(row, self._parse(row)) for row in rows]
         batches = [batch for _, batch in parsed if isinstance(batch, WebhookBatch)]
-        created = await ingest_batch(uow, self._clock, batches)
+        created = await ingest_batch(
+            uow, self._clock, batches, prefer_previous=self._prefer_previous
+        )
         # One statement for the whole batch: per-row ORM updates cost more than the ingest itself.
         plain = [r.id for r, b in parsed if isinstance(b, WebhookBatch) and not b.ignored]
         await self._set_state(uow, plain, "processed", None)
@@ -200,7 +205,9 @@ class IngestWorker(Worker):
         for part in _parts(parsed):
             try:
                 async with self._uow() as uow:
-                    created += await ingest_batch(uow, self._clock, [part])
+                    created += await ingest_batch(
+                        uow, self._clock, [part], prefer_previous=self._prefer_previous
+                    )
                     await uow.commit()
             except Exception as exc:
                 log.warning("ingest.record_failed", extra={"webhook_id": webhook_id}, exc_info=True)

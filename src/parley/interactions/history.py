@@ -20,6 +20,10 @@ KINDS = {
     "agent_left": "released",
     "contact_wrote": "reopened",
     "done": "done",
+    "parked": "parked",
+    "opened": "opened",
+    "moved": "moved",
+    "inactive": "closed",
 }
 
 
