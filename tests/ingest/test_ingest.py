@@ -186,10 +186,10 @@ async def test_a_failed_webhook_succeeds_on_retry_once_fixed(
     real = worker_module.ingest_batch
     broken = True
 
-    async def flaky(uow: Any, clock_: Any, batches: Any) -> int:
+    async def flaky(uow: Any, clock_: Any, batches: Any, **options: Any) -> int:
         if broken and any(m.wamid == "wamid.FIX" for b in batches for m in b.messages):
             raise RuntimeError("database hiccup")
-        return await real(uow, clock_, batches)
+        return await real(uow, clock_, batches, **options)
 
     monkeypatch.setattr(worker_module, "ingest_batch", flaky)
     async with node.runtime.uow() as uow:
@@ -213,10 +213,10 @@ async def test_one_failing_message_never_holds_back_the_others_of_its_body(
 ) -> None:
     real = worker_module.ingest_batch
 
-    async def flaky(uow: Any, clock_: Any, batches: Any) -> int:
+    async def flaky(uow: Any, clock_: Any, batches: Any, **options: Any) -> int:
         if any(m.wamid == "wamid.BAD" for b in batches for m in b.messages):
             raise RuntimeError("this one message cannot be stored")
-        return await real(uow, clock_, batches)
+        return await real(uow, clock_, batches, **options)
 
     monkeypatch.setattr(worker_module, "ingest_batch", flaky)
     payload = envelope(
