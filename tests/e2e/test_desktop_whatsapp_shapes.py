@@ -3,11 +3,16 @@ started the chat, Flow answers, an order's items, forwarding, an edited message.
 
 from __future__ import annotations
 
+import httpx
+import orjson
 from playwright.async_api import Browser, expect
 
+from parley.commands import add_user
 from parley.settings import Settings
+from parley.whatsapp.signature import sign
 from tests.e2e.conftest import new_page, shot
-from tests.e2e.desk import ANA, desk, go_ready, open_chat, transcript
+from tests.e2e.desk import ANA, desk, go_ready, log_in, open_chat, transcript
+from tests.factories import PASSWORD
 
 AD = {
     "source_url": "https://fb.me/parley-ad",
@@ -121,3 +126,52 @@ async def test_the_agent_reads_ads_flow_answers_orders_forwards_and_edits(
         await shot(page, "desktop-whatsapp-shapes")
         await page.get_by_role("button", name="Switch to dark theme").click()
         await shot(page, "desktop-whatsapp-shapes-dark")
+
+
+async def test_admins_see_the_account_restriction_banner_agents_do_not(
+    settings: Settings, browser: Browser
+) -> None:
+    async with desk(settings) as d:
+        await add_user(d.settings, "root", "admin", "Ada Admin", PASSWORD)
+        body = orjson.dumps(
+            {
+                "object": "whatsapp_business_account",
+                "entry": [
+                    {
+                        "id": "880011223344556",
+                        "time": 1767603600,
+                        "changes": [
+                            {
+                                "field": "account_update",
+                                "value": {
+                                    "phone_number": "15550001111",
+                                    "event": "ACCOUNT_RESTRICTION",
+                                    "restriction_info": [
+                                        {
+                                            "restriction_type": "RESTRICTED_BIZ_INITIATED_MESSAGING",
+                                            "expiration": 1767690000,
+                                        }
+                                    ],
+                                },
+                            }
+                        ],
+                    }
+                ],
+            }
+        )
+        async with httpx.AsyncClient(base_url=d.url) as client:
+            answer = await client.post(
+                "/webhooks/whatsapp",
+                content=body,
+                headers={"X-Hub-Signature-256": sign(body, d.settings.whatsapp_app_secret)},
+            )
+            assert answer.status_code == 200
+        admin = await new_page(browser)
+        await log_in(admin, d.url, "root")
+        banner = admin.get_by_role("alert").filter(has_text="WhatsApp restricted this account")
+        await expect(banner).to_contain_text("restricted biz initiated messaging")
+        await shot(admin, "desktop-account-banner")
+        agent = await new_page(browser)
+        await log_in(agent, d.url)
+        await expect(agent.get_by_role("button", name="Ready", exact=True)).to_be_visible()
+        await expect(agent.get_by_text("WhatsApp restricted this account")).to_have_count(0)
