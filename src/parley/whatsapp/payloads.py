@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from parley.whatsapp.content import (
@@ -32,15 +31,13 @@ from parley.whatsapp.content import (
     unsupported,
 )
 from parley.whatsapp.errors import WhatsAppError, webhook_errors
+from parley.whatsapp.readers import Scope, bounded, epoch, listed, name_of, when
 from parley.whatsapp.statuses import STATUSES
 
 OBJECT = "whatsapp_business_account"
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MAX_SECONDS = 253_402_300_799  # 9999-12-31T23:59:59Z
-_DIGITS = re.compile(r"[0-9]{1,12}")
 # Longest values kept, as the columns that store them are sized (Meta's are far shorter): a longer
 # id cannot be genuine and is treated as absent; a longer name is cut.
-WAMID_MAX, WA_ID_MAX, USER_ID_MAX, NAME_MAX = 255, 32, 160, 200
+WAMID_MAX, WA_ID_MAX, USER_ID_MAX = 255, 32, 160
 
 
 class PayloadError(ValueError):
@@ -142,18 +139,6 @@ class WebhookBatch:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Scope:
-    """What a message or status inherits from its entry and change."""
-
-    where: str
-    entry_time: datetime | None
-    received_at: datetime | None
-    phone_number_id: str | None
-    contacts: tuple[Json, ...]
-    value_errors: tuple[WhatsAppError, ...]
-
-
 def parse_webhook(
     payload: object, *, received_at: datetime | None = None, phone_number_id: str | None = None
 ) -> WebhookBatch:
@@ -170,7 +155,7 @@ def parse_webhook(
             continue
         if not isinstance(entry.get("changes"), list):
             batch.not_ours = True  # a malformed entry: noted below
-        for j, change in enumerate(_listed(entry, "changes", f"entry[{i}]", batch.ignored)):
+        for j, change in enumerate(listed(entry, "changes", f"entry[{i}]", batch.ignored)):
             where = f"entry[{i}].changes[{j}]"
             theirs = _foreign_number(change, phone_number_id)
             if theirs is not None:
@@ -220,9 +205,9 @@ def _change(
         batch.not_ours = True
         return
     kind = as_text(change.get("field")) or ""
-    entry_id, entry_time = as_id(entry.get("id")), _epoch(entry.get("time"))
+    entry_id, entry_time = as_id(entry.get("id")), epoch(entry.get("time"))
     if kind in ("messages", "smb_message_echoes"):
-        scope = _Scope(
+        scope = Scope(
             where=where,
             entry_time=entry_time,
             received_at=received_at,
@@ -240,14 +225,14 @@ def _change(
         batch.other.append(OtherChange(field=kind, value=value, entry_id=entry_id))
 
 
-def _messages_value(batch: WebhookBatch, value: Json, scope: _Scope) -> None:
+def _messages_value(batch: WebhookBatch, value: Json, scope: Scope) -> None:
     batch.errors.extend(scope.value_errors)
-    for k, item in enumerate(_listed(value, "messages", scope.where, batch.ignored)):
+    for k, item in enumerate(listed(value, "messages", scope.where, batch.ignored)):
         if isinstance(item, dict):
             batch.messages.append(_message(item, scope, batch.ignored))
         else:
             batch.ignored.append(f"{scope.where}.messages[{k}]: not an object")
-    for k, item in enumerate(_listed(value, "statuses", scope.where, batch.ignored)):
+    for k, item in enumerate(listed(value, "statuses", scope.where, batch.ignored)):
         status = _status(item, scope, batch.ignored) if isinstance(item, dict) else None
         if status is not None:
             batch.statuses.append(status)
@@ -255,9 +240,9 @@ def _messages_value(batch: WebhookBatch, value: Json, scope: _Scope) -> None:
             batch.ignored.append(f"{scope.where}.statuses[{k}]: not an object")
 
 
-def _echoes_value(batch: WebhookBatch, value: Json, scope: _Scope) -> None:
+def _echoes_value(batch: WebhookBatch, value: Json, scope: Scope) -> None:
     """`smb_message_echoes`: what the business sent from the WhatsApp Business app (coexistence)."""
-    for k, item in enumerate(_listed(value, "message_echoes", scope.where, batch.ignored)):
+    for k, item in enumerate(listed(value, "message_echoes", scope.where, batch.ignored)):
         if not isinstance(item, dict):
             batch.ignored.append(f"{scope.where}.message_echoes[{k}]: not an object")
             continue
@@ -272,13 +257,13 @@ def _echoes_value(batch: WebhookBatch, value: Json, scope: _Scope) -> None:
 # -- messages -------------------------------------------------------------------------------
 
 
-def _message(raw: Json, scope: _Scope, notes: list[str]) -> InboundMessage:
-    wamid = _bounded(as_id(raw.get("id")), WAMID_MAX, notes, scope, "message id")
+def _message(raw: Json, scope: Scope, notes: list[str]) -> InboundMessage:
+    wamid = bounded(as_id(raw.get("id")), WAMID_MAX, notes, scope, "message id")
     if not wamid:
         wamid = synthetic_id(raw, scope.phone_number_id)
         notes.append(f"{scope.where}: message without id, used {wamid}")
-    sender = _bounded(as_id(raw.get("from")), WA_ID_MAX, notes, scope, "sender")
-    sender_user = _bounded(as_text(raw.get("from_user_id")), USER_ID_MAX, notes, scope, "sender")
+    sender = bounded(as_id(raw.get("from")), WA_ID_MAX, notes, scope, "sender")
+    sender_user = bounded(as_text(raw.get("from_user_id")), USER_ID_MAX, notes, scope, "sender")
     contact = _contact_for(scope.contacts, sender, sender_user)
     profile = as_object(contact.get("profile"))
     kind, text, content, errors = _body(raw, scope)
@@ -287,21 +272,21 @@ def _message(raw: Json, scope: _Scope, notes: list[str]) -> InboundMessage:
     parent = as_text(raw.get("from_parent_user_id")) or as_text(contact.get("parent_user_id"))
     return InboundMessage(
         wamid=wamid,
-        wa_id=sender or _bounded(as_id(contact.get("wa_id")), WA_ID_MAX, notes, scope, "wa_id"),
+        wa_id=sender or bounded(as_id(contact.get("wa_id")), WA_ID_MAX, notes, scope, "wa_id"),
         bsuid=sender_user
-        or _bounded(as_text(contact.get("user_id")), USER_ID_MAX, notes, scope, "user_id"),
-        profile_name=_name(profile.get("name")),
+        or bounded(as_text(contact.get("user_id")), USER_ID_MAX, notes, scope, "user_id"),
+        profile_name=name_of(profile.get("name")),
         phone_number_id=scope.phone_number_id,
-        timestamp=_when(raw.get("timestamp"), scope, notes, f"message {wamid}"),
+        timestamp=when(raw.get("timestamp"), scope, notes, f"message {wamid}"),
         type=kind,
         text=text,
         content=_extras(content, raw, context, errors),
-        context_wamid=_bounded(as_id(context.get("id")), WAMID_MAX, notes, scope, "quoted id"),
+        context_wamid=bounded(as_id(context.get("id")), WAMID_MAX, notes, scope, "quoted id"),
         forwarded=context.get("forwarded") is True or context.get("frequently_forwarded") is True,
         referral=ad if isinstance(ad, dict) else None,
         errors=errors,
         raw=raw,
-        username=_name(profile.get("username")),
+        username=name_of(profile.get("username")),
         parent_bsuid=(parent or None) if parent and len(parent) <= USER_ID_MAX else None,
     )
 
@@ -339,7 +324,7 @@ def _contact_for(contacts: tuple[Json, ...], wa_id: str | None, user_id: str | N
     return {}
 
 
-def _body(raw: Json, scope: _Scope) -> tuple[str, str | None, Json, tuple[WhatsAppError, ...]]:
+def _body(raw: Json, scope: Scope) -> tuple[str, str | None, Json, tuple[WhatsAppError, ...]]:
     declared = as_text(raw.get("type")) or ""
     errors = webhook_errors(raw.get("errors"))
     if declared in ("edit", "revoke") and isinstance(raw.get(declared), dict):
@@ -356,7 +341,7 @@ def _body(raw: Json, scope: _Scope) -> tuple[str, str | None, Json, tuple[WhatsA
 
 
 def _change_of_earlier(
-    declared: str, obj: Json, scope: _Scope, errors: tuple[WhatsAppError, ...]
+    declared: str, obj: Json, scope: Scope, errors: tuple[WhatsAppError, ...]
 ) -> tuple[str, str | None, Json, tuple[WhatsAppError, ...]]:
     """`edit` (the new version of an earlier message) or `revoke` (the customer deleted it)."""
     target = as_id(obj.get("original_message_id")) or as_id(obj.get("message_id"))
@@ -370,8 +355,8 @@ def _change_of_earlier(
 # -- statuses and other changes ---------------------------------------------------------------
 
 
-def _status(raw: Json, scope: _Scope, notes: list[str]) -> StatusUpdate | None:
-    wamid = _bounded(as_id(raw.get("id")), WAMID_MAX, notes, scope, "status id")
+def _status(raw: Json, scope: Scope, notes: list[str]) -> StatusUpdate | None:
+    wamid = bounded(as_id(raw.get("id")), WAMID_MAX, notes, scope, "status id")
     status = (as_text(raw.get("status")) or "").lower()
     if not wamid or status not in STATUSES:
         notes.append(f"{scope.where}: status {status[:20]!r} of {(wamid or 'no id')[:120]} ignored")
@@ -385,7 +370,7 @@ def _status(raw: Json, scope: _Scope, notes: list[str]) -> StatusUpdate | None:
     return StatusUpdate(
         wamid=wamid,
         status=status,
-        timestamp=_when(raw.get("timestamp"), scope, notes, f"status {wamid}"),
+        timestamp=when(raw.get("timestamp"), scope, notes, f"status {wamid}"),
         recipient_id=recipient or as_id(contact.get("wa_id")),
         errors=webhook_errors(raw.get("errors")),
         callback_data=as_text(raw.get("biz_opaque_callback_data")),
@@ -393,7 +378,7 @@ def _status(raw: Json, scope: _Scope, notes: list[str]) -> StatusUpdate | None:
         raw=raw,
         recipient_user_id=recipient_user or as_text(contact.get("user_id")),
         phone_number_id=scope.phone_number_id,
-        recipient_username=_name(as_object(contact.get("profile")).get("username")),
+        recipient_username=name_of(as_object(contact.get("profile")).get("username")),
     )
 
 
@@ -407,46 +392,3 @@ def _template_update(value: Json, entry_time: datetime | None) -> TemplateStatus
         raw=value,
         timestamp=entry_time,
     )
-
-
-# -- tolerant readers: never raise, whatever the JSON -------------------------------------------
-
-
-def _bounded(
-    value: str | None, limit: int, notes: list[str], scope: _Scope, what: str
-) -> str | None:
-    if value is None or len(value) <= limit:
-        return value
-    notes.append(f"{scope.where}: {what} of {len(value)} characters ignored")
-    return None
-
-
-def _name(value: object) -> str | None:
-    return (value[:NAME_MAX] or None) if isinstance(value, str) else None
-
-
-def _when(value: object, scope: _Scope, notes: list[str], what: str) -> datetime:
-    parsed = _epoch(value)
-    if parsed is None:
-        parsed = scope.entry_time or scope.received_at or EPOCH
-        shown = repr(value)[:40] if isinstance(value, str | int | float | None) else "?"
-        notes.append(f"{scope.where}: {what[:140]} has timestamp {shown}, used {parsed}")
-    return parsed
-
-
-def _epoch(value: object) -> datetime | None:
-    """Unix seconds (a string of digits or a number) as an aware UTC datetime, else None."""
-    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    if not 0 <= value <= _MAX_SECONDS:  # also refuses NaN and infinities
-        return None
-    return datetime.fromtimestamp(int(value), tz=UTC)
-
-
-def _listed(container: Json, key: str, where: str, notes: list[str]) -> list[Any]:
-    value = container.get(key)
-    if value is not None and not isinstance(value, list):
-        notes.append(f"{where}.{key}: not a list")
-    return value if isinstance(value, list) else []

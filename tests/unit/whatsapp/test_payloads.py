@@ -17,12 +17,12 @@ import pytest
 
 from parley.whatsapp.content import MESSAGE_TYPES
 from parley.whatsapp.payloads import (
-    EPOCH,
     PayloadError,
     WebhookBatch,
     parse_webhook,
     synthetic_id,
 )
+from parley.whatsapp.readers import EPOCH
 from tests.factories import envelope
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "whatsapp"
