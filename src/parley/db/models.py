@@ -1,7 +1,7 @@
 """Imports every feature's tables so metadata (and Alembic) sees them all."""
 
 from parley.account.models import AccountAlert
-from parley.auth.models import AuthToken, User
+from parley.auth.models import AuthToken, LoginFailure, User
 from parley.contacts.models import Contact
 from parley.db.base import Base
 from parley.ingest.models import InboundWebhook
@@ -18,6 +18,7 @@ __all__ = [
     "InboundWebhook",
     "Interaction",
     "InteractionEvent",
+    "LoginFailure",
     "Message",
     "OutboxItem",
     "PendingStatus",

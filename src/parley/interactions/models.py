@@ -84,4 +84,5 @@ class InteractionEvent(Base):
     to_state: Mapped[str] = mapped_column(String(10))
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(String(200))
     at: Mapped[datetime]

@@ -156,6 +156,7 @@ class InteractionEventOut(BaseModel):
     state: str
     at: datetime
     agent: Author | None
+    note: str | None = Field(default=None, description="Why, in words (a park reason, say).")
 
 
 class InteractionEventList(BaseModel):

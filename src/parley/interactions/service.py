@@ -84,8 +84,12 @@ def transition(
     *,
     agent_id: int | None,
     reason: str,
+    note: str | None = None,
 ) -> None:
-    """Move to `target`, record the history row and bump the version (no event)."""
+    """Move to `target`, record the history row and bump the version (no event).
+
+    `reason` is the kind of change (`parked`, `routed`, …); `note` the words of why, when there
+    are some (the agent's park reason, "Logged out", "Disconnected")."""
     try:
         check_transition(interaction.state, target)
     except TransitionError as exc:
@@ -99,6 +103,7 @@ def transition(
             to_state=target,
             agent_id=agent_id,
             reason=reason,
+            note=note[:200] if note else None,
             at=now,
         )
     )

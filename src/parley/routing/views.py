@@ -3,15 +3,20 @@ to an agent."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Response
 
 from parley.auth.models import User
-from parley.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentAuth, CurrentUser, RuntimeDep, Uow
+from parley.deps import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    CurrentAuth,
+    CurrentUser,
+    PathId,
+    RuntimeDep,
+    Uow,
+)
 from parley.domain.roles import sees_every_interaction
 from parley.errors import Forbidden, NotFound
-from parley.fields import MAX_ID
 from parley.interactions.schemas import InteractionOut
 from parley.interactions.service import access_interaction, interaction_out
 from parley.routing.presence import log_out
@@ -32,7 +37,7 @@ async def logout(auth: CurrentAuth, response: Response, uow: Uow, runtime: Runti
 
 @router.post("/interactions/{interaction_id}/assign", response_model=InteractionOut)
 async def assign(
-    interaction_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    interaction_id: PathId,
     body: AssignIn,
     user: CurrentUser,
     uow: Uow,
@@ -47,7 +52,7 @@ async def assign(
     if agent is None:
         raise NotFound("No such agent.", code="agent_not_found")
     capacity = runtime.settings.agent_capacity
-    await move_to_agent(uow, runtime.clock, interaction, agent, capacity=capacity)
+    await move_to_agent(uow, runtime.clock, interaction, agent, capacity=capacity, by=user)
     out = await interaction_out(uow, interaction)
     await uow.commit()
     return out

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Response
 
-from fastapi import APIRouter, Path, Response
-
-from parley.deps import CurrentUser, RuntimeDep, Uow
+from parley.deps import CurrentUser, PathId, RuntimeDep, Uow
 from parley.errors import Forbidden
-from parley.fields import MAX_ID
 from parley.interactions.schemas import InteractionOut
 from parley.interactions.service import access_interaction, interaction_out
 from parley.workbins import service
@@ -22,8 +19,6 @@ from parley.workbins.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["workbins"])
-WorkbinId = Annotated[int, Path(ge=1, le=MAX_ID)]
-InteractionId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("/workbins", response_model=WorkbinList)
@@ -40,14 +35,14 @@ async def list_workbins(user: CurrentUser, runtime: RuntimeDep) -> WorkbinList:
 
 
 @router.get("/workbins/{workbin_id}/items", response_model=WorkbinItemList)
-async def list_items(workbin_id: WorkbinId, user: CurrentUser, uow: Uow) -> WorkbinItemList:
+async def list_items(workbin_id: PathId, user: CurrentUser, uow: Uow) -> WorkbinItemList:
     workbin = await service.access_workbin(uow, user, workbin_id)
     return WorkbinItemList(items=await service.list_items(uow, workbin))
 
 
 @router.post("/interactions/{interaction_id}/workbin", response_model=InteractionOut)
 async def move_to_workbin(
-    interaction_id: InteractionId,
+    interaction_id: PathId,
     user: CurrentUser,
     uow: Uow,
     runtime: RuntimeDep,
@@ -66,7 +61,7 @@ async def move_to_workbin(
 
 @router.post("/interactions/{interaction_id}/open", response_model=InteractionOut)
 async def open_item(
-    interaction_id: InteractionId, user: CurrentUser, uow: Uow, runtime: RuntimeDep
+    interaction_id: PathId, user: CurrentUser, uow: Uow, runtime: RuntimeDep
 ) -> InteractionOut:
     """Open: a parked interaction comes back to the caller's desktop (409 at capacity)."""
     interaction = await access_interaction(uow, user, interaction_id, for_update=True)
@@ -85,34 +80,26 @@ async def create_workbin(
     workbin = await service.create_workbin(
         uow, runtime.clock, name=body.name, description=body.description
     )
+    out = await service.workbin_out(uow, workbin)
     await uow.commit()
-    return WorkbinOut(
-        id=workbin.id,
-        name=workbin.name,
-        kind=workbin.kind,
-        owner=None,
-        description=workbin.description,
-        item_count=0,
-        oldest_parked_at=None,
-    )
+    return out
 
 
-@router.patch("/workbins/{workbin_id}", response_model=WorkbinList)
+@router.patch("/workbins/{workbin_id}", response_model=WorkbinOut)
 async def update_workbin(
-    workbin_id: WorkbinId, body: WorkbinPatch, user: CurrentUser, uow: Uow, runtime: RuntimeDep
-) -> WorkbinList:
-    """Rename or describe a shared workbin; answers the caller's workbins as they now are."""
+    workbin_id: PathId, body: WorkbinPatch, user: CurrentUser, uow: Uow
+) -> WorkbinOut:
+    """Rename or describe a shared workbin."""
     _admin(user)
     workbin = await service.access_workbin(uow, user, workbin_id)
     await service.update_workbin(uow, workbin, name=body.name, description=body.description)
-    await uow.session.flush()
-    items = await service.list_workbins(uow, runtime.clock, user)
+    out = await service.workbin_out(uow, workbin)
     await uow.commit()
-    return WorkbinList(items=items)
+    return out
 
 
 @router.delete("/workbins/{workbin_id}", status_code=204)
-async def delete_workbin(workbin_id: WorkbinId, user: CurrentUser, uow: Uow) -> Response:
+async def delete_workbin(workbin_id: PathId, user: CurrentUser, uow: Uow) -> Response:
     _admin(user)
     workbin = await service.access_workbin(uow, user, workbin_id)
     await service.delete_workbin(uow, workbin)

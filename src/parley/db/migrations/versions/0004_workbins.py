@@ -31,6 +31,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_workbins")),
         sa.UniqueConstraint("owner_id", name=op.f("uq_workbins_owner_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("interactions") as batch:
         batch.add_column(sa.Column("workbin_id", sa.Integer(), nullable=True))
@@ -52,6 +53,8 @@ def upgrade() -> None:
             ["id"],
         )
         batch.create_index(op.f("ix_interactions_workbin_id"), ["workbin_id"], unique=False)
+    with op.batch_alter_table("interaction_events") as batch:
+        batch.add_column(sa.Column("note", sa.String(length=200), nullable=True))
     with op.batch_alter_table("users") as batch:
         batch.add_column(sa.Column("last_stream_at", WHEN, nullable=True))
         batch.add_column(
@@ -63,6 +66,8 @@ def downgrade() -> None:
     with op.batch_alter_table("users") as batch:
         batch.drop_column("missed_offers")
         batch.drop_column("last_stream_at")
+    with op.batch_alter_table("interaction_events") as batch:
+        batch.drop_column("note")
     with op.batch_alter_table("interactions") as batch:
         batch.drop_index(op.f("ix_interactions_workbin_id"))
         batch.drop_constraint(op.f("fk_interactions_preferred_agent_id_users"), type_="foreignkey")
