@@ -36,7 +36,13 @@ async def start_node(settings: Settings, clock: FixedClock) -> AsyncIterator[Nod
         published.append(envelope)
 
     await runtime.bus.start(capture)
-    ingest = IngestWorker(runtime.uow, clock, runtime.metrics, on_ingested=lambda: None)
+    ingest = IngestWorker(
+        runtime.uow,
+        clock,
+        runtime.metrics,
+        on_ingested=lambda: None,
+        phone_number_id=settings.whatsapp_phone_number_id,
+    )
     routing = RoutingWorker(
         runtime.uow, clock, default_capacity=3, auto_accept=True, offer_timeout_seconds=30
     )

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from starlette.routing import Match, Mount
 from starlette.types import Scope
 
+from parley.account.views import router as account_router
 from parley.auth.views import router as auth_router
 from parley.clock import Clock, SystemClock
 from parley.db.engine import build_engine, build_reader_engine, build_sessionmaker
@@ -120,6 +121,7 @@ def create_app(
     app.include_router(templates_router)
     app.include_router(events_router)
     app.include_router(ingest_router)
+    app.include_router(account_router)
     _add_operational_routes(app, runtime)
     add_error_handlers(app)
     _mount_desktop(app)
@@ -134,6 +136,7 @@ def _start_workers(runtime: Runtime, gateway: WhatsAppGateway, send_rate: RateLi
             runtime.clock,
             runtime.metrics,
             on_ingested=lambda: runtime.wake(Wake.ROUTING),
+            phone_number_id=settings.whatsapp_phone_number_id,
             prefer_previous=settings.route_to_previous_agent,
         ),
         Wake.ROUTING: RoutingWorker(

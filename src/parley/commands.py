@@ -81,7 +81,13 @@ async def replay_webhooks(
         await upgrade(engine)
         async with uow() as reading:
             ids = await webhooks_to_replay(reading, chosen)
-        worker = IngestWorker(uow, SystemClock(), Metrics(), on_ingested=lambda: None)
+        worker = IngestWorker(
+            uow,
+            SystemClock(),
+            Metrics(),
+            on_ingested=lambda: None,
+            phone_number_id=settings.whatsapp_phone_number_id,
+        )
         created = await worker.reprocess(ids)
         async with uow() as reading:
             states = await states_of(reading, ids)

@@ -41,8 +41,56 @@ CUSTOMERS = [
 ]
 
 
-async def seed(settings: Settings) -> None:
-    """Demo users, contacts, shared workbins and standard responses; safe to run on every start."""
+# What demo customers write when the demo data is new: shapes an agent must read well (WhatsApp
+# sends them as webhooks; docs/whatsapp.md): a chat started from an ad, and a catalogue order.
+FIRST_MESSAGES: list[tuple[str, dict[str, object]]] = [
+    (
+        "5215512345678",
+        {
+            "type": "text",
+            "text": {"body": "Hola, ¿sigue la oferta de botas?"},
+            "referral": {
+                "source_url": "https://fb.me/parley-demo-ad",
+                "source_id": "120200000000001",
+                "source_type": "ad",
+                "headline": "Winter sale: 30% off boots",
+                "body": "All leather boots, this week only.",
+                "media_type": "image",
+                "image_url": "https://example.com/boots.jpg",
+                "ctwa_clid": "ARAkLkA8rmlFeiCktEJQ-QTwRiyYHAFDLMNDBH0CD3qpjd0HR4irJ6LEkR7JwFF4XvnO",
+            },
+        },
+    ),
+    (
+        "4915112345678",
+        {
+            "type": "order",
+            "order": {
+                "catalog_id": "194836987003835",
+                "text": "Bitte bis Freitag",
+                "product_items": [
+                    {
+                        "product_retailer_id": "BOOT-42",
+                        "quantity": 1,
+                        "item_price": 89.9,
+                        "currency": "EUR",
+                    },
+                    {
+                        "product_retailer_id": "SOCK-3P",
+                        "quantity": "2",
+                        "item_price": "9.50",
+                        "currency": "EUR",
+                    },
+                ],
+            },
+        },
+    ),
+]
+
+
+async def seed(settings: Settings) -> bool:
+    """Demo users, contacts, shared workbins and standard responses; safe to run on every start.
+    True when the contacts are new."""
     engine = build_engine(settings)
     clock = SystemClock()
     try:
@@ -55,6 +103,7 @@ async def seed(settings: Settings) -> None:
                         uow, clock, username=username, password=PASSWORD, role=role, name=name
                     )
             known = set(await uow.session.scalars(select(Contact.wa_id)))
+            fresh = not known
             now = clock.now()
             for n, (wa_id, name) in enumerate(CUSTOMERS):
                 if wa_id not in known:
@@ -72,6 +121,7 @@ async def seed(settings: Settings) -> None:
                     )
             await seed_library(uow, now)
             await uow.commit()
+        return fresh
     finally:
         await engine.dispose()
 
@@ -133,7 +183,7 @@ async def run_demo(
 
     settings, sim_port = demo_settings(settings, host, port, sim_port, fresh)
     configure_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
-    await seed(settings)
+    fresh_data = await seed(settings)
     app = create_app(settings)
     webhook_url = f"http://{_reachable(settings.host)}:{settings.port}/webhooks/whatsapp"
     simulator = create_simulator_app(settings, webhook_url)
@@ -158,6 +208,9 @@ async def run_demo(
             break
         await asyncio.sleep(0.05)
     if all(s.started for s in servers):
+        if fresh_data:
+            for wa_id, message in FIRST_MESSAGES:
+                simulator.state.simulator.customer_sends(wa_id, message, None)
         print(banner(settings, sim_port), flush=True)
     await asyncio.gather(*tasks)
     return 0 if all(s.started for s in servers) else 1

@@ -21,6 +21,11 @@ class Metrics:
         self.webhooks_failed = Counter(
             "parley_webhooks_failed", "Webhook processing attempts that failed", registry=r
         )
+        self.webhooks_ignored = Counter(
+            "parley_webhooks_ignored",
+            "Stored webhooks not for this number (another number, product, or malformed)",
+            registry=r,
+        )
         self.messages_ingested = Counter(
             "parley_messages_ingested", "New inbound messages stored", registry=r
         )

@@ -48,6 +48,8 @@ async def test_supervisors_see_received_processed_failed_and_backlog_age(
         "processed": 2,
         "failed": 0,
         "pending": 0,
+        "ignored": 0,
+        "last_ignored_reason": None,
         "oldest_unprocessed_at": None,
         "oldest_unprocessed_age_seconds": None,
     }

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-import orjson
+import pytest
 from sqlalchemy import func, select
 
 from parley.clock import FixedClock
 from parley.contacts.models import Contact
+from parley.ingest import worker as worker_module
 from parley.ingest.models import InboundWebhook
 from parley.interactions.models import Interaction, InteractionEvent
 from parley.messages.models import Message
@@ -122,7 +124,9 @@ async def test_every_documented_message_type_is_stored(node: Node, clock: FixedC
     async with node.runtime.uow() as uow:
         for path in sorted(FIXTURES.glob("*.json")):
             payload = json.loads(path.read_text())
-            expected |= {m.wamid for m in parse_webhook(payload).messages}
+            if payload["object"] == "whatsapp_business_account":
+                batch = parse_webhook(payload, phone_number_id="109876543210987")
+                expected |= {m.wamid for m in [*batch.messages, *batch.echoes]}
             await store_webhook(uow, clock, payload)
     while await node.ingest.run_once():
         pass
@@ -130,10 +134,13 @@ async def test_every_documented_message_type_is_stored(node: Node, clock: FixedC
         rows = (await uow.session.execute(select(Message.wamid, Message.type, Message.raw))).all()
         failed = list(
             await uow.session.scalars(
-                select(InboundWebhook).where(InboundWebhook.state != "processed")
+                select(InboundWebhook.note).where(InboundWebhook.state != "processed")
             )
         )
-    assert failed == []
+    # only the other number's and the other product's bodies are left out, with their reason
+    assert len(failed) == 2
+    assert any("174600000000001" in (note or "") for note in failed)
+    assert any("'object' is not" in (note or "") for note in failed)
     assert {w for w, _, _ in rows} == expected
     types = {t for _, t, _ in rows}
     assert {
@@ -152,45 +159,96 @@ async def test_every_documented_message_type_is_stored(node: Node, clock: FixedC
     assert all(raw for _, _, raw in rows), "the raw message is kept for every message"
 
 
-async def test_a_broken_webhook_is_kept_failed_and_the_rest_go_through(
+async def test_a_body_not_for_whatsapp_is_ignored_with_its_reason_never_retried(
     node: Node, clock: FixedClock
 ) -> None:
     async with node.runtime.uow() as uow:
-        bad = await store_webhook(uow, clock, {"object": "page", "entry": []})
+        page = await store_webhook(uow, clock, {"object": "page", "entry": []})
+        bad = await store_webhook(
+            uow, clock, b'{"object": "whatsapp_business_account", "entry": 5}'
+        )
         await store_webhook(uow, clock, text_webhook("5511987654321", "still here", "wamid.OK"))
     await node.ingest.run_once()
     async with node.runtime.uow() as uow:
-        row = await uow.session.get(InboundWebhook, bad)
-        assert row is not None
-        assert row.state == "failed" and row.attempts == 1 and row.error
-        assert row.next_attempt_at is not None and row.next_attempt_at > clock.now()
+        for wid, reason in ((page, "'object' is not"), (bad, "'entry' is not a list")):
+            row = await uow.session.get(InboundWebhook, wid)
+            assert row is not None
+            assert row.state == "ignored" and row.attempts == 0 and row.next_attempt_at is None
+            assert row.note is not None and reason in row.note
     assert await count(node, Message) == 1
-    # it is retried when due, and stays visible until it succeeds
     clock.advance(3600)
-    await node.ingest.run_once()
-    async with node.runtime.uow() as uow:
-        row = await uow.session.get(InboundWebhook, bad)
-        assert row is not None and row.state == "failed" and row.attempts == 2
+    assert await node.ingest.run_once() is False, "nothing is due again"
 
 
-async def test_a_failed_webhook_succeeds_on_retry_once_fixed(node: Node, clock: FixedClock) -> None:
+async def test_a_failed_webhook_succeeds_on_retry_once_fixed(
+    node: Node, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = worker_module.ingest_batch
+    broken = True
+
+    async def flaky(uow: Any, clock_: Any, batches: Any, **options: Any) -> int:
+        if broken and any(m.wamid == "wamid.FIX" for b in batches for m in b.messages):
+            raise RuntimeError("database hiccup")
+        return await real(uow, clock_, batches, **options)
+
+    monkeypatch.setattr(worker_module, "ingest_batch", flaky)
     async with node.runtime.uow() as uow:
-        wid = await store_webhook(
-            uow, clock, b'{"object": "whatsapp_business_account", "entry": 5}'
-        )
+        wid = await store_webhook(uow, clock, text_webhook("5511987654321", "fixed", "wamid.FIX"))
     await node.ingest.run_once()
     async with node.runtime.uow() as uow:
         row = await uow.session.get(InboundWebhook, wid)
-        assert row is not None and row.state == "failed"
-        # an operator repairs the stored body (e.g. after a parser fix it would parse)
-        row.body = orjson.dumps(text_webhook("5511987654321", "fixed", "wamid.FIX"))
-        await uow.commit()
+        assert row is not None and row.state == "failed" and row.attempts == 1 and row.error
+        assert row.next_attempt_at is not None and row.next_attempt_at > clock.now()
+    broken = False
     clock.advance(10)
     await node.ingest.run_once()
     async with node.runtime.uow() as uow:
         row = await uow.session.get(InboundWebhook, wid)
         assert row is not None and row.state == "processed"
     assert await count(node, Message) == 1
+
+
+async def test_one_failing_message_never_holds_back_the_others_of_its_body(
+    node: Node, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = worker_module.ingest_batch
+
+    async def flaky(uow: Any, clock_: Any, batches: Any, **options: Any) -> int:
+        if any(m.wamid == "wamid.BAD" for b in batches for m in b.messages):
+            raise RuntimeError("this one message cannot be stored")
+        return await real(uow, clock_, batches, **options)
+
+    monkeypatch.setattr(worker_module, "ingest_batch", flaky)
+    payload = envelope(
+        messages=[
+            {
+                "from": "5511987654321",
+                "id": "wamid.BAD",
+                "timestamp": "1767603600",
+                "type": "text",
+                "text": {"body": "bad"},
+            },
+            {
+                "from": "5521998765432",
+                "id": "wamid.GOOD",
+                "timestamp": "1767603600",
+                "type": "text",
+                "text": {"body": "good"},
+            },
+        ],
+        contacts=[
+            {"profile": {"name": "A"}, "wa_id": "5511987654321"},
+            {"profile": {"name": "B"}, "wa_id": "5521998765432"},
+        ],
+    )
+    async with node.runtime.uow() as uow:
+        wid = await store_webhook(uow, clock, payload)
+    await node.ingest.run_once()
+    async with node.runtime.uow() as uow:
+        texts = list(await uow.session.scalars(select(Message.text)))
+        row = await uow.session.get(InboundWebhook, wid)
+    assert texts == ["good"]
+    assert row is not None and row.state == "failed", "kept for a retry of the bad message"
 
 
 async def test_routing_gives_the_interaction_to_a_ready_agent(

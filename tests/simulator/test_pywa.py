@@ -3,6 +3,7 @@ simulator as if it were Meta, and parses the webhooks the simulator sends."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ from starlette.routing import Route
 from parley.settings import Settings
 from parley.simulator import create_simulator_app
 from parley.simulator.service import Simulator
+from parley.whatsapp.payloads import parse_webhook
 
 from .support import ANA, WEBHOOK_URL, customer_says, settle
 
@@ -30,6 +32,7 @@ class PywaWorld:
     control: httpx.AsyncClient
     updates: list[Any] = field(default_factory=list)
     rejected: list[int] = field(default_factory=list)
+    bodies: list[bytes] = field(default_factory=list)
 
 
 @pytest.fixture
@@ -40,6 +43,7 @@ async def world(settings: Settings) -> AsyncIterator[PywaWorld]:
         """Parley's place, played by pywa: validate the signature, then parse the update."""
         wa = holder["world"].wa
         body = await request.body()
+        holder["world"].bodies.append(body)
         problem = await wa.webhook_update_validator(
             body, request.headers.get("x-hub-signature-256")
         )
@@ -197,3 +201,130 @@ async def test_pywa_rejects_a_badly_signed_webhook(world: PywaWorld) -> None:
     assert world.rejected == [403]  # pywa answers 403 to a wrong signature
     # the retry is signed correctly and parsed once
     assert len([u for u in world.updates if isinstance(u, types.Message)]) == 1
+
+
+async def test_every_webhook_the_simulator_sends_parses_in_pywa_and_in_parley(
+    world: PywaWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    """One of each message type the simulated customer can send, every status, a template
+    status change: pywa builds a typed update from each (a `failed` status aside: Meta sends it
+    without `contacts`, which pywa 4.5 requires), and Parley's parser reads each whole."""
+    control, wa = world.control, world.wa
+    first = await customer_says(control, text="Hi", name="Ana Souza")
+    sent = await wa.send_message(to=ANA, text="How can I help?")
+    await settle(world.sim)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x02" * 50
+    upload = await control.post("/_sim/media", files={"file": ("a.png", png, "image/png")})
+    media_id = upload.json()["id"]
+    inbound: list[dict[str, Any]] = [
+        {"type": "image", "image": {"id": media_id, "caption": "the box"}},
+        {"type": "location", "location": {"latitude": -23.56, "longitude": -46.65}},
+        {
+            "type": "contacts",
+            "contacts": [
+                {"name": {"formatted_name": "Bruno"}, "phones": [{"phone": "+55 21 99876-5432"}]}
+            ],
+        },
+        {
+            "type": "interactive",
+            "context": {"id": sent.id},
+            "interactive": {"type": "button_reply", "button_reply": {"id": "yes", "title": "Yes"}},
+        },
+        {
+            "type": "interactive",
+            "context": {"id": sent.id},
+            "interactive": {"type": "list_reply", "list_reply": {"id": "row", "title": "Express"}},
+        },
+        {
+            "type": "interactive",
+            "context": {"id": sent.id},
+            "interactive": {
+                "type": "nfm_reply",
+                "nfm_reply": {
+                    "name": "flow",
+                    "body": "Sent",
+                    "response_json": '{"flow_token":"t","a":"b"}',
+                },
+            },
+        },
+        {
+            "type": "button",
+            "context": {"id": sent.id},
+            "button": {"payload": "HANDOFF", "text": "Talk to an agent"},
+        },
+        {"type": "reaction", "reaction": {"message_id": sent.id, "emoji": "👍"}},
+        {
+            "type": "order",
+            "order": {
+                "catalog_id": "1",
+                "product_items": [
+                    {
+                        "product_retailer_id": "SKU-1",
+                        "quantity": 1,
+                        "item_price": 10,
+                        "currency": "USD",
+                    }
+                ],
+            },
+        },
+        {
+            "type": "text",
+            "text": {"body": "from the ad"},
+            "referral": {
+                "source_url": "https://fb.me/x",
+                "source_id": "1",
+                "source_type": "ad",
+                "headline": "Sale",
+                "ctwa_clid": "clid",
+            },
+        },
+        {"type": "text", "text": {"body": "fwd"}, "context": {"forwarded": True}},
+        {"type": "unsupported"},
+    ]
+    for message in inbound:
+        response = await control.post(f"/_sim/customers/{ANA}/messages", json=message)
+        assert response.status_code == 201, response.text
+    await control.post(f"/_sim/customers/{ANA}/read")
+    # to a number not on WhatsApp: answered 200, then a `failed` status (131026)
+    await wa.send_message(to="5599000000001", text="Anyone there?")
+    changed = await control.post("/_sim/templates/spring_sale/status", json={"status": "APPROVED"})
+    assert changed.status_code == 200, changed.text
+    await settle(world.sim)
+
+    bodies = [json.loads(body) for body in world.bodies]
+    kinds: set[str] = set()
+    failed = 0
+    for body in bodies:
+        batch = parse_webhook(body, phone_number_id=world.sim.settings.whatsapp_phone_number_id)
+        assert not batch.empty and not batch.ignored, body
+        kinds |= {m.type for m in batch.messages} | {s.status for s in batch.statuses}
+        kinds |= {"template:" + t.event for t in batch.template_updates}
+        failed += sum(s.status == "failed" for s in batch.statuses)
+    assert {
+        "text",
+        "image",
+        "location",
+        "contacts",
+        "interactive",
+        "button",
+        "reaction",
+        "order",
+        "unsupported",
+        "sent",
+        "delivered",
+        "read",
+        "failed",
+        "template:APPROVED",
+    } <= kinds
+    assert first in {m.wamid for b in bodies for m in parse_webhook(b).messages}
+    # pywa: every body answered 200, and a typed update built for each but `failed` statuses
+    broken = [r for r in caplog.records if "construct update" in r.getMessage()]
+    assert len(broken) == failed == 1
+    assert world.rejected == []
+    statuses = [u for u in world.updates if isinstance(u, types.MessageStatus)]
+    assert {s.status for s in statuses} >= {
+        types.MessageStatusType.SENT,
+        types.MessageStatusType.DELIVERED,
+        types.MessageStatusType.READ,
+    }
+    assert all(s.from_user.wa_id == ANA and s.from_user.bsuid for s in statuses)

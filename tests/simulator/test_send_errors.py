@@ -296,3 +296,70 @@ async def test_timeout_fault_accepts_the_message_but_answers_late(
         await asyncio.wait_for(send(graph, {"to": ANA, "text": {"body": "lost answer"}}), 0.3)
     phone = (await control.get(f"/_sim/customers/{ANA}/messages")).json()["messages"]
     assert phone[-1]["content"] == {"body": "lost answer"}
+
+
+# Every send error code of Meta's table (WHATSAPP.md §7.2), ranges expanded.
+DOCUMENTED = [
+    0,
+    1,
+    2,
+    3,
+    4,
+    10,
+    33,
+    100,
+    190,
+    *range(200, 300),
+    368,
+    80007,
+    130429,
+    130472,
+    130497,
+    131000,
+    131005,
+    131008,
+    131009,
+    131016,
+    131021,
+    131026,
+    131030,
+    131031,
+    131037,
+    131042,
+    131045,
+    131047,
+    131048,
+    131049,
+    131050,
+    131051,
+    131052,
+    131053,
+    131056,
+    131057,
+    131060,
+    132000,
+    132001,
+    132005,
+    132007,
+    132012,
+    132015,
+    132016,
+    132068,
+    132069,
+    133000,
+    133004,
+    *range(133005, 133010),
+    133010,
+    133015,
+    133016,
+    135000,
+]
+
+
+def test_every_documented_error_code_has_its_title_and_http_status() -> None:
+    from parley.simulator.errors import CATALOG, status_of, title_of
+
+    missing = [code for code in DOCUMENTED if code not in CATALOG]
+    assert missing == []
+    assert title_of(131030) == "Recipient phone number not in allowed list"
+    assert status_of(131030) == 400 and status_of(200) == 403 and status_of(3) == 500

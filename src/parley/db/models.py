@@ -1,5 +1,6 @@
 """Imports every feature's tables so metadata (and Alembic) sees them all."""
 
+from parley.account.models import AccountAlert
 from parley.auth.models import AuthToken, LoginFailure, User
 from parley.contacts.models import Contact
 from parley.db.base import Base
@@ -11,6 +12,7 @@ from parley.templates.models import MessageTemplate
 from parley.workbins.models import Workbin
 
 __all__ = [
+    "AccountAlert",
     "AuthToken",
     "Base",
     "ChatSession",

@@ -17,9 +17,12 @@ class InboundWebhook(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     received_at: Mapped[datetime]
     body: Mapped[bytes] = mapped_column(LargeBinary)
-    # pending → processed, or failed (retried at next_attempt_at until processed)
+    # pending → processed, or ignored (not for this number: `note` says why), or failed
+    # (retried at next_attempt_at until processed)
     state: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
     processed_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
+    # What was skipped or patched in the body (another number's change, an id made up, ...).
+    note: Mapped[str | None] = mapped_column(Text)

@@ -56,6 +56,8 @@ class IngestHealthOut(BaseModel):
     processed: int
     failed: int
     pending: int
+    ignored: int
+    last_ignored_reason: str | None
     oldest_unprocessed_at: datetime | None
     oldest_unprocessed_age_seconds: float | None
 
@@ -66,6 +68,8 @@ class IngestHealthOut(BaseModel):
             processed=health.processed,
             failed=health.failed,
             pending=health.pending,
+            ignored=health.ignored,
+            last_ignored_reason=health.last_ignored_reason,
             oldest_unprocessed_at=health.oldest_unprocessed_at,
             oldest_unprocessed_age_seconds=health.oldest_unprocessed_age(now),
         )

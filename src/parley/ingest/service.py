@@ -16,7 +16,24 @@ from sqlalchemy import insert, select
 
 from parley.clock import Clock
 from parley.contacts.models import Contact
+from parley.contacts.service import (
+    ContactBook,
+    Identity,
+    change_bsuid,
+    change_number,
+    load_contacts,
+    resolve,
+)
 from parley.db.uow import UnitOfWork
+from parley.ingest.changes import (
+    CHANGE_TYPES,
+    apply_changes,
+    as_standalone,
+    known_targets,
+    target_wamid,
+)
+from parley.ingest.echoes import ingest_echoes
+from parley.ingest.other_changes import apply_other_changes
 from parley.interactions.events import InteractionUpdated
 from parley.interactions.models import ChatSession, Interaction
 from parley.interactions.schemas import InteractionOut
@@ -33,6 +50,7 @@ from parley.workbins.service import leave_on_inbound
 
 # Messages that need no answer from the agent: they never start the pending response timer.
 NO_REPLY_NEEDED = frozenset({"reaction", "system"})
+NUMBER_CHANGES = ("user_changed_number", "customer_changed_number")
 CHUNK = 500  # ids per IN (...) list
 T = TypeVar("T")
 
@@ -58,9 +76,14 @@ async def ingest_batch(
     """
     messages = sorted((m for b in batches for m in b.messages), key=lambda m: m.timestamp)
     created = await ingest_messages(uow, clock, messages, prefer_previous=prefer_previous)
+    echoes = [e for b in batches for e in b.echoes]
+    if echoes:
+        created += await ingest_echoes(uow, clock, echoes)
     for batch in batches:
         for status in batch.statuses:
             await apply_status_update(uow, clock, status)
+        if batch.other:
+            await apply_other_changes(uow, clock.now(), batch.other)
         for update in batch.template_updates:
             await apply_template_update(uow, update, clock.now())
     return created
@@ -69,31 +92,53 @@ async def ingest_batch(
 async def ingest_messages(
     uow: UnitOfWork, clock: Clock, inbound: list[InboundMessage], *, prefer_previous: bool = True
 ) -> int:
+    """Store the messages not seen yet (in timestamp order); returns how many were stored."""
     fresh = await _unseen(uow, inbound)
     if not fresh:
         return 0
     now = clock.now()
-    contacts = await _contacts_for(uow, fresh, now)
-    interactions = await _open_interactions(uow, list(contacts.values()), now)
+    owners = await _contacts_for(uow, fresh, now)
+    targets = await known_targets(uow, [w for m in fresh if (w := target_wamid(m))])
+    fresh = _placeable(fresh, targets)
+    needing = [
+        owners[m.wamid]
+        for m in fresh
+        if m.type not in CHANGE_TYPES or target_wamid(m) not in targets
+    ]
+    interactions = await _open_interactions(uow, needing, now)
     values: list[dict[str, Any]] = []
-    targets: list[Interaction] = []
+    places: list[Interaction | None] = []
     for message in fresh:
-        contact = contacts[_contact_key(message)]
-        interaction = interactions[contact.id]
-        values.append(_message_values(message, contact, interaction, now))
-        targets.append(interaction)
+        contact = owners[message.wamid]
+        interaction = interactions.get(contact.id)
+        values.append(_message_values(message, contact, interaction, targets, now))
+        places.append(interaction)
     # A Core insert many: the ORM's unit of work would cost several times the rest of ingest.
     # The rows are not in the session, so they are built as detached objects for the events.
     statement = insert(Message).returning(Message.id, sort_by_parameter_order=True)
     ids = (await uow.session.execute(statement, values)).scalars().all()
-    rows = [
-        (Message(id=id_, **row), interaction)
-        for id_, row, interaction in zip(ids, values, targets, strict=True)
-    ]
+    stored = [Message(id=id_, **row) for id_, row in zip(ids, values, strict=True)]
+    rows = [(m, i) for m, i in zip(stored, places, strict=True) if i is not None]
     for row, interaction in rows:
-        await _note_inbound(uow, interaction, row, now, prefer_previous=prefer_previous)
-    await _publish(uow, rows, contacts)
-    return len(rows)
+        if row.type not in CHANGE_TYPES:
+            await _note_inbound(uow, interaction, row, now, prefer_previous=prefer_previous)
+    changed = await apply_changes(uow, [m for m in stored if m.type in CHANGE_TYPES])
+    await _publish(uow, [(m, i) for m, i in rows if m.type not in CHANGE_TYPES], changed)
+    return len(stored)
+
+
+def _placeable(fresh: list[InboundMessage], targets: dict[str, Message]) -> list[InboundMessage]:
+    """An edit of a message never stored shows as a message of its own (its words are kept);
+    a deletion of one is dropped: there is nothing to delete."""
+    in_batch = {m.wamid for m in fresh}
+    placed: list[InboundMessage] = []
+    for message in fresh:
+        target = target_wamid(message)
+        unknown = message.type in CHANGE_TYPES and target not in targets and target not in in_batch
+        if unknown and message.type == "revoke":
+            continue
+        placed.append(as_standalone(message) if unknown else message)
+    return placed
 
 
 async def _unseen(uow: UnitOfWork, inbound: list[InboundMessage]) -> list[InboundMessage]:
@@ -108,46 +153,50 @@ async def _unseen(uow: UnitOfWork, inbound: list[InboundMessage]) -> list[Inboun
     return [m for wamid, m in unique.items() if wamid not in known]
 
 
-def _contact_key(message: InboundMessage) -> str:
-    return f"wa:{message.wa_id}" if message.wa_id else f"user:{message.user_id}"
+def _identity(message: InboundMessage) -> Identity:
+    return Identity(
+        wa_id=message.wa_id,
+        bsuid=message.bsuid,
+        parent_bsuid=message.parent_bsuid,
+        username=message.username,
+        profile_name=message.profile_name,
+    )
 
 
 async def _contacts_for(
     uow: UnitOfWork, messages: list[InboundMessage], now: datetime
 ) -> dict[str, Contact]:
-    """Every sender's contact, created or refreshed (profile name, ids) as needed."""
-    wa_ids = sorted({m.wa_id for m in messages if m.wa_id})
-    user_ids = sorted({m.user_id for m in messages if m.user_id and not m.wa_id})
-    found: dict[str, Contact] = {}
-    for chunk in _chunks(wa_ids):
-        for contact in await uow.session.scalars(select(Contact).where(Contact.wa_id.in_(chunk))):
-            found[f"wa:{contact.wa_id}"] = contact
-    for chunk in _chunks(user_ids):
-        query = select(Contact).where(Contact.bsuid.in_(chunk))
-        for contact in await uow.session.scalars(query):
-            found[f"user:{contact.bsuid}"] = contact
-    for message in messages:
-        key = _contact_key(message)
-        existing = found.get(key)
-        if existing is None:
-            contact = Contact(
-                wa_id=message.wa_id,
-                bsuid=message.user_id,
-                profile_name=message.profile_name,
-                created_at=now,
-                updated_at=now,
-            )
-            uow.session.add(contact)
-            found[key] = contact
-        else:
-            contact = existing
-        if message.profile_name and contact.profile_name != message.profile_name:
-            contact.profile_name = message.profile_name
-            contact.updated_at = now
-        if message.user_id and contact.bsuid is None and key.startswith("wa:"):
-            contact.bsuid = message.user_id
+    """Each message's contact by wamid: found by number, else BSUID; created, completed, or
+    moved to its new number or BSUID by a `system` message (WHATSAPP.md §2.6), in order."""
+    new_numbers = [_new_id(m, "new_wa_id") for m in messages]
+    new_users = [_new_id(m, "new_user_id") for m in messages]
+    book: ContactBook = await load_contacts(
+        uow,
+        [m.wa_id for m in messages] + new_numbers,
+        [m.bsuid for m in messages] + new_users,
+    )
+    owners: dict[str, Contact] = {}
+    for message, number, user in zip(messages, new_numbers, new_users, strict=True):
+        contact = resolve(book, uow, _identity(message), now)
+        owners[message.wamid] = contact
+        if message.type != "system":
+            continue
+        kind = message.content.get("kind")
+        if kind in NUMBER_CHANGES and number:
+            await uow.session.flush()  # the contact's old number is free before it takes the new
+            change_number(book, contact, number, now)
+        elif kind == "user_changed_user_id" and user:
+            await uow.session.flush()
+            change_bsuid(book, contact, user, now)
     await uow.session.flush()
-    return found
+    return owners
+
+
+def _new_id(message: InboundMessage, key: str) -> str | None:
+    if message.type != "system":
+        return None
+    value = message.content.get(key)
+    return value if isinstance(value, str) and value else None
 
 
 async def _open_interactions(
@@ -192,11 +241,22 @@ async def _open_interactions(
 
 
 def _message_values(
-    inbound: InboundMessage, contact: Contact, interaction: Interaction, now: datetime
+    inbound: InboundMessage,
+    contact: Contact,
+    interaction: Interaction | None,
+    targets: dict[str, Message],
+    now: datetime,
 ) -> dict[str, Any]:
+    """The row of a message: in the contact's open interaction, or (an edit or deletion) in
+    the interaction of the message it changes, so it never opens a conversation of its own."""
+    session_id = interaction.session_id if interaction is not None else None
+    interaction_id = interaction.id if interaction is not None else None
+    target = targets.get(target_wamid(inbound) or "") if inbound.type in CHANGE_TYPES else None
+    if target is not None:
+        session_id, interaction_id = target.session_id, target.interaction_id
     return {
-        "session_id": interaction.session_id,
-        "interaction_id": interaction.id,
+        "session_id": session_id,
+        "interaction_id": interaction_id,
         "contact_id": contact.id,
         "direction": "in",
         "type": inbound.type,
@@ -237,14 +297,13 @@ async def _note_inbound(
 
 
 async def _publish(
-    uow: UnitOfWork, rows: list[tuple[Message, Interaction]], contacts: dict[str, Contact]
+    uow: UnitOfWork, rows: list[tuple[Message, Interaction]], changed: list[Interaction]
 ) -> None:
     """One message.created per message, one interaction.updated per interaction touched."""
     held = [(message, interaction.agent_id) for message, interaction in rows]
     await attach_early_reactions(uow, held)
     quoted = await _quoted(uow, [m.reply_to_wamid for m, _ in rows if m.reply_to_wamid])
-    by_id = {c.id: c for c in contacts.values()}
-    touched: dict[int, Interaction] = {}
+    touched: dict[int, Interaction] = {i.id: i for i in changed if i.state != "done"}
     for message, interaction in rows:
         touched[interaction.id] = interaction
         if message.type in HIDDEN_TYPES:
@@ -253,7 +312,9 @@ async def _publish(
         uow.emit(MessageCreated(message=out), to=interaction.agent_id)
     await note_inbound_reactions(uow, held)
     for interaction in touched.values():
-        out_i = InteractionOut.of(interaction, by_id[interaction.contact_id])
+        contact = await uow.session.get(Contact, interaction.contact_id)
+        assert contact is not None
+        out_i = InteractionOut.of(interaction, contact)
         uow.emit(InteractionUpdated(interaction=out_i), to=interaction.agent_id)
 
 

@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-import orjson
 from sqlalchemy import ColumnElement, or_, select, update
 
 from parley.clock import Clock
@@ -16,7 +15,9 @@ from parley.db.uow import UnitOfWork
 from parley.ingest.models import InboundWebhook
 from parley.ingest.service import ingest_batch
 from parley.metrics import Metrics
-from parley.whatsapp.payloads import parse_webhook
+from parley.whatsapp import jsonbody
+from parley.whatsapp.jsonbody import BodyError
+from parley.whatsapp.payloads import PayloadError, WebhookBatch, parse_webhook
 from parley.workers.base import Worker
 from parley.workers.wake import Wake
 
@@ -27,6 +28,8 @@ BATCH = 200
 LINGER_AFTER = 8
 LINGER_SECONDS = 0.003
 MAX_RETRY_SECONDS = 3600
+NOTE_MAX = 2000  # the length of a webhook's note kept (what was ignored in it, and why)
+DONE = ("processed", "ignored")
 
 
 def _due(now: datetime) -> ColumnElement[bool]:
@@ -46,9 +49,13 @@ class IngestWorker(Worker):
         metrics: Metrics,
         on_ingested: Callable[[], None],
         *,
+        phone_number_id: str | None = None,
         prefer_previous: bool = True,
     ) -> None:
+        """`phone_number_id`: our number; traffic for another number of the app is ignored.
+        `prefer_previous`: see `ingest_batch`."""
         super().__init__()
+        self._phone_number_id = phone_number_id
         self._prefer_previous = prefer_previous
         self._uow = uow
         self._clock = clock
@@ -120,18 +127,51 @@ class IngestWorker(Worker):
             query = query.with_for_update(skip_locked=True)
         return list(await uow.session.scalars(query))
 
+    def _parse(self, row: InboundWebhook) -> WebhookBatch | str:
+        """The webhook's records, or why it is not for Parley at all (then it is ignored)."""
+        try:
+            batch = parse_webhook(
+                _decoded(row.body),
+                received_at=row.received_at,
+                phone_number_id=self._phone_number_id,
+            )
+        except (PayloadError, BodyError) as exc:
+            return str(exc)
+        if batch.empty and batch.not_ours:
+            return "; ".join(batch.ignored)[:NOTE_MAX]
+        return batch
+
     async def _process(self, uow: UnitOfWork, rows: list[InboundWebhook]) -> int:
-        batches = [parse_webhook(_decoded(r.body), received_at=r.received_at) for r in rows]
+        parsed = [(row, self._parse(row)) for row in rows]
+        batches = [batch for _, batch in parsed if isinstance(batch, WebhookBatch)]
         created = await ingest_batch(
             uow, self._clock, batches, prefer_previous=self._prefer_previous
         )
         # One statement for the whole batch: per-row ORM updates cost more than the ingest itself.
-        done = update(InboundWebhook).where(InboundWebhook.id.in_([r.id for r in rows]))
-        values = {"state": "processed", "processed_at": self._clock.now(), "error": None}
-        await uow.session.execute(
-            done.values(**values), execution_options={"synchronize_session": False}
-        )
+        plain = [r.id for r, b in parsed if isinstance(b, WebhookBatch) and not b.ignored]
+        await self._set_state(uow, plain, "processed", None)
+        for row, batch in parsed:
+            if isinstance(batch, str):
+                self._metrics.webhooks_ignored.inc()
+                log.info("ingest.webhook_ignored", extra={"webhook_id": row.id, "reason": batch})
+                await self._set_state(uow, [row.id], "ignored", batch)
+            elif batch.ignored:
+                await self._set_state(uow, [row.id], "processed", "; ".join(batch.ignored))
         return created
+
+    async def _set_state(
+        self, uow: UnitOfWork, ids: list[int], state: str, note: str | None
+    ) -> None:
+        if not ids:
+            return
+        values = {
+            "state": state,
+            "processed_at": self._clock.now(),
+            "error": None,
+            "note": note[:NOTE_MAX] if note else None,
+        }
+        statement = update(InboundWebhook).where(InboundWebhook.id.in_(ids)).values(**values)
+        await uow.session.execute(statement, execution_options={"synchronize_session": False})
 
     async def _one_by_one(self, ids: list[int], *, again: bool = False) -> int:
         """After a failed batch: isolate the webhook(s) at fault, process the rest."""
@@ -140,7 +180,7 @@ class IngestWorker(Worker):
             error: Exception | None = None
             async with self._uow() as uow:
                 row = await uow.session.get(InboundWebhook, webhook_id)
-                if row is None or (row.state == "processed" and not again):
+                if row is None or (row.state in DONE and not again):
                     continue
                 try:
                     created += await self._process(uow, [row])
@@ -148,7 +188,36 @@ class IngestWorker(Worker):
                 except Exception as exc:
                     error = exc
             if error is not None:
-                await self._mark_failed(webhook_id, error)
+                created += await self._record_by_record(webhook_id)
+        return created
+
+    async def _record_by_record(self, webhook_id: int) -> int:
+        """A webhook that fails whole: each message and status in its own transaction, so one
+        bad record never holds back the others of the same body (Meta batches customers).
+        The webhook stays failed (retried with backoff) while any record fails; the stored
+        ones are skipped on the retry (keyed by wamid)."""
+        async with self._uow() as uow:
+            row = await uow.session.get(InboundWebhook, webhook_id)
+            parsed = self._parse(row) if row is not None else "gone"
+        if not isinstance(parsed, WebhookBatch):
+            return 0
+        created, first_error = 0, None
+        for part in _parts(parsed):
+            try:
+                async with self._uow() as uow:
+                    created += await ingest_batch(
+                        uow, self._clock, [part], prefer_previous=self._prefer_previous
+                    )
+                    await uow.commit()
+            except Exception as exc:
+                log.warning("ingest.record_failed", extra={"webhook_id": webhook_id}, exc_info=True)
+                first_error = first_error or exc
+        if first_error is not None:
+            await self._mark_failed(webhook_id, first_error)
+        else:
+            async with self._uow() as uow:
+                await self._set_state(uow, [webhook_id], "processed", "; ".join(parsed.ignored))
+                await uow.commit()
         return created
 
     async def _mark_failed(self, webhook_id: int, exc: Exception) -> None:
@@ -166,8 +235,18 @@ class IngestWorker(Worker):
             await uow.commit()
 
 
+def _parts(batch: WebhookBatch) -> list[WebhookBatch]:
+    """One batch per message, echo and status, then the rest (template updates, other changes)."""
+    parts = [WebhookBatch(messages=[m]) for m in batch.messages]
+    parts += [WebhookBatch(echoes=[e]) for e in batch.echoes]
+    parts += [WebhookBatch(statuses=[s]) for s in batch.statuses]
+    if batch.template_updates or batch.other:
+        parts.append(WebhookBatch(template_updates=batch.template_updates, other=batch.other))
+    return parts
+
+
 def _decoded(body: bytes) -> Any:
-    value = orjson.loads(body)
+    value = jsonbody.loads(body)
     # JSON can only carry a NUL as the escape \u0000: without one, there is nothing to walk.
     return _storable(value) if b"\\u0000" in body else value
 

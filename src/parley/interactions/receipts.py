@@ -95,7 +95,7 @@ async def _last_inbound(uow: UnitOfWork, interaction: Interaction) -> Message | 
             Message.interaction_id == interaction.id,
             Message.direction == "in",
             Message.wamid.is_not(None),
-            Message.type != "reaction",
+            Message.type.not_in(("reaction", "edit", "revoke")),
         )
         .order_by(Message.id.desc())
         .limit(1)

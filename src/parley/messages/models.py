@@ -71,7 +71,8 @@ class OutboxItem(Base):
     # "typing" does the same and shows the typing indicator
     kind: Mapped[str] = mapped_column(String(20))
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
-    to_wa_id: Mapped[str] = mapped_column(String(32))
+    # The contact's wa_id, else its BSUID (sent as `recipient`).
+    to_wa_id: Mapped[str] = mapped_column(String(160))
     payload: Mapped[dict[str, Any]]
     # pending → sending → sent | failed | dropped (a typing indicator that came too late);
     # "sending" past claimed_until is reclaimed

@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from parley.messages.models import Message
+from parley.whatsapp.content import summary
 
 PREVIEW_LENGTH = 140  # characters
 
 
 def preview(message: Message) -> dict[str, Any]:
-    """`{direction, type, text, created_at}` (ISO time); the text cut to `PREVIEW_LENGTH`."""
-    text = (message.text or message.type)[:PREVIEW_LENGTH]
+    """`{direction, type, text, created_at}` (ISO time); the text (`whatsapp.content.summary`:
+    the message's text or kind, flagged deleted, not received, forwarded, from an ad) cut to
+    `PREVIEW_LENGTH`."""
+    text = summary(message.type, message.text, message.content or {})[:PREVIEW_LENGTH]
     return {
         "direction": message.direction,
         "type": message.type,

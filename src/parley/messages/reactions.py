@@ -53,7 +53,11 @@ async def attach_early_reactions(uow: UnitOfWork, rows: Held) -> None:
     `rows` are the messages of this batch, before they are announced, so their
     `message.created` already carries the reactions.
     """
-    fresh = {m.wamid: m for m, _ in rows if m.wamid and m.type not in ("reaction", "system")}
+    fresh = {
+        m.wamid: m
+        for m, _ in rows
+        if m.wamid and m.type not in ("reaction", "system", "edit", "revoke")
+    }
     if not fresh:
         return
     early = await uow.session.scalars(

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 
 from parley.clock import Clock
+from parley.contacts.service import Identity, learn_from_status
 from parley.db.uow import UnitOfWork
 from parley.messages.audience import holder_of
 from parley.messages.events import MessageUpdated
@@ -44,6 +45,9 @@ async def apply_status_update(uow: UnitOfWork, clock: Clock, update: StatusUpdat
         )
         await uow.session.flush()
         return
+    if message.direction == "out":
+        who = Identity(bsuid=update.recipient_user_id, username=update.recipient_username)
+        await learn_from_status(uow, message.contact_id, who, clock.now())
     error = update.errors[0] if update.errors else None
     await set_status(uow, message, update.status, update.timestamp, error)
 

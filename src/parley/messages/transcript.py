@@ -12,8 +12,9 @@ from parley.errors import Invalid
 from parley.messages.models import Message
 from parley.messages.schemas import MessageOut
 
-# Reactions show under the message they react to (MessageOut.reactions), not as lines of their own.
-HIDDEN_TYPES = ("reaction",)
+# Reactions show under the message they react to (MessageOut.reactions), edits and deletions
+# on the message they change (its content's `edited`/`deleted`), not as lines of their own.
+HIDDEN_TYPES = ("reaction", "edit", "revoke")
 
 
 async def message_out(uow: UnitOfWork, message: Message) -> MessageOut:

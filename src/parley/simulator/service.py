@@ -209,7 +209,9 @@ class Simulator:
         self.store.touch()
         user_id = self._user_id(message.wa_id)
         obj = status_object(message, status, self.clock(), price=price, user_id=user_id)
-        recipient = contact(message.wa_id, None, user_id) if user_id else None
+        # Meta (2026) names the recipient beside `sent`, `delivered` and `read` statuses: wa_id,
+        # BSUID; never beside `failed` (WHATSAPP.md §3).
+        recipient = contact(message.wa_id, None, user_id) if status != "failed" else None
         event = Event(lane=message.wa_id, contact=recipient, status=obj)
         if emit:
             self.webhooks.enqueue(event)

@@ -22,6 +22,7 @@ from parley.clock import Clock
 from parley.ingest.models import InboundWebhook
 from parley.metrics import Metrics
 from parley.settings import Settings
+from parley.whatsapp import jsonbody
 from parley.whatsapp.signature import verify_signature
 
 log = logging.getLogger("parley.webhook")
@@ -122,8 +123,8 @@ def webhook_router(settings: Settings, store: WebhookLog, metrics: Metrics) -> A
             metrics.webhooks_rejected.labels("signature").inc()
             return _error(401, "bad_signature", "X-Hub-Signature-256 is missing or wrong.")
         try:
-            decoded = orjson.loads(body)
-        except orjson.JSONDecodeError:
+            decoded = jsonbody.loads(body)
+        except jsonbody.BodyError:
             metrics.webhooks_rejected.labels("json").inc()
             return _error(400, "bad_request", "The webhook body is not valid JSON.")
         if not isinstance(decoded, dict):

@@ -20,7 +20,8 @@ from parley.whatsapp.payloads import PayloadError, WebhookBatch, parse_webhook
 from tests.fuzz import examples
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "whatsapp"
-NAMES = sorted(p.stem for p in FIXTURES.glob("*.json"))
+# Fixtures Parley reads (a body of another product is refused whole, before any mutation).
+NAMES = sorted(p.stem for p in FIXTURES.glob("*.json") if p.stem != "not_whatsapp_object")
 KEYS = st.sampled_from(
     ["object", "entry", "changes", "field", "value", "messages", "statuses", "contacts", "id",
      "from", "type", "timestamp", "text", "body", "errors", "code", "time", "wa_id", "status",

@@ -17,15 +17,16 @@ import pytest
 
 from parley.whatsapp.content import MESSAGE_TYPES
 from parley.whatsapp.payloads import (
-    EPOCH,
     PayloadError,
     WebhookBatch,
     parse_webhook,
     synthetic_id,
 )
+from parley.whatsapp.readers import EPOCH
 from tests.factories import envelope
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "whatsapp"
+OURS = "109876543210987"  # the phone_number_id Parley is configured with
 ANA, BRUNO = "5511987654321", "5521998765432"
 SHA = "IjA0MTk2NzhhZDc3ODk0YWQ3YzM3MjM5OGZmZDcyNmQ2ZDE5MGRmMDIi"
 TOO_BIG = (
@@ -62,6 +63,9 @@ class Expected:
     template_updates: list[dict[str, Any]] = field(default_factory=list)
     other: list[str] = field(default_factory=list)
     ignored: int = 0
+    echoes: list[dict[str, Any]] = field(default_factory=list)
+    not_ours: bool = False  # nothing in it is for our number: the webhook is ignored
+    payload_error: bool = False  # not a WhatsApp body at all
 
 
 def media(**content: Any) -> dict[str, Any]:
@@ -110,9 +114,10 @@ EXPECTED: dict[str, Expected] = {
     "interactive_list_reply": Expected([msg(11, "interactive", "Express", content={
         "kind": "list_reply", "id": "row-express", "title": "Express",
         "description": "1-2 days"}, context_wamid="wamid.SIM_OUT_0101")]),
-    "interactive_nfm_reply": Expected([msg(12, "interactive", "Sent", content={
+    "interactive_nfm_reply": Expected([msg(12, "interactive", "Form answers: rating: 5", content={
         "kind": "nfm_reply", "name": "flow", "body": "Sent", "title": None,
-        "response_json": {"flow_token": "t1", "rating": "5"}},
+        "response_json": {"flow_token": "t1", "rating": "5"},
+        "fields": [{"name": "rating", "label": "rating", "value": "5"}]},
         context_wamid="wamid.SIM_OUT_0105")]),
     "button": Expected([msg(13, "button", "Talk to an agent", content={
         "payload": "HANDOFF", "text": "Talk to an agent"}, context_wamid="wamid.SIM_OUT_0106")]),
@@ -122,11 +127,15 @@ EXPECTED: dict[str, Expected] = {
         "message_id": "wamid.SIM_OUT_0102", "emoji": "", "removed": True})]),
     "reaction_removed_absent": Expected([msg(16, "reaction", None, content={
         "message_id": "wamid.SIM_OUT_0102", "emoji": "", "removed": True})]),
-    "order": Expected([msg(17, "order", "deliver today", content={
+    "order": Expected([msg(
+        17, "order",
+        "Order (2 items): 2 × SKU-1 at BRL 30.00, 1 × SKU-7 at BRL 12.50; total BRL 72.50. "
+        "deliver today", content={
         "catalog_id": "194836987003835", "text": "deliver today", "product_items": [
-            {"product_retailer_id": "SKU-1", "quantity": 2, "item_price": 30, "currency": "BRL"},
-            {"product_retailer_id": "SKU-7", "quantity": 1, "item_price": 12.5,
-             "currency": "BRL"}]})]),
+            {"product_retailer_id": "SKU-1", "quantity": 2, "item_price": "30.00",
+             "currency": "BRL"},
+            {"product_retailer_id": "SKU-7", "quantity": 1, "item_price": "12.50",
+             "currency": "BRL"}], "total": {"amount": "72.50", "currency": "BRL"}})]),
     "system_user_changed_number": Expected([msg(
         18, "system", "User Ana Souza changed from 5511987654321 to 5511912345678",
         content={"kind": "user_changed_number", "new_wa_id": "5511912345678"},
@@ -142,7 +151,7 @@ EXPECTED: dict[str, Expected] = {
     "system_user_changed_user_id": Expected([msg(
         21, "system", "User Ana Souza's user id changed",
         content={"kind": "user_changed_user_id", "new_user_id": "BR.88402210099887766554"},
-        user_id="BR.13491208655302741918", **NO_SYSTEM_CONTACT)]),
+        bsuid="BR.13491208655302741918", **NO_SYSTEM_CONTACT)]),
     "unsupported_poll_creation": Expected([msg(
         22, "unsupported", "Unsupported message (poll_creation)",
         content={"original_type": "poll_creation"}, error_codes=[131051])]),
@@ -157,11 +166,11 @@ EXPECTED: dict[str, Expected] = {
                 "details": "Message type is not currently supported", "href": None}]},
         error_codes=[131051])]),
     "unlisted_types": Expected([
-        msg(25, "unsupported", "Unsupported message (request_welcome)",
-            content={"original_type": "request_welcome", "errors": []}),
-        msg(26, "unsupported", "Unsupported message (edit)", content={"original_type": "edit"}),
-        msg(27, "unsupported", "Unsupported message (revoke)",
-            content={"original_type": "revoke"}),
+        msg(25, "request_welcome", "Opened the chat (welcome request)", content={}),
+        msg(26, "edit", "Olá de novo", content={
+            "original_wamid": "wamid.SIM_IN_0001", "type": "text",
+            "content": {"body": "Olá de novo"}}),
+        msg(27, "revoke", None, content={"original_wamid": "wamid.SIM_IN_0002"}),
     ]),
     "interactive_without_object": Expected(
         [msg(28, "unsupported", "Unsupported message (interactive)",
@@ -181,7 +190,7 @@ EXPECTED: dict[str, Expected] = {
     "reply_context": Expected([msg(34, "text", "Still waiting", forwarded=False,
                                    context_wamid="wamid.SIM_OUT_0104")]),
     "username_without_wa_id": Expected([msg(
-        35, "text", "oi, sou novo aqui", wa_id=None, user_id="BR.13491208655302741918",
+        35, "text", "oi, sou novo aqui", wa_id=None, bsuid="BR.13491208655302741918",
         profile_name="Caio", username="@caio.dev")]),
     "batch_multi_entry": Expected(
         messages=[
@@ -225,6 +234,69 @@ EXPECTED: dict[str, Expected] = {
     "phone_number_quality_update": Expected(other=["phone_number_quality_update"]),
     "user_preferences": Expected(other=["user_preferences"]),
     "account_update": Expected(other=["account_update"]),
+    "referral_ctwa": Expected([msg(50, "text", "Is this deal still on?", content={
+        "body": "Is this deal still on?", "referral": {
+            "source_url": "https://fb.me/fakead", "source_id": "50000000000007",
+            "source_type": "ad", "headline": "Winter sale: 30% off boots",
+            "body": "Boots for winter", "media_type": "image",
+            "image_url": "https://example.com/ad.jpg", "video_url": None,
+            "thumbnail_url": None, "ctwa_clid": "AfakeCtwaClid0000",
+            "welcome_message": "Hi! How can we help?"}})]),
+    "interactive_nfm_reply_object": Expected([msg(
+        51, "interactive", "Form answers: Appointment day: Tuesday; quantity: 2", content={
+            "kind": "nfm_reply", "body": None, "fields": [
+                {"name": "screen_0_Appointment_day_0", "label": "Appointment day",
+                 "value": "Tuesday"},
+                {"name": "quantity", "label": "quantity", "value": "2"}]})]),
+    "order_string_numbers": Expected([msg(
+        52, "order",
+        "Order (2 items): 3 × SKU-1 at USD 30.00, 2 × SKU-2 at USD 12.50; total USD 115.00",
+        content={"text": None, "total": {"amount": "115.00", "currency": "USD"}})]),
+    "request_welcome_referral": Expected([msg(
+        53, "request_welcome", "Opened the chat (welcome request)", content={
+            "referral": {"source_url": "https://fb.me/fakead", "source_id": None,
+                         "source_type": "ad", "headline": "Winter sale", "body": None,
+                         "media_type": None, "image_url": None, "video_url": None,
+                         "thumbnail_url": None, "ctwa_clid": "AfakeCtwaClid0001",
+                         "welcome_message": None}})]),
+    "interactive_call_permission_reply": Expected([msg(
+        54, "interactive", "Allowed WhatsApp calls from the business", content={
+            "kind": "call_permission_reply", "response": "accept", "is_permanent": False,
+            "expiration_timestamp": "1767830400", "response_source": "user_action"},
+        context_wamid="wamid.SIM_OUT_0111")]),
+    "frequently_forwarded": Expected([msg(
+        55, "text", "forward this to 10 friends", forwarded=True,
+        content={"forwarded": True, "frequently_forwarded": True})]),
+    "referred_product": Expected([msg(56, "text", "Is this in stock?", content={
+        "referred_product": {"catalog_id": "900000000000001", "product_retailer_id": "SKU-9"},
+        "forwarded": "<absent>"}, context_wamid="wamid.SIM_OUT_0112")]),
+    "image_download_error": Expected([msg(
+        57, "image", "Check out my product!", error_codes=[131052],
+        content={"caption": "Check out my product!", "errors": [{
+            "code": 131052, "title": "Media download error",
+            "message": "Media download error",
+            "details": "Last error was: ServerThrottle.", "href": None}]})]),
+    "edit": Expected([msg(58, "edit", "Olá! 👋 (edited)", content={
+        "original_wamid": "wamid.SIM_IN_0001", "type": "text",
+        "content": {"body": "Olá! 👋 (edited)"}})]),
+    "revoke": Expected([msg(59, "revoke", None, content={
+        "original_wamid": "wamid.SIM_IN_0001"})]),
+    "bsuid_then_phone": Expected([
+        msg(60, "text", "phone and bsuid", wa_id="5511955554444",
+            bsuid="BR.5000000000000000001", parent_bsuid="BR.5000000000000000002",
+            profile_name="Caio"),
+        msg(61, "text", "another customer", wa_id="5521998765432", bsuid=None,
+            profile_name="Bystander"),
+    ]),
+    "status_sent_with_contacts": Expected(statuses=[status(
+        113, "sent", 1767225670, recipient_id=ANA,
+        recipient_user_id="BR.13491208655302741918", recipient_username="@ana.souza")]),
+    "smb_message_echoes": Expected(echoes=[{
+        "wamid": "wamid.SIM_ECHO_0001", "wa_id": ANA, "type": "text",
+        "text": "Sent from the Business app"}]),
+    "smb_app_state_sync": Expected(other=["smb_app_state_sync"]),
+    "foreign_phone_number_id": Expected(ignored=1, not_ours=True),
+    "not_whatsapp_object": Expected(payload_error=True),
 }
 # fmt: on
 
@@ -244,7 +316,15 @@ def check(record: Any, expected: dict[str, Any]) -> None:
 
 
 def check_webhook(name: str, expected: Expected) -> WebhookBatch:
-    batch = parse_webhook(load(name))
+    if expected.payload_error:
+        with pytest.raises(PayloadError):
+            parse_webhook(load(name), phone_number_id=OURS)
+        return WebhookBatch()
+    batch = parse_webhook(load(name), phone_number_id=OURS)
+    assert batch.not_ours is expected.not_ours
+    assert len(batch.echoes) == len(expected.echoes)
+    for echo, want in zip(batch.echoes, expected.echoes, strict=True):
+        check(echo, want)
     assert len(batch.messages) == len(expected.messages)
     assert len(batch.statuses) == len(expected.statuses)
     for message, want in zip(batch.messages, expected.messages, strict=True):

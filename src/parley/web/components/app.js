@@ -8,6 +8,7 @@ import { EventSocket, eventsUrl } from "../socket.js"
 import { Store } from "../store.js"
 import { removalNotice } from "../models/offer.js"
 import { SessionMemory } from "../models/session_memory.js"
+import { ALERT_REFRESH_MS, ALERT_ROLES, accountBanner } from "../models/account_alert.js"
 import { contactName } from "../models/contact.js"
 import { previewOf } from "../models/preview.js"
 import { logoutQuestion } from "../models/workbins.js"
@@ -90,6 +91,23 @@ export class ParleyApp extends HTMLElement {
     await this.#logout()
   }
 
+  /** Supervisors and admins see what WhatsApp says about the account (restrictions, bans). */
+  #watchAccount(node) {
+    const refresh = async () => {
+      if (!node.isConnected) return
+      try {
+        const banner = accountBanner(await this.#api.get("account/alerts"))
+        node.hidden = banner === null
+        node.textContent = banner?.text ?? ""
+        node.title = banner?.title ?? ""
+      } catch {
+        // shown again at the next refresh; the desktop works without it
+      }
+      if (node.isConnected) setTimeout(refresh, ALERT_REFRESH_MS)
+    }
+    refresh()
+  }
+
   #sessionEnded() {
     if (this.#session) this.#showLogin("Your session has ended. Log in again.")
   }
@@ -115,6 +133,7 @@ export class ParleyApp extends HTMLElement {
       h("p", { class: "empty-title" }, "No interaction open"),
       h("p", { class: "empty-text" }, "Pick one from the list, or wait for the next WhatsApp chat."))
     const conn = h("div", { class: "conn", role: "status" })
+    const accountAlert = h("div", { class: "account-alert", role: "alert", hidden: true })
     const topbarParts = mount("topbar")
     const nav = h("nav", { class: "col-left", "aria-label": "Interactions", tabindex: "-1" }, ...mount("nav"))
     const main = h("main", { class: "col-center" }, empty, ...mount("main"))
@@ -151,6 +170,7 @@ export class ParleyApp extends HTMLElement {
         h("div", { class: "brand" }, h("span", { class: "logo", "aria-hidden": "true" }, "P"), h("span", {}, "Parley")),
         tabs.element,
         conn,
+        accountAlert,
         h("div", { class: "topbar-right" }, ...topbarParts, this.#notificationsButton(), this.#themeButton())),
       nav,
       main,
@@ -161,6 +181,7 @@ export class ParleyApp extends HTMLElement {
       confirm.element,
       this.#toasts))
     for (const part of Object.values(parts)) part.connect?.(ctx)
+    if (ALERT_ROLES.has(me?.role)) this.#watchAccount(accountAlert)
 
     const showSelection = () => {
       empty.hidden = store.selectedId !== null

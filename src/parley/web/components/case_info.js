@@ -63,7 +63,14 @@ export class ParleyCaseInfo extends HTMLElement {
       row("Contact", h("span", { dir: "auto" }, contact.name || contact.profile_name || "Unknown")),
       contact.profile_name && contact.profile_name !== contact.name
         ? row("WhatsApp name", h("span", { dir: "auto" }, contact.profile_name)) : null,
-      row("WhatsApp number", phone ? h("a", { href: `tel:${phone}`, class: "mono" }, phone) : "—"),
+      row("WhatsApp number", phone ? h("a", { href: `tel:${phone}`, class: "mono" }, phone)
+        : contact.bsuid ? h("span", { class: "muted" }, "Hidden (username user)") : "—"),
+      contact.username ? row("WhatsApp username", h("span", { dir: "auto" }, contact.username)) : null,
+      !phone && contact.bsuid ? row("WhatsApp user id", h("span", { class: "mono" }, contact.bsuid)) : null,
+      contact.marketing_opt_out_at
+        ? row("Marketing", h("span", { class: "window-pill", dataset: { state: "closed" } }, "Opted out"),
+          h("span", { class: "muted" }, ` since ${formatShortDateTime(contact.marketing_opt_out_at)}`))
+        : null,
       h("dt", {}, "Customer service window"), this.#window,
       row("Duration", this.#duration, h("span", { class: "muted" }, "since ",
         h("time", { datetime: interaction.created_at ?? "", title: formatDateTime(interaction.created_at) },

@@ -31,10 +31,20 @@ export function messageNode(message, { cont, me, contact, reactions = [], attach
   const bubble = h("div", { class: `bubble${view.kind === "reaction" ? " bubble-reaction" : ""}` },
     showAuthor ? h("div", { class: "author" }, view.author) : null,
     view.side === "in" && !cont ? h("div", { class: "author author-in", dir: "auto" }, contact) : null,
+    view.notes?.length ? h("div", { class: "msg-notes" },
+      view.notes.map((note) => h("span", { class: "msg-note" }, note))) : null,
+    view.ad ? adNode(view.ad) : null,
     view.quote ? quoteNode(view.quote, contact) : null,
     view.label ? labelNode(view, attachmentUrl) : null,
+    view.product ? h("div", { class: "msg-product" }, "Asked about product ",
+      h("strong", { dir: "auto" }, view.product)) : null,
     view.contacts ? contactsNode(view.contacts) : null,
-    view.text ? h("div", { class: "body", dir: "auto" }, formattedText(formatText(view.text))) : null,
+    view.fields?.length ? fieldsNode(view.fields) : null,
+    view.order ? orderNode(view.order) : null,
+    view.deleted ? h("div", { class: "body body-deleted" }, view.text)
+      : view.text ? h("div", { class: "body", dir: "auto" }, formattedText(formatText(view.text))) : null,
+    view.history?.length ? historyNode(view) : null,
+    view.problem ? h("div", { class: "msg-problem", role: "note" }, view.problem) : null,
     h("div", { class: "meta" }, time, tick
       ? h("span", { class: `ticks ticks-${tick.tone}`, role: "img", "aria-label": tick.label, title: tick.label },
         tick.glyph)
@@ -53,6 +63,36 @@ export function messageNode(message, { cont, me, contact, reactions = [], attach
   reactions.length ? reactionsNode(reactions, contact) : null)
   if (view.error) li.append(errorNode(message, view, actions))
   return li
+}
+
+function adNode(ad) {
+  return h("div", { class: "msg-ad", role: "group", "aria-label": "The ad that started the chat" },
+    h("span", { class: "msg-ad-kind" }, "From an ad"),
+    ad.headline ? h("strong", { dir: "auto" }, ad.headline) : null,
+    ad.body ? h("span", { dir: "auto" }, ad.body) : null,
+    ad.url ? h("a", { href: ad.url, target: "_blank", rel: "noopener noreferrer" }, "Open the ad") : null,
+    ad.clid ? h("span", { class: "muted msg-ad-id", title: "Click-to-WhatsApp click id" }, `Click id ${ad.clid}`) : null)
+}
+
+function fieldsNode(fields) {
+  return h("dl", { class: "msg-fields" }, fields.flatMap((f) => [
+    h("dt", { dir: "auto" }, f.label), h("dd", { dir: "auto" }, f.value || "—")]))
+}
+
+function orderNode(order) {
+  return h("table", { class: "msg-order" },
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Item"), h("th", { scope: "col" }, "Qty"),
+      h("th", { scope: "col" }, "Price"))),
+    h("tbody", {}, order.items.map((i) => h("tr", {}, h("td", { dir: "auto" }, i.sku),
+      h("td", {}, i.quantity), h("td", {}, i.price ?? "—")))),
+    order.total ? h("tfoot", {}, h("tr", {}, h("th", { scope: "row", colspan: "2" }, "Total"),
+      h("td", {}, order.total))) : null)
+}
+
+function historyNode(view) {
+  const title = view.deleted ? "What it said" : view.history.length > 1 ? "Earlier versions" : "Earlier version"
+  return h("details", { class: "msg-history" }, h("summary", {}, title),
+    h("ol", {}, view.history.map((text) => h("li", { dir: "auto" }, text))))
 }
 
 function quoteNode(quote, contact) {

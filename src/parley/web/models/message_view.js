@@ -25,6 +25,7 @@ const LABELS = {
   button: "Button reply",
   order: "Order",
   template: "Template",
+  request_welcome: "Welcome request",
 }
 
 const UNSUPPORTED_TEXT = "This message type can’t be shown here."
@@ -68,9 +69,17 @@ function labelOf(message) {
  *   label: string|null, link: {href,text}|null, attachment: {id,mimeType}|null,
  *   quote: {text: string, direction: string|null}|null, status: string|null, error: {title,details}|null,
  *   contacts: {name: string, phones: string[]}[]|null,
- *   author: string|null, time: string|null, local: boolean}}
+ *   author: string|null, time: string|null, local: boolean,
+ *   notes: string[], ad: {headline, body, url, clid, media}|null, fields: {label, value}[]|null,
+ *   order: {items: {sku, quantity, price}[], total: string|null}|null,
+ *   product: string|null, problem: string|null, history: string[], deleted: boolean}}
  */
 export function describeMessage(message) {
+  const view = describeBody(message)
+  return view.kind === "bubble" ? { ...view, ...extrasOf(message, view) } : view
+}
+
+function describeBody(message) {
   const side = message.direction === "out" ? "out" : "in"
   const text = typeof message.text === "string" ? message.text : ""
   const base = {
@@ -115,10 +124,91 @@ export function describeMessage(message) {
     case "document":
     case "sticker":
       return { ...base, label: labelOf(message), attachment: attachmentOf(message) }
+    case "interactive":
+      return { ...base, label: interactiveLabel(message.content) }
     default:
       if (LABELS[message.type]) return { ...base, label: labelOf(message) }
       return { ...base, label: "Unsupported message", text: text || UNSUPPORTED_TEXT }
   }
+}
+
+function interactiveLabel(content) {
+  switch (content?.kind) {
+    case "nfm_reply":
+      return "Form answers"
+    case "call_permission_reply":
+      return "Call permission"
+    default:
+      return LABELS.interactive
+  }
+}
+
+const str = (value) => (typeof value === "string" && value ? value : null)
+
+/** What the agent must know beside the body: forwarding, edits, the ad, Flow answers, order
+ * items, the product asked about, and WhatsApp's own errors on what the customer sent. */
+function extrasOf(message, view) {
+  const content = message.content && typeof message.content === "object" ? message.content : {}
+  const notes = []
+  if (content.source === "business_app") notes.push("Sent from the WhatsApp Business app")
+  if (content.frequently_forwarded) notes.push("Forwarded many times")
+  else if (content.forwarded) notes.push("Forwarded")
+  if (content.edited && !content.deleted) notes.push("Edited")
+  const history = (Array.isArray(content.history) ? content.history : [])
+    .map((v) => str(v?.text)).filter(Boolean)
+  const deleted = content.deleted === true
+  const extras = { notes, history, deleted, ad: adOf(content.referral), fields: null, order: null,
+    product: null, problem: null }
+  if (deleted) extras.text = "This message was deleted by the customer."
+  if (message.type === "interactive" && content.kind === "nfm_reply") {
+    const fields = Array.isArray(content.fields) ? content.fields : []
+    extras.fields = fields.filter((f) => f && typeof f === "object")
+      .map((f) => ({ label: String(f.label ?? f.name ?? ""), value: String(f.value ?? "") }))
+    extras.text = extras.fields.length ? "" : view.text
+  }
+  if (message.type === "order") {
+    extras.order = orderOf(content)
+    extras.text = str(content.text) ?? ""
+  }
+  const product = content.referred_product
+  if (product && typeof product === "object" && str(product.product_retailer_id)) {
+    extras.product = product.product_retailer_id
+  }
+  const errors = Array.isArray(content.errors) ? content.errors : []
+  if (message.direction !== "out" && errors.length && message.type !== "unsupported") {
+    const first = errors[0] ?? {}
+    const what = (view.label ?? "This message").toLowerCase()
+    extras.problem = `WhatsApp could not receive this ${what}: ${str(first.title) ?? "unknown error"}` +
+      `${first.code !== undefined ? ` (${first.code})` : ""}. Ask the customer to send it again.`
+  }
+  return extras
+}
+
+function adOf(referral) {
+  if (!referral || typeof referral !== "object") return null
+  const ad = {
+    headline: str(referral.headline),
+    body: str(referral.body),
+    url: /^https?:\/\//i.test(referral.source_url ?? "") ? referral.source_url : null,
+    clid: str(referral.ctwa_clid),
+    media: str(referral.media_type),
+  }
+  return ad.headline || ad.body || ad.url || ad.clid ? ad : null
+}
+
+function orderOf(content) {
+  const items = (Array.isArray(content.product_items) ? content.product_items : [])
+    .filter((i) => i && typeof i === "object")
+    .map((i) => ({
+      sku: String(i.product_retailer_id ?? "?"),
+      quantity: i.quantity === null || i.quantity === undefined ? "?" : String(i.quantity),
+      price: i.item_price === null || i.item_price === undefined
+        ? null : [str(i.currency), String(i.item_price)].filter(Boolean).join(" "),
+    }))
+  const total = content.total && typeof content.total === "object"
+    ? [str(content.total.currency), String(content.total.amount ?? "")].filter(Boolean).join(" ")
+    : null
+  return { items, total }
 }
 
 /** Shared contact cards as names and phone numbers (WhatsApp's `contacts` message). */

@@ -1,0 +1,24 @@
+"""Webhook bodies as Meta sends them, including text a strict JSON parser refuses."""
+
+from __future__ import annotations
+
+import pytest
+
+from parley.whatsapp.jsonbody import BodyError, loads
+
+
+def test_a_lone_surrogate_becomes_the_replacement_character() -> None:
+    body = b'{"name": "Ana \\ud83d", "text": {"body": "cut \\udc00 here \\ud83d\\ude00"}}'
+    assert loads(body) == {"name": "Ana \ufffd", "text": {"body": "cut \ufffd here 😀"}}
+
+
+def test_keys_and_lists_are_cleaned_too() -> None:
+    assert loads(b'{"\\ud800": ["\\udfff", 1, null]}') == {"\ufffd": ["\ufffd", 1, None]}
+
+
+def test_ordinary_bodies_and_garbage() -> None:
+    assert loads(b'{"a": "Ol\\u00e1 \\ud83d\\udc4b"}') == {"a": "Olá 👋"}
+    with pytest.raises(BodyError):
+        loads(b"{not json")
+    with pytest.raises(BodyError):
+        loads(b"\xff\xfe")
