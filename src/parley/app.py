@@ -26,6 +26,11 @@ from parley.ingest.health import export_health, ingest_health
 from parley.ingest.views import router as ingest_router
 from parley.ingest.worker import IngestWorker
 from parley.interactions.views import router as interactions_router
+from parley.media.sender import MediaSender
+from parley.media.storage import LocalStorage, Storage
+from parley.media.views import UPLOAD_PATH
+from parley.media.views import router as media_router
+from parley.media.worker import MediaFetcher
 from parley.metrics import Metrics
 from parley.outbox.worker import OutboxWorker
 from parley.realtime.bus import Bus, build_bus
@@ -49,6 +54,7 @@ def create_app(
     graph_http: httpx.AsyncClient | None = None,
     migrate: bool = True,
     workers: bool = True,
+    storage: Storage | None = None,
 ) -> FastAPI:
     clock = clock or SystemClock()
     engine = build_engine(settings)
@@ -69,6 +75,7 @@ def create_app(
     )
     http = graph_http or httpx.AsyncClient(timeout=settings.whatsapp_timeout_seconds)
     gateway: WhatsAppGateway = GraphClient.from_settings(settings, http)
+    files: Storage = storage or LocalStorage(settings.attachments_dir)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -76,7 +83,7 @@ def create_app(
             await upgrade(engine)
         await runtime.bus.start(hub.deliver)
         if workers:
-            _start_workers(runtime, gateway)
+            _start_workers(runtime, gateway, files)
         log.info("parley.started", extra={"database": engine.url.get_backend_name()})
         try:
             yield
@@ -90,14 +97,20 @@ def create_app(
             await reader.dispose()
 
     app = FastAPI(title="Parley", version="0.1.0", lifespan=lifespan, docs_url="/api/docs")
-    app.add_middleware(ApiBodyLimit, limit=settings.api_max_body_bytes)
+    # Uploads stream to storage: their cap is the file's, plus room for the multipart framing.
+    upload_cap = settings.attachment_max_bytes + 64 * 1024
+    app.add_middleware(
+        ApiBodyLimit, limit=settings.api_max_body_bytes, overrides={UPLOAD_PATH: upload_cap}
+    )
     app.state.runtime = runtime
+    app.state.storage = files
     store = WebhookLog(
         engine, clock, on_stored=lambda: runtime.wake("ingest"), gate=runtime.write_gate
     )
     app.include_router(webhook_router(settings, store, metrics))
     app.include_router(auth_router)
     app.include_router(interactions_router)
+    app.include_router(media_router)
     app.include_router(events_router)
     app.include_router(ingest_router)
     _add_operational_routes(app, runtime)
@@ -106,12 +119,15 @@ def create_app(
     return app
 
 
-def _start_workers(runtime: Runtime, gateway: WhatsAppGateway) -> None:
+def _start_workers(runtime: Runtime, gateway: WhatsAppGateway, storage: Storage) -> None:
     settings = runtime.settings
+
+    def ingested() -> None:
+        runtime.wake("routing")
+        runtime.wake("media")
+
     runtime.workers = {
-        "ingest": IngestWorker(
-            runtime.uow, runtime.clock, runtime.metrics, on_ingested=lambda: runtime.wake("routing")
-        ),
+        "ingest": IngestWorker(runtime.uow, runtime.clock, runtime.metrics, on_ingested=ingested),
         "routing": RoutingWorker(
             runtime.uow,
             runtime.clock,
@@ -120,7 +136,15 @@ def _start_workers(runtime: Runtime, gateway: WhatsAppGateway) -> None:
             offer_timeout_seconds=settings.offer_timeout_seconds,
         ),
         "outbox": OutboxWorker(
-            runtime.uow, runtime.clock, gateway, runtime.metrics, settings.whatsapp_send_rate
+            runtime.uow,
+            runtime.clock,
+            gateway,
+            runtime.metrics,
+            settings.whatsapp_send_rate,
+            media=MediaSender(storage),
+        ),
+        "media": MediaFetcher(
+            runtime.uow, runtime.clock, gateway, storage, attempts=settings.media_fetch_attempts
         ),
     }
     for worker in runtime.workers.values():
@@ -170,6 +194,7 @@ def _add_operational_routes(app: FastAPI, runtime: Runtime) -> None:
             "send_read_receipts": settings.send_read_receipts,
             # Meta's typing indicator marks the message read: it needs read receipts on.
             "send_typing_indicator": settings.send_typing_indicator and settings.send_read_receipts,
+            "attachments": settings.attachment_policy.as_config(),
         }
 
 

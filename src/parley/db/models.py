@@ -5,9 +5,11 @@ from parley.contacts.models import Contact
 from parley.db.base import Base
 from parley.ingest.models import InboundWebhook, PendingStatus
 from parley.interactions.models import ChatSession, Interaction, InteractionEvent, Message
+from parley.media.models import Attachment
 from parley.outbox.models import OutboxItem
 
 __all__ = [
+    "Attachment",
     "AuthToken",
     "Base",
     "ChatSession",

@@ -23,6 +23,7 @@ from parley.interactions.reactions import attach_early_reactions, note_inbound_r
 from parley.interactions.schemas import InteractionOut, MessageOut
 from parley.interactions.service import preview, transition
 from parley.interactions.transcript import HIDDEN_TYPES
+from parley.media.inbound import expect_inbound
 from parley.realtime.events import InteractionUpdated, MessageCreated
 from parley.whatsapp.payloads import InboundMessage, WebhookBatch
 
@@ -72,6 +73,8 @@ async def ingest_messages(uow: UnitOfWork, clock: Clock, inbound: list[InboundMe
     ]
     for row, interaction in rows:
         _note_inbound(uow, interaction, row, now)
+    # Media get their attachment row (loading) before the events describe the messages.
+    await expect_inbound(uow, [row for row, _ in rows], now)
     await _publish(uow, rows, contacts)
     return len(rows)
 

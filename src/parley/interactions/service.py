@@ -158,7 +158,7 @@ async def send_text(
     require_active(user, interaction)
     now = clock.now()
     require_window(interaction, now)
-    quoted = await _quoted_wamid(uow, interaction, reply_to)
+    quoted = await quoted_wamid(uow, interaction, reply_to)
     message = await queue_outbound(
         uow,
         user,
@@ -171,7 +171,7 @@ async def send_text(
         reply_to_wamid=quoted,
         client_id=client_id,
     )
-    _answered(interaction, message, now)
+    answered(interaction, message, now)
     uow.emit(MessageCreated(message=await message_out(uow, message)), to=user.id)
     await publish_interaction(uow, interaction)
     return message
@@ -223,7 +223,7 @@ def require_window(interaction: Interaction, now: datetime) -> None:
         )
 
 
-async def _quoted_wamid(
+async def quoted_wamid(
     uow: UnitOfWork, interaction: Interaction, reply_to: int | None
 ) -> str | None:
     """The wamid a quoted reply points at: any message of this contact that WhatsApp knows."""
@@ -249,7 +249,7 @@ async def _quoted_wamid(
     return quoted.wamid
 
 
-def _answered(interaction: Interaction, message: Message, now: datetime) -> None:
+def answered(interaction: Interaction, message: Message, now: datetime) -> None:
     interaction.pending_since = None
     interaction.unread_count = 0
     interaction.last_message_at = now

@@ -20,6 +20,7 @@ from parley.interactions.schemas import (
     SendMessageIn,
     TypingOut,
 )
+from parley.media import outbound
 from parley.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/interactions", tags=["interactions"])
@@ -78,16 +79,30 @@ async def send_message(
     uow: Uow,
     runtime: RuntimeDep,
 ) -> MessageOut:
+    """The first message of the send; with attachments the others follow as message.created."""
     interaction = await service.access_interaction(uow, user, interaction_id, for_update=True)
-    message = await service.send_text(
-        uow,
-        runtime.clock,
-        user,
-        interaction,
-        text=body.text,
-        client_id=body.client_id,
-        reply_to=body.reply_to,
-    )
+    if body.attachment_ids:
+        message, *_ = await outbound.send_with_attachments(
+            uow,
+            runtime.clock,
+            user,
+            interaction,
+            text=body.text,
+            attachment_ids=body.attachment_ids,
+            client_id=body.client_id,
+            reply_to=body.reply_to,
+        )
+    else:
+        assert body.text is not None
+        message = await service.send_text(
+            uow,
+            runtime.clock,
+            user,
+            interaction,
+            text=body.text,
+            client_id=body.client_id,
+            reply_to=body.reply_to,
+        )
     out = await transcript.message_out(uow, message)
     uow.on_commit(lambda: runtime.wake("outbox"))
     await uow.commit()

@@ -19,6 +19,7 @@ from parley.db.uow import UnitOfWork
 from parley.domain.typing import typing_stale
 from parley.ingest.statuses import record_wamid, set_status
 from parley.interactions.models import Message
+from parley.media.sender import MediaSender
 from parley.metrics import Metrics
 from parley.outbox import service
 from parley.outbox.models import OutboxItem
@@ -51,8 +52,10 @@ class OutboxWorker(Worker):
         gateway: WhatsAppGateway,
         metrics: Metrics,
         rate: float,
+        media: MediaSender | None = None,
     ) -> None:
         super().__init__()
+        self._media = media
         self._uow = uow
         self._clock = clock
         self._gateway = gateway
@@ -115,7 +118,7 @@ class OutboxWorker(Worker):
                     await self._gateway.mark_read(item.payload["wamid"], item.kind == "typing")
                     wamid = None
                 else:
-                    result = await self._gateway.send(self._outbound(item))
+                    result = await self._gateway.send(await self._outbound(item))
                     wamid = result.wamid
         except GraphError as exc:
             self._metrics.outbox_errors.labels(str(exc.code)).inc()
@@ -134,12 +137,17 @@ class OutboxWorker(Worker):
         self._metrics.outbox_sent.labels(item.kind).inc()
         await self._on_sent(item, wamid)
 
-    def _outbound(self, item: service.Claimed) -> OutboundMessage:
+    async def _outbound(self, item: service.Claimed) -> OutboundMessage:
         payload = item.payload
+        body = payload["body"]
+        if "attachment_id" in body:  # an agent's file: uploaded first, then sent by media id
+            if self._media is None:
+                raise ValueError("this node cannot send attachments")
+            body = await self._media.resolve(self._uow, self._gateway, body, self._clock.now())
         return OutboundMessage(
             to=item.to_wa_id,
             type=payload["type"],
-            body=payload["body"],
+            body=body,
             context_wamid=payload.get("context"),
             callback_data=service.callback_data(item.id),
         )
