@@ -152,6 +152,25 @@ export class Desktop {
     return clientId
   }
 
+  /**
+   * Send uploaded files (`attachmentIds`), with or without text. The server answers with the
+   * first message (text first, or a captioned file); the others arrive as message.created.
+   */
+  async sendFiles(id, text, attachmentIds, { replyTo = null } = {}) {
+    const body = { attachment_ids: attachmentIds, client_id: this.#newClientId() }
+    if (text) body.text = text
+    if (replyTo?.id !== undefined && replyTo?.id !== null) body.reply_to = replyTo.id
+    this.#typing.reset(String(id))
+    const message = await this.#api.post(`interactions/${id}/messages`, body)
+    if (message) this.#store.putMessages([{ ...message, interaction_id: message.interaction_id ?? id }])
+    return message
+  }
+
+  /** Upload a file for the composer (progress as `onProgress(loaded, total)`). */
+  upload(file, name, options) {
+    return this.#api.upload(file, name, options)
+  }
+
   /** Send a failed bubble again, with the same client_id (the server never sends it twice). */
   async retry(id, clientId) {
     if (!this.#drafts.has(clientId)) return
