@@ -71,7 +71,7 @@ function mediaNode(v, url) {
   }
   const ext = v.filename.includes(".") ? v.filename.split(".").pop().slice(0, 4).toUpperCase() : "FILE"
   return h("a", { class: "doc", href: url, target: "_blank", rel: "noopener noreferrer",
-    title: `Open ${v.filename}` },
+    title: `Open ${v.filename}`, "aria-label": `Open ${v.filename}`, "aria-describedby": null },
   h("span", { class: "doc-ext", "aria-hidden": "true" }, ext),
   h("span", { class: "file-text" },
     h("strong", { class: "doc-name", dir: "auto" }, v.filename),
