@@ -6,9 +6,11 @@ from typing import Any
 
 from parley.clock import SystemClock
 from tests.api.support import ANA, eventually, held_interactions, transcript
+from tests.api import test_with_simulator
 from tests.api.test_with_simulator import Stack
-from tests.api.test_with_simulator import stack as stack_fixture  # noqa: F401 - the `stack` fixture
 from tests.media import files
+
+stack = test_with_simulator.stack  # Parley and the simulator wired to each other
 
 
 async def phone_sends(stack: Stack, kind: str, data: bytes, mime: str, **extra: Any) -> str:
@@ -43,8 +45,7 @@ async def attachment_settled(
     return result
 
 
-async def test_a_voice_note_video_and_docx_are_fetched_and_served(stack_fixture: Stack) -> None:
-    stack = stack_fixture
+async def test_a_voice_note_video_and_docx_are_fetched_and_served(stack: Stack) -> None:
     api = stack.api
     alice = await api.agent(SystemClock(), "alice")
     cases = [
@@ -73,8 +74,7 @@ def files_docx() -> str:
     return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-async def test_a_fetch_that_fails_is_retried_and_succeeds(stack_fixture: Stack) -> None:
-    stack = stack_fixture
+async def test_a_fetch_that_fails_is_retried_and_succeeds(stack: Stack) -> None:
     api = stack.api
     alice = await api.agent(SystemClock(), "alice")
     fault = await stack.phone.post(
@@ -90,8 +90,7 @@ async def test_a_fetch_that_fails_is_retried_and_succeeds(stack_fixture: Stack) 
     assert served.content == data
 
 
-async def test_a_wrong_checksum_is_not_kept(stack_fixture: Stack) -> None:
-    stack = stack_fixture
+async def test_a_wrong_checksum_is_not_kept(stack: Stack) -> None:
     api = stack.api
     api.runtime.workers["media"]._attempts = 1  # type: ignore[attr-defined]
     alice = await api.agent(SystemClock(), "alice")
@@ -103,8 +102,7 @@ async def test_a_wrong_checksum_is_not_kept(stack_fixture: Stack) -> None:
     assert [p for p in api.runtime.settings.attachments_dir.rglob("*") if p.is_file()] == []
 
 
-async def test_an_agents_image_and_pdf_reach_the_phone(stack_fixture: Stack) -> None:
-    stack = stack_fixture
+async def test_an_agents_image_and_pdf_reach_the_phone(stack: Stack) -> None:
     api = stack.api
     alice = await api.agent(SystemClock(), "alice")
     said = await stack.phone.post(
@@ -148,8 +146,7 @@ async def test_an_agents_image_and_pdf_reach_the_phone(stack_fixture: Stack) -> 
     assert again.status_code == 201 and again.json()["id"] == sent.json()["id"]
 
 
-async def test_a_single_image_takes_the_text_as_caption(stack_fixture: Stack) -> None:
-    stack = stack_fixture
+async def test_a_single_image_takes_the_text_as_caption(stack: Stack) -> None:
     api = stack.api
     alice = await api.agent(SystemClock(), "alice")
     await stack.phone.post(

@@ -108,7 +108,7 @@ async def test_send_an_image_and_a_pdf_and_receive_voice_video_docx(
             await row.get_by_role("link", name="Save as").click()
         download = await saving.value
         assert download.suggested_filename == "Contrato.docx"
-        assert Path(await download.path()).read_bytes() == contract
+        assert Path(await download.path()).read_bytes() == contract  # noqa: ASYNC240
         await docx.click(button="right")
         await expect(page.get_by_role("menu")).to_be_visible()
         async with page.expect_download() as saving:
