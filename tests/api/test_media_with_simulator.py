@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from parley.clock import SystemClock
-from tests.api.support import ANA, eventually, held_interactions, transcript
 from tests.api import test_with_simulator
+from tests.api.support import ANA, eventually, held_interactions, transcript
 from tests.api.test_with_simulator import Stack
 from tests.media import files
 

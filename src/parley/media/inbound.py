@@ -18,13 +18,15 @@ from sqlalchemy import or_, select, update
 
 from parley.db.uow import UnitOfWork
 from parley.domain.attachments import safe_filename, voice_note
-from parley.interactions.models import Interaction, Message
-from parley.interactions.transcript import message_out
 from parley.media.models import FAILED, LOADING, READY, Attachment
 from parley.media.schemas import summary
-from parley.realtime.events import MessageUpdated
+from parley.messages.audience import holder_of
+from parley.messages.events import MessageUpdated
+from parley.messages.models import Message
+from parley.messages.transcript import message_out
 from parley.whatsapp.content import MEDIA_TYPES
 from parley.whatsapp.errors import webhook_errors
+from parley.workers.wake import Wake
 
 LEASE_SECONDS = 120  # a claim older than this belongs to a dead fetcher and is taken over
 DEFAULT_NAMES = {"image": "photo", "video": "video", "audio": "audio", "sticker": "sticker"}
@@ -39,6 +41,7 @@ async def expect_inbound(uow: UnitOfWork, messages: Sequence[Message], now: date
     rows = [_expected(message, now) for message in media]
     uow.session.add_all(rows)
     await uow.session.flush()
+    uow.wake(Wake.MEDIA)
     for message, attachment in zip(media, rows, strict=True):
         content = {**message.content, "attachment": summary(attachment)}
         await uow.session.execute(
@@ -173,6 +176,5 @@ async def _mirror(uow: UnitOfWork, attachment: Attachment) -> None:
     if message is None:
         return
     message.content = {**message.content, "attachment": summary(attachment)}
-    interaction = await uow.session.get(Interaction, message.interaction_id)
-    agent_id = interaction.agent_id if interaction is not None else None
+    agent_id = await holder_of(uow, message.interaction_id)
     uow.emit(MessageUpdated(message=await message_out(uow, message)), to=agent_id)

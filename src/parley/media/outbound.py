@@ -14,17 +14,17 @@ from sqlalchemy import select
 from parley.auth.models import User
 from parley.clock import Clock
 from parley.db.uow import UnitOfWork
-from parley.interactions import service as interactions
-from parley.interactions.models import Interaction, Message
-from parley.interactions.transcript import message_out
+from parley.interactions.models import Interaction
+from parley.interactions.sending import require_window, send_message
+from parley.interactions.service import require_active
 from parley.media.models import Attachment
 from parley.media.schemas import summary
 from parley.media.service import unsent_attachments
-from parley.realtime.events import MessageCreated
+from parley.messages.content import MediaContent, TextContent
+from parley.messages.models import Message
 
 CAPTION_LIMIT = 1024  # WhatsApp's caption limit (WHATSAPP.md §4)
 CAPTIONED = ("image", "video", "document")
-MAX_ATTACHMENTS = 10
 
 
 def takes_caption(attachments: list[Attachment], text: str | None) -> bool:
@@ -40,6 +40,18 @@ def client_id_for(client_id: str, n: int) -> str:
     return client_id if n == 0 else f"{client_id[:58]}.{n}"
 
 
+def media_content(attachment: Attachment, caption: str | None) -> MediaContent:
+    kind = (
+        attachment.kind if attachment.kind in ("image", "audio", "video", "sticker") else "document"
+    )
+    return MediaContent(
+        type=kind,
+        attachment_id=attachment.id,
+        caption=caption,
+        filename=attachment.filename if kind == "document" else None,
+    )
+
+
 async def send_with_attachments(
     uow: UnitOfWork,
     clock: Clock,
@@ -52,13 +64,13 @@ async def send_with_attachments(
     reply_to: int | None,
 ) -> list[Message]:
     """Queue the messages (see the module docstring); returns them in sending order."""
-    existing = await uow.session.scalar(
+    first = await uow.session.scalar(
         select(Message).where(
             Message.interaction_id == interaction.id, Message.client_id == client_id
         )
     )
-    if existing is not None:  # the agent's retry of a request we already took
-        sent = await uow.session.scalars(
+    if first is not None:  # the agent's retry of a request we already took
+        rest = await uow.session.scalars(
             select(Message)
             .where(
                 Message.interaction_id == interaction.id,
@@ -66,45 +78,39 @@ async def send_with_attachments(
             )
             .order_by(Message.id)
         )
-        return [existing, *sent]
-    interactions.require_active(user, interaction)
-    now = clock.now()
-    interactions.require_window(interaction, now)
+        return [first, *rest]
+    require_active(user, interaction)
+    require_window(interaction, clock.now())
     attachments = await unsent_attachments(uow, user, attachment_ids)
     messages: list[Message] = []
     caption = text if takes_caption(attachments, text) else None
     if text is not None and caption is None:
         messages.append(
-            await interactions.send_text(
-                uow, clock, user, interaction, text=text, client_id=client_id, reply_to=reply_to
+            await send_message(
+                uow,
+                clock,
+                user,
+                interaction,
+                TextContent(body=text),
+                client_id=client_id,
+                reply_to=reply_to,
             )
         )
-        reply_to = None
     for attachment in attachments:
         n = len(messages)
-        quoted = await interactions.quoted_wamid(uow, interaction, reply_to if n == 0 else None)
         attachment.contact_id = interaction.contact_id
-        body: dict[str, object] = {"attachment_id": attachment.id}
-        if caption:
-            body["caption"] = caption
-        if attachment.kind == "document":
-            body["filename"] = attachment.filename
-        message = await interactions.queue_outbound(
+        content = media_content(attachment, caption)
+        message = await send_message(
             uow,
+            clock,
             user,
             interaction,
-            now,
-            type=attachment.kind,
-            text=caption,
-            content={"attachment": summary(attachment), "caption": caption},
-            body=body,
-            reply_to_wamid=quoted,
+            content,
             client_id=client_id_for(client_id, n),
+            reply_to=reply_to if n == 0 else None,
+            shown={**content.model_dump(), "attachment": summary(attachment)},
         )
         attachment.message_id = message.id
-        attachment.updated_at = now
+        attachment.updated_at = clock.now()
         messages.append(message)
-        interactions.answered(interaction, message, now)
-        uow.emit(MessageCreated(message=await message_out(uow, message)), to=user.id)
-    await interactions.publish_interaction(uow, interaction)
     return messages

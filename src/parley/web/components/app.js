@@ -8,18 +8,16 @@ import { EventSocket, eventsUrl } from "../socket.js"
 import { Store } from "../store.js"
 import { removalNotice } from "../models/offer.js"
 import { SessionMemory } from "../models/session_memory.js"
+import { contactName } from "../models/contact.js"
+import { previewOf } from "../models/preview.js"
+import { panelsIn } from "../panels.js"
 import { ConfirmDialog } from "./confirm_dialog.js"
 import { h, icon, replace } from "./dom.js"
 import { TitleFlasher } from "./title_flash.js"
-import { contactName, previewOf } from "./interaction_bar.js"
-import "./case_info.js"
-import "./composer.js"
+import { ViewTabs } from "./view_tabs.js"
 import "./emoji_picker.js"
-import "./control_bar.js"
-import "./interaction_bar.js"
 import "./login.js"
-import "./status.js"
-import "./transcript.js"
+import "./panels.js" // every part of the desktop registers itself there
 
 const THEME_KEY = "parley-theme"
 
@@ -109,19 +107,17 @@ export class ParleyApp extends HTMLElement {
     const memory = new SessionMemory({ storage: sessionStorageOrNull(), userId: me?.id ?? "" })
     let synced = false // before the first sync nothing is held, so nothing may be pruned
     let started = false // after the first sync (or its failure) the remembered selection is not awaited
-    const parts = {
-      status: h("parley-status", {}),
-      bar: h("parley-interaction-bar", {}),
-      control: h("parley-control-bar", { hidden: true }),
-      transcript: h("parley-transcript", { hidden: true }),
-      composer: h("parley-composer", { hidden: true }),
-      info: h("parley-case-info", {}),
-    }
+    // Every registered part, by id; the shell needs a few of them by name (below).
+    const parts = {}
+    const mount = (region) => panelsIn(region).map((panel) => (parts[panel.id] = panel.create()))
     const empty = h("div", { class: "center-empty" }, icon("inbox", { size: 40 }),
       h("p", { class: "empty-title" }, "No interaction open"),
       h("p", { class: "empty-text" }, "Pick one from the list, or wait for the next WhatsApp chat."))
     const conn = h("div", { class: "conn", role: "status" })
-    const nav = h("nav", { class: "col-left", "aria-label": "Interactions", tabindex: "-1" }, parts.bar)
+    const topbarParts = mount("topbar")
+    const nav = h("nav", { class: "col-left", "aria-label": "Interactions", tabindex: "-1" }, ...mount("nav"))
+    const main = h("main", { class: "col-center" }, empty, ...mount("main"))
+    const aside = h("aside", { class: "col-right", "aria-label": "Case information" }, ...mount("aside"))
     this.#toasts = h("div", { class: "toasts" })
     const picker = h("parley-emoji-picker", {})
     const confirm = new ConfirmDialog()
@@ -134,6 +130,7 @@ export class ParleyApp extends HTMLElement {
       focusComposer: () => parts.composer.focusText(),
       hasDraft: () => parts.composer.draft !== "",
       focusNext: () => setTimeout(() => focusNext(parts.bar, nav)),
+      showView: (id) => tabs.show(id),
       attachmentUrl: (id) => String(this.#api.url(`attachments/${encodeURIComponent(id)}`)),
       open: (id, { pointer = false } = {}) => {
         flasher.acknowledge(id)
@@ -141,19 +138,24 @@ export class ParleyApp extends HTMLElement {
         if (pointer) parts.composer.focusText()
       },
     }
+    const views = panelsIn("view").map((panel) => ({ panel, element: (parts[panel.id] = panel.create()) }))
+    const tabs = new ViewTabs({ views, desk: [nav, main, aside] })
     replace(this, h("div", { class: "app" },
       h("a", { class: "skip", href: "#composer-message" }, "Skip to message box"),
       h("header", { class: "topbar" },
         h("div", { class: "brand" }, h("span", { class: "logo", "aria-hidden": "true" }, "P"), h("span", {}, "Parley")),
+        tabs.element,
         conn,
-        h("div", { class: "topbar-right" }, parts.status, this.#notificationsButton(), this.#themeButton())),
+        h("div", { class: "topbar-right" }, ...topbarParts, this.#notificationsButton(), this.#themeButton())),
       nav,
-      h("main", { class: "col-center" }, empty, parts.control, parts.transcript, parts.composer),
-      h("aside", { class: "col-right", "aria-label": "Case information" }, parts.info),
+      main,
+      aside,
+      ...views.map((v) => v.element),
+      ...mount("overlay"),
       picker,
       confirm.element,
       this.#toasts))
-    for (const part of Object.values(parts)) part.connect(ctx)
+    for (const part of Object.values(parts)) part.connect?.(ctx)
 
     const showSelection = () => {
       empty.hidden = store.selectedId !== null
@@ -234,10 +236,7 @@ export class ParleyApp extends HTMLElement {
     window.addEventListener("focus", markRead)
     document.addEventListener("visibilitychange", markRead)
     const ticker = setInterval(() => {
-      parts.bar.tick()
-      parts.control.tick()
-      parts.info.tick()
-      parts.composer.tick()
+      for (const part of Object.values(parts)) part.tick?.()
     }, 1000)
     window.addEventListener("online", online)
     window.addEventListener("offline", showConnection)

@@ -7,11 +7,12 @@
 // chips (attach_tray.js) and go with the next Send.
 
 import { pastedName } from "../models/attachments.js"
+import { registerPanel } from "../panels.js"
 import { TEXT_LIMIT, isSendKey, measureText, overLimitMessage } from "../models/composer_text.js"
 import { windowState } from "../models/window_countdown.js"
 import { AttachTray } from "./attach_tray.js"
 import { h, icon, replace } from "./dom.js"
-import { contactName } from "./interaction_bar.js"
+import { contactName } from "../models/contact.js"
 
 const DESCRIBED = "composer-note composer-keys composer-counter"
 
@@ -321,3 +322,5 @@ export class ParleyComposer extends HTMLElement {
 }
 
 customElements.define("parley-composer", ParleyComposer)
+
+registerPanel({ id: "composer", region: "main", order: 30, create: () => h("parley-composer", { hidden: true }) })
