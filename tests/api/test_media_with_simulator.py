@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
+
+import pytest
 
 from parley.clock import SystemClock
 from tests.api import test_with_simulator
@@ -11,6 +14,14 @@ from tests.api.test_with_simulator import Stack
 from tests.media import files
 
 stack = test_with_simulator.stack  # Parley and the simulator wired to each other
+
+
+@pytest.fixture
+async def sim(stack: Stack) -> AsyncIterator[Stack]:
+    """The stack, left only once the simulator has delivered every webhook (statuses still on
+    their way would reach a Parley that has shut down)."""
+    yield stack
+    await stack.phone.get("/_sim/webhooks", params={"wait": 10, "limit": 0})
 
 
 async def phone_sends(stack: Stack, kind: str, data: bytes, mime: str, **extra: Any) -> str:
@@ -45,7 +56,8 @@ async def attachment_settled(
     return result
 
 
-async def test_a_voice_note_video_and_docx_are_fetched_and_served(stack: Stack) -> None:
+async def test_a_voice_note_video_and_docx_are_fetched_and_served(sim: Stack) -> None:
+    stack = sim
     api = stack.api
     alice = await api.agent(SystemClock(), "alice")
     cases = [
@@ -74,7 +86,8 @@ def files_docx() -> str:
     return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-async def test_a_fetch_that_fails_is_retried_and_succeeds(stack: Stack) -> None:
+async def test_a_fetch_that_fails_is_retried_and_succeeds(sim: Stack) -> None:
+    stack = sim
     api = stack.api
     alice = await api.agent(SystemClock(), "alice")
     fault = await stack.phone.post(
@@ -90,7 +103,8 @@ async def test_a_fetch_that_fails_is_retried_and_succeeds(stack: Stack) -> None:
     assert served.content == data
 
 
-async def test_a_wrong_checksum_is_not_kept(stack: Stack) -> None:
+async def test_a_wrong_checksum_is_not_kept(sim: Stack) -> None:
+    stack = sim
     api = stack.api
     api.runtime.workers["media"]._attempts = 1  # type: ignore[attr-defined]
     alice = await api.agent(SystemClock(), "alice")
@@ -102,7 +116,8 @@ async def test_a_wrong_checksum_is_not_kept(stack: Stack) -> None:
     assert [p for p in api.runtime.settings.attachments_dir.rglob("*") if p.is_file()] == []
 
 
-async def test_an_agents_image_and_pdf_reach_the_phone(stack: Stack) -> None:
+async def test_an_agents_image_and_pdf_reach_the_phone(sim: Stack) -> None:
+    stack = sim
     api = stack.api
     alice = await api.agent(SystemClock(), "alice")
     said = await stack.phone.post(
@@ -146,7 +161,8 @@ async def test_an_agents_image_and_pdf_reach_the_phone(stack: Stack) -> None:
     assert again.status_code == 201 and again.json()["id"] == sent.json()["id"]
 
 
-async def test_a_single_image_takes_the_text_as_caption(stack: Stack) -> None:
+async def test_a_single_image_takes_the_text_as_caption(sim: Stack) -> None:
+    stack = sim
     api = stack.api
     alice = await api.agent(SystemClock(), "alice")
     await stack.phone.post(
