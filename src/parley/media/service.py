@@ -3,7 +3,7 @@
 - `take_in(source, policy, …)`: a stream of bytes, checked as it flows to storage: the type
   from the first bytes (never the name or the browser's claim), the size against the type's
   limit, the sha256. A refused stream stores nothing.
-- `store_upload(uow, …)`: an agent's upload as an `Attachment` row.
+- `record_upload(uow, …)`: an agent's stored upload as an `Attachment` row.
 - `access_attachment(uow, user, id)`: the file, if the user may see it: supervisors and admins
   always; an agent their own uploads and the files of contacts whose interactions they handle.
 """
@@ -130,18 +130,11 @@ def _decide(intake: Intake, head: bytes, limit_for: LimitFor) -> int:
     return limit_for(intake.mime_type, intake.animated)
 
 
-async def store_upload(
-    uow: UnitOfWork,
-    storage: Storage,
-    policy: AttachmentPolicy,
-    user: User,
-    source: AsyncIterable[bytes],
-    filename: str | None,
-    now: datetime,
+def record_upload(
+    uow: UnitOfWork, user: User, intake: Intake, filename: str | None, now: datetime
 ) -> Attachment:
-    """An agent's file, stored and recorded (not yet sent). Its name keeps what the agent
-    called it, with the extension its content calls for."""
-    intake = await take_in(storage, source, limit_for=LimitFor(policy))
+    """An agent's stored file (see `take_in`) as an attachment row, not yet sent. Its name keeps
+    what the agent called it, with the extension its content calls for."""
     attachment = Attachment(
         direction="out",
         state=READY,
@@ -159,11 +152,6 @@ async def store_upload(
         updated_at=now,
     )
     uow.session.add(attachment)
-    try:
-        await uow.session.flush()
-    except BaseException:
-        await storage.delete(intake.key)
-        raise
     return attachment
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
-from parley.deps import CurrentUser, RuntimeDep, Uow
+from parley.auth.models import User
+from parley.deps import CurrentUser, RuntimeDep, Uow, current_auth
 from parley.domain.attachments import content_disposition, serve_inline
 from parley.errors import NotFound, ParleyError
 from parley.fields import MAX_ID
@@ -38,31 +39,45 @@ async def _chunks(file: UploadFile) -> AsyncIterator[bytes]:
         yield chunk
 
 
+async def uploader(request: Request, runtime: RuntimeDep) -> User:
+    """The caller, authenticated in a short read-only transaction: an upload streams for as
+    long as the file takes, and must not hold a transaction (or SQLite's write turn) meanwhile."""
+    async with runtime.reader() as uow:
+        user, _auth = await current_auth(request, uow, runtime)
+        uow.session.expunge(user)
+    return user
+
+
 @router.post("", response_model=AttachmentOut, status_code=201)
 async def upload(
-    request: Request, user: CurrentUser, uow: Uow, runtime: RuntimeDep
+    request: Request, user: Annotated[User, Depends(uploader)], runtime: RuntimeDep
 ) -> AttachmentOut:
     """Multipart with the file in field `file`; its type is read from its content."""
+    storage = storage_of(request)
     try:
         async with request.form(max_files=1, max_fields=5) as form:
             file = form.get("file")
             if not isinstance(file, UploadFile):
                 raise ParleyError("Send the file as multipart field 'file'.", code="no_file")
-            attachment = await service.store_upload(
-                uow,
-                storage_of(request),
-                runtime.settings.attachment_policy,
-                user,
+            intake = await service.take_in(
+                storage,
                 _chunks(file),
-                file.filename,
-                runtime.clock.now(),
+                limit_for=service.LimitFor(runtime.settings.attachment_policy),
             )
+            filename = file.filename
     except HTTPException as exc:
         if exc.status_code == 413:
             raise
         raise ParleyError(f"The upload could not be read: {exc.detail}") from None
-    out = AttachmentOut.of(attachment)
-    await uow.commit()
+    try:
+        async with runtime.uow() as uow:
+            attachment = service.record_upload(uow, user, intake, filename, runtime.clock.now())
+            await uow.session.flush()
+            out = AttachmentOut.of(attachment)
+            await uow.commit()
+    except BaseException:
+        await storage.delete(intake.key)
+        raise
     return out
 
 
