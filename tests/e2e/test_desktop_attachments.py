@@ -125,3 +125,37 @@ async def test_send_an_image_and_a_pdf_and_receive_voice_video_docx(
 
         await page.evaluate("() => { document.documentElement.dataset.theme = 'dark' }")
         await shot(page, "attachments-transcript-dark")
+
+
+async def test_the_phone_page_sends_files_browsers_name_badly(
+    settings: Settings, browser: Browser, tmp_path: Path
+) -> None:
+    """An AMR (no browser type) and an M4A (audio/x-m4a) leave the phone as WhatsApp names
+    them; the desktop offers the AMR as a download (no browser plays it) and plays the M4A."""
+    amr, m4a = tmp_path / "recado.amr", tmp_path / "memo.m4a"
+    amr.write_bytes(files.amr())
+    m4a.write_bytes(files.m4a())
+    async with desk(settings) as d:
+        page = await new_page(browser)
+        await go_ready(page, d.url)
+        await d.customer_says(ANA, {"type": "text", "text": {"body": "Listen"}}, "Ana Souza")
+        await open_chat(page, "Ana Souza")
+        phone = await new_page(browser, 1100, 800)
+        await phone.goto(d.phone)
+        await phone.get_by_label("Customer").select_option(ANA)
+        for path in (amr, m4a):
+            async with phone.expect_file_chooser() as chooser:
+                await phone.get_by_role("button", name="Attach file").click()
+            await (await chooser.value).set_files(str(path))
+        sent = [m for m in await d.phone_messages(ANA) if m["direction"] == "in"]
+        for _ in range(50):
+            if len(sent) == 3:
+                break
+            await page.wait_for_timeout(100)
+            sent = [m for m in await d.phone_messages(ANA) if m["direction"] == "in"]
+        assert [m["type"] for m in sent] == ["text", "audio", "audio"]
+        chat = transcript(page)
+        await expect(chat.get_by_role("link", name="Open audio.amr")).to_be_visible()
+        await expect(chat.locator("audio[aria-label='Audio audio.m4a']")).to_be_visible()
+        await shot(page, "attachments-amr-and-m4a")
+        await shot(phone, "phone-audio-files")
