@@ -33,15 +33,17 @@ from parley.media.views import router as media_router
 from parley.media.worker import MediaFetcher
 from parley.metrics import Metrics
 from parley.outbox.worker import OutboxWorker
-from parley.realtime.bus import Bus, build_bus
+from parley.realtime.bus import Bus, RedisBus, build_bus
 from parley.realtime.hub import Hub
 from parley.realtime.views import router as events_router
+from parley.routing.timers import Timeouts, TimersWorker
 from parley.routing.views import router as presence_router
 from parley.routing.worker import RoutingWorker
 from parley.runtime import Runtime
 from parley.settings import Settings
 from parley.whatsapp.graph import GraphClient, WhatsAppGateway
 from parley.whatsapp.webhook import WebhookLog, webhook_router
+from parley.workbins.views import router as workbins_router
 from parley.workers.wake import Wake
 
 log = logging.getLogger("parley.app")
@@ -83,6 +85,8 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if migrate:
             await upgrade(engine)
+        if isinstance(runtime.bus, RedisBus):
+            runtime.bus.on_recovered = hub.restart_all
         await runtime.bus.start(runtime.deliver)
         if workers:
             _start_workers(runtime, gateway, files)
@@ -112,6 +116,7 @@ def create_app(
     app.include_router(webhook_router(settings, store, metrics))
     app.include_router(auth_router)
     app.include_router(presence_router)
+    app.include_router(workbins_router)
     app.include_router(interactions_router)
     app.include_router(media_router)
     app.include_router(events_router)
@@ -131,6 +136,7 @@ def _start_workers(runtime: Runtime, gateway: WhatsAppGateway, storage: Storage)
             runtime.clock,
             runtime.metrics,
             on_ingested=lambda: runtime.wake(Wake.ROUTING),
+            prefer_previous=settings.route_to_previous_agent,
         ),
         Wake.ROUTING: RoutingWorker(
             runtime.uow,
@@ -138,6 +144,18 @@ def _start_workers(runtime: Runtime, gateway: WhatsAppGateway, storage: Storage)
             default_capacity=settings.agent_capacity,
             auto_accept=settings.auto_accept,
             offer_timeout_seconds=settings.offer_timeout_seconds,
+            missed_offers_limit=settings.missed_offers_limit,
+        ),
+        Wake.TIMERS: TimersWorker(
+            runtime.uow,
+            runtime.clock,
+            runtime.hub.connected_users,
+            Timeouts(
+                disconnect_grace=settings.disconnect_grace_seconds,
+                disconnect_park=settings.disconnect_park_seconds,
+                session_idle=settings.session_timeout_seconds,
+            ),
+            capacity=settings.agent_capacity,
         ),
         Wake.OUTBOX: OutboxWorker(
             runtime.uow,
@@ -162,15 +180,27 @@ def _add_operational_routes(app: FastAPI, runtime: Runtime) -> None:
 
     @app.get("/readyz", tags=["operations"])
     async def readyz() -> Response:
-        checks = {"database": False, "bus": await runtime.bus.ping()}
+        checks: dict[str, bool] = {"database": False}
+        problems: list[str] = []
         try:
             async with runtime.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
             checks["database"] = True
         except Exception:
             log.warning("readyz.database_unreachable", exc_info=True)
+            problems.append("The database does not answer.")
+        bus_ok = await runtime.bus.ping()
+        checks["redis" if runtime.bus.shared else "bus"] = bus_ok
+        if not bus_ok and runtime.bus.shared:
+            log.error("readyz.redis_unreachable")
+            problems.append(
+                "Redis does not answer: events and wake-ups do not reach the other nodes "
+                "(this node keeps serving; desktops catch up when it is back)."
+            )
         ok = all(checks.values())
-        body = {"status": "ok" if ok else "unavailable", "checks": checks}
+        body: dict[str, object] = {"status": "ok" if ok else "unavailable", "checks": checks}
+        if problems:
+            body["problems"] = problems
         return JSONResponse(body, status_code=200 if ok else 503)
 
     @app.get("/metrics", tags=["operations"], include_in_schema=False)

@@ -7,6 +7,7 @@ from parley.ingest.models import InboundWebhook
 from parley.interactions.models import ChatSession, Interaction, InteractionEvent
 from parley.media.models import Attachment
 from parley.messages.models import Message, OutboxItem, PendingStatus
+from parley.workbins.models import Workbin
 
 __all__ = [
     "Attachment",
@@ -21,4 +22,5 @@ __all__ = [
     "OutboxItem",
     "PendingStatus",
     "User",
+    "Workbin",
 ]

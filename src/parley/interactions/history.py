@@ -20,6 +20,10 @@ KINDS = {
     "agent_left": "released",
     "contact_wrote": "reopened",
     "done": "done",
+    "parked": "parked",
+    "opened": "opened",
+    "moved": "moved",
+    "inactive": "closed",
 }
 
 
@@ -50,6 +54,7 @@ async def list_events(uow: UnitOfWork, interaction: Interaction) -> list[Interac
             state=event.to_state,
             at=event.at,
             agent=Author(id=event.agent_id, name=name or "") if event.agent_id else None,
+            note=event.note,
         )
         for event, name in rows
     ]
