@@ -151,7 +151,7 @@ class OutboxWorker(Worker):
         """The content as the Cloud API takes it: an agent's attachment is uploaded first."""
         if isinstance(content, MediaContent) and content.media_id is None and content.link is None:
             if self._media is None or content.attachment_id is None:
-                raise ValueError("this media has neither a stored attachment nor a link")
+                raise ValueError("media needs a media id, a link or a stored attachment")
             media_id = await self._media.upload(
                 self._uow, self._gateway, content.attachment_id, self._clock.now()
             )
