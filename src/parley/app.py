@@ -32,15 +32,19 @@ from parley.media.views import UPLOAD_PATH
 from parley.media.views import router as media_router
 from parley.media.worker import MediaFetcher
 from parley.metrics import Metrics
+from parley.outbox.ratelimit import RateLimiter, build_rate_limiter
 from parley.outbox.worker import OutboxWorker
 from parley.realtime.bus import Bus, RedisBus, build_bus
 from parley.realtime.hub import Hub
 from parley.realtime.views import router as events_router
+from parley.responses.views import router as responses_router
 from parley.routing.timers import Timeouts, TimersWorker
 from parley.routing.views import router as presence_router
 from parley.routing.worker import RoutingWorker
 from parley.runtime import Runtime
 from parley.settings import Settings
+from parley.templates.views import router as templates_router
+from parley.templates.worker import TemplateSyncWorker
 from parley.whatsapp.graph import GraphClient, WhatsAppGateway
 from parley.whatsapp.webhook import WebhookLog, webhook_router
 from parley.workbins.views import router as workbins_router
@@ -77,8 +81,13 @@ def create_app(
         metrics=metrics,
         write_gate=asyncio.Lock() if settings.is_sqlite else None,
     )
+    # The business number's send rate: shared through Redis by every node when configured.
+    send_rate = build_rate_limiter(
+        settings.redis_url, settings.whatsapp_phone_number_id, settings.whatsapp_send_rate
+    )
     http = graph_http or httpx.AsyncClient(timeout=settings.whatsapp_timeout_seconds)
     gateway: WhatsAppGateway = GraphClient.from_settings(settings, http)
+    runtime.gateway = gateway
     files: Storage = storage or LocalStorage(settings.attachments_dir)
 
     @asynccontextmanager
@@ -89,7 +98,7 @@ def create_app(
             runtime.bus.on_recovered = hub.restart_all
         await runtime.bus.start(runtime.deliver)
         if workers:
-            _start_workers(runtime, gateway, files)
+            _start_workers(runtime, gateway, send_rate, files)
         log.info("parley.started", extra={"database": engine.url.get_backend_name()})
         try:
             yield
@@ -97,6 +106,7 @@ def create_app(
             for worker in runtime.workers.values():
                 await worker.stop()
             await runtime.bus.stop()
+            await send_rate.close()
             if graph_http is None:
                 await http.aclose()
             await engine.dispose()
@@ -119,6 +129,8 @@ def create_app(
     app.include_router(workbins_router)
     app.include_router(interactions_router)
     app.include_router(media_router)
+    app.include_router(responses_router)
+    app.include_router(templates_router)
     app.include_router(events_router)
     app.include_router(ingest_router)
     _add_operational_routes(app, runtime)
@@ -127,7 +139,9 @@ def create_app(
     return app
 
 
-def _start_workers(runtime: Runtime, gateway: WhatsAppGateway, storage: Storage) -> None:
+def _start_workers(
+    runtime: Runtime, gateway: WhatsAppGateway, send_rate: RateLimiter, storage: Storage
+) -> None:
     settings = runtime.settings
 
     runtime.workers = {
@@ -163,10 +177,14 @@ def _start_workers(runtime: Runtime, gateway: WhatsAppGateway, storage: Storage)
             gateway,
             runtime.metrics,
             settings.whatsapp_send_rate,
+            limiter=send_rate,
             media=MediaSender(storage),
         ),
         Wake.MEDIA: MediaFetcher(
             runtime.uow, runtime.clock, gateway, storage, attempts=settings.media_fetch_attempts
+        ),
+        Wake.TEMPLATES: TemplateSyncWorker(
+            runtime.uow, runtime.clock, gateway, settings.template_sync_seconds
         ),
     }
     for worker in runtime.workers.values():

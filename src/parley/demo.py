@@ -18,6 +18,7 @@ from parley.db.migrate import upgrade
 from parley.db.uow import UnitOfWork
 from parley.logs import configure_logging
 from parley.realtime.bus import InProcessBus
+from parley.responses.seed import seed_library
 from parley.settings import Settings
 
 PASSWORD = "parley-demo"
@@ -36,7 +37,7 @@ CUSTOMERS = [
 
 
 async def seed(settings: Settings) -> None:
-    """Demo users and contacts; safe to run on every start."""
+    """Demo users, contacts and standard responses; safe to run on every start."""
     engine = build_engine(settings)
     clock = SystemClock()
     try:
@@ -56,6 +57,7 @@ async def seed(settings: Settings) -> None:
                     uow.session.add(
                         Contact(wa_id=wa_id, profile_name=name, created_at=at, updated_at=at)
                     )
+            await seed_library(uow, now)
             await uow.commit()
     finally:
         await engine.dispose()
@@ -127,7 +129,14 @@ async def run_demo(
         simulator.state.simulator.add_customer(wa_id, name)
     servers = [
         uvicorn.Server(
-            uvicorn.Config(a, host=settings.host, port=p, log_config=None, access_log=False)
+            uvicorn.Config(
+                a,
+                host=settings.host,
+                port=p,
+                log_config=None,
+                access_log=False,
+                timeout_graceful_shutdown=1,
+            )
         )
         for a, p in ((app, settings.port), (simulator, sim_port))
     ]

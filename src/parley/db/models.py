@@ -1,12 +1,14 @@
 """Imports every feature's tables so metadata (and Alembic) sees them all."""
 
-from parley.auth.models import AuthToken, User
+from parley.auth.models import AuthToken, LoginFailure, User
 from parley.contacts.models import Contact
 from parley.db.base import Base
 from parley.ingest.models import InboundWebhook
 from parley.interactions.models import ChatSession, Interaction, InteractionEvent
 from parley.media.models import Attachment
 from parley.messages.models import Message, OutboxItem, PendingStatus
+from parley.responses.models import ResponseCategory, StandardResponse
+from parley.templates.models import MessageTemplate
 from parley.workbins.models import Workbin
 
 __all__ = [
@@ -18,9 +20,13 @@ __all__ = [
     "InboundWebhook",
     "Interaction",
     "InteractionEvent",
+    "LoginFailure",
     "Message",
+    "MessageTemplate",
     "OutboxItem",
     "PendingStatus",
+    "ResponseCategory",
+    "StandardResponse",
     "User",
     "Workbin",
 ]

@@ -19,7 +19,7 @@ from parley.interactions.sending import require_window, send_message
 from parley.interactions.service import require_active
 from parley.media.models import Attachment
 from parley.media.schemas import summary
-from parley.media.service import unsent_attachments
+from parley.media.service import sendable_attachments
 from parley.messages.content import MediaContent, TextContent
 from parley.messages.models import Message
 
@@ -81,7 +81,7 @@ async def send_with_attachments(
         return [first, *rest]
     require_active(user, interaction)
     require_window(interaction, clock.now())
-    attachments = await unsent_attachments(uow, user, attachment_ids)
+    attachments = await sendable_attachments(uow, user, attachment_ids)
     messages: list[Message] = []
     caption = text if takes_caption(attachments, text) else None
     if text is not None and caption is None:
@@ -98,7 +98,10 @@ async def send_with_attachments(
         )
     for attachment in attachments:
         n = len(messages)
-        attachment.contact_id = interaction.contact_id
+        if attachment.contact_id is None:  # a library file keeps no contact of its own
+            attachment.contact_id = (
+                interaction.contact_id if attachment.message_id is None else None
+            )
         content = media_content(attachment, caption)
         message = await send_message(
             uow,
@@ -110,7 +113,7 @@ async def send_with_attachments(
             reply_to=reply_to if n == 0 else None,
             shown={**content.model_dump(), "attachment": summary(attachment)},
         )
-        attachment.message_id = message.id
+        attachment.message_id = attachment.message_id or message.id
         attachment.updated_at = clock.now()
         messages.append(message)
     return messages

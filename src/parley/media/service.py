@@ -166,6 +166,8 @@ async def access_attachment(uow: UnitOfWork, user: User, attachment_id: int) -> 
 async def _may_see(uow: UnitOfWork, user: User, attachment: Attachment) -> bool:
     if user.role in STAFF or attachment.uploaded_by == user.id:
         return True
+    if attachment.direction == "out" and await _by_staff(uow, attachment):
+        return True  # the library's files (standard responses) are every agent's
     if attachment.contact_id is None:
         return False
     handles = exists().where(
@@ -174,22 +176,27 @@ async def _may_see(uow: UnitOfWork, user: User, attachment: Attachment) -> bool:
     return bool(await uow.session.scalar(select(handles)))
 
 
-async def unsent_attachments(
+async def sendable_attachments(
     uow: UnitOfWork, user: User, attachment_ids: list[int]
 ) -> list[Attachment]:
-    """The agent's own uploads named by `attachment_ids`, in that order, ready and not yet
-    sent in a message; `NotFound` or `Conflict`-like errors name the one at fault."""
+    """The files named by `attachment_ids`, in that order: the agent's own uploads, or files a
+    supervisor or admin uploaded (a standard response's attachments, sent again and again).
+    `NotFound` names the first that is neither."""
     found: list[Attachment] = []
     for attachment_id in attachment_ids:
-        attachment = await uow.session.get(Attachment, attachment_id, with_for_update=True)
-        if attachment is None or attachment.uploaded_by != user.id:
-            raise NotFound(f"No attachment {attachment_id} of yours.")
-        if attachment.message_id is not None:
-            raise ParleyError(
-                f"Attachment {attachment_id} was already sent; upload it again to resend.",
-                code="attachment_sent",
-            )
+        attachment = await uow.session.get(Attachment, attachment_id)
+        if attachment is None or attachment.direction != "out" or attachment.state != READY:
+            raise NotFound(f"No attachment {attachment_id} to send.")
+        if attachment.uploaded_by != user.id and not await _by_staff(uow, attachment):
+            raise NotFound(f"No attachment {attachment_id} to send.")
         found.append(attachment)
     if len({a.id for a in found}) != len(found):
         raise ParleyError("An attachment is named twice.", code="attachment_repeated")
     return found
+
+
+async def _by_staff(uow: UnitOfWork, attachment: Attachment) -> bool:
+    if attachment.uploaded_by is None:
+        return False
+    uploader = await uow.session.get(User, attachment.uploaded_by)
+    return uploader is not None and uploader.role in STAFF

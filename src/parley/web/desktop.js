@@ -52,6 +52,7 @@ export class Desktop {
     const mark = this.#store.mark()
     const page = await this.#api.get("interactions")
     this.#store.syncInteractions(page?.items ?? [], mark)
+    this.loadTemplates().catch(() => {}) // the pickers keep what they had; events keep it current
     const open = this.#store.selectedId
     if (open !== null) await this.loadNewest(open)
   }
@@ -139,12 +140,13 @@ export class Desktop {
   }
 
   /** Send text: an optimistic bubble now, the server's message when it answers. */
-  async send(id, text, { replyTo = null } = {}) {
+  async send(id, text, { replyTo = null, attachmentIds = [] } = {}) {
     const clientId = this.#newClientId()
     const me = this.#store.me
-    this.#drafts.set(clientId, { text, replyTo })
+    this.#drafts.set(clientId, { text, replyTo, attachmentIds })
     this.#store.addOptimistic(id, {
-      clientId, text, replyTo, createdAt: new Date(this.#now()).toISOString(),
+      clientId, text: text || (attachmentIds.length ? "Attachment" : ""), replyTo,
+      createdAt: new Date(this.#now()).toISOString(),
       author: me ? { id: me.id, name: me.name } : null,
     })
     this.#typing.reset(String(id))
@@ -171,6 +173,16 @@ export class Desktop {
     return this.#api.upload(file, name, options)
   }
 
+  /**
+   * A reply with a standard response's attachments: the text first as its own message, then
+   * each attachment as its own message, in order (each POST answered before the next, so the
+   * server queues them in this order; the outbox keeps it per contact across retries).
+   */
+  async sendResponse(id, text, attachmentIds = [], { replyTo = null } = {}) {
+    if (text) await this.send(id, text, { replyTo })
+    for (const attachmentId of attachmentIds) await this.send(id, "", { attachmentIds: [attachmentId] })
+  }
+
   /** Send a failed bubble again, with the same client_id (the server never sends it twice). */
   async retry(id, clientId) {
     if (!this.#drafts.has(clientId)) return
@@ -184,8 +196,10 @@ export class Desktop {
   }
 
   async #post(id, clientId) {
-    const { text, replyTo } = this.#drafts.get(clientId)
-    const body = { text, client_id: clientId }
+    const { text, replyTo, attachmentIds = [] } = this.#drafts.get(clientId)
+    const body = { client_id: clientId }
+    if (text) body.text = text
+    if (attachmentIds.length) body.attachment_ids = attachmentIds
     if (replyTo?.id !== undefined && replyTo?.id !== null) body.reply_to = replyTo.id
     try {
       const message = await this.#api.post(`interactions/${id}/messages`, body)
@@ -264,5 +278,74 @@ export class Desktop {
     const user = await this.#api.put("me/status", body)
     if (user) this.#store.setMe(user)
     return user
+  }
+
+  // ── the Standard Response Library and notifications ──────────────────
+
+  /** The approved templates (collection "templates"); `template.updated` keeps it current. */
+  async loadTemplates() {
+    const page = await this.#api.get("templates")
+    this.#store.setCollection("templates", page?.items ?? [])
+  }
+
+  /** Categories and every response (collections "response-categories", "responses"). */
+  async loadLibrary() {
+    const [categories, responses] = await Promise.all([
+      this.#api.get("response-categories"), this.#api.get("responses")])
+    this.#store.setCollection("response-categories", categories?.items ?? [])
+    this.#store.setCollection("responses", responses?.items ?? [])
+  }
+
+  /** Responses whose name or text hold every word of `query` (the server's search). */
+  async searchResponses(query) {
+    const page = await this.#api.get("responses", { q: query })
+    return page?.items ?? []
+  }
+
+  /** A response filled for an interaction, dates in the agent's locale and time zone. */
+  fillResponse(responseId, interactionId, { locale, timeZone } = {}) {
+    const query = { interaction_id: interactionId }
+    if (locale) query.locale = locale
+    if (timeZone) query.time_zone = timeZone
+    return this.#api.get(`responses/${responseId}/filled`, query)
+  }
+
+  /** Send one template message with exactly `parameters`; the transcript shows it at once. */
+  async sendNotification(id, { template, language, parameters }) {
+    const body = { template, language, parameters, client_id: this.#newClientId() }
+    const message = await this.#api.post(`interactions/${id}/notifications`, body)
+    if (message) this.#store.putMessages([{ ...message, interaction_id: message.interaction_id ?? id }])
+    return message
+  }
+
+  // ── admin: the library's categories, responses and file ──────────────
+
+  /** Create (no `id`) or update a category or a response, then reload the library. */
+  async saveLibraryItem(kind, item) {
+    const path = kind === "category" ? "response-categories" : "responses"
+    const { id, ...body } = item
+    const saved = id ? await this.#api.put(`${path}/${id}`, body) : await this.#api.post(path, body)
+    await this.loadLibrary()
+    return saved
+  }
+
+  async deleteLibraryItem(kind, id) {
+    await this.#api.delete(`${kind === "category" ? "response-categories" : "responses"}/${id}`)
+    await this.loadLibrary()
+  }
+
+  /** Merge a library file (the export's JSON or YAML) into the library. */
+  async importLibrary(text, format) {
+    const result = await this.#api.postText("responses/import", text,
+      format === "yaml" ? "application/yaml" : "application/json", { format })
+    await this.loadLibrary()
+    return result
+  }
+
+  /** Read the business account's templates from WhatsApp now. */
+  async syncTemplates() {
+    const result = await this.#api.post("templates/sync")
+    await this.loadTemplates()
+    return result
   }
 }

@@ -232,6 +232,11 @@ export class Store {
       case "message.created":
       case "message.updated":
         return this.putMessages([event.message])
+      case "template.updated": // only approved templates are offered; others leave at once
+        if (!event.template) return false
+        if (String(event.template.status).toUpperCase() === "APPROVED") this.putCollectionItem("templates", event.template)
+        else this.removeCollectionItem("templates", event.template.id)
+        return true
       case "agent.updated":
         if (!event.agent || (this.#me && event.agent.id !== this.#me.id)) return false
         this.setMe(event.agent)

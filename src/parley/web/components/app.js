@@ -125,6 +125,8 @@ export class ParleyApp extends HTMLElement {
     const ctx = {
       store, desktop, clock: this.#clock, picker, memory,
       replyTo: (message) => parts.composer.replyTo(message),
+      insertResponse: (filled) => parts.composer.insertResponse(filled),
+      openNotification: (what) => parts.notification.open(what),
       notify: (message) => this.#notify(message),
       logout: () => this.#confirmLogout(store, confirm),
       focusComposer: () => parts.composer.focusText(),
@@ -132,13 +134,15 @@ export class ParleyApp extends HTMLElement {
       focusNext: () => setTimeout(() => focusNext(parts.bar, nav)),
       showView: (id) => tabs.show(id),
       attachmentUrl: (id) => String(this.#api.url(`attachments/${encodeURIComponent(id)}`)),
+      apiUrl: (path, query) => String(this.#api.url(path, query)),
       open: (id, { pointer = false } = {}) => {
         flasher.acknowledge(id)
         desktop.open(id).catch((e) => this.#notify(e.message))
         if (pointer) parts.composer.focusText()
       },
     }
-    const views = panelsIn("view").map((panel) => ({ panel, element: (parts[panel.id] = panel.create()) }))
+    const views = panelsIn("view").filter((panel) => !panel.visible || panel.visible({ me }))
+      .map((panel) => ({ panel, element: (parts[panel.id] = panel.create()) }))
     const tabs = new ViewTabs({ views, desk: [nav, main, aside] })
     replace(this, h("div", { class: "app" },
       h("a", { class: "skip", href: "#composer-message" }, "Skip to message box"),

@@ -13,6 +13,8 @@ import { windowState } from "../models/window_countdown.js"
 import { AttachTray } from "./attach_tray.js"
 import { h, icon, replace } from "./dom.js"
 import { contactName } from "../models/contact.js"
+import { insertAt } from "../models/responses.js"
+import { agentLocale } from "./responses.js"
 
 const DESCRIBED = "composer-note composer-keys composer-counter"
 
@@ -27,6 +29,9 @@ export class ParleyComposer extends HTMLElement {
   #emoji
   #note
   #reply
+  #chips
+  #templates
+  #attachments = [] // attachment ids of an inserted response, sent after the text, in order
   #drafts = new Map() // interaction id → {text, replyTo}
   #replyTo = null
   #forId = null
@@ -50,7 +55,7 @@ export class ParleyComposer extends HTMLElement {
     this.#unsubscribe = ctx.store.subscribe(({ topic, id }) => {
       if (topic === "selection" || topic === "config" || (topic === "interactions" && id === ctx.store.selectedId)) {
         this.render()
-      }
+      } else if (topic === "collection" && !this.#templates.hidden) this.#renderTemplates()
     })
     this.render()
   }
@@ -64,6 +69,8 @@ export class ParleyComposer extends HTMLElement {
     this.#counter = h("output", { id: "composer-counter", class: "counter", for: fieldId, "aria-live": "off" })
     this.#note = h("p", { id: "composer-note", class: "composer-note", hidden: true })
     this.#reply = h("div", { class: "composer-reply", hidden: true })
+    this.#chips = h("ul", { class: "composer-chips", "aria-label": "Attachments", hidden: true })
+    this.#templates = h("div", { class: "composer-templates", hidden: true })
     this.#emoji = h("button", { type: "button", class: "btn btn-ghost btn-icon", "aria-label": "Insert Emoji",
       title: "Insert Emoji", "aria-haspopup": "dialog", "aria-expanded": "false",
       onclick: () => this.#openEmoji() }, icon("smile", { size: 18 }))
@@ -77,6 +84,7 @@ export class ParleyComposer extends HTMLElement {
       this.#reply,
       h("label", { for: fieldId, class: "visually-hidden" }, "Message"),
       this.#textarea,
+      this.#chips,
       this.#overLimit,
       this.#fileInput,
       h("div", { class: "composer-foot" }, this.#emoji, this.#attach,
@@ -84,7 +92,7 @@ export class ParleyComposer extends HTMLElement {
           h("kbd", {}, "Shift"), "+", h("kbd", {}, "Enter"), " for a new line"),
         this.#counter, this.#send))
     this.#textarea.addEventListener("paste", (e) => this.#paste(e))
-    this.append(this.#note, this.#form)
+    this.append(this.#note, this.#templates, this.#form)
     // Files dropped anywhere on the conversation column attach to the open interaction.
     this.#dropZone = this.parentElement ?? this
     this.#dropZone.addEventListener("dragover", this.#dragOver)
@@ -148,6 +156,63 @@ export class ParleyComposer extends HTMLElement {
     this.focusText()
   }
 
+  /** Insert a filled standard response: its text at the caret (editable), its attachments as chips. */
+  insertResponse(filled) {
+    if (this.#textarea.disabled) return
+    const ta = this.#textarea
+    const start = ta.selectionStart ?? ta.value.length
+    const end = ta.selectionEnd ?? ta.value.length
+    const { text, caret } = filled.text ? insertAt(ta.value, filled.text, start, end) : { text: ta.value, caret: end }
+    ta.value = text
+    for (const id of filled.attachment_ids ?? []) if (!this.#attachments.includes(id)) this.#attachments.push(id)
+    this.#renderChips()
+    ta.focus()
+    ta.setSelectionRange(caret, caret)
+    this.#changed(true)
+  }
+
+  #renderChips() {
+    this.#chips.hidden = !this.#attachments.length
+    replace(this.#chips, this.#attachments.map((id, n) => h("li", { class: "chip" },
+      icon("clip", { size: 13 }), h("span", {}, `Attachment ${n + 1}`),
+      h("button", { type: "button", class: "chip-x", "aria-label": `Remove attachment ${n + 1}`, title: "Remove",
+        onclick: () => {
+          this.#attachments = this.#attachments.filter((a) => a !== id)
+          this.#renderChips()
+          this.#changed(false)
+          this.#textarea.focus()
+        } }, icon("close", { size: 12 })))))
+  }
+
+  /** The closed window's way forward: the notifications and approved templates to pick from. */
+  #renderTemplates() {
+    const store = this.#ctx.store
+    const templates = store.collection("templates")
+      .sort((a, b) => a.name.localeCompare(b.name) || a.language.localeCompare(b.language))
+    const approved = (ref) => templates.some((t) => t.name === ref.name && t.language === ref.language)
+    const responses = store.collection("responses").filter((r) => r.template && approved(r.template))
+      .sort((a, b) => a.name.localeCompare(b.name))
+    const item = (label, detail, onpick) => h("li", {},
+      h("button", { type: "button", class: "template-pick", onclick: onpick },
+        h("span", { class: "template-name" }, label), h("span", { class: "muted" }, detail)))
+    const pickResponse = (r) => async () => {
+      try {
+        const filled = await this.#ctx.desktop.fillResponse(r.id, this.#forId, agentLocale())
+        this.#ctx.openNotification({ filled })
+      } catch (error) {
+        this.#ctx.notify(error.message)
+      }
+    }
+    replace(this.#templates,
+      h("p", { class: "composer-templates-title", id: "composer-templates-title" }, "Send a notification"),
+      templates.length
+        ? h("ul", { class: "template-list", "aria-labelledby": "composer-templates-title" },
+          responses.map((r) => item(r.name, `${r.template.name} · ${r.template.language}`, pickResponse(r))),
+          templates.map((t) => item(t.name, `${t.language} · ${t.category.toLowerCase()}`,
+            () => this.#ctx.openNotification({ template: { name: t.name, language: t.language } }))))
+        : h("p", { class: "muted" }, "No approved WhatsApp template is available."))
+  }
+
   /** The draft of the open interaction, or "" (Mark Done warns before discarding it). */
   get draft() {
     return this.#textarea?.value.trim() ?? ""
@@ -170,6 +235,8 @@ export class ParleyComposer extends HTMLElement {
       const draft = this.#drafts.get(id)
       this.#textarea.value = draft?.text ?? ""
       this.#replyTo = draft?.replyTo ?? null
+      this.#attachments = []
+      this.#renderChips()
       this.#ctx.picker?.close({ refocus: false })
       this.#tray.show(id)
     }
@@ -185,6 +252,14 @@ export class ParleyComposer extends HTMLElement {
     this.#textarea.disabled = Boolean(note)
     this.#emoji.disabled = Boolean(note)
     this.#attach.disabled = Boolean(note)
+    // A closed window is not a dead end: the composer offers the templates WhatsApp still takes.
+    const closed = interaction.state === "active" && Boolean(note)
+    this.#templates.hidden = !closed
+    this.#form.hidden = closed
+    if (closed) {
+      this.#note.textContent = "The 24-hour customer service window is closed: WhatsApp only takes templates now. Send a notification to reopen the conversation."
+      this.#renderTemplates()
+    }
     this.#renderReply()
     this.#changed(false)
   }
@@ -237,7 +312,7 @@ export class ParleyComposer extends HTMLElement {
       ? `${(-m.remaining).toLocaleString()} characters over WhatsApp’s limit`
       : `${m.remaining.toLocaleString()} characters left`
     const files = this.#tray?.state ?? { count: 0, uploading: false, failed: false, ids: [] }
-    const nothing = m.empty && files.count === 0
+    const nothing = m.empty && !this.#attachments.length && files.count === 0
     this.#send.disabled = this.#textarea.disabled || nothing || m.over || files.uploading || files.failed
     this.#send.title = files.uploading ? "Waiting for the files to upload" : files.failed
       ? "Remove the file that failed to upload" : ""
@@ -288,8 +363,11 @@ export class ParleyComposer extends HTMLElement {
       this.#submitFiles(id, text, m, files)
       return
     }
-    if (id === null || this.#textarea.disabled || m.empty || m.over) return
+    const attachments = this.#attachments
+    if (id === null || this.#textarea.disabled || (m.empty && !attachments.length) || m.over) return
     const replyTo = this.#replyTo
+    this.#attachments = []
+    this.#renderChips()
     this.#textarea.value = ""
     this.#replyTo = null
     this.#drafts.delete(id)
@@ -297,8 +375,10 @@ export class ParleyComposer extends HTMLElement {
     this.#renderReply()
     this.#changed(false)
     this.#textarea.focus()
-    // desktop.send shows a failure on the bubble itself (with Retry), so nothing to catch here
-    this.#ctx.desktop.send(id, text.replace(/^\s*\n|\s+$/g, ""), { replyTo })
+    // desktop.send shows a failure on the bubble itself (with Retry), so nothing to catch here.
+    // A response's text goes first as its own message, then each attachment as its own.
+    const body = text.replace(/^\s*\n|\s+$/g, "")
+    this.#ctx.desktop.sendResponse(id, m.empty ? "" : body, attachments, { replyTo })
       .catch((e) => this.#ctx.notify(e.message))
   }
 
@@ -308,8 +388,12 @@ export class ParleyComposer extends HTMLElement {
     const body = m.empty ? "" : text.replace(/^\s*\n|\s+$/g, "")
     const replyTo = this.#replyTo
     this.#send.disabled = true
-    this.#ctx.desktop.sendFiles(id, body, files.ids, { replyTo }).then(() => {
+    // A standard response's attachments (if one was inserted) go with the uploaded files.
+    const ids = [...this.#attachments, ...files.ids]
+    this.#ctx.desktop.sendFiles(id, body, ids, { replyTo }).then(() => {
       if (this.#forId === id) {
+        this.#attachments = []
+        this.#renderChips()
         this.#textarea.value = ""
         this.#replyTo = null
         this.#renderReply()

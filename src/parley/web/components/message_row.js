@@ -103,7 +103,8 @@ function errorNode(message, view, actions) {
     h("span", { class: "msg-error-mark", "aria-hidden": "true" }, "!"),
     h("div", { class: "msg-error-text" },
       h("strong", {}, view.error.title),
-      view.error.details ? h("span", {}, view.error.details) : null))
+      view.error.details ? h("span", {}, view.error.details) : null,
+      view.error.advice ? h("span", { class: "msg-error-advice" }, view.error.advice) : null))
   if (message.local) {
     box.append(h("div", { class: "msg-error-actions" },
       h("button", { type: "button", class: "btn btn-small btn-secondary", onclick: () => actions.retry(message) }, "Retry"),
