@@ -44,3 +44,5 @@ async def start_node(settings: Settings, clock: FixedClock) -> AsyncIterator[Nod
         yield Node(runtime, ingest, routing, published)
     finally:
         await runtime.engine.dispose()
+        if runtime.reader_sessionmaker is not None:  # SQLite's separate reading engine
+            await runtime.reader_sessionmaker.kw["bind"].dispose()

@@ -20,6 +20,7 @@ from parley.logs import configure_logging
 from parley.realtime.bus import InProcessBus
 from parley.responses.seed import seed_library
 from parley.settings import Settings
+from parley.workbins.models import Workbin
 
 PASSWORD = "parley-demo"
 USERS = [
@@ -27,6 +28,10 @@ USERS = [
     ("bob", "agent", "Bob Chen"),
     ("sam", "supervisor", "Sam Okafor"),
     ("admin", "admin", "Ada Admin"),
+]
+WORKBINS = [
+    ("Billing follow-up", "Invoices, refunds and payments waiting on the billing team"),
+    ("Escalations", "Chats a team lead should look at"),
 ]
 CUSTOMERS = [
     ("5511987654321", "Ana Souza"),
@@ -37,7 +42,7 @@ CUSTOMERS = [
 
 
 async def seed(settings: Settings) -> None:
-    """Demo users, contacts and standard responses; safe to run on every start."""
+    """Demo users, contacts, shared workbins and standard responses; safe to run on every start."""
     engine = build_engine(settings)
     clock = SystemClock()
     try:
@@ -56,6 +61,14 @@ async def seed(settings: Settings) -> None:
                     at = now - timedelta(days=n + 1)
                     uow.session.add(
                         Contact(wa_id=wa_id, profile_name=name, created_at=at, updated_at=at)
+                    )
+            shared = set(
+                await uow.session.scalars(select(Workbin.name).where(Workbin.kind == "shared"))
+            )
+            for name, description in WORKBINS:
+                if name not in shared:
+                    uow.session.add(
+                        Workbin(name=name, kind="shared", description=description, created_at=now)
                     )
             await seed_library(uow, now)
             await uow.commit()

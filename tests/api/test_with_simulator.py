@@ -60,8 +60,12 @@ async def stack(settings: Settings) -> AsyncIterator[Stack]:
             transport=httpx.ASGITransport(app=sim_app), base_url="http://sim.test"
         ) as phone,
     ):
-        yield Stack(Api(client, parley.state.runtime), phone, sim_app.state.simulator)
-    await sim_app.state.simulator.aclose()
+        try:
+            yield Stack(Api(client, parley.state.runtime), phone, sim_app.state.simulator)
+        finally:
+            # The simulator's webhooks stop before Parley does: one arriving after Parley's
+            # shutdown would open a database connection nobody closes.
+            await sim_app.state.simulator.aclose()
     await graph.aclose()
     await to_sim.aclose()
 

@@ -23,6 +23,7 @@ export class Desktop {
   #drafts = new Map() // client_id → {text, replyTo} of unsent bubbles, for Retry
   #typing = new Throttle(TYPING_EVERY_MS)
   #reading = new Map() // interaction id → the version whose unread count we are clearing
+  #parkedTo = new Map() // interaction id → the workbin name the agent moved it to
 
   /**
    * @param {object} o
@@ -269,6 +270,60 @@ export class Desktop {
 
   async #act(id, verb, body = {}) {
     const interaction = await this.#api.post(`interactions/${id}/${verb}`, body)
+    if (interaction) this.#store.putInteraction(interaction)
+    return interaction
+  }
+
+  // ── workbins ─────────────────────────────────────────────────────────
+
+  /**
+   * Move to Workbin: the interaction leaves the desk (the server's answer is parked, which the
+   * store lets go). `workbinId` null means the agent's personal workbin. `workbinName` is kept
+   * so the notice can say where it went, whichever arrives first, the answer or the event.
+   */
+  async moveToWorkbin(id, { workbinId = null, workbinName = "", reason = "" } = {}) {
+    const body = {}
+    if (workbinId !== null && workbinId !== undefined) body.workbin_id = Number(workbinId)
+    if (reason && reason.trim()) body.reason = reason.trim()
+    this.#parkedTo.set(String(id), workbinName)
+    try {
+      const interaction = await this.#api.post(`interactions/${id}/workbin`, body)
+      if (interaction) this.#store.putInteraction(interaction)
+      return interaction
+    } catch (error) {
+      this.#parkedTo.delete(String(id))
+      throw error
+    }
+  }
+
+  /** Where the agent just moved an interaction ("" when they did not: a logout, a supervisor). */
+  parkedTo(id) {
+    return this.#parkedTo.get(String(id)) ?? ""
+  }
+
+  /** The workbins the agent sees, into the store's `workbins` collection. */
+  async loadWorkbins() {
+    const page = await this.#api.get("workbins")
+    this.#store.setCollection("workbins", page?.items ?? [])
+    return this.#store.collection("workbins")
+  }
+
+  /** A workbin's parked items, into the collection `workbin:<id>`. */
+  async loadWorkbinItems(workbinId) {
+    const page = await this.#api.get(`workbins/${workbinId}/items`)
+    this.#store.setWorkbinItems(workbinId, page?.items ?? [])
+    return this.#store.workbinItems(workbinId)
+  }
+
+  /** The newest page of a parked item's transcript, read only (not kept in the store). */
+  async parkedTranscript(id) {
+    return await this.#api.get(`interactions/${id}/messages`, { limit: PAGE_SIZE })
+  }
+
+  /** Open: a parked interaction comes back to the agent's desk, active (409 at_capacity otherwise). */
+  async openFromWorkbin(id, workbinId = null) {
+    const interaction = await this.#api.post(`interactions/${id}/open`)
+    if (workbinId !== null) this.#store.removeWorkbinItem(id, workbinId)
     if (interaction) this.#store.putInteraction(interaction)
     return interaction
   }

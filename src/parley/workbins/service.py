@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from parley.auth.models import User
 from parley.clock import Clock
@@ -111,7 +111,12 @@ async def list_workbins(uow: UnitOfWork, clock: Clock, user: User) -> list[Workb
         select(Workbin, User.name, counts.c.n, counts.c.oldest)
         .outerjoin(User, User.id == Workbin.owner_id)
         .outerjoin(counts, counts.c.workbin_id == Workbin.id)
-        .order_by(Workbin.owner_id != user.id, Workbin.kind.desc(), User.name, Workbin.name)
+        .order_by(
+            case((Workbin.owner_id == user.id, 0), else_=1),  # NULL-safe: theirs first
+            Workbin.kind.desc(),
+            User.name,
+            Workbin.name,
+        )
     )
     staff = sees_every_interaction(user.role)
     return [
