@@ -27,6 +27,11 @@ from parley.ingest.health import export_health, ingest_health
 from parley.ingest.views import router as ingest_router
 from parley.ingest.worker import IngestWorker
 from parley.interactions.views import router as interactions_router
+from parley.media.sender import MediaSender
+from parley.media.storage import LocalStorage, Storage
+from parley.media.views import UPLOAD_PATH
+from parley.media.views import router as media_router
+from parley.media.worker import MediaFetcher
 from parley.metrics import Metrics
 from parley.outbox.ratelimit import RateLimiter, build_rate_limiter
 from parley.outbox.worker import OutboxWorker
@@ -58,6 +63,7 @@ def create_app(
     graph_http: httpx.AsyncClient | None = None,
     migrate: bool = True,
     workers: bool = True,
+    storage: Storage | None = None,
 ) -> FastAPI:
     clock = clock or SystemClock()
     engine = build_engine(settings)
@@ -83,6 +89,7 @@ def create_app(
     http = graph_http or httpx.AsyncClient(timeout=settings.whatsapp_timeout_seconds)
     gateway: WhatsAppGateway = GraphClient.from_settings(settings, http)
     runtime.gateway = gateway
+    files: Storage = storage or LocalStorage(settings.attachments_dir)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -92,7 +99,7 @@ def create_app(
             runtime.bus.on_recovered = hub.restart_all
         await runtime.bus.start(runtime.deliver)
         if workers:
-            _start_workers(runtime, gateway, send_rate)
+            _start_workers(runtime, gateway, send_rate, files)
         log.info("parley.started", extra={"database": engine.url.get_backend_name()})
         try:
             yield
@@ -107,8 +114,13 @@ def create_app(
             await reader.dispose()
 
     app = FastAPI(title="Parley", version="0.1.0", lifespan=lifespan, docs_url="/api/docs")
-    app.add_middleware(ApiBodyLimit, limit=settings.api_max_body_bytes)
+    # Uploads stream to storage: their cap is the file's, plus room for the multipart framing.
+    upload_cap = settings.attachment_max_bytes + 64 * 1024
+    app.add_middleware(
+        ApiBodyLimit, limit=settings.api_max_body_bytes, overrides={UPLOAD_PATH: upload_cap}
+    )
     app.state.runtime = runtime
+    app.state.storage = files
     store = WebhookLog(
         engine, clock, on_stored=lambda: runtime.wake(Wake.INGEST), gate=runtime.write_gate
     )
@@ -117,6 +129,7 @@ def create_app(
     app.include_router(presence_router)
     app.include_router(workbins_router)
     app.include_router(interactions_router)
+    app.include_router(media_router)
     app.include_router(responses_router)
     app.include_router(templates_router)
     app.include_router(events_router)
@@ -128,8 +141,11 @@ def create_app(
     return app
 
 
-def _start_workers(runtime: Runtime, gateway: WhatsAppGateway, send_rate: RateLimiter) -> None:
+def _start_workers(
+    runtime: Runtime, gateway: WhatsAppGateway, send_rate: RateLimiter, storage: Storage
+) -> None:
     settings = runtime.settings
+
     runtime.workers = {
         Wake.INGEST: IngestWorker(
             runtime.uow,
@@ -165,6 +181,10 @@ def _start_workers(runtime: Runtime, gateway: WhatsAppGateway, send_rate: RateLi
             runtime.metrics,
             settings.whatsapp_send_rate,
             limiter=send_rate,
+            media=MediaSender(storage),
+        ),
+        Wake.MEDIA: MediaFetcher(
+            runtime.uow, runtime.clock, gateway, storage, attempts=settings.media_fetch_attempts
         ),
         Wake.TEMPLATES: TemplateSyncWorker(
             runtime.uow, runtime.clock, gateway, settings.template_sync_seconds
@@ -229,6 +249,7 @@ def _add_operational_routes(app: FastAPI, runtime: Runtime) -> None:
             "send_read_receipts": settings.send_read_receipts,
             # Meta's typing indicator marks the message read: it needs read receipts on.
             "send_typing_indicator": settings.send_typing_indicator and settings.send_read_receipts,
+            "attachments": settings.attachment_policy.as_config(),
         }
 
 

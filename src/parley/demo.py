@@ -169,7 +169,8 @@ def banner(settings: Settings, sim_port: int) -> str:
             f"  Password for every demo user: {PASSWORD}",
             "",
             "  Open the desktop, log in, press Ready; then write from the customer phone",
-            "  and Accept the chat when it is offered.",
+            "  and Accept the chat when it is offered. The phone's paper clip sends photos,",
+            '  voice notes, videos and documents; the desktop\'s "Attach file" sends them back.',
             "  Stop with Ctrl+C.",
             "",
         ]

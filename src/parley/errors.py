@@ -7,6 +7,7 @@ ParleyError                      (400 bad_request)
 ├── NotFound                     (404 not_found)
 ├── Conflict                     (409 conflict, or a more precise code)
 ├── TooLarge                     (413 too_large)
+├── UnsupportedType              (415 unsupported_type)
 ├── Invalid                      (422 validation_error)
 ├── RateLimited                  (429 rate_limited, with Retry-After)
 └── BadGateway                   (502 whatsapp_unavailable: the Cloud API did not answer usefully)
@@ -60,6 +61,11 @@ class Conflict(ParleyError):
 class TooLarge(ParleyError):
     status = 413
     code = "too_large"
+
+
+class UnsupportedType(ParleyError):
+    status = 415
+    code = "unsupported_type"
 
 
 class Invalid(ParleyError):

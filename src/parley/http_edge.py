@@ -54,18 +54,23 @@ class _BodyTooLarge(StarletteHTTPException):
 class ApiBodyLimit:
     """Refuses API request bodies over `limit` bytes with 413 `too_large`, never holding more
     than `limit` of them: a declared Content-Length over the cap is refused before anything is
-    read, and a chunked body is counted as it streams in. Webhooks keep their own cap."""
+    read, and a chunked body is counted as it streams in. Webhooks keep their own cap, and
+    paths in `overrides` (file uploads, streamed to storage) theirs."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(
+        self, app: ASGIApp, limit: int, overrides: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.limit = limit
+        self.overrides = dict(overrides or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not is_api(scope["path"]):
             await self.app(scope, receive, send)
             return
+        limit = self.overrides.get(scope["path"].rstrip("/"), self.limit)
         for name, value in scope["headers"]:
-            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+            if name == b"content-length" and value.isdigit() and int(value) > limit:
                 await _error(413, "too_large", _TOO_LARGE)(scope, receive, send)
                 return
         received = 0
@@ -76,7 +81,7 @@ class ApiBodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
+                if received > limit:
                     raise _BodyTooLarge()
             return message
 

@@ -13,6 +13,8 @@ from typing import Annotated
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from parley.domain.attachments import MB, WHATSAPP_LIMITS, WHATSAPP_TYPES, AttachmentPolicy
+
 GRAPH_API_BASE_URL = "https://graph.facebook.com"
 _VERSION = re.compile(r"^v\d+\.\d+$")
 
@@ -84,6 +86,17 @@ class Settings(BaseSettings):
     cookie_secure: bool = False
     log_level: str = "INFO"
 
+    # Attachments: every upload is capped by attachment_max_bytes; the types agents may send
+    # and each kind's limit narrow WhatsApp's own (see domain.attachments).
+    attachment_max_bytes: int = Field(default=100 * MB, ge=1024, le=100 * MB)
+    attachment_types: Annotated[tuple[str, ...], NoDecode] = tuple(WHATSAPP_TYPES)
+    attachment_limits: Annotated[dict[str, int], NoDecode] = Field(
+        default_factory=lambda: dict(WHATSAPP_LIMITS)
+    )
+    # Where files are kept; empty means `<data_dir>/attachments`.
+    storage_dir: Path | None = None
+    media_fetch_attempts: int = Field(default=6, ge=1, le=50)
+
     @field_validator("pending_response_thresholds", mode="before")
     @classmethod
     def _parse_thresholds(cls, value: object) -> object:
@@ -117,6 +130,32 @@ class Settings(BaseSettings):
         if len({code.casefold() for code in value}) != len(value):
             raise ValueError("entries must differ (case is ignored)")
         return value
+
+    @field_validator("attachment_types", mode="before")
+    @classmethod
+    def _parse_types(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip().lower() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("attachment_limits", mode="before")
+    @classmethod
+    def _parse_limits(cls, value: object) -> object:
+        """`image=5242880,video=8000000`: bytes per kind; kinds not named keep WhatsApp's."""
+        if isinstance(value, str):
+            limits: dict[str, int] = {}
+            for part in (p.strip() for p in value.split(",") if p.strip()):
+                kind, _, size = part.partition("=")
+                if not size.strip().isdigit():
+                    raise ValueError("expected kind=bytes pairs, e.g. image=5242880,video=8000000")
+                limits[kind.strip().lower()] = int(size)
+            return limits
+        return value
+
+    @model_validator(mode="after")
+    def _attachment_policy_valid(self) -> Settings:
+        self.attachment_policy  # noqa: B018 - raises ValueError on an unknown type or kind
+        return self
 
     @field_validator("whatsapp_api_version")
     @classmethod
@@ -167,6 +206,16 @@ class Settings(BaseSettings):
         if url.startswith(("postgresql://", "postgres://")):
             return "postgresql+asyncpg://" + url.split("://", 1)[1]
         return url
+
+    @property
+    def attachment_policy(self) -> AttachmentPolicy:
+        return AttachmentPolicy.configured(
+            self.attachment_types, self.attachment_limits, self.attachment_max_bytes
+        )
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.storage_dir or self.data_dir / "attachments"
 
     @property
     def graph_base(self) -> str:

@@ -62,6 +62,9 @@ async def test_a_disposition_can_be_required(api_with: ApiFactory, clock: FixedC
 
 async def test_config_tells_the_desktop_what_it_offers(api: Api) -> None:
     config = (await api.client.get("/api/v1/config")).json()
+    attachments = config.pop("attachments")  # WhatsApp's types and limits (test_attachments.py)
+    assert attachments["max_bytes"] == 100 * 1024 * 1024
+    assert attachments["types"]["image/jpeg"]["max_bytes"] == 5 * 1024 * 1024
     assert config == {
         "pending_response_thresholds": [30, 50],
         "agent_capacity": 3,

@@ -206,14 +206,14 @@ async def test_admins_manage_the_library_import_and_export(
             "version: 1\ncategories:\n  - name: Returns\n    responses:\n"
             "      - name: Return window\n        text: You can return items within 30 days.\n"
         )
-        await page.locator("input[type=file]").set_input_files(str(library))
+        await page.locator("parley-library-admin input[type=file]").set_input_files(str(library))
         await expect(page.get_by_role("status")).to_contain_text(
             "Imported team.yaml: 0 categories and 1 responses added, 0 updated."
         )
         await expect(tree.get_by_role("treeitem", name="Return window")).to_be_visible()
         bad = tmp_path / "bad.yaml"
         bad.write_text("categories: [unclosed")
-        await page.locator("input[type=file]").set_input_files(str(bad))
+        await page.locator("parley-library-admin input[type=file]").set_input_files(str(bad))
         await expect(page.get_by_role("status")).to_contain_text(
             "bad.yaml: The file is not valid YAML."
         )

@@ -134,10 +134,11 @@ describe("message view", () => {
 
   it("quotes replies and labels media", () => {
     const view = describeMessage({ ...base, type: "image", text: "box broken", reply_to: { id: 3, text: "Send a photo?" },
-      content: { attachment_id: 9, mime_type: "image/jpeg" } })
+      content: { attachment: { id: 9, state: "ready", mime_type: "image/jpeg" } } })
     assert.deepEqual(view.quote, { text: "Send a photo?", direction: null })
     assert.equal(view.label, "Photo")
-    assert.deepEqual(view.attachment, { id: "9", mimeType: "image/jpeg" })
+    assert.deepEqual(view.attachment, { id: 9, state: "ready", mime_type: "image/jpeg" })
+    assert.equal(describeMessage({ ...base, type: "image", content: { attachment: { state: "ready" } } }).attachment, null)
     assert.equal(describeMessage({ ...base, type: "audio", content: { voice: true } }).label, "Voice message")
     assert.equal(describeMessage({ ...base, type: "document", content: { filename: "invoice.pdf" } }).label, "invoice.pdf")
   })

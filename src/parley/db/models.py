@@ -6,6 +6,7 @@ from parley.contacts.models import Contact
 from parley.db.base import Base
 from parley.ingest.models import InboundWebhook
 from parley.interactions.models import ChatSession, Interaction, InteractionEvent
+from parley.media.models import Attachment
 from parley.messages.models import Message, OutboxItem, PendingStatus
 from parley.responses.models import ResponseCategory, StandardResponse
 from parley.templates.models import MessageTemplate
@@ -13,6 +14,7 @@ from parley.workbins.models import Workbin
 
 __all__ = [
     "AccountAlert",
+    "Attachment",
     "AuthToken",
     "Base",
     "ChatSession",

@@ -37,6 +37,7 @@ from parley.ingest.other_changes import apply_other_changes
 from parley.interactions.events import InteractionUpdated
 from parley.interactions.models import ChatSession, Interaction
 from parley.interactions.schemas import InteractionOut
+from parley.media.inbound import expect_inbound
 from parley.messages.events import MessageCreated
 from parley.messages.models import Message
 from parley.messages.previews import preview
@@ -123,6 +124,8 @@ async def ingest_messages(
         if row.type not in CHANGE_TYPES:
             await _note_inbound(uow, interaction, row, now, prefer_previous=prefer_previous)
     changed = await apply_changes(uow, [m for m in stored if m.type in CHANGE_TYPES])
+    # Media get their attachment row (loading) before the events describe the messages.
+    await expect_inbound(uow, [m for m, _ in rows if m.type not in CHANGE_TYPES], now)
     await _publish(uow, [(m, i) for m, i in rows if m.type not in CHANGE_TYPES], changed)
     return len(stored)
 

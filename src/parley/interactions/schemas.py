@@ -12,6 +12,7 @@ from pydantic import (
     Field,
     StringConstraints,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -137,12 +138,30 @@ def _not_blank(value: str) -> str:
     return value
 
 
+MessageText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=4096),
+    *Text.__metadata__,
+    AfterValidator(_not_blank),
+]
+
+
 class SendMessageIn(BaseModel):
+    """Text, files (ids from `POST /api/v1/attachments`), or both; see media.outbound for how
+    they become WhatsApp messages."""
+
     model_config = ConfigDict(extra="forbid")
 
-    text: Annotated[Text, AfterValidator(_not_blank)] = Field(min_length=1, max_length=4096)
+    text: MessageText | None = None
+    attachment_ids: list[Id] = Field(default_factory=list, max_length=10)
     client_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-:.]+$")
     reply_to: Id | None = None
+
+    @model_validator(mode="after")
+    def _something_to_send(self) -> SendMessageIn:
+        if self.text is None and not self.attachment_ids:
+            raise PydanticCustomError("missing", "Send text, attachments or both")
+        return self
 
 
 class TypingOut(BaseModel):

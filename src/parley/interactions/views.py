@@ -19,6 +19,7 @@ from parley.interactions.schemas import (
     SendMessageIn,
     TypingOut,
 )
+from parley.media import outbound
 from parley.messages import transcript as message_transcript
 from parley.messages.content import TextContent
 from parley.messages.schemas import MessageOut, ReactionIn
@@ -80,16 +81,30 @@ async def send_message(
     uow: Uow,
     runtime: RuntimeDep,
 ) -> MessageOut:
+    """The first message of the send; with attachments the others follow as message.created."""
     interaction = await service.access_interaction(uow, user, interaction_id, for_update=True)
-    message = await sending.send_message(
-        uow,
-        runtime.clock,
-        user,
-        interaction,
-        TextContent(body=body.text),
-        client_id=body.client_id,
-        reply_to=body.reply_to,
-    )
+    if body.attachment_ids:
+        message, *_ = await outbound.send_with_attachments(
+            uow,
+            runtime.clock,
+            user,
+            interaction,
+            text=body.text,
+            attachment_ids=body.attachment_ids,
+            client_id=body.client_id,
+            reply_to=body.reply_to,
+        )
+    else:
+        assert body.text is not None  # the schema requires text or attachments
+        message = await sending.send_message(
+            uow,
+            runtime.clock,
+            user,
+            interaction,
+            TextContent(body=body.text),
+            client_id=body.client_id,
+            reply_to=body.reply_to,
+        )
     out = await message_transcript.message_out(uow, message)
     await uow.commit()
     return out

@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from parley.clock import Clock
 from parley.db.uow import UnitOfWork
 from parley.domain.typing_indicator import typing_stale
-from parley.messages.content import OutboundContent, graph_body, load_content
+from parley.media.sender import MediaSender
+from parley.messages.content import MediaContent, OutboundContent, graph_body, load_content
 from parley.messages.models import Message, OutboxItem
 from parley.messages.outbound import OutboxKind, callback_data
 from parley.messages.statuses import record_wamid, set_status
@@ -54,8 +55,10 @@ class OutboxWorker(Worker):
         metrics: Metrics,
         rate: float,
         limiter: RateLimiter | None = None,
+        media: MediaSender | None = None,
     ) -> None:
         super().__init__()
+        self._media = media
         self._uow = uow
         self._clock = clock
         self._gateway = gateway
@@ -156,7 +159,14 @@ class OutboxWorker(Worker):
                 return result.wamid
 
     async def _prepared(self, content: OutboundContent) -> OutboundContent:
-        """The content as the Cloud API takes it (media get uploaded first, once they exist)."""
+        """The content as the Cloud API takes it: an agent's attachment is uploaded first."""
+        if isinstance(content, MediaContent) and content.media_id is None and content.link is None:
+            if self._media is None or content.attachment_id is None:
+                raise ValueError("media needs a media id, a link or a stored attachment")
+            media_id = await self._media.upload(
+                self._uow, self._gateway, content.attachment_id, self._clock.now()
+            )
+            return content.model_copy(update={"media_id": media_id})
         return content
 
     def _outbound(self, item: service.Claimed, content: OutboundContent) -> OutboundMessage:

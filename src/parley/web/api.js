@@ -86,6 +86,42 @@ export class Api {
   /** POST a text body as it is (a YAML or JSON file), with its content type. */
   postText(path, text, contentType, query) { return this.request("POST", path, { query, text, contentType }) }
 
+  /**
+   * Upload one file as multipart field `file` (`POST attachments`), reporting progress.
+   * Uses XMLHttpRequest, the one browser API that reports upload progress.
+   * @param {Blob} file
+   * @param {string} name the file name to send
+   * @param {{onProgress?(loaded: number, total: number): void, signal?: AbortSignal,
+   *   xhr?: () => XMLHttpRequest}} [options]
+   * @returns {Promise<object>} the attachment ({id, filename, mime_type, size, kind, …})
+   */
+  upload(file, name, { onProgress = () => {}, signal, xhr = () => new XMLHttpRequest() } = {}) {
+    return new Promise((resolve, reject) => {
+      const request = xhr()
+      request.open("POST", this.url("attachments"))
+      request.withCredentials = true
+      request.setRequestHeader("Accept", "application/json")
+      const token = readCookie(this.#cookies(), CSRF_COOKIE) ?? this.#csrfFallback
+      if (token) request.setRequestHeader(CSRF_HEADER, token)
+      request.upload.onprogress = (e) => onProgress(e.loaded, e.total)
+      request.onerror = () => reject(new ApiError(0, "network_error", "Can’t reach Parley. Check your connection."))
+      request.onabort = () => reject(new ApiError(0, "aborted", "The upload was cancelled."))
+      request.onload = () => {
+        let data = null
+        try { data = JSON.parse(request.responseText) } catch { data = null }
+        if (request.status >= 200 && request.status < 300) return resolve(data)
+        if (request.status === 401) this.#onUnauthenticated()
+        const error = data?.error
+        reject(new ApiError(request.status, error?.code ?? `http_${request.status}`,
+          error?.message || statusMessage(request.status)))
+      }
+      signal?.addEventListener("abort", () => request.abort(), { once: true })
+      const form = new FormData()
+      form.append("file", file, name)
+      request.send(form)
+    })
+  }
+
   /** Remember the login answer's csrf_token in case the cookie cannot be read. */
   setCsrfToken(token) {
     this.#csrfFallback = token ?? null

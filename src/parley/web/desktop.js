@@ -156,6 +156,25 @@ export class Desktop {
   }
 
   /**
+   * Send uploaded files (`attachmentIds`), with or without text. The server answers with the
+   * first message (text first, or a captioned file); the others arrive as message.created.
+   */
+  async sendFiles(id, text, attachmentIds, { replyTo = null } = {}) {
+    const body = { attachment_ids: attachmentIds, client_id: this.#newClientId() }
+    if (text) body.text = text
+    if (replyTo?.id !== undefined && replyTo?.id !== null) body.reply_to = replyTo.id
+    this.#typing.reset(String(id))
+    const message = await this.#api.post(`interactions/${id}/messages`, body)
+    if (message) this.#store.putMessages([{ ...message, interaction_id: message.interaction_id ?? id }])
+    return message
+  }
+
+  /** Upload a file for the composer (progress as `onProgress(loaded, total)`). */
+  upload(file, name, options) {
+    return this.#api.upload(file, name, options)
+  }
+
+  /**
    * A reply with a standard response's attachments: the text first as its own message, then
    * each attachment as its own message, in order (each POST answered before the next, so the
    * server queues them in this order; the outbox keeps it per contact across retries).

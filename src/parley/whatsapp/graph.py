@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
+from collections.abc import AsyncIterable, AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
@@ -74,6 +77,14 @@ class MediaInfo:
     id: str
 
 
+@dataclass(frozen=True, slots=True)
+class MediaStream:
+    """A media download under way: its Content-Type and its bytes, chunk by chunk."""
+
+    content_type: str
+    chunks: AsyncIterator[bytes]
+
+
 class WhatsAppGateway(Protocol):
     """What Parley needs from the Cloud API."""
 
@@ -81,12 +92,15 @@ class WhatsAppGateway(Protocol):
 
     async def mark_read(self, wamid: str, typing: bool = False) -> None: ...
 
-    async def upload_media(self, data: bytes, mime_type: str, filename: str) -> str: ...
+    async def upload_media(
+        self, data: bytes | AsyncIterable[bytes], mime_type: str, filename: str
+    ) -> str: ...
 
     async def media_info(self, media_id: str) -> MediaInfo: ...
 
     async def download_media(self, url: str) -> tuple[bytes, str]: ...
 
+    def open_media(self, url: str) -> AbstractAsyncContextManager[MediaStream]: ...
     async def delete_media(self, media_id: str) -> None: ...
 
     async def list_templates(self, status: str | None = None) -> list[Json]: ...
@@ -167,14 +181,25 @@ class GraphClient:
         )
         _require_success(response)
 
-    async def upload_media(self, data: bytes, mime_type: str, filename: str) -> str:
-        """Upload a file for sending; returns its media id (valid 30 days)."""
-        response = await self._request(
-            "POST",
-            self._url(self._phone_number_id, "media"),
-            data={"messaging_product": "whatsapp", "type": mime_type},
-            files={"file": (filename, data, mime_type)},
-        )
+    async def upload_media(
+        self, data: bytes | AsyncIterable[bytes], mime_type: str, filename: str
+    ) -> str:
+        """Upload a file for sending; returns its media id (valid 30 days). Given a stream of
+        chunks, the multipart body is streamed too (never the whole file in memory)."""
+        url = self._url(self._phone_number_id, "media")
+        fields = {"messaging_product": "whatsapp", "type": mime_type}
+        if isinstance(data, bytes):
+            response = await self._request(
+                "POST", url, data=fields, files={"file": (filename, data, mime_type)}
+            )
+        else:
+            boundary = secrets.token_hex(16)
+            response = await self._request(
+                "POST",
+                url,
+                content=_multipart(boundary, fields, data, filename, mime_type),
+                extra_headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+            )
         return _required_text(_object(response), "id", response)
 
     async def media_info(self, media_id: str) -> MediaInfo:
@@ -197,6 +222,25 @@ class GraphClient:
             raise GraphError.from_response(response.status_code, response.content)
         kind = response.headers.get("content-type", "application/octet-stream")
         return response.content, kind
+
+    @asynccontextmanager
+    async def open_media(self, url: str) -> AsyncIterator[MediaStream]:
+        """Stream the bytes at a `MediaInfo.url` (same errors as `download_media`)."""
+        if not url.startswith(("https://", "http://")):
+            raise ValueError("media URL must be http(s)")
+        request = self._http.build_request("GET", url, headers=self._headers, timeout=self._timeout)
+        try:
+            response = await self._http.send(request, stream=True, follow_redirects=True)
+        except httpx.RequestError as exc:
+            raise GraphTransportError(f"{type(exc).__name__}: {exc}", maybe_sent=False) from exc
+        try:
+            if not response.is_success:
+                await response.aread()
+                raise GraphError.from_response(response.status_code, response.content)
+            kind = response.headers.get("content-type", "application/octet-stream")
+            yield MediaStream(kind, response.aiter_bytes(64 * 1024))
+        finally:
+            await response.aclose()
 
     async def delete_media(self, media_id: str) -> None:
         response = await self._request("DELETE", self._url(media_id), params=self._number_param)
@@ -230,17 +274,41 @@ class GraphClient:
         return "/".join([self._base, *(quote(part, safe="") for part in parts)])
 
     async def _request(
-        self, method: str, url: str, json_body: Json | None = None, **kwargs: Any
+        self,
+        method: str,
+        url: str,
+        json_body: Json | None = None,
+        extra_headers: dict[str, str] | None = None,
+        **kwargs: Any,
     ) -> httpx.Response:
+        headers = {**self._headers, **(extra_headers or {})}
         try:
             return await self._http.request(
-                method, url, json=json_body, headers=self._headers, timeout=self._timeout, **kwargs
+                method, url, json=json_body, headers=headers, timeout=self._timeout, **kwargs
             )
         except httpx.RequestError as exc:
             maybe_sent = not isinstance(exc, _NOT_SENT)
             raise GraphTransportError(
                 f"{type(exc).__name__}: {exc}", maybe_sent=maybe_sent
             ) from exc
+
+
+async def _multipart(
+    boundary: str, fields: dict[str, str], chunks: AsyncIterable[bytes], filename: str, mime: str
+) -> AsyncIterator[bytes]:
+    """A multipart/form-data body (RFC 7578): the text fields, then the file, streamed."""
+    for name, value in fields.items():
+        yield (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        ).encode()
+    quoted = filename.replace("\\", "_").replace('"', "_").replace("\r", "").replace("\n", "")
+    yield (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{quoted}"\r\n'
+        f"Content-Type: {mime}\r\n\r\n"
+    ).encode()
+    async for chunk in chunks:
+        yield chunk
+    yield f"\r\n--{boundary}--\r\n".encode()
 
 
 def _checked(response: httpx.Response) -> object:

@@ -17,6 +17,7 @@ class Wake(StrEnum):
     OUTBOX = "outbox"  # a message or receipt waits to be sent
     TEMPLATES = "templates"  # the business account's templates should be read again
     TIMERS = "timers"  # presence heartbeats and sweeps, idle sessions (on its own clock)
+    MEDIA = "media"  # a contact's media waits to be fetched
 
 
 Waker = Callable[[Iterable[Wake]], Awaitable[None]]

@@ -19,6 +19,23 @@ async function call(method, path, body) {
 
 const enc = encodeURIComponent;
 
+// WhatsApp's MIME type for a file whose browser type is missing or named otherwise (browsers
+// know no type for .amr, and call .m4a audio/x-m4a).
+const BY_EXTENSION = {
+  amr: "audio/amr", aac: "audio/aac", m4a: "audio/mp4", opus: "audio/ogg", oga: "audio/ogg",
+  ogg: "audio/ogg", mp3: "audio/mpeg", "3gp": "video/3gpp", mp4: "video/mp4", webp: "image/webp",
+  doc: "application/msword", xls: "application/vnd.ms-excel", ppt: "application/vnd.ms-powerpoint",
+};
+const ALIASES = { "audio/x-m4a": "audio/mp4", "audio/mp3": "audio/mpeg", "audio/opus": "audio/ogg" };
+
+export function mimeOf(file) {
+  const type = String(file.type || "").toLowerCase();
+  if (ALIASES[type]) return ALIASES[type];
+  if (type && type !== "application/octet-stream") return type;
+  const ext = String(file.name || "").split(".").pop().toLowerCase();
+  return BY_EXTENSION[ext] ?? type;
+}
+
 export const api = {
   info: () => call("GET", "/_sim/info"),
   customers: () => call("GET", "/_sim/customers"),
@@ -30,7 +47,8 @@ export const api = {
   upload(file) {
     const form = new FormData();
     form.append("file", file, file.name);
-    if (file.type) form.append("type", file.type);
+    const type = mimeOf(file);
+    if (type) form.append("type", type);
     return call("POST", "/_sim/media", form);
   },
   webhooks: () => call("GET", "/_sim/webhooks?limit=0&body=0"),

@@ -24,11 +24,16 @@ function media(view) {
   if (m.kind === "image" || m.kind === "sticker") {
     return h("div", { class: `media ${m.kind}` }, h("img", { src: url, alt: view.text || m.kind, loading: "lazy" }));
   }
-  if (m.kind === "video") return h("div", { class: "media" }, h("video", { src: url, controls: true, preload: "metadata" }));
-  if (m.kind === "audio") {
+  const playable = (tag) => document.createElement(tag).canPlayType(m.mime_type || "") !== "";
+  if (m.kind === "video" && playable("video")) {
+    return h("div", { class: "media" }, h("video", { src: url, controls: true, preload: "metadata" }));
+  }
+  if (m.kind === "audio" && playable("audio")) {
     return h("div", { class: "media" }, h("audio", { src: url, controls: true, preload: "none", "aria-label": m.voice ? "Voice message" : "Audio" }));
   }
-  const name = m.filename || "document";
+  // a document, or media this browser cannot play (AMR): a download
+  const ext0 = (m.mime_type || "").split("/").pop().split(";")[0];
+  const name = m.filename || (m.kind === "document" ? "document" : `${m.voice ? "voice" : m.kind}.${ext0}`);
   const ext = name.includes(".") ? name.split(".").pop().slice(0, 4) : "file";
   return h("a", { class: "doc", href: url, download: name, target: "_blank", rel: "noopener" },
     h("span", { class: "ext", text: ext }),

@@ -1,6 +1,6 @@
 // The customer phone page: pick or add a customer, chat as them, watch ticks update live.
 
-import { api } from "./api.js";
+import { api, mimeOf } from "./api.js";
 import { renderChat, previewOf } from "./chat.js";
 import { h, initials } from "./dom.js";
 
@@ -189,7 +189,7 @@ async function sendFile(file) {
   const caption = els.message.value.trim();
   if (caption && ["image", "video", "document"].includes(kind)) payload.caption = caption;
   if (kind === "document") payload.filename = file.name;
-  if (kind === "audio" && file.type.startsWith("audio/ogg")) payload.voice = true;
+  if (kind === "audio" && mimeOf(file).startsWith("audio/ogg")) payload.voice = true;
   await send({ type: kind, [kind]: payload }, { clear: Boolean(payload.caption) });
 }
 

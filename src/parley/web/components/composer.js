@@ -2,11 +2,15 @@
 // Enter sends, Shift+Enter adds a line; a counter shows WhatsApp's text
 // limit. A quoted reply ("Replying to …") sits above the text. Drafts and the
 // reply target are kept per interaction while the agent switches. Key presses
-// send the typing indicator (throttled in Desktop).
+// send the typing indicator (throttled in Desktop). Files come from "Attach
+// file", a drop anywhere on the conversation, or a pasted image; they show as
+// chips (attach_tray.js) and go with the next Send.
 
+import { pastedName } from "../models/attachments.js"
 import { registerPanel } from "../panels.js"
 import { TEXT_LIMIT, isSendKey, measureText, overLimitMessage } from "../models/composer_text.js"
 import { windowState } from "../models/window_countdown.js"
+import { AttachTray } from "./attach_tray.js"
 import { h, icon, replace } from "./dom.js"
 import { contactName } from "../models/contact.js"
 import { insertAt } from "../models/responses.js"
@@ -31,12 +35,23 @@ export class ParleyComposer extends HTMLElement {
   #drafts = new Map() // interaction id → {text, replyTo}
   #replyTo = null
   #forId = null
+  #tray
+  #attach
+  #fileInput
+  #dropZone = null
 
   /** @param {{store, desktop, clock, notify, picker, memory}} ctx */
   connect(ctx) {
     this.#ctx = ctx
     this.#drafts = ctx.memory?.drafts() ?? new Map() // drafts written before a reload
     this.#unsubscribe()
+    this.#tray?.element.remove()
+    this.#tray = new AttachTray({
+      upload: (file, name, options) => this.#ctx.desktop.upload(file, name, options),
+      limits: () => this.#ctx.store.config.attachments ?? {},
+      onChange: () => this.#changed(false),
+    })
+    this.#form.prepend(this.#tray.element)
     this.#unsubscribe = ctx.store.subscribe(({ topic, id }) => {
       if (topic === "selection" || topic === "config" || (topic === "interactions" && id === ctx.store.selectedId)) {
         this.render()
@@ -60,6 +75,10 @@ export class ParleyComposer extends HTMLElement {
       title: "Insert Emoji", "aria-haspopup": "dialog", "aria-expanded": "false",
       onclick: () => this.#openEmoji() }, icon("smile", { size: 18 }))
     this.#send = h("button", { type: "submit", class: "btn btn-primary" }, h("span", {}, "Send"), icon("send"))
+    this.#fileInput = h("input", { type: "file", multiple: true, hidden: true, tabindex: "-1",
+      onchange: () => { this.#addFiles(this.#fileInput.files); this.#fileInput.value = "" } })
+    this.#attach = h("button", { type: "button", class: "btn btn-ghost btn-icon", "aria-label": "Attach file",
+      title: "Attach file", onclick: () => this.#fileInput.click() }, icon("clip", { size: 18 }))
     this.#overLimit = h("p", { id: "composer-limit", class: "composer-limit", hidden: true })
     this.#form = h("form", { class: "composer-box", onsubmit: (e) => { e.preventDefault(); this.#submit() } },
       this.#reply,
@@ -67,15 +86,60 @@ export class ParleyComposer extends HTMLElement {
       this.#textarea,
       this.#chips,
       this.#overLimit,
-      h("div", { class: "composer-foot" }, this.#emoji,
+      this.#fileInput,
+      h("div", { class: "composer-foot" }, this.#emoji, this.#attach,
         h("span", { id: "composer-keys", class: "hint" }, h("kbd", {}, "Enter"), " to send · ",
           h("kbd", {}, "Shift"), "+", h("kbd", {}, "Enter"), " for a new line"),
         this.#counter, this.#send))
+    this.#textarea.addEventListener("paste", (e) => this.#paste(e))
     this.append(this.#note, this.#templates, this.#form)
+    // Files dropped anywhere on the conversation column attach to the open interaction.
+    this.#dropZone = this.parentElement ?? this
+    this.#dropZone.addEventListener("dragover", this.#dragOver)
+    this.#dropZone.addEventListener("dragleave", this.#dragLeave)
+    this.#dropZone.addEventListener("drop", this.#drop)
   }
 
   disconnectedCallback() {
     this.#unsubscribe()
+    this.#dropZone?.removeEventListener("dragover", this.#dragOver)
+    this.#dropZone?.removeEventListener("dragleave", this.#dragLeave)
+    this.#dropZone?.removeEventListener("drop", this.#drop)
+  }
+
+  #canAttach() {
+    return !this.hidden && !this.#textarea.disabled && this.#forId !== null
+  }
+
+  #dragOver = (event) => {
+    if (!this.#canAttach() || !event.dataTransfer?.types?.includes("Files")) return
+    event.preventDefault()
+    event.dataTransfer.dropEffect = "copy"
+    this.#dropZone.classList.add("dropping")
+  }
+
+  #dragLeave = (event) => {
+    if (!this.#dropZone.contains(event.relatedTarget)) this.#dropZone.classList.remove("dropping")
+  }
+
+  #drop = (event) => {
+    this.#dropZone.classList.remove("dropping")
+    if (!this.#canAttach() || !event.dataTransfer?.files?.length) return
+    event.preventDefault()
+    this.#addFiles(event.dataTransfer.files)
+  }
+
+  #paste(event) {
+    const files = [...(event.clipboardData?.files ?? [])].filter((f) => f.type.startsWith("image/"))
+    if (!files.length || !this.#canAttach()) return
+    event.preventDefault()
+    this.#addFiles(files, (f) => (f.name && f.name !== "image.png" ? f.name : pastedName(f.type, Date.now())))
+  }
+
+  #addFiles(files, nameOf) {
+    if (!this.#canAttach()) return
+    this.#tray.add([...files], nameOf)
+    this.#textarea.focus()
   }
 
   /** Put the caret in the text box (after the agent clicks an interaction). */
@@ -174,6 +238,7 @@ export class ParleyComposer extends HTMLElement {
       this.#attachments = []
       this.#renderChips()
       this.#ctx.picker?.close({ refocus: false })
+      this.#tray.show(id)
     }
     let note = ""
     if (interaction.state === "offered") note = "Accept this interaction to reply."
@@ -186,6 +251,7 @@ export class ParleyComposer extends HTMLElement {
       : note ? "Free text can’t be sent" : "Write a reply…"
     this.#textarea.disabled = Boolean(note)
     this.#emoji.disabled = Boolean(note)
+    this.#attach.disabled = Boolean(note)
     // A closed window is not a dead end: the composer offers the templates WhatsApp still takes.
     const closed = interaction.state === "active" && Boolean(note)
     this.#templates.hidden = !closed
@@ -245,7 +311,11 @@ export class ParleyComposer extends HTMLElement {
     this.#counter.title = m.over
       ? `${(-m.remaining).toLocaleString()} characters over WhatsApp’s limit`
       : `${m.remaining.toLocaleString()} characters left`
-    this.#send.disabled = this.#textarea.disabled || (m.empty && !this.#attachments.length) || m.over
+    const files = this.#tray?.state ?? { count: 0, uploading: false, failed: false, ids: [] }
+    const nothing = m.empty && !this.#attachments.length && files.count === 0
+    this.#send.disabled = this.#textarea.disabled || nothing || m.over || files.uploading || files.failed
+    this.#send.title = files.uploading ? "Waiting for the files to upload" : files.failed
+      ? "Remove the file that failed to upload" : ""
     this.#textarea.setAttribute("aria-invalid", String(m.over))
     this.#explainLimit(m)
     this.#grow()
@@ -288,6 +358,11 @@ export class ParleyComposer extends HTMLElement {
     const id = this.#forId
     const text = this.#textarea.value
     const m = measureText(text, this.#limit())
+    const files = this.#tray.state
+    if (files.count > 0) {
+      this.#submitFiles(id, text, m, files)
+      return
+    }
     const attachments = this.#attachments
     if (id === null || this.#textarea.disabled || (m.empty && !attachments.length) || m.over) return
     const replyTo = this.#replyTo
@@ -305,6 +380,28 @@ export class ParleyComposer extends HTMLElement {
     const body = text.replace(/^\s*\n|\s+$/g, "")
     this.#ctx.desktop.sendResponse(id, m.empty ? "" : body, attachments, { replyTo })
       .catch((e) => this.#ctx.notify(e.message))
+  }
+
+  /** Text (if any) and the uploaded files; the chips stay if the send fails. */
+  #submitFiles(id, text, m, files) {
+    if (id === null || this.#textarea.disabled || m.over || files.uploading || files.failed) return
+    const body = m.empty ? "" : text.replace(/^\s*\n|\s+$/g, "")
+    const replyTo = this.#replyTo
+    this.#send.disabled = true
+    // A standard response's attachments (if one was inserted) go with the uploaded files.
+    const ids = [...this.#attachments, ...files.ids]
+    this.#ctx.desktop.sendFiles(id, body, ids, { replyTo }).then(() => {
+      if (this.#forId === id) {
+        this.#attachments = []
+        this.#renderChips()
+        this.#textarea.value = ""
+        this.#replyTo = null
+        this.#renderReply()
+        this.#tray.clear()
+      }
+      this.#drafts.delete(id)
+      this.#ctx.memory?.saveDraft(id, null)
+    }, (e) => this.#ctx.notify(e?.message || "The files were not sent.")).finally(() => this.#changed(false))
   }
 }
 

@@ -7,6 +7,7 @@ import { formatDateTime, formatTime } from "../models/format.js"
 import { withoutControls } from "../models/linkify.js"
 import { describeMessage } from "../models/message_view.js"
 import { formatText } from "../models/wa_format.js"
+import { attachmentNode } from "./attachment_view.js"
 import { formattedText, h, icon } from "./dom.js"
 
 /**
@@ -16,7 +17,7 @@ import { formattedText, h, icon } from "./dom.js"
  * @param {object|null} o.me the logged-in user
  * @param {string} o.contact the contact's name
  * @param {{emoji, direction}[]} o.reactions shown under the bubble
- * @param {(id: string) => string} o.attachmentUrl
+ * @param {(id: string) => string} o.attachmentUrl the file's URL (`?download=1` appended for Save as)
  * @param {{reply(m), react(m, anchor), retry(m), discard(m)}|null} o.actions null: read only (a parked item's transcript)
  */
 export function messageNode(message, { cont, me, contact, reactions = [], attachmentUrl, actions }) {
@@ -35,7 +36,7 @@ export function messageNode(message, { cont, me, contact, reactions = [], attach
       view.notes.map((note) => h("span", { class: "msg-note" }, note))) : null,
     view.ad ? adNode(view.ad) : null,
     view.quote ? quoteNode(view.quote, contact) : null,
-    view.label ? labelNode(view, attachmentUrl) : null,
+    view.attachment ? fileNode(view, attachmentUrl) : view.label ? labelNode(view) : null,
     view.product ? h("div", { class: "msg-product" }, "Asked about product ",
       h("strong", { dir: "auto" }, view.product)) : null,
     view.contacts ? contactsNode(view.contacts) : null,
@@ -120,16 +121,19 @@ function contactsNode(cards) {
         : h("span", { class: "muted" }, "No phone number")))))
 }
 
-function labelNode(view, attachmentUrl) {
+function fileNode(view, attachmentUrl) {
+  return attachmentNode(view.attachment, {
+    url: (id) => attachmentUrl(id),
+    downloadUrl: (id) => `${attachmentUrl(id)}?download=1`,
+  }) ?? labelNode(view)
+}
+
+function labelNode(view) {
   const glyph = icon(view.link ? "pin" : view.contacts ? "user" : "clip", { size: 14 })
   if (view.link) {
     return h("div", { class: "attach" }, glyph,
       h("a", { href: view.link.href, target: "_blank", rel: "noopener noreferrer", title: "Open the place on a map" },
         `${view.label}: ${view.link.text}`))
-  }
-  if (view.attachment) {
-    return h("div", { class: "attach" }, glyph,
-      h("a", { href: attachmentUrl(view.attachment.id), target: "_blank", rel: "noopener noreferrer" }, view.label))
   }
   return h("div", { class: "attach" }, glyph, h("span", {}, view.label))
 }

@@ -46,19 +46,22 @@ export function mapLink(content) {
   }
 }
 
+/** The message's file (`content.attachment`: {id, state, kind, filename, mime_type, size, voice, error}). */
 function attachmentOf(message) {
-  const content = message.content ?? {}
-  const id = content.attachment_id ?? content.media?.attachment_id ?? null
-  return id === null || id === undefined ? null : { id: String(id), mimeType: content.mime_type ?? null }
+  const a = message.content?.attachment
+  return a && typeof a === "object" && a.id !== undefined && a.id !== null ? a : null
 }
 
 function labelOf(message) {
   const content = message.content ?? {}
+  const file = attachmentOf(message)
   switch (message.type) {
     case "audio":
-      return content.voice ? "Voice message" : "Audio"
-    case "document":
-      return typeof content.filename === "string" && content.filename ? content.filename : "Document"
+      return content.voice || file?.voice ? "Voice message" : "Audio"
+    case "document": {
+      const name = content.filename || file?.filename
+      return typeof name === "string" && name ? name : "Document"
+    }
     default:
       return LABELS[message.type] ?? null
   }
@@ -66,7 +69,7 @@ function labelOf(message) {
 
 /**
  * @returns {{kind: "bubble"|"system"|"reaction", side: "in"|"out"|"center", text: string,
- *   label: string|null, link: {href,text}|null, attachment: {id,mimeType}|null,
+ *   label: string|null, link: {href,text}|null, attachment: object|null (content.attachment),
  *   quote: {text: string, direction: string|null}|null, status: string|null, error: {title,details}|null,
  *   contacts: {name: string, phones: string[]}[]|null,
  *   author: string|null, time: string|null, local: boolean,

@@ -1,0 +1,180 @@
+"""A contact's media: recorded as `loading` when its message is ingested, then fetched from the
+Cloud API by the `MediaFetcher` (worker.py) and recorded here as `ready` or `failed`.
+
+Each change is mirrored in the message's `content.attachment` (see `schemas.summary`) and
+announced with `message.updated`, so the desktop's bubble follows: loading → the file, or
+"could not be fetched" and why.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+
+from parley.db.uow import UnitOfWork
+from parley.domain.attachments import safe_filename, voice_note
+from parley.media.models import FAILED, LOADING, READY, Attachment
+from parley.media.schemas import summary
+from parley.messages.audience import holder_of
+from parley.messages.events import MessageUpdated
+from parley.messages.models import Message
+from parley.messages.transcript import message_out
+from parley.whatsapp.content import MEDIA_TYPES
+from parley.whatsapp.errors import webhook_errors
+from parley.workers.wake import Wake
+
+LEASE_SECONDS = 120  # a claim older than this belongs to a dead fetcher and is taken over
+DEFAULT_NAMES = {"image": "photo", "video": "video", "audio": "audio", "sticker": "sticker"}
+
+
+async def expect_inbound(uow: UnitOfWork, messages: Sequence[Message], now: datetime) -> None:
+    """An attachment row for each media message in `messages` (freshly stored, with ids):
+    `loading`, or `failed` at once when the webhook carried an error for the media."""
+    media = [m for m in messages if m.type in MEDIA_TYPES and m.direction == "in"]
+    if not media:
+        return
+    rows = [_expected(message, now) for message in media]
+    uow.session.add_all(rows)
+    await uow.session.flush()
+    uow.wake(Wake.MEDIA)
+    for message, attachment in zip(media, rows, strict=True):
+        content = {**message.content, "attachment": summary(attachment)}
+        await uow.session.execute(
+            update(Message).where(Message.id == message.id).values(content=content)
+        )
+        message.content = content
+
+
+def _expected(message: Message, now: datetime) -> Attachment:
+    content: dict[str, Any] = message.content or {}
+    mime = str(content.get("mime_type") or "application/octet-stream")
+    name = content.get("filename") or DEFAULT_NAMES.get(message.type, "file")
+    errors = webhook_errors((message.raw or {}).get("errors"))
+    media_id = content.get("media_id")
+    error = None
+    if errors:
+        first = errors[0]
+        reason = ": ".join(p for p in (first.title, first.details) if p) or f"error {first.code}"
+        error = f"WhatsApp could not deliver this file ({reason})."
+    elif not media_id:
+        error = "WhatsApp sent no media id for this file."
+    return Attachment(
+        direction="in",
+        state=FAILED if error else LOADING,
+        kind=message.type,
+        mime_type=mime[:255],
+        filename=safe_filename(str(name), mime),
+        voice=voice_note(mime, content.get("voice")),
+        animated=bool(content.get("animated")),
+        contact_id=message.contact_id,
+        message_id=message.id,
+        wa_media_id=str(media_id)[:64] if media_id else None,
+        wa_sha256=str(content.get("sha256") or "")[:128] or None,
+        error=error,
+        attempts=0,
+        next_attempt_at=None if error else now,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+async def claim_due(uow: UnitOfWork, now: datetime, limit: int) -> list[Attachment]:
+    """Up to `limit` media due for fetching, leased for `LEASE_SECONDS` (other nodes skip the
+    rows this one locks; a dead node's lease runs out and the file is fetched again)."""
+    query = (
+        select(Attachment)
+        .where(
+            Attachment.direction == "in",
+            Attachment.state == LOADING,
+            or_(Attachment.next_attempt_at.is_(None), Attachment.next_attempt_at <= now),
+        )
+        .order_by(Attachment.next_attempt_at, Attachment.id)
+        .limit(limit)
+    )
+    if uow.dialect == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    claimed = list(await uow.session.scalars(query))
+    for attachment in claimed:
+        attachment.attempts += 1
+        attachment.next_attempt_at = now + timedelta(seconds=LEASE_SECONDS)
+    return claimed
+
+
+def sha256_matches(expected: str | None, hex_digest: str) -> bool:
+    """WhatsApp's `sha256` appears as hex in some payloads and base64 in others: either may
+    match. None or empty means nothing to check."""
+    if not expected:
+        return True
+    if expected.lower() == hex_digest:
+        return True
+    try:
+        return base64.b64decode(expected, validate=True).hex() == hex_digest
+    except (binascii.Error, ValueError):
+        return False
+
+
+async def record_fetched(
+    uow: UnitOfWork,
+    attachment_id: int,
+    now: datetime,
+    *,
+    key: str,
+    mime_type: str,
+    size: int,
+    sha256: str,
+) -> Attachment | None:
+    """The file is in storage under `key`: the attachment is ready, named for its content."""
+    attachment = await uow.session.get(Attachment, attachment_id, with_for_update=True)
+    if attachment is None or attachment.state != LOADING:
+        return None  # another node finished it first
+    attachment.state = READY
+    attachment.storage_key = key
+    attachment.mime_type = mime_type
+    attachment.filename = safe_filename(attachment.filename, mime_type)
+    attachment.size = size
+    attachment.sha256 = sha256
+    attachment.error = None
+    attachment.next_attempt_at = None
+    attachment.updated_at = now
+    await _mirror(uow, attachment)
+    return attachment
+
+
+async def record_failure(
+    uow: UnitOfWork,
+    attachment_id: int,
+    now: datetime,
+    reason: str,
+    *,
+    retry_in: float | None,
+) -> None:
+    """A fetch failed: try again in `retry_in` seconds, or (None) give up, saying why."""
+    attachment = await uow.session.get(Attachment, attachment_id, with_for_update=True)
+    if attachment is None or attachment.state != LOADING:
+        return
+    attachment.updated_at = now
+    if retry_in is not None:
+        attachment.next_attempt_at = now + timedelta(seconds=retry_in)
+        attachment.error = reason[:500]
+        return
+    attachment.state = FAILED
+    attachment.error = f"The file could not be fetched: {reason}"[:500]
+    attachment.next_attempt_at = None
+    await _mirror(uow, attachment)
+
+
+async def _mirror(uow: UnitOfWork, attachment: Attachment) -> None:
+    """Copy the attachment's state into its message's content and tell the desktop."""
+    if attachment.message_id is None:
+        return
+    message = await uow.session.get(Message, attachment.message_id)
+    if message is None:
+        return
+    message.content = {**message.content, "attachment": summary(attachment)}
+    agent_id = await holder_of(uow, message.interaction_id)
+    uow.emit(MessageUpdated(message=await message_out(uow, message)), to=agent_id)

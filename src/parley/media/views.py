@@ -1,0 +1,146 @@
+"""Thin routes for /attachments: upload (multipart, streamed) and serve (streamed, safe)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response, StreamingResponse
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+
+from parley.auth.models import User
+from parley.deps import CurrentUser, RuntimeDep, Uow, current_auth
+from parley.domain.attachments import content_disposition, serve_inline
+from parley.errors import NotFound, ParleyError
+from parley.fields import MAX_ID
+from parley.media import service
+from parley.media.models import READY
+from parley.media.schemas import AttachmentOut
+from parley.media.storage import CHUNK, Storage
+
+router = APIRouter(prefix="/api/v1/attachments", tags=["attachments"])
+AttachmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
+UPLOAD_PATH = "/api/v1/attachments"
+# Nothing a served file holds may run, load or frame anything.
+CSP = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
+# Chromium's PDF viewer does not open in a sandboxed document; scripts still may not run.
+PDF_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'"
+
+
+def storage_of(request: Request) -> Storage:
+    storage: Storage = request.app.state.storage
+    return storage
+
+
+async def _chunks(file: UploadFile) -> AsyncIterator[bytes]:
+    while chunk := await file.read(CHUNK):
+        yield chunk
+
+
+async def uploader(request: Request, runtime: RuntimeDep) -> User:
+    """The caller, authenticated in a short read-only transaction: an upload streams for as
+    long as the file takes, and must not hold a transaction (or SQLite's write turn) meanwhile."""
+    async with runtime.reader() as uow:
+        user, _auth = await current_auth(request, uow, runtime)
+        uow.session.expunge(user)
+    return user
+
+
+@router.post("", response_model=AttachmentOut, status_code=201)
+async def upload(
+    request: Request, user: Annotated[User, Depends(uploader)], runtime: RuntimeDep
+) -> AttachmentOut:
+    """Multipart with the file in field `file`; its type is read from its content."""
+    storage = storage_of(request)
+    try:
+        async with request.form(max_files=1, max_fields=5) as form:
+            file = form.get("file")
+            if not isinstance(file, UploadFile):
+                raise ParleyError("Send the file as multipart field 'file'.", code="no_file")
+            intake = await service.take_in(
+                storage,
+                _chunks(file),
+                limit_for=service.LimitFor(runtime.settings.attachment_policy),
+            )
+            filename = file.filename
+    except HTTPException as exc:
+        if exc.status_code == 413:
+            raise
+        raise ParleyError(f"The upload could not be read: {exc.detail}") from None
+    try:
+        async with runtime.uow() as uow:
+            attachment = service.record_upload(uow, user, intake, filename, runtime.clock.now())
+            await uow.session.flush()
+            out = AttachmentOut.of(attachment)
+            await uow.commit()
+    except BaseException:
+        await storage.delete(intake.key)
+        raise
+    return out
+
+
+@router.get("/{attachment_id}/meta", response_model=AttachmentOut)
+async def describe(attachment_id: AttachmentId, user: CurrentUser, uow: Uow) -> AttachmentOut:
+    return AttachmentOut.of(await service.access_attachment(uow, user, attachment_id))
+
+
+@router.get("/{attachment_id}", response_class=Response)
+async def download(
+    request: Request,
+    attachment_id: AttachmentId,
+    user: CurrentUser,
+    uow: Uow,
+    download: Annotated[bool, Query()] = False,
+) -> Response:
+    """The bytes, streamed. Inline only for types a browser shows safely; `?download=1` (Save
+    as) always as an attachment with the file's name. `Range: bytes=a-b` is honoured (players
+    seek with it)."""
+    attachment = await service.access_attachment(uow, user, attachment_id)
+    if attachment.state != READY or attachment.storage_key is None or attachment.size is None:
+        raise NotFound("This file is not stored (yet).", code="attachment_not_ready")
+    inline = serve_inline(attachment.mime_type) and not download
+    pdf = attachment.mime_type == "application/pdf"
+    headers = {
+        "Content-Disposition": content_disposition(attachment.filename, download=not inline),
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": PDF_CSP if inline and pdf else CSP,
+        "Cache-Control": "private, max-age=86400",
+        "Accept-Ranges": "bytes",
+        "Cross-Origin-Resource-Policy": "same-origin",
+    }
+    mime = attachment.mime_type if inline else "application/octet-stream"
+    if mime == "text/plain":
+        mime = "text/plain; charset=utf-8"
+    size = attachment.size
+    start, end, status = 0, size, 200
+    span = _range(request.headers.get("range"), size)
+    if isinstance(span, str):
+        return Response(status_code=416, headers={"Content-Range": f"bytes */{size}"})
+    if span is not None:
+        start, end = span
+        status = 206
+        headers["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
+    headers["Content-Length"] = str(end - start)
+    body = storage_of(request).read(attachment.storage_key, start, end)
+    return StreamingResponse(body, status_code=status, media_type=mime, headers=headers)
+
+
+def _range(header: str | None, size: int) -> tuple[int, int] | str | None:
+    """One `bytes=a-b`, `bytes=a-` or `bytes=-n` range as [start, end); None to send it all
+    (no header, or one this server does not serve: several ranges, another unit)."""
+    if not header or not header.startswith("bytes=") or "," in header:
+        return None
+    first, _, last = header[6:].strip().partition("-")
+    if not (first.isdigit() or last.isdigit()) or not all(
+        p.isdigit() or not p for p in (first, last)
+    ):
+        return None
+    if not first:
+        start, end = max(size - int(last), 0), size
+    else:
+        start, end = int(first), min(int(last) + 1, size) if last else size
+    if start >= size or start >= end:
+        return "unsatisfiable"
+    return start, end

@@ -1,0 +1,125 @@
+"""The media fetcher: stores each contact's media from the Cloud API soon after its webhook.
+
+Per file: `GET /{media-id}` for a 5-minute URL, then the bytes with the bearer token, streamed
+into storage, the sha256 checked. A failure is retried with backoff (a fresh URL each time, as
+Meta asks after a 404) up to `attempts` times, then the file is marked failed with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from parley.clock import Clock
+from parley.db.uow import UnitOfWork
+from parley.domain.attachments import INBOUND_MAX_BYTES
+from parley.errors import ParleyError
+from parley.media import inbound
+from parley.media.service import AnyType, take_in
+from parley.media.storage import Storage
+from parley.whatsapp.errors import GraphError, GraphTransportError
+from parley.whatsapp.graph import WhatsAppGateway
+from parley.workers.base import Worker
+
+log = logging.getLogger("parley.media")
+BATCH = 4
+BACKOFF_SECONDS = (2.0, 5.0, 15.0, 60.0, 300.0, 900.0)
+
+
+class ChecksumMismatch(Exception):
+    pass
+
+
+def backoff(attempt: int) -> float:
+    """Seconds before attempt `attempt + 1` (attempt counts from 1)."""
+    return BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS)) - 1]
+
+
+class MediaFetcher(Worker):
+    name = "media"
+    poll_seconds = 2.0
+
+    def __init__(
+        self,
+        uow: Callable[[], UnitOfWork],
+        clock: Clock,
+        gateway: WhatsAppGateway,
+        storage: Storage,
+        *,
+        attempts: int = 6,
+    ) -> None:
+        super().__init__()
+        self._uow = uow
+        self._clock = clock
+        self._gateway = gateway
+        self._storage = storage
+        self._attempts = attempts
+
+    async def run_once(self) -> bool:
+        async with self._uow() as uow:
+            claimed = await inbound.claim_due(uow, self._clock.now(), BATCH)
+            jobs = [(a.id, a.wa_media_id or "", a.wa_sha256, a.attempts) for a in claimed]
+            await uow.commit()
+        await asyncio.gather(*(self._fetch(*job) for job in jobs))
+        return len(jobs) == BATCH
+
+    async def _fetch(
+        self, attachment_id: int, media_id: str, expected: str | None, attempt: int
+    ) -> None:
+        try:
+            info = await self._gateway.media_info(media_id)
+            async with self._gateway.open_media(info.url) as stream:
+                intake = await take_in(
+                    self._storage, stream.chunks, limit_for=AnyType(INBOUND_MAX_BYTES)
+                )
+            if not inbound.sha256_matches(expected, intake.sha256):
+                await self._storage.delete(intake.key)
+                raise ChecksumMismatch("its checksum does not match what WhatsApp announced")
+        except Exception as exc:
+            await self._failed(attachment_id, attempt, exc)
+            return
+        async with self._uow() as uow:
+            done = await inbound.record_fetched(
+                uow,
+                attachment_id,
+                self._clock.now(),
+                key=intake.key,
+                mime_type=intake.mime_type,
+                size=intake.size,
+                sha256=intake.sha256,
+            )
+            await uow.commit()
+        if done is None:
+            await self._storage.delete(intake.key)
+        log.info("media.fetched", extra={"attachment_id": attachment_id, "bytes": intake.size})
+
+    async def _failed(self, attachment_id: int, attempt: int, exc: Exception) -> None:
+        reason, final = _reason(exc)
+        retry_in = None if final or attempt >= self._attempts else backoff(attempt)
+        log.warning(
+            "media.fetch_failed",
+            extra={"attachment_id": attachment_id, "attempt": attempt, "reason": reason},
+        )
+        async with self._uow() as uow:
+            await inbound.record_failure(
+                uow, attachment_id, self._clock.now(), reason, retry_in=retry_in
+            )
+            await uow.commit()
+        if retry_in is not None:
+            asyncio.get_running_loop().call_later(retry_in, self.wake)
+
+
+def _reason(exc: Exception) -> tuple[str, bool]:
+    """What to tell the agent, and whether trying again is pointless."""
+    if isinstance(exc, GraphError):
+        # 131052: the user's media is unavailable (or 100 MB or more); it will not come back.
+        gone = exc.code == 131052
+        return f"WhatsApp answered {exc.code}: {exc.details or exc.message}", gone
+    if isinstance(exc, GraphTransportError):
+        return f"WhatsApp did not answer ({exc})", False
+    if isinstance(exc, ChecksumMismatch):
+        return str(exc), False
+    if isinstance(exc, ParleyError):  # too large
+        return exc.message, True
+    return f"{type(exc).__name__}: {exc}", False

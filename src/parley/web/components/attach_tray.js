@@ -1,0 +1,140 @@
+// The composer's files before sending: one chip per file (name, size, upload
+// progress, "Remove …"), kept per interaction. Each file is checked against the
+// server's limits (GET config) before its upload starts, and uploads at once.
+
+import { checkFile, formatSize, percent } from "../models/attachments.js"
+import { h, icon, replace } from "./dom.js"
+
+let nextKey = 1
+
+export class AttachTray {
+  #upload
+  #limits
+  #onChange
+  #sets = new Map() // interaction id → chip entries
+  #id = null
+  element
+  #list
+  #error
+
+  /**
+   * @param {object} o
+   * @param {(file: Blob, name: string, options: object) => Promise<object>} o.upload
+   * @param {() => object} o.limits the config's `attachments`
+   * @param {() => void} o.onChange called whenever a chip appears, progresses, finishes or goes
+   */
+  constructor({ upload, limits, onChange }) {
+    this.#upload = upload
+    this.#limits = limits
+    this.#onChange = onChange
+    this.#list = h("ul", { class: "chips", "aria-label": "Files to send" })
+    this.#error = h("p", { class: "composer-file-error", role: "alert", hidden: true })
+    this.element = h("div", { class: "tray" }, this.#error, this.#list)
+    this.element.hidden = true
+  }
+
+  get #entries() {
+    if (this.#id === null) return []
+    if (!this.#sets.has(this.#id)) this.#sets.set(this.#id, [])
+    return this.#sets.get(this.#id)
+  }
+
+  /** Show the files of interaction `id`. */
+  show(id) {
+    this.#id = id
+    this.#say("")
+    this.#render()
+  }
+
+  /** Check and start uploading `files` (a FileList or array), named by `nameOf(file)`. */
+  add(files, nameOf = (f) => f.name) {
+    const refused = []
+    for (const file of files) {
+      const name = nameOf(file)
+      const verdict = checkFile({ name, size: file.size, type: file.type }, this.#limits())
+      if (!verdict.ok) {
+        refused.push(verdict.message)
+        continue
+      }
+      const entry = { key: nextKey++, name, size: file.size, state: "uploading", progress: 0, attachment: null,
+        abort: new AbortController(), error: "" }
+      this.#entries.push(entry)
+      this.#start(entry, file)
+    }
+    this.#say(refused.join(" "))
+    this.#render()
+    return refused.length === 0
+  }
+
+  #start(entry, file) {
+    this.#upload(file, entry.name, {
+      signal: entry.abort.signal,
+      onProgress: (loaded, total) => {
+        entry.progress = percent(loaded, total)
+        this.#paintProgress(entry)
+      },
+    }).then((attachment) => {
+      entry.state = "ready"
+      entry.attachment = attachment
+      entry.name = attachment?.filename ?? entry.name
+    }, (error) => {
+      if (error?.code === "aborted") return
+      entry.state = "failed"
+      entry.error = error?.message || "The upload failed."
+      this.#say(`${entry.name}: ${entry.error}`)
+    }).finally(() => this.#render())
+  }
+
+  #remove(entry) {
+    entry.abort.abort()
+    for (const list of this.#sets.values()) {
+      const at = list.indexOf(entry)
+      if (at >= 0) list.splice(at, 1)
+    }
+    this.#say("")
+    this.#render()
+  }
+
+  /** Files shown now: how many, whether any still uploads, and the uploaded ids. */
+  get state() {
+    const entries = this.#entries
+    return {
+      count: entries.length,
+      uploading: entries.some((e) => e.state === "uploading"),
+      failed: entries.some((e) => e.state === "failed"),
+      ids: entries.filter((e) => e.state === "ready").map((e) => e.attachment.id),
+    }
+  }
+
+  /** Forget the files of the interaction shown (they were sent). */
+  clear() {
+    this.#sets.delete(this.#id)
+    this.#render()
+  }
+
+  #say(text) {
+    this.#error.hidden = !text
+    this.#error.textContent = text
+  }
+
+  #paintProgress(entry) {
+    const bar = this.#list.querySelector(`[data-key="${entry.key}"] progress`)
+    if (bar) bar.value = entry.progress
+  }
+
+  #render() {
+    const entries = this.#entries
+    this.element.hidden = entries.length === 0 && this.#error.hidden
+    replace(this.#list, entries.map((entry) => h("li", { class: `chip chip-${entry.state}`, dataset: { key: entry.key } },
+      icon("file", { size: 16 }),
+      h("span", { class: "chip-text" },
+        h("span", { class: "chip-name", dir: "auto", title: entry.name }, entry.name),
+        h("span", { class: "chip-size" }, entry.state === "failed" ? "Upload failed" : formatSize(entry.size))),
+      entry.state === "uploading"
+        ? h("progress", { max: "100", value: String(entry.progress), "aria-label": `Uploading ${entry.name}` })
+        : null,
+      h("button", { type: "button", class: "btn btn-ghost btn-icon btn-small", "aria-label": `Remove ${entry.name}`,
+        title: "Remove", onclick: () => this.#remove(entry) }, icon("close", { size: 14 })))))
+    this.#onChange()
+  }
+}

@@ -1,0 +1,122 @@
+// Attachments in the desktop: checking a file before it is uploaded, and what
+// a message's file shows as (thumbnail, player, download). Pure: plain values
+// in, plain objects out; the browser's abilities come in as a function.
+
+const KB = 1024
+const MB = 1024 * 1024
+
+const TYPE_NAMES = {
+  "application/pdf": "PDF",
+  "application/msword": "Word document",
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
+  "application/vnd.ms-excel": "Excel spreadsheet",
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel spreadsheet",
+  "application/vnd.ms-powerpoint": "PowerPoint presentation",
+  "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint presentation",
+  "text/plain": "Text file",
+}
+const KIND_NAMES = { image: "Photo", video: "Video", audio: "Audio", sticker: "Sticker", document: "Document" }
+// Types a page may render in place; the rest are offered as downloads (the server agrees).
+const INLINE_IMAGES = new Set(["image/jpeg", "image/png", "image/webp", "image/gif"])
+
+/** `5242880` → "5 MB", `1536` → "1.5 KB" (binary units, as WhatsApp states its limits). */
+export function formatSize(bytes) {
+  const n = Number(bytes)
+  if (!Number.isFinite(n) || n < 0) return ""
+  if (n < KB) return `${n} ${n === 1 ? "byte" : "bytes"}`
+  const [value, unit] = n < MB ? [n / KB, "KB"] : [n / MB, "MB"]
+  return `${Number(value.toFixed(1))} ${unit}`
+}
+
+function extensionOf(name) {
+  const dot = String(name ?? "").lastIndexOf(".")
+  return dot > 0 ? String(name).slice(dot + 1).toLowerCase() : ""
+}
+
+/**
+ * The type a file seems to be, from the browser's claim or its extension, in the
+ * server's list (`config.attachments.types`), or null. Only a first guess: the server
+ * decides from the content.
+ */
+export function guessType(file, types) {
+  const claimed = String(file?.type ?? "").split(";")[0].trim().toLowerCase()
+  if (claimed && types[claimed]) return claimed
+  const ext = extensionOf(file?.name)
+  for (const [mime, info] of Object.entries(types)) {
+    if (ext && (info.extensions ?? []).includes(ext)) return mime
+  }
+  return null
+}
+
+/**
+ * Whether `file` ({name, size, type}) may be uploaded under `limits` (the config's
+ * `attachments`: {max_bytes, types: {mime: {kind, extensions, max_bytes}}}).
+ * @returns {{ok: true, mime: string} | {ok: false, message: string}}
+ */
+export function checkFile(file, limits) {
+  const name = String(file?.name || "This file")
+  const size = Number(file?.size ?? 0)
+  const types = limits?.types ?? {}
+  if (size <= 0) return { ok: false, message: `${name} is empty.` }
+  const mime = guessType(file, types)
+  if (!mime) {
+    const ext = extensionOf(file?.name)
+    return { ok: false, message: `${name} can’t be sent: ${ext ? `.${ext} files are` : "this type is"} not allowed.` }
+  }
+  const max = Math.min(Number(types[mime].max_bytes ?? Infinity), Number(limits?.max_bytes ?? Infinity))
+  if (size > max) {
+    const kind = (KIND_NAMES[types[mime].kind] ?? "File").toLowerCase()
+    return { ok: false, message: `${name} is ${formatSize(size)}; a ${kind} can be at most ${formatSize(max)}.` }
+  }
+  return { ok: true, mime }
+}
+
+/** A name for an image pasted from the clipboard (browsers call them all "image.png"). */
+export function pastedName(mime, nowMs) {
+  const ext = { "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif" }[mime] ?? "png"
+  const stamp = new Date(nowMs).toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-")
+  return `Pasted image ${stamp}.${ext}`
+}
+
+/** What a file's size and type say to a person: "PDF · 120 KB". */
+export function describeType(attachment) {
+  const type = TYPE_NAMES[attachment.mime_type] ?? KIND_NAMES[attachment.kind] ?? "File"
+  const size = formatSize(attachment.size)
+  return size ? `${type} · ${size}` : type
+}
+
+/**
+ * How a message's `content.attachment` shows.
+ * @param {object} a the attachment summary: {id, state, kind, filename, mime_type, size, voice, error}
+ * @param {(mime: string) => boolean} canPlay whether this browser plays a media type
+ * @returns {{id: string, state: "loading"|"ready"|"failed", show: "image"|"video"|"audio"|"file",
+ *   filename: string, type: string, voice: boolean, error: string, label: string}|null}
+ */
+export function attachmentView(a, canPlay = () => false) {
+  if (!a || typeof a !== "object" || a.id === undefined || a.id === null) return null
+  const state = a.state === "ready" || a.state === "failed" ? a.state : "loading"
+  const mime = String(a.mime_type ?? "").split(";")[0].trim().toLowerCase()
+  const kind = String(a.kind ?? "document")
+  const voice = Boolean(a.voice)
+  let show = "file"
+  if ((kind === "image" || kind === "sticker") && INLINE_IMAGES.has(mime)) show = "image"
+  else if (kind === "video" && canPlay(mime)) show = "video"
+  else if (kind === "audio" && canPlay(mime)) show = "audio"
+  const label = voice ? "Voice message" : KIND_NAMES[kind] ?? "File"
+  return {
+    id: String(a.id),
+    state,
+    show,
+    filename: String(a.filename || label),
+    type: describeType({ ...a, mime_type: mime }),
+    voice,
+    error: state === "failed" ? String(a.error || "The file could not be fetched.") : "",
+    label,
+  }
+}
+
+/** The upload's progress as a whole percent (0–100), from an XHR progress event's numbers. */
+export function percent(loaded, total) {
+  if (!Number.isFinite(loaded) || !Number.isFinite(total) || total <= 0) return 0
+  return Math.max(0, Math.min(100, Math.floor((loaded / total) * 100)))
+}

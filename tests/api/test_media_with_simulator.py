@@ -1,0 +1,189 @@
+"""Media both ways through the Cloud API simulator: fetched inbound, uploaded and sent outbound."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from parley.clock import SystemClock
+from tests.api import test_with_simulator
+from tests.api.support import ANA, eventually, held_interactions, transcript
+from tests.api.test_with_simulator import Stack
+from tests.media import files
+
+stack = test_with_simulator.stack  # Parley and the simulator wired to each other
+
+
+@pytest.fixture
+async def sim(stack: Stack) -> AsyncIterator[Stack]:
+    """The stack, left only once the simulator has delivered every webhook (statuses still on
+    their way would reach a Parley that has shut down)."""
+    yield stack
+    await stack.phone.get("/_sim/webhooks", params={"wait": 10, "limit": 0})
+
+
+async def phone_sends(stack: Stack, kind: str, data: bytes, mime: str, **extra: Any) -> str:
+    """The customer's phone uploads a file and sends it as a `kind` message; returns the wamid."""
+    media = await stack.phone.post(
+        "/_sim/media", files={"file": ("f", data, mime)}, data={"type": mime}
+    )
+    assert media.status_code == 201, media.text
+    body = {"id": media.json()["id"], **extra}
+    said = await stack.phone.post(
+        f"/_sim/customers/{ANA}/messages",
+        json={"type": kind, kind: body, "profile_name": "Ana Souza"},
+    )
+    assert said.status_code == 201, said.text
+    wamid: str = said.json()["id"]
+    return wamid
+
+
+async def attachment_settled(
+    stack: Stack, headers: dict[str, str], iid: int, count: int = 1
+) -> dict[str, Any]:
+    """The attachment of the `count`-th message once it is ready or failed."""
+
+    async def settled() -> dict[str, Any] | None:
+        items = (await transcript(stack.api, headers, iid))["items"]
+        if len(items) < count:
+            return None
+        attachment: dict[str, Any] = items[count - 1]["content"].get("attachment") or {}
+        return attachment if attachment.get("state") in ("ready", "failed") else None
+
+    result: dict[str, Any] = await eventually(settled, "the media is fetched or given up")
+    return result
+
+
+async def test_a_voice_note_video_and_docx_are_fetched_and_served(sim: Stack) -> None:
+    stack = sim
+    api = stack.api
+    alice = await api.agent(SystemClock(), "alice")
+    cases = [
+        ("audio", files.ogg_opus(), "audio/ogg; codecs=opus", {"voice": True}),
+        ("video", files.mp4(), "video/mp4", {"caption": "see this"}),
+        ("document", files.office("word"), files_docx(), {"filename": "contrato.docx"}),
+    ]
+    iid = None
+    for count, (kind, data, mime, extra) in enumerate(cases, 1):
+        await phone_sends(stack, kind, data, mime, **extra)
+        if iid is None:
+            [interaction] = await held_interactions(api, alice)
+            iid = interaction["id"]
+        attachment = await attachment_settled(stack, alice, iid, count)
+        assert attachment["state"] == "ready", attachment
+        assert attachment["size"] == len(data)
+        served = await api.client.get(f"/api/v1/attachments/{attachment['id']}", headers=alice)
+        assert served.content == data
+        if kind == "audio":
+            assert attachment["voice"] is True
+        if kind == "document":
+            assert attachment["filename"] == "contrato.docx"
+
+
+def files_docx() -> str:
+    return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+async def test_a_fetch_that_fails_is_retried_and_succeeds(sim: Stack) -> None:
+    stack = sim
+    api = stack.api
+    alice = await api.agent(SystemClock(), "alice")
+    fault = await stack.phone.post(
+        "/_sim/faults", json={"kind": "graph_error", "code": 131000, "count": 1, "match": "/"}
+    )
+    assert fault.status_code in (200, 201), fault.text
+    data = files.image()
+    await phone_sends(stack, "image", data, "image/jpeg", caption="box broken")
+    [interaction] = await held_interactions(api, alice)
+    attachment = await attachment_settled(stack, alice, interaction["id"])
+    assert attachment["state"] == "ready", attachment
+    served = await api.client.get(f"/api/v1/attachments/{attachment['id']}", headers=alice)
+    assert served.content == data
+
+
+async def test_a_wrong_checksum_is_not_kept(sim: Stack) -> None:
+    stack = sim
+    api = stack.api
+    api.runtime.workers["media"]._attempts = 1  # type: ignore[attr-defined]
+    alice = await api.agent(SystemClock(), "alice")
+    await phone_sends(stack, "image", files.image(), "image/jpeg", sha256="0" * 64)
+    [interaction] = await held_interactions(api, alice)
+    attachment = await attachment_settled(stack, alice, interaction["id"])
+    assert attachment["state"] == "failed"
+    assert "checksum" in attachment["error"]
+    assert [p for p in api.runtime.settings.attachments_dir.rglob("*") if p.is_file()] == []
+
+
+async def test_an_agents_image_and_pdf_reach_the_phone(sim: Stack) -> None:
+    stack = sim
+    api = stack.api
+    alice = await api.agent(SystemClock(), "alice")
+    said = await stack.phone.post(
+        f"/_sim/customers/{ANA}/messages",
+        json={"type": "text", "text": {"body": "Photo please"}, "profile_name": "Ana Souza"},
+    )
+    assert said.status_code == 201
+    [interaction] = await held_interactions(api, alice)
+    iid = interaction["id"]
+    image, pdf = files.image(), files.pdf()
+    ids = []
+    for name, data in (("box.jpg", image), ("Fatura.pdf", pdf)):
+        up = await api.client.post(
+            "/api/v1/attachments", files={"file": (name, data, "")}, headers=alice
+        )
+        assert up.status_code == 201, up.text
+        ids.append(up.json()["id"])
+    sent = await api.client.post(
+        f"/api/v1/interactions/{iid}/messages",
+        json={"text": "Here you go", "attachment_ids": ids, "client_id": "c-media"},
+        headers=alice,
+    )
+    assert sent.status_code == 201, sent.text
+    assert sent.json()["type"] == "text"  # text first, then one message per file
+
+    async def on_phone() -> list[dict[str, Any]] | None:
+        messages = [m for m in await stack.phone_messages() if m["direction"] == "out"]
+        return messages if len(messages) == 3 else None
+
+    out = await eventually(on_phone, "three messages reach the phone")
+    assert [m["type"] for m in out] == ["text", "image", "document"]
+    document = out[2]["content"]
+    assert document["filename"] == "Fatura.pdf"
+    content = await stack.phone.get(f"/_sim/media/{document['id']}/content")
+    assert content.content == pdf
+    again = await api.client.post(
+        f"/api/v1/interactions/{iid}/messages",
+        json={"text": "Here you go", "attachment_ids": ids, "client_id": "c-media"},
+        headers=alice,
+    )
+    assert again.status_code == 201 and again.json()["id"] == sent.json()["id"]
+
+
+async def test_a_single_image_takes_the_text_as_caption(sim: Stack) -> None:
+    stack = sim
+    api = stack.api
+    alice = await api.agent(SystemClock(), "alice")
+    await stack.phone.post(
+        f"/_sim/customers/{ANA}/messages",
+        json={"type": "text", "text": {"body": "Photo please"}, "profile_name": "Ana Souza"},
+    )
+    [interaction] = await held_interactions(api, alice)
+    up = await api.client.post(
+        "/api/v1/attachments", files={"file": ("box.png", files.image("PNG"), "")}, headers=alice
+    )
+    sent = await api.client.post(
+        f"/api/v1/interactions/{interaction['id']}/messages",
+        json={"text": "The box", "attachment_ids": [up.json()["id"]], "client_id": "c2"},
+        headers=alice,
+    )
+    assert sent.status_code == 201, sent.text
+    assert (sent.json()["type"], sent.json()["text"]) == ("image", "The box")
+
+    async def on_phone() -> dict[str, Any] | None:
+        out = [m for m in await stack.phone_messages() if m["direction"] == "out"]
+        return out[0] if out else None
+
+    message = await eventually(on_phone, "the image reaches the phone")
+    assert message["content"]["caption"] == "The box"

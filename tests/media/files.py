@@ -1,0 +1,97 @@
+"""Small real files of every type WhatsApp carries, made on the spot (Pillow, zipfile, ffmpeg)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import zipfile
+from functools import cache
+from pathlib import Path
+
+from PIL import Image
+
+HAS_FFMPEG = shutil.which("ffmpeg") is not None
+
+
+def image(fmt: str = "JPEG", size: tuple[int, int] = (64, 48), **save: object) -> bytes:
+    picture = Image.new("RGB", size, (200, 60, 40))
+    out = io.BytesIO()
+    picture.save(out, fmt, **save)
+    return out.getvalue()
+
+
+def animated_webp() -> bytes:
+    frames = [Image.new("RGB", (32, 32), color) for color in ((255, 0, 0), (0, 0, 255))]
+    out = io.BytesIO()
+    frames[0].save(out, "WEBP", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    return out.getvalue()
+
+
+def padded(data: bytes, size: int) -> bytes:
+    """`data` grown to exactly `size` bytes (zeros after the end: viewers ignore them)."""
+    assert len(data) <= size
+    return data + b"\0" * (size - len(data))
+
+
+def pdf() -> bytes:
+    body = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    return body
+
+
+def office(kind: str) -> bytes:
+    """A minimal DOCX (`word`), XLSX (`xl`) or PPTX (`ppt`)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships/>')
+        archive.writestr(f"{kind}/document.xml", '<?xml version="1.0"?><document/>')
+    return out.getvalue()
+
+
+def amr() -> bytes:
+    """AMR-NB: the magic line, then 50 NO_DATA frames (one header byte each)."""
+    return b"#!AMR\n" + b"\x7c" * 50
+
+
+@cache
+def ffmpeg(ext: str, *args: str) -> bytes:
+    """One second of tone (and for video, a test pattern) encoded by ffmpeg into `ext`."""
+    target = Path(f"/tmp/parley-media-test-{abs(hash((ext, args)))}.{ext}")
+    video = ext in ("mp4", "3gp")
+    inputs = ["-f", "lavfi", "-i", "sine=frequency=440:duration=1"]
+    if video:
+        inputs = [*inputs, "-f", "lavfi", "-i", "testsrc=size=96x64:rate=10:duration=1"]
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y", *inputs, *args, "-shortest", str(target)],
+        check=True,
+        timeout=60,
+    )
+    data = target.read_bytes()
+    target.unlink()
+    return data
+
+
+def ogg_opus() -> bytes:
+    return ffmpeg("ogg", "-c:a", "libopus", "-ac", "1")
+
+
+def mp3() -> bytes:
+    return ffmpeg("mp3", "-c:a", "libmp3lame")
+
+
+def m4a() -> bytes:
+    return ffmpeg("m4a", "-c:a", "aac")
+
+
+def aac() -> bytes:
+    return ffmpeg("aac", "-c:a", "aac", "-f", "adts")
+
+
+def mp4() -> bytes:
+    return ffmpeg("mp4", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac")

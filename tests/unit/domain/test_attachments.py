@@ -1,0 +1,132 @@
+"""The attachment policy: kinds, limits at their edges, names, dispositions, inline rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from parley.domain.attachments import (
+    KB,
+    MB,
+    AttachmentPolicy,
+    content_disposition,
+    format_size,
+    kind_of,
+    normalise_mime,
+    safe_filename,
+    serve_inline,
+    voice_note,
+    webp_is_animated,
+)
+
+
+def test_kinds_follow_whatsapps_list() -> None:
+    assert kind_of("image/jpeg") == "image"
+    assert kind_of("audio/ogg; codecs=opus") == "audio"
+    assert kind_of("image/webp") == "sticker"
+    assert kind_of("video/3gpp") == "video"
+    assert kind_of("application/vnd.ms-powerpoint") == "document"
+    assert kind_of("text/html") is None
+    assert kind_of("image/svg+xml") is None
+
+
+def test_libmagic_names_are_mapped() -> None:
+    assert normalise_mime("audio/x-m4a") == "audio/mp4"
+    assert normalise_mime("audio/x-hx-aac-adts") == "audio/aac"
+
+
+@pytest.mark.parametrize(
+    ("mime", "limit"),
+    [
+        ("image/jpeg", 5 * MB),
+        ("video/mp4", 16 * MB),
+        ("audio/amr", 16 * MB),
+        ("application/pdf", 100 * MB),
+    ],
+)
+def test_each_limit_holds_at_its_edge(mime: str, limit: int) -> None:
+    policy = AttachmentPolicy()
+    assert policy.refusal(mime, limit) is None
+    refusal = policy.refusal(mime, limit + 1)
+    assert refusal is not None and refusal.code == "too_large"
+
+
+def test_stickers_static_and_animated() -> None:
+    policy = AttachmentPolicy()
+    assert policy.refusal("image/webp", 100 * KB) is None
+    assert policy.refusal("image/webp", 100 * KB + 1) is not None
+    assert policy.refusal("image/webp", 500 * KB, animated=True) is None
+    assert policy.refusal("image/webp", 500 * KB + 1, animated=True) is not None
+
+
+def test_admins_narrow_but_never_widen() -> None:
+    policy = AttachmentPolicy.configured(["image/png"], {"image": 50 * MB}, 100 * MB)
+    assert policy.limit_for("image/png") == 5 * MB  # WhatsApp's own limit stays
+    refusal = policy.refusal("image/jpeg", 10)
+    assert refusal is not None and refusal.code == "unsupported_type"
+    lower = AttachmentPolicy.configured(["application/pdf"], {"document": 1000}, 100 * MB)
+    assert lower.refusal("application/pdf", 1001) is not None
+    capped = AttachmentPolicy.configured(["application/pdf"], {}, 2 * MB)
+    assert capped.limit_for("application/pdf") == 2 * MB
+    with pytest.raises(ValueError, match="text/html"):
+        AttachmentPolicy.configured(["text/html"], {}, MB)
+    with pytest.raises(ValueError, match="gif"):
+        AttachmentPolicy.configured([], {"gif": 1}, MB)
+
+
+def test_empty_files_are_refused() -> None:
+    refusal = AttachmentPolicy().refusal("application/pdf", 0)
+    assert refusal is not None and refusal.code == "empty_file"
+
+
+@pytest.mark.parametrize(
+    ("given", "mime", "expected"),
+    [
+        ("invoice.pdf", "application/pdf", "invoice.pdf"),
+        ("invoice.pdf", "image/png", "invoice.png"),
+        ("../../etc/passwd", "text/plain", "passwd.txt"),
+        ("C:\\Users\\x\\photo.JPG", "image/jpeg", "photo.JPG"),
+        ("evil\x00name\r\n.jpg", "image/jpeg", "evil_name_.jpg"),
+        ("", "image/jpeg", "file.jpg"),
+        (None, "audio/ogg", "file.ogg"),
+        ("...", "application/pdf", "file.pdf"),
+        ("relatório.docx", "application/msword", "relatório.doc"),
+        ("page.html", "text/html", "page.html"),
+    ],
+)
+def test_safe_filenames(given: str | None, mime: str, expected: str) -> None:
+    assert safe_filename(given, mime) == expected
+
+
+def test_long_names_keep_their_extension() -> None:
+    name = safe_filename("a" * 500 + ".pdf", "application/pdf")
+    assert len(name) == 120 and name.endswith(".pdf")
+
+
+def test_content_disposition_is_rfc_6266() -> None:
+    assert content_disposition("a.pdf", download=True) == 'attachment; filename="a.pdf"'
+    header = content_disposition("Olá 😀.pdf", download=False)
+    assert header == ("inline; filename=\"Ola .pdf\"; filename*=UTF-8''Ol%C3%A1%20%F0%9F%98%80.pdf")
+    quoted = content_disposition('x";y.pdf', download=True)
+    assert quoted.startswith('attachment; filename="x__y.pdf"')
+
+
+def test_only_safe_types_are_inline() -> None:
+    assert serve_inline("image/png") and serve_inline("application/pdf")
+    assert serve_inline("audio/ogg") and serve_inline("video/mp4")
+    for mime in ("text/html", "image/svg+xml", "application/octet-stream", "application/msword"):
+        assert not serve_inline(mime)
+    assert not serve_inline("audio/x-unknown-thing")
+
+
+def test_webp_animation_flag_and_voice_notes() -> None:
+    head = b"RIFF\0\0\0\0WEBPVP8X\x0a\0\0\0\x02" + b"\0" * 10
+    assert webp_is_animated(head)
+    assert not webp_is_animated(b"RIFF\0\0\0\0WEBPVP8 " + b"\0" * 20)
+    assert voice_note("audio/ogg; codecs=opus", True)
+    assert not voice_note("audio/mpeg", True)
+
+
+def test_sizes_read_as_people_say_them() -> None:
+    assert format_size(5 * MB) == "5 MB"
+    assert format_size(1536) == "1.5 KB"
+    assert format_size(10) == "10 bytes"

@@ -1,0 +1,81 @@
+import { describe, it } from "node:test"
+import assert from "node:assert/strict"
+
+import { attachmentView, checkFile, describeType, formatSize, guessType, pastedName, percent }
+  from "../../src/parley/web/models/attachments.js"
+
+const LIMITS = {
+  max_bytes: 100 * 1024 * 1024,
+  types: {
+    "image/jpeg": { kind: "image", extensions: ["jpg", "jpeg"], max_bytes: 5 * 1024 * 1024 },
+    "application/pdf": { kind: "document", extensions: ["pdf"], max_bytes: 100 * 1024 * 1024 },
+    "audio/amr": { kind: "audio", extensions: ["amr"], max_bytes: 16 * 1024 * 1024 },
+  },
+}
+
+describe("checkFile", () => {
+  it("takes a file at its type's limit and refuses one byte more, before uploading", () => {
+    assert.deepEqual(checkFile({ name: "a.jpg", size: 5 * 1024 * 1024, type: "image/jpeg" }, LIMITS),
+      { ok: true, mime: "image/jpeg" })
+    const over = checkFile({ name: "a.jpg", size: 5 * 1024 * 1024 + 1, type: "image/jpeg" }, LIMITS)
+    assert.equal(over.ok, false)
+    assert.equal(over.message, "a.jpg is 5 MB; a photo can be at most 5 MB.")
+  })
+
+  it("refuses types the server does not allow, and empty files", () => {
+    assert.equal(checkFile({ name: "page.html", size: 10, type: "text/html" }, LIMITS).message,
+      "page.html can’t be sent: .html files are not allowed.")
+    assert.equal(checkFile({ name: "x", size: 10, type: "" }, LIMITS).message,
+      "x can’t be sent: this type is not allowed.")
+    assert.equal(checkFile({ name: "a.pdf", size: 0, type: "application/pdf" }, LIMITS).message, "a.pdf is empty.")
+  })
+
+  it("guesses from the extension when the browser gives no type", () => {
+    assert.equal(guessType({ name: "Note.AMR", type: "" }, LIMITS.types), "audio/amr")
+    assert.equal(guessType({ name: "x.pdf", type: "application/octet-stream" }, LIMITS.types), "application/pdf")
+  })
+
+  it("honours the overall cap when it is below the type's", () => {
+    const capped = { ...LIMITS, max_bytes: 1000 }
+    assert.equal(checkFile({ name: "a.pdf", size: 1001, type: "application/pdf" }, capped).ok, false)
+  })
+})
+
+describe("attachmentView", () => {
+  const plays = (mime) => mime === "audio/ogg" || mime === "video/mp4"
+
+  it("shows images as thumbnails, playable media as players, the rest as files", () => {
+    const image = attachmentView({ id: 1, state: "ready", kind: "image", mime_type: "image/jpeg", size: 2048 }, plays)
+    assert.deepEqual([image.show, image.state, image.type], ["image", "ready", "Photo · 2 KB"])
+    assert.equal(attachmentView({ id: 2, kind: "audio", mime_type: "audio/ogg; codecs=opus", voice: true,
+      state: "ready" }, plays).show, "audio")
+    const amr = attachmentView({ id: 3, kind: "audio", mime_type: "audio/amr", state: "ready" }, plays)
+    assert.equal(amr.show, "file") // the browser cannot play AMR: a download instead
+    assert.equal(attachmentView({ id: 4, kind: "video", mime_type: "video/mp4", state: "ready" }, plays).show, "video")
+    const doc = attachmentView({ id: 5, kind: "document", filename: "Contrato.docx", size: 40960, state: "ready",
+      mime_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" }, plays)
+    assert.deepEqual([doc.show, doc.filename, doc.type], ["file", "Contrato.docx", "Word document · 40 KB"])
+    const svg = attachmentView({ id: 6, kind: "image", mime_type: "image/svg+xml", state: "ready" }, plays)
+    assert.equal(svg.show, "file")
+  })
+
+  it("marks voice notes, loading and failures", () => {
+    const voice = attachmentView({ id: 1, kind: "audio", voice: true, mime_type: "audio/ogg" })
+    assert.deepEqual([voice.label, voice.state], ["Voice message", "loading"])
+    const failed = attachmentView({ id: 1, kind: "image", state: "failed", error: "WhatsApp answered 131052" })
+    assert.equal(failed.error, "WhatsApp answered 131052")
+    assert.equal(attachmentView({ id: 1, kind: "image", state: "failed" }).error, "The file could not be fetched.")
+    assert.equal(attachmentView(null), null)
+    assert.equal(attachmentView({ state: "ready" }), null)
+  })
+})
+
+describe("small helpers", () => {
+  it("formats sizes, names pasted images and counts progress", () => {
+    assert.deepEqual([formatSize(1), formatSize(1536), formatSize(16 * 1024 * 1024), formatSize(-1)],
+      ["1 byte", "1.5 KB", "16 MB", ""])
+    assert.equal(pastedName("image/png", Date.UTC(2026, 0, 5, 9, 30, 0)), "Pasted image 20260105-093000.png")
+    assert.deepEqual([percent(50, 200), percent(300, 200), percent(1, 0)], [25, 100, 0])
+    assert.equal(describeType({ kind: "document", mime_type: "application/pdf" }), "PDF")
+  })
+})
