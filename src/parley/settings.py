@@ -65,6 +65,10 @@ class Settings(BaseSettings):
         "Training",
         "After-call work",
     )
+    # The contact fields an admin adds to every contact (values edited in the Contact Directory).
+    contact_fields: Annotated[tuple[str, ...], NoDecode] = ("Company", "Customer number")
+    # ISO 3166 country of numbers typed without a country code (e.g. BR); empty: none assumed.
+    default_country: str = Field(default="", pattern=r"^([A-Za-z]{2})?$")
     webhook_max_body_bytes: int = Field(default=3 * 1024 * 1024, ge=1024)
     api_max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     session_max_age_seconds: int = Field(default=12 * 3600, ge=60)
@@ -89,14 +93,14 @@ class Settings(BaseSettings):
             raise ValueError("the first threshold must be positive and below the second")
         return value
 
-    @field_validator("dispositions", "not_ready_reasons", mode="before")
+    @field_validator("dispositions", "not_ready_reasons", "contact_fields", mode="before")
     @classmethod
     def _parse_codes(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
-    @field_validator("dispositions", "not_ready_reasons")
+    @field_validator("dispositions", "not_ready_reasons", "contact_fields")
     @classmethod
     def _distinct_codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if any(len(code) > 100 for code in value):

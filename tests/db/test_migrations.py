@@ -8,13 +8,15 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
 from parley.db.engine import build_engine
-from parley.db.migrate import alembic_config
+from parley.db.migrate import alembic_config, include_object
 from parley.db.models import Base
 from parley.settings import Settings
 
 
 def _diff(connection: Connection) -> list[object]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "include_object": include_object}
+    )
     return list(compare_metadata(context, Base.metadata))
 
 

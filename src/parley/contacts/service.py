@@ -1,13 +1,24 @@
-"""Finding and creating contacts."""
+"""Finding, editing and merging contacts.
+
+Contacts are keyed by the `wa_id` Meta reports (E.164 digits); what an agent types is only
+used to find one (`find_by_number`, `search.search_contacts`), never to overwrite it.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
-from parley.contacts.models import Contact
+from parley.auth.models import User
+from parley.contacts.models import Contact, ContactMerge
+from parley.contacts.schemas import ContactPatch
 from parley.db.uow import UnitOfWork
+from parley.domain.codes import match_code
+from parley.domain.phones import lookup_forms, same_number
+from parley.errors import Conflict, Invalid, NotFound
+from parley.interactions.models import ChatSession, Interaction, Message
 
 
 async def get_or_create_contact(
@@ -39,3 +50,145 @@ async def get_or_create_contact(
     if wa_id and contact.wa_id is None:
         contact.wa_id = wa_id
     return contact
+
+
+async def access_contact(uow: UnitOfWork, contact_id: int, *, for_update: bool = False) -> Contact:
+    """Any signed-in user may look contacts up (the directory is shared); 404 if none."""
+    contact = await uow.session.get(Contact, contact_id, with_for_update=for_update)
+    if contact is None:
+        raise NotFound("No such contact.")
+    return contact
+
+
+async def find_by_number(uow: UnitOfWork, typed: str, region: str = "") -> Contact | None:
+    """The contact a typed number reaches, whichever form (ninth digit, Mexico's 1) is stored."""
+    forms = lookup_forms(typed, region)
+    if not forms:
+        return None
+    found = list(await uow.session.scalars(select(Contact).where(Contact.wa_id.in_(forms))))
+    found.sort(key=lambda c: forms.index(c.wa_id or ""))
+    return found[0] if found else None
+
+
+def update_contact(
+    contact: Contact, patch: ContactPatch, now: datetime, *, allowed_fields: tuple[str, ...]
+) -> None:
+    """Apply the given fields; an empty text clears one. Custom field names are matched to
+    `allowed_fields` ignoring case (the configured spelling is stored), else 422
+    `unknown_field` naming it. Nothing changes when any part is refused."""
+    given = patch.model_fields_set
+    fields = dict(contact.fields or {})
+    for key, value in (patch.fields or {}).items():
+        name = match_code(key, allowed_fields)
+        if name is None:
+            raise Invalid(
+                f"Unknown contact field {key!r}; the fields are: "
+                f"{', '.join(allowed_fields) or 'none configured'}.",
+                code="unknown_field",
+                fields=[{"field": f"fields.{key}", "message": "is not a configured field"}],
+            )
+        if value is None or not value.strip():
+            fields.pop(name, None)
+        else:
+            fields[name] = value.strip()
+    if "name" in given:
+        contact.name = (patch.name or "").strip() or None
+    if "email" in given:
+        contact.email = (patch.email or "").strip() or None
+    if "notes" in given:
+        contact.notes = (patch.notes or "").strip() or None
+    if patch.fields is not None:
+        contact.fields = fields or None
+    contact.updated_at = now
+
+
+def _snapshot(contact: Contact) -> dict[str, Any]:
+    return {
+        "id": contact.id,
+        "wa_id": contact.wa_id,
+        "user_id": contact.user_id,
+        "name": contact.name,
+        "profile_name": contact.profile_name,
+        "email": contact.email,
+        "notes": contact.notes,
+        "fields": contact.fields,
+        "created_at": contact.created_at.isoformat(),
+    }
+
+
+def _check_identities(kept: Contact, other: Contact) -> None:
+    if kept.wa_id and other.wa_id and not same_number(kept.wa_id, other.wa_id):
+        raise Conflict(
+            "These contacts have different WhatsApp numbers; both stay.", code="different_numbers"
+        )
+    if kept.user_id and other.user_id and kept.user_id != other.user_id:
+        raise Conflict(
+            "These contacts have different WhatsApp user ids; both stay.", code="different_numbers"
+        )
+
+
+async def merge_contacts(
+    uow: UnitOfWork, user: User, kept: Contact, other: Contact, now: datetime
+) -> dict[str, Any]:
+    """Make `other` part of `kept`: its sessions, interactions and messages move over, its
+    identities (wa_id, user id) and the fields `kept` lacks are copied, and `other` is deleted;
+    a `contact_merges` row records the merged contact as it was and what moved.
+
+    Refused (409) when they are the same contact (`same_contact`), when both have an
+    interaction that is not done (`both_open`: finish one first; two open conversations with
+    one person cannot become one), or when their WhatsApp numbers differ (`different_numbers`:
+    twins by the ninth digit or Mexico's 1 are the same number; the kept one's form stays).
+    Returns what moved: `{"sessions", "interactions", "messages", "identities"}`.
+    """
+    if kept.id == other.id:
+        raise Conflict("A contact cannot be merged into itself.", code="same_contact")
+    _check_identities(kept, other)
+    open_ids = set(
+        await uow.session.scalars(
+            select(Interaction.contact_id)
+            .where(Interaction.contact_id.in_((kept.id, other.id)), Interaction.state != "done")
+            .with_for_update()
+        )
+    )
+    if open_ids == {kept.id, other.id}:
+        raise Conflict(
+            "Both contacts have an interaction that is not done; mark one Done first.",
+            code="both_open",
+        )
+    moved: dict[str, Any] = {"identities": []}
+    for model, key in (
+        (ChatSession, "sessions"),
+        (Interaction, "interactions"),
+        (Message, "messages"),
+    ):
+        count = await uow.session.scalar(
+            select(func.count()).select_from(model).where(model.contact_id == other.id)
+        )
+        await uow.session.execute(
+            update(model).where(model.contact_id == other.id).values(contact_id=kept.id)
+        )
+        moved[key] = int(count or 0)
+    record = ContactMerge(
+        kept_id=kept.id,
+        merged_id=other.id,
+        merged=_snapshot(other),
+        moved=moved,
+        by_id=user.id,
+        at=now,
+    )
+    identities = {"wa_id": other.wa_id, "user_id": other.user_id}
+    for field in ("name", "email", "notes"):
+        if getattr(kept, field) is None and getattr(other, field) is not None:
+            setattr(kept, field, getattr(other, field))
+    kept.profile_name = kept.profile_name or other.profile_name
+    kept.fields = {**(other.fields or {}), **(kept.fields or {})} or None
+    await uow.session.delete(other)
+    await uow.session.flush()  # the unique ids are free before the kept contact takes them
+    for field, value in identities.items():
+        if value and getattr(kept, field) is None:
+            setattr(kept, field, value)
+            moved["identities"].append(field)
+    kept.updated_at = now
+    uow.session.add(record)
+    await uow.session.flush()
+    return moved

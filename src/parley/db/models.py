@@ -1,7 +1,7 @@
 """Imports every feature's tables so metadata (and Alembic) sees them all."""
 
 from parley.auth.models import AuthToken, User
-from parley.contacts.models import Contact
+from parley.contacts.models import Contact, ContactMerge
 from parley.db.base import Base
 from parley.ingest.models import InboundWebhook, PendingStatus
 from parley.interactions.models import ChatSession, Interaction, InteractionEvent, Message
@@ -12,6 +12,7 @@ __all__ = [
     "Base",
     "ChatSession",
     "Contact",
+    "ContactMerge",
     "InboundWebhook",
     "Interaction",
     "InteractionEvent",

@@ -57,10 +57,24 @@ async def list_messages(
     exist. With `after`: the oldest messages newer than it, `has_more` meaning newer ones exist.
     Message ids grow in commit order per contact, so `after=<last id seen>` never skips one.
     """
+    return await list_contact_messages(
+        uow, interaction.contact_id, before=before, after=after, limit=limit
+    )
+
+
+async def list_contact_messages(
+    uow: UnitOfWork,
+    contact_id: int,
+    *,
+    before: int | None = None,
+    after: int | None = None,
+    limit: int = 50,
+) -> tuple[list[MessageOut], bool]:
+    """`list_messages` for a contact: the Contact Directory's transcript."""
     if before is not None and after is not None:
         raise Invalid("Page with either before or after, not both.", code="before_and_after")
     query = select(Message).where(
-        Message.contact_id == interaction.contact_id, Message.type.not_in(HIDDEN_TYPES)
+        Message.contact_id == contact_id, Message.type.not_in(HIDDEN_TYPES)
     )
     if after is not None:
         query = query.where(Message.id > after).order_by(Message.id)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Path, Query
 
 from parley.deps import CurrentUser, RuntimeDep, Uow
 from parley.fields import MAX_ID
-from parley.interactions import history, reactions, receipts, service, transcript
+from parley.interactions import history, outbound, reactions, receipts, service, transcript
 from parley.interactions.schemas import (
     DoneIn,
     InteractionEventList,
@@ -186,5 +186,20 @@ async def done(
     )
     out = await service.interaction_out(uow, interaction)
     uow.on_commit(lambda: runtime.wake("routing"))
+    await uow.commit()
+    return out
+
+
+@router.post("/{interaction_id}/sessions", response_model=InteractionOut, status_code=201)
+async def create_session(
+    interaction_id: InteractionId,
+    user: CurrentUser,
+    uow: Uow,
+    runtime: RuntimeDep,
+    body: Annotated[dict[str, object] | None, Body()] = None,
+) -> InteractionOut:
+    interaction = await service.access_interaction(uow, user, interaction_id, for_update=True)
+    await outbound.new_session(uow, runtime.clock, user, interaction)
+    out = await service.interaction_out(uow, interaction)
     await uow.commit()
     return out
