@@ -148,6 +148,12 @@ async def test_a_contacts_history_and_transcript_are_shared(api: Api, clock: Fix
     ]
     page = await api.client.get(f"/api/v1/contacts/{ana['id']}/messages", headers=bob)
     assert [m["text"] for m in page.json()["items"]] == ["Hi"]
+    only = await api.client.get(
+        f"/api/v1/contacts/{ana['id']}/messages",
+        params={"interaction_id": first["id"] + 1},
+        headers=bob,
+    )
+    assert only.json()["items"] == []
     # The interaction's own transcript stays Alice's.
     own = await api.client.get(f"/api/v1/interactions/{first['id']}/messages", headers=bob)
     assert own.status_code == 404

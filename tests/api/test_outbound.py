@@ -181,6 +181,8 @@ async def test_my_history_filters_and_supervisors_see_everyone(api: Api, clock: 
 
     assert await ids(alice) == [second["id"], first["id"]]
     assert await ids(alice, contact_id=first["contact"]["id"]) == [first["id"]]
+    assert await ids(alice, q="bruno") == [second["id"]]
+    assert await ids(alice, q="+55 11 98765-4321") == [first["id"]]
     assert await ids(alice, since="2026-01-06") == [second["id"]]
     assert await ids(alice, until="2026-01-05") == [first["id"]]
     assert await ids(alice, state="active") == []

@@ -74,10 +74,11 @@ async def contact_messages(
     before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     after: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    interaction_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> MessagePage:
     await service.access_contact(uow, contact_id)
     items, has_more = await transcript.list_contact_messages(
-        uow, contact_id, before=before, after=after, limit=limit
+        uow, contact_id, before=before, after=after, limit=limit, interaction_id=interaction_id
     )
     return MessagePage(items=items, has_more=has_more)
 

@@ -39,6 +39,8 @@ class HistoryFilter(BaseModel):
 
     agent_id: int | None = None
     contact_id: int | None = None
+    # Contacts matching this text as the Contact Directory's search finds them.
+    contact_ids: list[int] | None = None
     disposition: str | None = None
     state: str | None = None
     since: date | None = None

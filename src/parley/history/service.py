@@ -44,6 +44,8 @@ def _filtered(query: Row, f: HistoryFilter) -> Row:
         query = query.where(Interaction.agent_id == f.agent_id)
     if f.contact_id is not None:
         query = query.where(Interaction.contact_id == f.contact_id)
+    if f.contact_ids is not None:
+        query = query.where(Interaction.contact_id.in_(f.contact_ids))
     if f.disposition:
         query = query.where(func.lower(Interaction.disposition) == f.disposition.strip().lower())
     if f.since is not None:

@@ -69,13 +69,17 @@ async def list_contact_messages(
     before: int | None = None,
     after: int | None = None,
     limit: int = 50,
+    interaction_id: int | None = None,
 ) -> tuple[list[MessageOut], bool]:
-    """`list_messages` for a contact: the Contact Directory's transcript."""
+    """`list_messages` for a contact: the Contact Directory's transcript (one interaction's
+    part of it with `interaction_id`)."""
     if before is not None and after is not None:
         raise Invalid("Page with either before or after, not both.", code="before_and_after")
     query = select(Message).where(
         Message.contact_id == contact_id, Message.type.not_in(HIDDEN_TYPES)
     )
+    if interaction_id is not None:
+        query = query.where(Message.interaction_id == interaction_id)
     if after is not None:
         query = query.where(Message.id > after).order_by(Message.id)
     else:
