@@ -82,6 +82,7 @@ export class Api {
   get(path, query) { return this.request("GET", path, { query }) }
   post(path, body) { return this.request("POST", path, { body }) }
   put(path, body) { return this.request("PUT", path, { body }) }
+  patch(path, body) { return this.request("PATCH", path, { body }) }
   delete(path) { return this.request("DELETE", path) }
 
   /** Remember the login answer's csrf_token in case the cookie cannot be read. */

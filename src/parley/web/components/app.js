@@ -6,6 +6,7 @@ import { Api } from "../api.js"
 import { Desktop } from "../desktop.js"
 import { EventSocket, eventsUrl } from "../socket.js"
 import { Store } from "../store.js"
+import { chatStartedNotice } from "../models/directory.js"
 import { removalNotice } from "../models/offer.js"
 import { SessionMemory } from "../models/session_memory.js"
 import { ConfirmDialog } from "./confirm_dialog.js"
@@ -16,6 +17,8 @@ import "./case_info.js"
 import "./composer.js"
 import "./emoji_picker.js"
 import "./control_bar.js"
+import "./directory.js"
+import "./history.js"
 import "./interaction_bar.js"
 import "./login.js"
 import "./status.js"
@@ -129,31 +132,68 @@ export class ParleyApp extends HTMLElement {
     const ctx = {
       store, desktop, clock: this.#clock, picker, memory,
       replyTo: (message) => parts.composer.replyTo(message),
-      notify: (message) => this.#notify(message),
+      notify: (message, options) => this.#notify(message, options),
       logout: () => this.#confirmLogout(store, confirm),
       focusComposer: () => parts.composer.focusText(),
       hasDraft: () => parts.composer.draft !== "",
       focusNext: () => setTimeout(() => focusNext(parts.bar, nav)),
       attachmentUrl: (id) => String(this.#api.url(`attachments/${encodeURIComponent(id)}`)),
+      confirm: (question) => confirm.ask(question),
+      createChat: async (contactId) => {
+        try {
+          const chat = await desktop.startChat(contactId)
+          showView("workspace")
+          this.#notify(chatStartedNotice(chat, this.#clock.now()), { polite: true })
+          parts.composer.focusText()
+        } catch (error) {
+          this.#notify(error?.message || "Couldn’t start the chat.")
+        }
+      },
       open: (id, { pointer = false } = {}) => {
+        showView("workspace")
         flasher.acknowledge(id)
         desktop.open(id).catch((e) => this.#notify(e.message))
         if (pointer) parts.composer.focusText()
       },
     }
+    // The workspace (interactions), or one of the views over the centre and right columns.
+    const views = {
+      history: h("parley-history", { class: "view", hidden: true, role: "region", "aria-label": "My History" }),
+      directory: h("parley-directory", { class: "view", hidden: true, role: "region", "aria-label": "Contact Directory" }),
+    }
+    const center = h("main", { class: "col-center" }, empty, parts.control, parts.transcript, parts.composer)
+    const right = h("aside", { class: "col-right", "aria-label": "Case information" }, parts.info)
+    const viewButtons = {}
+    const showView = (name, { focus = false } = {}) => {
+      center.hidden = right.hidden = name !== "workspace"
+      for (const [key, view] of Object.entries(views)) view.hidden = key !== name
+      for (const [key, button] of Object.entries(viewButtons)) button.setAttribute("aria-current", key === name ? "page" : "false")
+      if (views[name]) {
+        views[name].show()
+        if (focus) views[name].focusFirst()
+      }
+    }
+    const viewButton = (name, label, iconName) => (viewButtons[name] = h("button", { type: "button",
+      class: "btn btn-ghost view-tab", "aria-current": name === "workspace" ? "page" : "false",
+      onclick: () => showView(name, { focus: true }) }, icon(iconName), h("span", {}, label)))
     replace(this, h("div", { class: "app" },
       h("a", { class: "skip", href: "#composer-message" }, "Skip to message box"),
       h("header", { class: "topbar" },
         h("div", { class: "brand" }, h("span", { class: "logo", "aria-hidden": "true" }, "P"), h("span", {}, "Parley")),
+        h("nav", { class: "view-tabs", "aria-label": "Views" }, viewButton("workspace", "Interactions", "inbox"),
+          viewButton("history", "My History", "history"), viewButton("directory", "Contact Directory", "contacts")),
         conn,
         h("div", { class: "topbar-right" }, parts.status, this.#notificationsButton(), this.#themeButton())),
       nav,
-      h("main", { class: "col-center" }, empty, parts.control, parts.transcript, parts.composer),
-      h("aside", { class: "col-right", "aria-label": "Case information" }, parts.info),
+      center,
+      right,
+      views.history,
+      views.directory,
       picker,
       confirm.element,
       this.#toasts))
     for (const part of Object.values(parts)) part.connect(ctx)
+    for (const view of Object.values(views)) view.connect(ctx)
 
     const showSelection = () => {
       empty.hidden = store.selectedId !== null

@@ -77,8 +77,13 @@ export class ParleyControlBar extends HTMLElement {
         button("Accept", "btn-primary", async (d, id) => { await d.accept(id); this.#ctx.focusComposer?.() }, "check"),
         button("Reject", "btn-secondary", async (d, id) => { await d.reject(id); this.#ctx.focusNext?.() }, "close"))
     } else {
-      replace(this.#actions, h("button", { type: "button", class: "btn btn-secondary", disabled: this.#busy,
-        "aria-haspopup": "dialog", onclick: () => this.#askDone(interaction) }, icon("done"), h("span", {}, "Mark Done")))
+      replace(this.#actions,
+        button("Create new session", "btn-secondary", async (d, id) => {
+          await d.newSession(id)
+          this.#ctx.notify?.("New session started: the earlier one is recorded as ended.", { polite: true })
+        }, "session"),
+        h("button", { type: "button", class: "btn btn-secondary", disabled: this.#busy,
+          "aria-haspopup": "dialog", onclick: () => this.#askDone(interaction) }, icon("done"), h("span", {}, "Mark Done")))
     }
     if (focused) [...this.#actions.querySelectorAll("button")].find((b) => b.textContent === focused)?.focus()
   }

@@ -39,7 +39,7 @@ export function messageNode(message, { cont, me, contact, reactions = [], attach
       ? h("span", { class: `ticks ticks-${tick.tone}`, role: "img", "aria-label": tick.label, title: tick.label },
         tick.glyph)
       : null))
-  const canAct = !view.local && message.id !== null && message.id !== undefined && view.kind !== "reaction"
+  const canAct = Boolean(actions) && !view.local && message.id !== null && message.id !== undefined && view.kind !== "reaction"
   const tools = canAct ? h("div", { class: "msg-tools" },
     h("button", { type: "button", class: "btn btn-ghost btn-icon btn-small", "aria-label": "Reply", title: "Reply (R)",
       "aria-keyshortcuts": "R",
