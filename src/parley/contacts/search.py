@@ -55,15 +55,16 @@ def _text_match(dialect: str, words: Sequence[str]) -> ColumnElement[bool] | Non
 
 
 def _short_match(words: Sequence[str]) -> ColumnElement[bool] | None:
-    """Words under 3 characters: a name (or profile name) starting with them."""
+    """Words under 3 characters: a word of the name (or profile name) starting with them."""
     short = [w for w in words if len(w) < TRIGRAM]
     if not short:
         return None
+    columns = (func.lower(Contact.name), func.lower(Contact.profile_name))
     return and_(
         *(
             or_(
-                func.lower(Contact.name).like(f"{_escape_like(w)}%", escape="\\"),
-                func.lower(Contact.profile_name).like(f"{_escape_like(w)}%", escape="\\"),
+                *(column.like(f"{_escape_like(w)}%", escape="\\") for column in columns),
+                *(column.like(f"% {_escape_like(w)}%", escape="\\") for column in columns),
             )
             for w in short
         )
