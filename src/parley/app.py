@@ -33,11 +33,13 @@ from parley.outbox.worker import OutboxWorker
 from parley.realtime.bus import Bus, build_bus
 from parley.realtime.hub import Hub
 from parley.realtime.views import router as events_router
+from parley.routing.views import router as presence_router
 from parley.routing.worker import RoutingWorker
 from parley.runtime import Runtime
 from parley.settings import Settings
 from parley.whatsapp.graph import GraphClient, WhatsAppGateway
 from parley.whatsapp.webhook import WebhookLog, webhook_router
+from parley.workers.wake import Wake
 
 log = logging.getLogger("parley.app")
 WEB = Path(__file__).parent / "web"
@@ -76,7 +78,7 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if migrate:
             await upgrade(engine)
-        await runtime.bus.start(hub.deliver)
+        await runtime.bus.start(runtime.deliver)
         if workers:
             _start_workers(runtime, gateway)
         log.info("parley.started", extra={"database": engine.url.get_backend_name()})
@@ -95,10 +97,11 @@ def create_app(
     app.add_middleware(ApiBodyLimit, limit=settings.api_max_body_bytes)
     app.state.runtime = runtime
     store = WebhookLog(
-        engine, clock, on_stored=lambda: runtime.wake("ingest"), gate=runtime.write_gate
+        engine, clock, on_stored=lambda: runtime.wake(Wake.INGEST), gate=runtime.write_gate
     )
     app.include_router(webhook_router(settings, store, metrics))
     app.include_router(auth_router)
+    app.include_router(presence_router)
     app.include_router(interactions_router)
     app.include_router(events_router)
     app.include_router(ingest_router)
@@ -113,17 +116,20 @@ def create_app(
 def _start_workers(runtime: Runtime, gateway: WhatsAppGateway) -> None:
     settings = runtime.settings
     runtime.workers = {
-        "ingest": IngestWorker(
-            runtime.uow, runtime.clock, runtime.metrics, on_ingested=lambda: runtime.wake("routing")
+        Wake.INGEST: IngestWorker(
+            runtime.uow,
+            runtime.clock,
+            runtime.metrics,
+            on_ingested=lambda: runtime.wake(Wake.ROUTING),
         ),
-        "routing": RoutingWorker(
+        Wake.ROUTING: RoutingWorker(
             runtime.uow,
             runtime.clock,
             default_capacity=settings.agent_capacity,
             auto_accept=settings.auto_accept,
             offer_timeout_seconds=settings.offer_timeout_seconds,
         ),
-        "outbox": OutboxWorker(
+        Wake.OUTBOX: OutboxWorker(
             runtime.uow, runtime.clock, gateway, runtime.metrics, settings.whatsapp_send_rate
         ),
     }

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from parley.domain.roles import ROLES
 from parley.settings import SettingsError, load_settings
 
 
@@ -40,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     add = user.add_parser("add", help="add a user (password from --password or stdin)")
     add.add_argument("username")
-    add.add_argument("--role", required=True, choices=["agent", "supervisor", "admin"])
+    add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--name", default=None, help="display name")
     add.add_argument("--password", default=None)
 

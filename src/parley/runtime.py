@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -11,10 +14,13 @@ from parley.auth.throttle import LoginThrottle
 from parley.clock import Clock
 from parley.db.uow import UnitOfWork
 from parley.metrics import Metrics
-from parley.realtime.bus import Bus
+from parley.realtime.bus import Bus, Envelope
 from parley.realtime.hub import Hub
 from parley.settings import Settings
 from parley.workers.base import Worker
+from parley.workers.wake import WAKE_EVENT, Wake
+
+log = logging.getLogger("parley.runtime")
 
 
 @dataclass
@@ -26,7 +32,7 @@ class Runtime:
     hub: Hub
     clock: Clock
     metrics: Metrics
-    workers: dict[str, Worker] = field(default_factory=dict)
+    workers: dict[Wake, Worker] = field(default_factory=dict)
     # SQLite has one writer: transactions queue here, in order, instead of in SQLite's
     # sleeping busy handler. PostgreSQL needs no gate.
     write_gate: asyncio.Lock | None = None
@@ -34,9 +40,10 @@ class Runtime:
     # writer's sessionmaker where the database needs no such split.
     reader_sessionmaker: async_sessionmaker[AsyncSession] | None = None
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    node_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.sessionmaker, self.bus, self.write_gate)
+        return UnitOfWork(self.sessionmaker, self.bus, self.write_gate, waker=self.wake_all)
 
     def reader(self) -> UnitOfWork:
         """A unit of work that must not write: it reads a consistent snapshot, unqueued."""
@@ -44,7 +51,33 @@ class Runtime:
             return self.uow()
         return UnitOfWork(self.reader_sessionmaker, self.bus)
 
-    def wake(self, name: str) -> None:
-        worker = self.workers.get(name)
-        if worker is not None:
-            worker.wake()
+    def wake(self, worker: Wake) -> None:
+        """Wake one of this node's loops now (the others are told by `wake_all`)."""
+        running = self.workers.get(worker)
+        if running is not None:
+            running.wake()
+
+    async def wake_all(self, workers: Iterable[Wake]) -> None:
+        """Wake these loops here and, through the bus, on every other node."""
+        names = sorted(set(workers))
+        for worker in names:
+            self.wake(worker)
+        if not self.bus.shared:
+            return
+        event = {"type": WAKE_EVENT, "workers": list(names), "node": self.node_id}
+        try:
+            await self.bus.publish(Envelope(user_ids=frozenset(), event=event))
+        except Exception:  # the others still poll: a lost wake only delays them
+            log.warning("runtime.wake_publish_failed", exc_info=True)
+
+    async def deliver(self, envelope: Envelope) -> None:
+        """The bus's deliveries to this node: wakes from other nodes, events to the hub."""
+        event = envelope.event
+        if event.get("type") != WAKE_EVENT:
+            await self.hub.deliver(envelope)
+            return
+        if event.get("node") == self.node_id:
+            return
+        for name in event.get("workers", ()):
+            if name in Wake.__members__.values():
+                self.wake(Wake(name))

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from parley.clock import FixedClock
-from parley.outbox.models import OutboxItem
+from parley.messages.models import OutboxItem
 from tests.api.conftest import Api
 from tests.api.support import customer_says, held_interactions, transcript
 from tests.api.test_replies_and_reactions import count

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from parley.clock import FixedClock
 from parley.ingest.models import InboundWebhook
-from parley.interactions.models import Message
+from parley.messages.models import Message
 from parley.whatsapp.signature import sign
 from tests.api.conftest import Api
 from tests.factories import add_agent, text_webhook

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from parley.clock import FixedClock
-from parley.outbox.models import OutboxItem
+from parley.messages.models import OutboxItem
 from tests.api.conftest import Api, ApiFactory
 from tests.api.support import T0, customer_says, eventually, held_interactions
 from tests.factories import add_agent

@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from parley.clock import FixedClock
-from parley.interactions.models import Message
-from parley.outbox.models import OutboxItem
+from parley.messages.models import Message, OutboxItem
 from tests.api.conftest import Api
 from tests.api.support import (
     BRUNO,

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from sqlalchemy import func, select
 
 from parley.clock import FixedClock
-from parley.interactions.models import Message
+from parley.messages.models import Message
 from parley.settings import Settings
 from tests.api.conftest import Api
 from tests.api.support import customer_says, held_interactions

@@ -8,7 +8,7 @@ import orjson
 from sqlalchemy import func, select
 
 from parley.ingest.models import InboundWebhook
-from parley.interactions.models import Message
+from parley.messages.models import Message
 from parley.whatsapp.signature import sign
 from tests.api.conftest import Api
 from tests.factories import text_webhook

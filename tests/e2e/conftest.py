@@ -27,7 +27,17 @@ ARGS = [
 ]
 SHOTS = Path(__file__).parents[2] / "test-artifacts" / "screenshots"
 
-pytestmark = pytest.mark.e2e
+E2E = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder drives Chromium: mark it, so `-m e2e` / `-m "not e2e"` select.
+
+    (A conftest's `pytestmark` marks nothing; only test modules' do.)
+    """
+    for item in items:
+        if item.path.is_relative_to(E2E):
+            item.add_marker(pytest.mark.e2e)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from parley.clock import FixedClock
-from parley.interactions.models import Message
+from parley.messages.models import Message
 from tests.factories import envelope, store_webhook, text_webhook
 from tests.harness import Node
 

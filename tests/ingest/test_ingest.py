@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from parley.clock import FixedClock
 from parley.contacts.models import Contact
 from parley.ingest.models import InboundWebhook
-from parley.interactions.models import Interaction, InteractionEvent, Message
+from parley.interactions.models import Interaction, InteractionEvent
+from parley.messages.models import Message
 from parley.whatsapp.payloads import parse_webhook
 from tests.factories import add_agent, envelope, store_webhook, text_webhook
 from tests.harness import Node

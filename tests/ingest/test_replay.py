@@ -15,9 +15,10 @@ from parley.clock import FixedClock
 from parley.contacts.models import Contact
 from parley.ingest import worker as ingest_worker
 from parley.ingest.health import ingest_health
-from parley.ingest.models import InboundWebhook, PendingStatus
+from parley.ingest.models import InboundWebhook
 from parley.ingest.replay import ReplayFilter, webhooks_to_replay
-from parley.interactions.models import Interaction, InteractionEvent, Message
+from parley.interactions.models import Interaction, InteractionEvent
+from parley.messages.models import Message, PendingStatus
 from parley.settings import Settings
 from tests.conftest import START
 from tests.factories import status_webhook, store_webhook, text_webhook

@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from parley.clock import FixedClock
-from parley.ingest.models import InboundWebhook, PendingStatus
-from parley.ingest.statuses import record_wamid
-from parley.interactions.models import Message
-from parley.interactions.service import send_text
+from parley.ingest.models import InboundWebhook
+from parley.interactions.sending import send_message
+from parley.messages.content import TextContent
+from parley.messages.models import Message, PendingStatus
+from parley.messages.statuses import record_wamid
 from tests.factories import add_agent, status_webhook, store_webhook, text_webhook
 from tests.harness import Node
 
@@ -29,8 +30,8 @@ async def reply(node: Node, clock: FixedClock, text: str = "On its way") -> int:
         interaction = await uow.session.scalar(select(Interaction))
         user = await uow.session.get(type(alice), alice.id)
         assert interaction is not None and user is not None
-        message = await send_text(
-            uow, clock, user, interaction, text=text, client_id="c1", reply_to=None
+        message = await send_message(
+            uow, clock, user, interaction, TextContent(body=text), client_id="c1", reply_to=None
         )
         await uow.commit()
         return message.id
@@ -119,7 +120,7 @@ async def test_a_status_naming_our_outbox_row_finds_the_message(
     """Meta can report a send before its HTTP answer reaches us: the callback data links them."""
     message_id = await reply(node, clock)
     async with node.runtime.uow() as uow:
-        from parley.outbox.models import OutboxItem
+        from parley.messages.models import OutboxItem
 
         item = await uow.session.scalar(
             select(OutboxItem).where(OutboxItem.message_id == message_id)

@@ -10,8 +10,11 @@ from sqlalchemy import select
 
 from parley.auth.models import User
 from parley.clock import FixedClock
-from parley.interactions.models import Interaction, Message
-from parley.interactions.service import access_interaction, send_text
+from parley.interactions.models import Interaction
+from parley.interactions.sending import send_message
+from parley.interactions.service import access_interaction
+from parley.messages.content import TextContent
+from parley.messages.models import Message
 from tests.conftest import START
 from tests.factories import add_agent, store_webhook, text_webhook
 from tests.harness import Node
@@ -42,7 +45,9 @@ async def test_a_reply_racing_a_new_message_loses_neither(node: Node, clock: Fix
         ingest = asyncio.create_task(node.ingest.run_once())
         await asyncio.sleep(0.3)  # the ingest now waits for the interaction's row lock
         assert not ingest.done()
-        await send_text(uow, clock, user, interaction, text="Here", client_id="c1", reply_to=None)
+        await send_message(
+            uow, clock, user, interaction, TextContent(body="Here"), client_id="c1", reply_to=None
+        )
         await uow.commit()
     await ingest
 

@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from parley.auth.models import User
 from parley.clock import FixedClock
-from parley.interactions.models import Interaction, Message
-from parley.interactions.service import send_text
-from parley.outbox.models import OutboxItem
+from parley.interactions.models import Interaction
+from parley.interactions.sending import send_message
+from parley.messages.content import TextContent
+from parley.messages.models import Message, OutboxItem
 from parley.outbox.worker import OutboxWorker
 from parley.whatsapp.graph import GraphClient
 from tests.factories import add_agent, store_webhook, text_webhook
@@ -80,8 +81,8 @@ async def queue_reply(node: Node, clock: FixedClock, text: str = "Your parcel sh
         interaction = await uow.session.scalar(select(Interaction))
         user = await uow.session.get(type(alice), alice.id)
         assert interaction is not None and user is not None
-        message = await send_text(
-            uow, clock, user, interaction, text=text, client_id="c-1", reply_to=None
+        message = await send_message(
+            uow, clock, user, interaction, TextContent(body=text), client_id="c-1", reply_to=None
         )
         await uow.commit()
         return message.id
@@ -204,8 +205,14 @@ async def test_a_retried_message_keeps_its_place_before_later_ones(
         user = await uow.session.get(User, interaction.agent_id)
         assert user is not None
         for n, text in enumerate(("Second", "Third"), start=2):
-            await send_text(
-                uow, clock, user, interaction, text=text, client_id=f"c-{n}", reply_to=None
+            await send_message(
+                uow,
+                clock,
+                user,
+                interaction,
+                TextContent(body=text),
+                client_id=f"c-{n}",
+                reply_to=None,
             )
         await uow.commit()
     graph = Graph(meta_error(131000, 500), ok("wamid.A"), ok("wamid.B"), ok("wamid.C"))

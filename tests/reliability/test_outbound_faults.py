@@ -23,9 +23,8 @@ from sqlalchemy import select
 from parley.app import create_app
 from parley.clock import FixedClock
 from parley.ingest.worker import IngestWorker
-from parley.interactions.models import Message
-from parley.outbox.models import OutboxItem
-from parley.outbox.service import parse_callback_data
+from parley.messages.models import Message, OutboxItem
+from parley.messages.outbound import parse_callback_data
 from parley.outbox.worker import OutboxWorker
 from parley.routing.worker import RoutingWorker
 from parley.runtime import Runtime

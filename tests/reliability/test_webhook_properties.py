@@ -21,7 +21,7 @@ from parley.app import create_app
 from parley.clock import FixedClock
 from parley.ingest.models import InboundWebhook
 from parley.ingest.worker import IngestWorker
-from parley.interactions.models import Message
+from parley.messages.models import Message
 from parley.whatsapp.payloads import PayloadError, parse_webhook
 from parley.whatsapp.signature import sign
 from tests.conftest import START, make_settings

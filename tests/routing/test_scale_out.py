@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from parley.clock import FixedClock
-from parley.interactions.models import Interaction, Message
+from parley.interactions.models import Interaction
+from parley.messages.models import Message
 from parley.settings import Settings
 from tests.factories import add_agent, store_webhook, text_webhook
 from tests.harness import Node, start_node

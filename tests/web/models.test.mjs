@@ -257,3 +257,12 @@ describe("backoff", () => {
     assert.equal(high.next(), 500)
   })
 })
+
+it("a contact is named by the agent's name, the profile name, the number, then the username", async () => {
+  const { contactName } = await import("../../src/parley/web/models/contact.js")
+  assert.equal(contactName({ id: 1, contact: { name: "Ana", profile_name: "A", wa_id: "5511987654321" } }), "Ana")
+  assert.equal(contactName({ id: 1, contact: { profile_name: "Ana S", wa_id: "5511987654321" } }), "Ana S")
+  assert.match(contactName({ id: 1, contact: { wa_id: "5511987654321" } }), /^\+55/)
+  assert.equal(contactName({ id: 1, contact: { username: "ana.s" } }), "ana.s")
+  assert.equal(contactName({ id: 7, contact: {} }), "Interaction 7")
+})

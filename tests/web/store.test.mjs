@@ -275,3 +275,21 @@ describe("mergeMessages", () => {
     assert.equal(next[0].text, "edited")
   })
 })
+
+it("collections keep a view's items by id, drop older versions and announce each change", () => {
+  const store = new Store()
+  const heard = []
+  store.subscribe((change) => heard.push(change))
+  store.setCollection("workbin", [{ id: 1, version: 2, name: "Ana" }, { id: 2, version: 1, name: "Bruno" }])
+  assert.deepEqual(store.collection("workbin").map((i) => i.name), ["Ana", "Bruno"])
+  store.putCollectionItem("workbin", { id: 1, version: 1, name: "stale" })
+  assert.equal(store.collectionItem("workbin", 1).name, "Ana")
+  store.putCollectionItem("workbin", { id: 1, version: 3, name: "Ana Souza" })
+  assert.equal(store.collectionItem("workbin", "1").name, "Ana Souza")
+  store.removeCollectionItem("workbin", 2)
+  assert.deepEqual(store.collection("workbin").map((i) => i.id), [1])
+  assert.deepEqual(store.collection("history"), [])
+  assert.deepEqual(heard.map((c) => [c.topic, c.name, c.id]), [
+    ["collection", "workbin", null], ["collection", "workbin", "1"], ["collection", "workbin", "2"],
+  ])
+})

@@ -10,8 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from parley.auth.models import User
 from parley.fields import Text
 
-Role = Literal["agent", "supervisor", "admin"]
-
 
 class UserOut(BaseModel):
     model_config = ConfigDict(extra="forbid")

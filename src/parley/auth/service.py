@@ -9,16 +9,16 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from parley.auth.events import AgentUpdated, AuthTokenEnded
 from parley.auth.models import AuthToken, User
 from parley.auth.passwords import hash_password, verify_password
 from parley.auth.schemas import UserOut
 from parley.clock import Clock, new_token
 from parley.db.uow import UnitOfWork
 from parley.domain.codes import match_code
+from parley.domain.roles import ROLES
 from parley.errors import Conflict, Invalid, NotAuthenticated
-from parley.realtime.events import AgentUpdated
-
-ROLES = ("agent", "supervisor", "admin")
+from parley.workers.wake import Wake
 
 
 @dataclass(frozen=True)
@@ -109,9 +109,11 @@ async def authenticate(uow: UnitOfWork, clock: Clock, token: str) -> tuple[User,
     return user, auth
 
 
-async def log_out(uow: UnitOfWork, clock: Clock, user: User, auth: AuthToken) -> None:
+def end_login(uow: UnitOfWork, clock: Clock, user: User, auth: AuthToken) -> None:
+    """Revoke the auth token and close every socket opened with it, on every node."""
     auth.revoked_at = clock.now()
     _set_status(user, "logged_out", None, clock)
+    uow.emit(AuthTokenEnded(auth_token_id=auth.id), to=user.id, supervisors=False)
 
 
 def _set_status(user: User, status: str, reason: str | None, clock: Clock) -> None:
@@ -145,6 +147,7 @@ def set_status(
                 code="unknown_reason",
             )
     _set_status(user, status, reason, clock)
+    uow.wake(Wake.ROUTING)
 
 
 def announce(uow: UnitOfWork, user: User, capacity: int) -> None:

@@ -8,10 +8,8 @@ from fastapi import APIRouter, Request, Response
 
 from parley.auth import service
 from parley.auth.schemas import LoginIn, LoginOut, StatusIn, UserOut
-from parley.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentAuth, CurrentUser, RuntimeDep, Uow
+from parley.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentUser, RuntimeDep, Uow
 from parley.errors import NotAuthenticated, RateLimited
-from parley.interactions.service import release_offers
-from parley.realtime.events import SessionEnded
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
@@ -61,19 +59,6 @@ async def login(
     return LoginOut(token=login.token, csrf_token=login.csrf_token, user=user)
 
 
-@router.post("/auth/logout", status_code=204)
-async def logout(auth: CurrentAuth, response: Response, uow: Uow, runtime: RuntimeDep) -> None:
-    user, token = auth
-    await service.log_out(uow, runtime.clock, user, token)
-    uow.emit(SessionEnded(session_id=token.id), to=user.id, supervisors=False)
-    await release_offers(uow, runtime.clock, user)
-    service.announce(uow, user, runtime.settings.agent_capacity)
-    uow.on_commit(lambda: runtime.wake("routing"))
-    await uow.commit()
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    response.delete_cookie(CSRF_COOKIE, path="/")
-
-
 @router.get("/me", response_model=UserOut)
 async def me(user: CurrentUser, runtime: RuntimeDep) -> UserOut:
     return UserOut.of(user, runtime.settings.agent_capacity)
@@ -85,6 +70,5 @@ async def set_status(body: StatusIn, user: CurrentUser, uow: Uow, runtime: Runti
     service.set_status(uow, runtime.clock, user, body.status, body.reason, reasons=reasons)
     service.announce(uow, user, runtime.settings.agent_capacity)
     out = UserOut.of(user, runtime.settings.agent_capacity)
-    uow.on_commit(lambda: runtime.wake("routing"))
     await uow.commit()
     return out

@@ -1,4 +1,5 @@
-"""Contacts: customers keyed by WhatsApp id (or business-scoped user id), and their merges."""
+"""Contacts: customers keyed by WhatsApp id (wa_id), or by business-scoped user id (BSUID),
+and the record of contacts merged into one."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ class Contact(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     wa_id: Mapped[str | None] = mapped_column(String(32), unique=True)
-    user_id: Mapped[str | None] = mapped_column(String(160), unique=True)
+    # WhatsApp's business-scoped user id (WHATSAPP.md §2.4), e.g. "US.13491208655302741918"
+    bsuid: Mapped[str | None] = mapped_column(String(160), unique=True)
     profile_name: Mapped[str | None] = mapped_column(String(200))
     name: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(254))

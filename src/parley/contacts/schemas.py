@@ -19,7 +19,10 @@ class ContactOut(BaseModel):
 
     id: int
     wa_id: str | None
-    user_id: str | None
+    bsuid: str | None = Field(description="WhatsApp's business-scoped user id (BSUID).")
+    user_id: str | None = Field(
+        description="The BSUID under its earlier name; kept for existing integrations."
+    )
     name: str
     profile_name: str | None
     created_at: datetime
@@ -29,7 +32,8 @@ class ContactOut(BaseModel):
         return cls(
             id=contact.id,
             wa_id=contact.wa_id,
-            user_id=contact.user_id,
+            bsuid=contact.bsuid,
+            user_id=contact.bsuid,
             name=display_name(contact),
             profile_name=contact.profile_name,
             created_at=contact.created_at,

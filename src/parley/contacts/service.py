@@ -18,38 +18,8 @@ from parley.db.uow import UnitOfWork
 from parley.domain.codes import match_code
 from parley.domain.phones import lookup_forms, same_number
 from parley.errors import Conflict, Invalid, NotFound
-from parley.interactions.models import ChatSession, Interaction, Message
-
-
-async def get_or_create_contact(
-    uow: UnitOfWork,
-    now: datetime,
-    *,
-    wa_id: str | None,
-    user_id: str | None,
-    profile_name: str | None,
-) -> Contact:
-    """The contact for a WhatsApp id (else a business-scoped user id), kept up to date."""
-    contact = None
-    if wa_id:
-        contact = await uow.session.scalar(select(Contact).where(Contact.wa_id == wa_id))
-    if contact is None and user_id:
-        contact = await uow.session.scalar(select(Contact).where(Contact.user_id == user_id))
-    if contact is None:
-        contact = Contact(
-            wa_id=wa_id, user_id=user_id, profile_name=profile_name, created_at=now, updated_at=now
-        )
-        uow.session.add(contact)
-        await uow.session.flush()
-        return contact
-    if profile_name and contact.profile_name != profile_name:
-        contact.profile_name = profile_name
-        contact.updated_at = now
-    if user_id and contact.user_id is None:
-        contact.user_id = user_id
-    if wa_id and contact.wa_id is None:
-        contact.wa_id = wa_id
-    return contact
+from parley.interactions.models import ChatSession, Interaction
+from parley.messages.models import Message
 
 
 async def access_contact(uow: UnitOfWork, contact_id: int, *, for_update: bool = False) -> Contact:
@@ -106,7 +76,7 @@ def _snapshot(contact: Contact) -> dict[str, Any]:
     return {
         "id": contact.id,
         "wa_id": contact.wa_id,
-        "user_id": contact.user_id,
+        "bsuid": contact.bsuid,
         "name": contact.name,
         "profile_name": contact.profile_name,
         "email": contact.email,
@@ -121,7 +91,7 @@ def _check_identities(kept: Contact, other: Contact) -> None:
         raise Conflict(
             "These contacts have different WhatsApp numbers; both stay.", code="different_numbers"
         )
-    if kept.user_id and other.user_id and kept.user_id != other.user_id:
+    if kept.bsuid and other.bsuid and kept.bsuid != other.bsuid:
         raise Conflict(
             "These contacts have different WhatsApp user ids; both stay.", code="different_numbers"
         )
@@ -131,7 +101,7 @@ async def merge_contacts(
     uow: UnitOfWork, user: User, kept: Contact, other: Contact, now: datetime
 ) -> dict[str, Any]:
     """Make `other` part of `kept`: its sessions, interactions and messages move over, its
-    identities (wa_id, user id) and the fields `kept` lacks are copied, and `other` is deleted;
+    identities (wa_id, BSUID) and the fields `kept` lacks are copied, and `other` is deleted;
     a `contact_merges` row records the merged contact as it was and what moved.
 
     Refused (409) when they are the same contact (`same_contact`), when both have an
@@ -176,7 +146,7 @@ async def merge_contacts(
         by_id=user.id,
         at=now,
     )
-    identities = {"wa_id": other.wa_id, "user_id": other.user_id}
+    identities = {"wa_id": other.wa_id, "bsuid": other.bsuid}
     for field in ("name", "email", "notes"):
         if getattr(kept, field) is None and getattr(other, field) is not None:
             setattr(kept, field, getattr(other, field))

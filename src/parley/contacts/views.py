@@ -13,9 +13,10 @@ from parley.deps import CurrentUser, RuntimeDep, Uow
 from parley.fields import MAX_ID
 from parley.history.schemas import HistoryFilter, HistoryPage
 from parley.history.service import list_history
-from parley.interactions import outbound, transcript
+from parley.interactions import outbound
 from parley.interactions.schemas import InteractionOut, MessagePage
 from parley.interactions.service import interaction_out
+from parley.messages import transcript
 
 router = APIRouter(prefix="/api/v1/contacts", tags=["contacts"])
 ContactId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -77,7 +78,7 @@ async def contact_messages(
     interaction_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> MessagePage:
     await service.access_contact(uow, contact_id)
-    items, has_more = await transcript.list_contact_messages(
+    items, has_more = await transcript.list_messages(
         uow, contact_id, before=before, after=after, limit=limit, interaction_id=interaction_id
     )
     return MessagePage(items=items, has_more=has_more)

@@ -3,9 +3,9 @@
 from parley.auth.models import AuthToken, User
 from parley.contacts.models import Contact, ContactMerge
 from parley.db.base import Base
-from parley.ingest.models import InboundWebhook, PendingStatus
-from parley.interactions.models import ChatSession, Interaction, InteractionEvent, Message
-from parley.outbox.models import OutboxItem
+from parley.ingest.models import InboundWebhook
+from parley.interactions.models import ChatSession, Interaction, InteractionEvent
+from parley.messages.models import Message, OutboxItem, PendingStatus
 
 __all__ = [
     "AuthToken",

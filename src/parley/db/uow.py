@@ -8,10 +8,10 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from parley.domain.roles import EVENT_WATCHERS
 from parley.realtime.bus import Bus, Envelope
 from parley.realtime.events import Event
-
-SUPERVISORS = frozenset({"supervisor", "admin"})
+from parley.workers.wake import Wake, Waker
 
 
 class UnitOfWork:
@@ -20,12 +20,15 @@ class UnitOfWork:
         sessionmaker: async_sessionmaker[AsyncSession],
         bus: Bus,
         gate: asyncio.Lock | None = None,
+        waker: Waker | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._bus = bus
         self._gate = gate
+        self._waker = waker
         self._pending: list[Envelope] = []
         self._hooks: list[Callable[[], None]] = []
+        self._wakes: set[Wake] = set()
         self.session: AsyncSession
 
     async def __aenter__(self) -> UnitOfWork:
@@ -34,6 +37,7 @@ class UnitOfWork:
         self.session = self._sessionmaker()
         self._pending = []
         self._hooks = []
+        self._wakes = set()
         return self
 
     async def __aexit__(
@@ -55,14 +59,19 @@ class UnitOfWork:
         return self.session.get_bind().dialect.name
 
     def emit(self, event: Event, *, to: int | None = None, supervisors: bool = True) -> None:
-        """Queue an event for the agent `to` (and supervisors); it leaves only after commit."""
+        """Queue an event for the agent `to` (and, with `supervisors`, the roles that watch every
+        event: `domain.roles.EVENT_WATCHERS`); it leaves only after commit."""
         self._pending.append(
             Envelope(
                 user_ids=frozenset([to] if to is not None else []),
-                roles=SUPERVISORS if supervisors else frozenset(),
+                roles=EVENT_WATCHERS if supervisors else frozenset(),
                 event=event.model_dump(mode="json"),
             )
         )
+
+    def wake(self, *workers: Wake) -> None:
+        """Wake these background loops, on every node, once this transaction has committed."""
+        self._wakes.update(workers)
 
     def on_commit(self, hook: Callable[[], None]) -> None:
         """Run `hook` once this transaction has committed (e.g. wake a worker)."""
@@ -72,12 +81,16 @@ class UnitOfWork:
         await self.session.commit()
         pending, self._pending = self._pending, []
         hooks, self._hooks = self._hooks, []
+        wakes, self._wakes = self._wakes, set()
         for envelope in pending:
             await self._bus.publish(envelope)
         for hook in hooks:
             hook()
+        if wakes and self._waker is not None:
+            await self._waker(sorted(wakes))
 
     async def rollback(self) -> None:
         await self.session.rollback()
         self._pending = []
         self._hooks = []
+        self._wakes = set()

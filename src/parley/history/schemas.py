@@ -7,7 +7,8 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict
 
 from parley.contacts.schemas import ContactOut
-from parley.interactions.schemas import Author, LastMessage
+from parley.interactions.schemas import LastMessage
+from parley.messages.schemas import Author
 
 
 class HistoryItem(BaseModel):

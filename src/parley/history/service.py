@@ -14,7 +14,8 @@ from parley.domain.interactions import STATES
 from parley.errors import Invalid
 from parley.history.schemas import HistoryFilter, HistoryItem, HistoryPage
 from parley.interactions.models import Interaction
-from parley.interactions.schemas import Author, LastMessage
+from parley.interactions.schemas import LastMessage
+from parley.messages.schemas import Author
 
 STAFF = ("supervisor", "admin")
 

@@ -1,9 +1,8 @@
-"""The raw webhook log (stored before Meta gets its 200) and statuses waiting for their message."""
+"""The raw webhook log, stored before Meta gets its 200."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -24,16 +23,3 @@ class InboundWebhook(Base):
     next_attempt_at: Mapped[datetime | None]
     processed_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
-
-
-class PendingStatus(Base):
-    """A delivery status that arrived before the message it concerns was known."""
-
-    __tablename__ = "pending_statuses"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    wamid: Mapped[str] = mapped_column(String(255), index=True)
-    status: Mapped[str] = mapped_column(String(10))
-    timestamp: Mapped[datetime]
-    payload: Mapped[dict[str, Any]]
-    received_at: Mapped[datetime]

@@ -17,13 +17,17 @@ from sqlalchemy import insert, select
 from parley.clock import Clock
 from parley.contacts.models import Contact
 from parley.db.uow import UnitOfWork
-from parley.ingest.statuses import apply_status_update
-from parley.interactions.models import ChatSession, Interaction, Message
-from parley.interactions.reactions import attach_early_reactions, note_inbound_reactions
-from parley.interactions.schemas import InteractionOut, MessageOut
-from parley.interactions.service import preview, transition
-from parley.interactions.transcript import HIDDEN_TYPES
-from parley.realtime.events import InteractionUpdated, MessageCreated
+from parley.interactions.events import InteractionUpdated
+from parley.interactions.models import ChatSession, Interaction
+from parley.interactions.schemas import InteractionOut
+from parley.interactions.service import transition
+from parley.messages.events import MessageCreated
+from parley.messages.models import Message
+from parley.messages.previews import preview
+from parley.messages.reactions import attach_early_reactions, note_inbound_reactions
+from parley.messages.schemas import MessageOut
+from parley.messages.statuses import apply_status_update
+from parley.messages.transcript import HIDDEN_TYPES
 from parley.whatsapp.payloads import InboundMessage, WebhookBatch
 
 # Messages that need no answer from the agent: they never start the pending response timer.
@@ -103,16 +107,16 @@ async def _contacts_for(
         for contact in await uow.session.scalars(select(Contact).where(Contact.wa_id.in_(chunk))):
             found[f"wa:{contact.wa_id}"] = contact
     for chunk in _chunks(user_ids):
-        query = select(Contact).where(Contact.user_id.in_(chunk))
+        query = select(Contact).where(Contact.bsuid.in_(chunk))
         for contact in await uow.session.scalars(query):
-            found[f"user:{contact.user_id}"] = contact
+            found[f"user:{contact.bsuid}"] = contact
     for message in messages:
         key = _contact_key(message)
         existing = found.get(key)
         if existing is None:
             contact = Contact(
                 wa_id=message.wa_id,
-                user_id=message.user_id,
+                bsuid=message.user_id,
                 profile_name=message.profile_name,
                 created_at=now,
                 updated_at=now,
@@ -124,8 +128,8 @@ async def _contacts_for(
         if message.profile_name and contact.profile_name != message.profile_name:
             contact.profile_name = message.profile_name
             contact.updated_at = now
-        if message.user_id and contact.user_id is None and key.startswith("wa:"):
-            contact.user_id = message.user_id
+        if message.user_id and contact.bsuid is None and key.startswith("wa:"):
+            contact.bsuid = message.user_id
     await uow.session.flush()
     return found
 
@@ -217,7 +221,8 @@ async def _publish(
     uow: UnitOfWork, rows: list[tuple[Message, Interaction]], contacts: dict[str, Contact]
 ) -> None:
     """One message.created per message, one interaction.updated per interaction touched."""
-    await attach_early_reactions(uow, rows)
+    held = [(message, interaction.agent_id) for message, interaction in rows]
+    await attach_early_reactions(uow, held)
     quoted = await _quoted(uow, [m.reply_to_wamid for m, _ in rows if m.reply_to_wamid])
     by_id = {c.id: c for c in contacts.values()}
     touched: dict[int, Interaction] = {}
@@ -227,7 +232,7 @@ async def _publish(
             continue  # shown under its target: note_inbound_reactions announces that one
         out = MessageOut.of(message, quoted.get(message.reply_to_wamid or ""))
         uow.emit(MessageCreated(message=out), to=interaction.agent_id)
-    await note_inbound_reactions(uow, rows)
+    await note_inbound_reactions(uow, held)
     for interaction in touched.values():
         out_i = InteractionOut.of(interaction, by_id[interaction.contact_id])
         uow.emit(InteractionUpdated(interaction=out_i), to=interaction.agent_id)

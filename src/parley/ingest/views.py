@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from parley.db.uow import SUPERVISORS
 from parley.deps import CurrentUser, RuntimeDep, Uow
+from parley.domain.roles import watches_the_floor
 from parley.errors import Forbidden
 from parley.ingest.health import ingest_health
 from parley.ingest.replay import requeue_webhooks, webhooks_to_replay
 from parley.ingest.schemas import IngestHealthOut, ReplayIn, ReplayOut
+from parley.workers.wake import Wake
 
 router = APIRouter(prefix="/api/v1/ingest", tags=["ingest"])
 
 
 @router.get("/health", response_model=IngestHealthOut)
 async def health(user: CurrentUser, uow: Uow, runtime: RuntimeDep) -> IngestHealthOut:
-    if user.role not in SUPERVISORS:
+    if not watches_the_floor(user.role):
         raise Forbidden("Only supervisors and admins see the ingest health.")
     return IngestHealthOut.of(await ingest_health(uow), runtime.clock.now())
 
@@ -29,6 +30,6 @@ async def replay(body: ReplayIn, user: CurrentUser, uow: Uow, runtime: RuntimeDe
         raise Forbidden("Only admins replay webhooks.")
     ids = await webhooks_to_replay(uow, body.filter())
     await requeue_webhooks(uow, ids)
-    uow.on_commit(lambda: runtime.wake("ingest"))
+    uow.wake(Wake.INGEST)
     await uow.commit()
     return ReplayOut(queued=len(ids))

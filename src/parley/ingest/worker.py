@@ -18,6 +18,7 @@ from parley.ingest.service import ingest_batch
 from parley.metrics import Metrics
 from parley.whatsapp.payloads import parse_webhook
 from parley.workers.base import Worker
+from parley.workers.wake import Wake
 
 log = logging.getLogger("parley.ingest")
 BATCH = 200
@@ -36,7 +37,7 @@ def _due(now: datetime) -> ColumnElement[bool]:
 
 
 class IngestWorker(Worker):
-    name = "ingest"
+    name = Wake.INGEST
 
     def __init__(
         self,

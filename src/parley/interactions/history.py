@@ -7,7 +7,8 @@ from sqlalchemy import select
 from parley.auth.models import User
 from parley.db.uow import UnitOfWork
 from parley.interactions.models import Interaction, InteractionEvent
-from parley.interactions.schemas import Author, InteractionEventOut
+from parley.interactions.schemas import InteractionEventOut
+from parley.messages.schemas import Author
 
 # What each recorded reason means to a reader; a transition without a known reason is named
 # after the state it reached.

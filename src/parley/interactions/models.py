@@ -1,11 +1,11 @@
-"""Sessions, interactions (with their state history) and messages."""
+"""Sessions and interactions (with their state history)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from parley.db.base import Base
@@ -63,7 +63,7 @@ class Interaction(Base):
     version: Mapped[int] = mapped_column(default=1)
     # The newest inbound message already marked read toward WhatsApp (mark-as-read is sent once).
     read_message_id: Mapped[int | None]
-    # When the last typing indicator went to WhatsApp (they are spaced out, see domain.typing).
+    # When the last typing indicator went to WhatsApp (they are spaced out, see domain.typing_indicator).
     typing_at: Mapped[datetime | None]
 
 
@@ -79,36 +79,3 @@ class InteractionEvent(Base):
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(String(100))
     at: Mapped[datetime]
-
-
-class Message(Base):
-    __tablename__ = "messages"
-    __table_args__ = (
-        UniqueConstraint("interaction_id", "client_id", name="uq_messages_interaction_client"),
-        Index("ix_messages_interaction_id_id", "interaction_id", "id"),
-        Index("ix_messages_contact_id_id", "contact_id", "id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
-    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id"))
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"))
-    direction: Mapped[str] = mapped_column(String(3))
-    type: Mapped[str] = mapped_column(String(20))
-    text: Mapped[str | None] = mapped_column(Text)
-    content: Mapped[dict[str, Any]]
-    wamid: Mapped[str | None] = mapped_column(String(255), unique=True)
-    status: Mapped[str] = mapped_column(String(10))
-    error_code: Mapped[int | None]
-    error_title: Mapped[str | None] = mapped_column(String(200))
-    error_details: Mapped[str | None] = mapped_column(Text)
-    reply_to_wamid: Mapped[str | None] = mapped_column(String(255))
-    client_id: Mapped[str | None] = mapped_column(String(64))
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    timestamp: Mapped[datetime]
-    created_at: Mapped[datetime]
-    status_at: Mapped[datetime | None]
-    raw: Mapped[dict[str, Any] | None]
-    # The latest reaction per side, {"in"|"out": {"emoji", "at", "message_id"}}; an empty emoji
-    # is a removal. Kept on the target so a transcript page needs no second lookup.
-    reactions: Mapped[dict[str, Any] | None]

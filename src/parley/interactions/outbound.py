@@ -21,8 +21,9 @@ from parley.contacts.schemas import display_name
 from parley.db.uow import UnitOfWork
 from parley.domain.interactions import HELD
 from parley.errors import Conflict
-from parley.interactions.models import ChatSession, Interaction, InteractionEvent, Message
+from parley.interactions.models import ChatSession, Interaction, InteractionEvent
 from parley.interactions.service import publish_interaction, require_active
+from parley.messages.models import Message
 
 OUTBOUND = "outbound"
 

@@ -11,12 +11,13 @@ from parley.clock import Clock
 from parley.contacts.models import Contact
 from parley.db.uow import UnitOfWork
 from parley.domain.reactions import REACTION_MAX_AGE
-from parley.domain.typing import typing_due
+from parley.domain.typing_indicator import typing_due
 from parley.domain.window import window_open
-from parley.interactions.models import Interaction, Message
+from parley.interactions.models import Interaction
 from parley.interactions.schemas import TypingOut
 from parley.interactions.service import publish_interaction, require_active
-from parley.outbox.service import queue_mark_read
+from parley.messages.models import Message
+from parley.messages.outbound import queue_receipt
 
 # Meta marks messages read only within this age (the same 30 days as reaction targets).
 READ_MAX_AGE = REACTION_MAX_AGE
@@ -56,7 +57,7 @@ async def mark_read(
     wa_id = await _wa_id(uow, interaction)
     if wa_id is None or target.wamid is None:
         return False
-    queue_mark_read(uow, target.wamid, wa_id, now)
+    queue_receipt(uow, target.wamid, wa_id, now)
     return True
 
 
@@ -80,7 +81,7 @@ async def send_typing(
     wa_id = await _wa_id(uow, interaction)
     if target is None or target.wamid is None or wa_id is None:
         return TypingOut(queued=False, reason="no_inbound_message")
-    queue_mark_read(uow, target.wamid, wa_id, now, typing=True)
+    queue_receipt(uow, target.wamid, wa_id, now, typing=True)
     interaction.typing_at = now
     interaction.read_message_id = target.id
     return TypingOut(queued=True)
@@ -102,5 +103,6 @@ async def _last_inbound(uow: UnitOfWork, interaction: Interaction) -> Message | 
 
 
 async def _wa_id(uow: UnitOfWork, interaction: Interaction) -> str | None:
+    """The contact's WhatsApp address: wa_id, or the BSUID of a username-only user."""
     contact = await uow.session.get(Contact, interaction.contact_id)
-    return contact.wa_id if contact is not None else None
+    return (contact.wa_id or contact.bsuid) if contact is not None else None

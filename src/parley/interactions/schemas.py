@@ -1,9 +1,9 @@
-"""Interaction and message shapes of the public API."""
+"""Interaction shapes of the public API (a message's are in `parley.messages.schemas`)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -17,10 +17,10 @@ from pydantic_core import PydanticCustomError
 
 from parley.contacts.models import Contact
 from parley.contacts.schemas import ContactOut
-from parley.domain.reactions import is_emoji, listed_reactions
 from parley.domain.window import window_expires_at
 from parley.fields import Id, Text
-from parley.interactions.models import Interaction, Message
+from parley.interactions.models import Interaction
+from parley.messages.schemas import Author, MessageOut
 
 
 class LastMessage(BaseModel):
@@ -86,92 +86,6 @@ class InteractionOut(BaseModel):
         )
 
 
-class ErrorInfo(BaseModel):
-    code: int
-    title: str | None
-    details: str | None
-
-
-class QuotedMessage(BaseModel):
-    id: int | None
-    wamid: str
-    text: str | None
-    direction: str | None
-    type: str | None = None
-
-
-class Reaction(BaseModel):
-    emoji: str
-    direction: Literal["in", "out"]
-    at: datetime
-
-
-class Author(BaseModel):
-    id: int
-    name: str
-
-
-class MessageOut(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: int
-    interaction_id: int
-    session_id: int
-    direction: str
-    type: str
-    text: str | None
-    content: dict[str, Any]
-    wamid: str | None
-    status: str
-    error: ErrorInfo | None
-    reply_to: QuotedMessage | None
-    client_id: str | None
-    author: Author | None
-    timestamp: datetime
-    created_at: datetime
-    reactions: list[Reaction] = Field(default_factory=list)
-
-    @classmethod
-    def of(
-        cls, message: Message, quoted: Message | None = None, author_name: str | None = None
-    ) -> MessageOut:
-        error = None
-        if message.error_code is not None:
-            error = ErrorInfo(
-                code=message.error_code, title=message.error_title, details=message.error_details
-            )
-        reply_to = None
-        if message.reply_to_wamid:
-            reply_to = QuotedMessage(
-                id=quoted.id if quoted else None,
-                wamid=message.reply_to_wamid,
-                text=quoted.text if quoted else None,
-                direction=quoted.direction if quoted else None,
-                type=quoted.type if quoted else None,
-            )
-        author = None
-        if message.author_id is not None:
-            author = Author(id=message.author_id, name=author_name or "")
-        return cls(
-            id=message.id,
-            interaction_id=message.interaction_id,
-            session_id=message.session_id,
-            direction=message.direction,
-            type=message.type,
-            text=message.text,
-            content=message.content,
-            wamid=message.wamid,
-            status=message.status,
-            error=error,
-            reply_to=reply_to,
-            client_id=message.client_id,
-            author=author,
-            timestamp=message.timestamp,
-            created_at=message.created_at,
-            reactions=[Reaction.model_validate(r) for r in listed_reactions(message.reactions)],
-        )
-
-
 class PastInteractionOut(BaseModel):
     """How an earlier interaction of the contact ended, for the line closing it in the transcript."""
 
@@ -211,33 +125,12 @@ def _not_blank(value: str) -> str:
     return value
 
 
-def _one_emoji(value: str) -> str:
-    """One emoji (a single grapheme cluster of Unicode's emoji list), or empty to remove the
-    reaction; surrounding spaces are dropped."""
-    value = value.strip()
-    if value and not is_emoji(value):
-        raise PydanticCustomError(
-            "invalid_emoji",
-            "A reaction is one emoji, or empty to remove it",
-            {"code": "invalid_emoji"},  # the error code the API answers with (see app.py)
-        )
-    return value
-
-
 class SendMessageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: Annotated[Text, AfterValidator(_not_blank)] = Field(min_length=1, max_length=4096)
     client_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-:.]+$")
     reply_to: Id | None = None
-
-
-class ReactionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    emoji: Annotated[Text, AfterValidator(_one_emoji)] = Field(
-        max_length=64, description="One emoji; empty removes the reaction."
-    )
 
 
 class TypingOut(BaseModel):
@@ -262,7 +155,3 @@ class DoneIn(BaseModel):
 
     disposition: DispositionText | None = None
     note: NoteText | None = None
-
-
-class Pending(BaseModel):
-    level: Literal["none", "green", "yellow", "red"]

@@ -1,13 +1,12 @@
-"""What an agent does with an interaction: accept, reject, reply, mark done.
+"""What an agent does with an interaction: accept, reject, mark done; and its shared helpers.
 
-Reactions live in `reactions`, read receipts and typing in `receipts`, transcript pages in
-`transcript`, the state history in `history`.
+Sends live in `sending`, reactions in `reactions`, read receipts and typing in `receipts`, the
+closing lines of earlier interactions in `transcript`, the state history in `history`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 
@@ -17,20 +16,12 @@ from parley.contacts.models import Contact
 from parley.db.uow import UnitOfWork
 from parley.domain.codes import match_code
 from parley.domain.interactions import HELD, TransitionError, check_transition
-from parley.domain.window import window_open
+from parley.domain.roles import sees_every_interaction
 from parley.errors import Conflict, Invalid, NotFound
-from parley.interactions.models import Interaction, InteractionEvent, Message
+from parley.interactions.events import InteractionOffered, InteractionRemoved, InteractionUpdated
+from parley.interactions.models import Interaction, InteractionEvent
 from parley.interactions.schemas import InteractionOut
-from parley.interactions.transcript import message_out
-from parley.outbox.service import queue_message
-from parley.realtime.events import (
-    InteractionOffered,
-    InteractionRemoved,
-    InteractionUpdated,
-    MessageCreated,
-)
-
-STAFF = ("supervisor", "admin")
+from parley.workers.wake import Wake
 
 
 async def access_interaction(
@@ -42,7 +33,9 @@ async def access_interaction(
     overwriting what the action changes, and makes message ids grow in commit order per contact.
     """
     interaction = await uow.session.get(Interaction, interaction_id, with_for_update=for_update)
-    if interaction is None or (user.role not in STAFF and interaction.agent_id != user.id):
+    if interaction is None or not (
+        sees_every_interaction(user.role) or interaction.agent_id == user.id
+    ):
         raise NotFound("No such interaction.")
     return interaction
 
@@ -129,143 +122,9 @@ def requeue(uow: UnitOfWork, now: datetime, interaction: Interaction, *, reason:
     transition(uow, interaction, "queued", now, agent_id=previous, reason=reason)
     interaction.agent_id = None
     interaction.queued_at = now
+    uow.wake(Wake.ROUTING)
     if previous is not None:
         uow.emit(InteractionRemoved(interaction_id=interaction.id, reason=reason), to=previous)
-
-
-async def send_text(
-    uow: UnitOfWork,
-    clock: Clock,
-    user: User,
-    interaction: Interaction,
-    *,
-    text: str,
-    client_id: str,
-    reply_to: int | None,
-) -> Message:
-    existing = await uow.session.scalar(
-        select(Message).where(
-            Message.interaction_id == interaction.id, Message.client_id == client_id
-        )
-    )
-    if existing is not None:
-        if existing.text != text:  # not a retry: a client bug that would lose this text
-            raise Conflict(
-                "This client_id was already used for a different message.",
-                code="client_id_reused",
-            )
-        return existing  # the agent's retry of a request we already took
-    require_active(user, interaction)
-    now = clock.now()
-    require_window(interaction, now)
-    quoted = await _quoted_wamid(uow, interaction, reply_to)
-    message = await queue_outbound(
-        uow,
-        user,
-        interaction,
-        now,
-        type="text",
-        text=text,
-        content={},
-        body={"body": text, "preview_url": True},
-        reply_to_wamid=quoted,
-        client_id=client_id,
-    )
-    _answered(interaction, message, now)
-    uow.emit(MessageCreated(message=await message_out(uow, message)), to=user.id)
-    await publish_interaction(uow, interaction)
-    return message
-
-
-async def queue_outbound(
-    uow: UnitOfWork,
-    user: User,
-    interaction: Interaction,
-    now: datetime,
-    *,
-    type: str,
-    text: str | None,
-    content: dict[str, Any],
-    body: dict[str, Any],
-    reply_to_wamid: str | None = None,
-    client_id: str | None = None,
-) -> Message:
-    """The agent's message to the contact, stored and queued for WhatsApp in one transaction:
-    `body` is the Cloud API's object for `type`."""
-    contact = await uow.session.get(Contact, interaction.contact_id)
-    assert contact is not None and contact.wa_id is not None
-    message = Message(
-        session_id=interaction.session_id,
-        interaction_id=interaction.id,
-        contact_id=interaction.contact_id,
-        direction="out",
-        type=type,
-        text=text,
-        content=content,
-        status="queued",
-        reply_to_wamid=reply_to_wamid,
-        client_id=client_id,
-        author_id=user.id,
-        timestamp=now,
-        created_at=now,
-    )
-    uow.session.add(message)
-    await uow.session.flush()
-    queue_message(uow, message, contact.wa_id, body, now)
-    return message
-
-
-def require_window(interaction: Interaction, now: datetime) -> None:
-    if not window_open(interaction.last_inbound_at, now):
-        raise Conflict(
-            "WhatsApp's 24-hour customer service window is closed: send a template.",
-            code="window_closed",
-        )
-
-
-async def _quoted_wamid(
-    uow: UnitOfWork, interaction: Interaction, reply_to: int | None
-) -> str | None:
-    """The wamid a quoted reply points at: any message of this contact that WhatsApp knows."""
-    if reply_to is None:
-        return None
-    quoted = await uow.session.get(Message, reply_to)
-    if quoted is None or quoted.contact_id != interaction.contact_id:
-        raise Invalid(
-            "The message to reply to is not in this conversation.", code="reply_to_not_found"
-        )
-    if quoted.type == "reaction":
-        raise Invalid("A reaction cannot be quoted.", code="reply_to_not_quotable")
-    if not quoted.wamid and quoted.status == "failed":
-        raise Invalid(
-            "The message to reply to never reached WhatsApp, so it cannot be quoted.",
-            code="reply_to_failed",
-        )
-    if not quoted.wamid:
-        raise Conflict(
-            "The message to reply to has not reached WhatsApp yet; try again in a moment.",
-            code="reply_to_not_sent",
-        )
-    return quoted.wamid
-
-
-def _answered(interaction: Interaction, message: Message, now: datetime) -> None:
-    interaction.pending_since = None
-    interaction.unread_count = 0
-    interaction.last_message_at = now
-    interaction.last_message = preview(message)
-    interaction.updated_at = now
-    interaction.version += 1
-
-
-def preview(message: Message) -> dict[str, Any]:
-    text = (message.text or message.type)[:140]
-    return {
-        "direction": message.direction,
-        "type": message.type,
-        "text": text,
-        "created_at": message.created_at.isoformat(),
-    }
 
 
 async def mark_done(
@@ -293,6 +152,7 @@ async def mark_done(
     interaction.disposition = code
     interaction.note = note.strip() or None if note else None
     interaction.pending_since = None
+    uow.wake(Wake.ROUTING)  # the agent has room for another
     await publish_interaction(uow, interaction)
     if interaction.agent_id is not None:
         uow.emit(

@@ -8,18 +8,28 @@ from fastapi import APIRouter, Body, Path, Query
 
 from parley.deps import CurrentUser, RuntimeDep, Uow
 from parley.fields import MAX_ID
-from parley.interactions import history, outbound, reactions, receipts, service, transcript
+from parley.interactions import (
+    history,
+    outbound,
+    reactions,
+    receipts,
+    sending,
+    service,
+    transcript,
+)
+from parley.interactions.models import Interaction
 from parley.interactions.schemas import (
     DoneIn,
     InteractionEventList,
     InteractionList,
     InteractionOut,
-    MessageOut,
     MessagePage,
-    ReactionIn,
     SendMessageIn,
     TypingOut,
 )
+from parley.messages import transcript as message_transcript
+from parley.messages.content import TextContent
+from parley.messages.schemas import MessageOut, ReactionIn
 from parley.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/interactions", tags=["interactions"])
@@ -63,8 +73,8 @@ async def list_messages(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> MessagePage:
     interaction = await service.access_interaction(uow, user, interaction_id)
-    items, has_more = await transcript.list_messages(
-        uow, interaction, before=before, after=after, limit=limit
+    items, has_more = await message_transcript.list_messages(
+        uow, interaction.contact_id, before=before, after=after, limit=limit
     )
     past = await transcript.past_interactions(uow, interaction, items)
     return MessagePage(items=items, has_more=has_more, interactions=past)
@@ -79,17 +89,16 @@ async def send_message(
     runtime: RuntimeDep,
 ) -> MessageOut:
     interaction = await service.access_interaction(uow, user, interaction_id, for_update=True)
-    message = await service.send_text(
+    message = await sending.send_message(
         uow,
         runtime.clock,
         user,
         interaction,
-        text=body.text,
+        TextContent(body=body.text),
         client_id=body.client_id,
         reply_to=body.reply_to,
     )
-    out = await transcript.message_out(uow, message)
-    uow.on_commit(lambda: runtime.wake("outbox"))
+    out = await message_transcript.message_out(uow, message)
     await uow.commit()
     return out
 
@@ -107,25 +116,7 @@ async def react(
     target = await reactions.react_to_message(
         uow, runtime.clock, user, interaction, message_id, body.emoji
     )
-    out = await transcript.message_out(uow, target)
-    uow.on_commit(lambda: runtime.wake("outbox"))
-    await uow.commit()
-    return out
-
-
-async def _act(
-    interaction_id: int, user: CurrentUser, uow: Uow, runtime: RuntimeDep, action: str
-) -> InteractionOut:
-    interaction = await service.access_interaction(uow, user, interaction_id, for_update=True)
-    if action == "accept":
-        await service.accept_offer(uow, runtime.clock, user, interaction)
-    elif action == "reject":
-        await service.reject_offer(uow, runtime.clock, user, interaction)
-        uow.on_commit(lambda: runtime.wake("routing"))
-    elif action == "read":
-        await receipts.mark_read(uow, runtime.clock, user, interaction, _receipts(runtime))
-        uow.on_commit(lambda: runtime.wake("outbox"))
-    out = await service.interaction_out(uow, interaction)
+    out = await message_transcript.message_out(uow, target)
     await uow.commit()
     return out
 
@@ -134,21 +125,33 @@ async def _act(
 async def accept(
     interaction_id: InteractionId, user: CurrentUser, uow: Uow, runtime: RuntimeDep
 ) -> InteractionOut:
-    return await _act(interaction_id, user, uow, runtime, "accept")
+    interaction = await service.access_interaction(uow, user, interaction_id, for_update=True)
+    await service.accept_offer(uow, runtime.clock, user, interaction)
+    return await _committed(uow, interaction)
 
 
 @router.post("/{interaction_id}/reject", response_model=InteractionOut)
 async def reject(
     interaction_id: InteractionId, user: CurrentUser, uow: Uow, runtime: RuntimeDep
 ) -> InteractionOut:
-    return await _act(interaction_id, user, uow, runtime, "reject")
+    interaction = await service.access_interaction(uow, user, interaction_id, for_update=True)
+    await service.reject_offer(uow, runtime.clock, user, interaction)
+    return await _committed(uow, interaction)
 
 
 @router.post("/{interaction_id}/read", response_model=InteractionOut)
 async def read(
     interaction_id: InteractionId, user: CurrentUser, uow: Uow, runtime: RuntimeDep
 ) -> InteractionOut:
-    return await _act(interaction_id, user, uow, runtime, "read")
+    interaction = await service.access_interaction(uow, user, interaction_id, for_update=True)
+    await receipts.mark_read(uow, runtime.clock, user, interaction, _receipts(runtime))
+    return await _committed(uow, interaction)
+
+
+async def _committed(uow: Uow, interaction: Interaction) -> InteractionOut:
+    out = await service.interaction_out(uow, interaction)
+    await uow.commit()
+    return out
 
 
 @router.post("/{interaction_id}/typing", response_model=TypingOut)
@@ -157,7 +160,6 @@ async def typing(
 ) -> TypingOut:
     interaction = await service.access_interaction(uow, user, interaction_id, for_update=True)
     out = await receipts.send_typing(uow, runtime.clock, user, interaction, _receipts(runtime))
-    uow.on_commit(lambda: runtime.wake("outbox"))
     await uow.commit()
     return out
 
@@ -184,10 +186,7 @@ async def done(
         dispositions=settings.dispositions,
         disposition_required=settings.disposition_required,
     )
-    out = await service.interaction_out(uow, interaction)
-    uow.on_commit(lambda: runtime.wake("routing"))
-    await uow.commit()
-    return out
+    return await _committed(uow, interaction)
 
 
 @router.post("/{interaction_id}/sessions", response_model=InteractionOut, status_code=201)
@@ -200,6 +199,4 @@ async def create_session(
 ) -> InteractionOut:
     interaction = await service.access_interaction(uow, user, interaction_id, for_update=True)
     await outbound.new_session(uow, runtime.clock, user, interaction)
-    out = await service.interaction_out(uow, interaction)
-    await uow.commit()
-    return out
+    return await _committed(uow, interaction)

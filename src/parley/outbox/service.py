@@ -1,4 +1,4 @@
-"""Queue outbound work in the caller's transaction; claim it and record outcomes for the sender."""
+"""Claim queued outbound work (queued by `parley.messages.outbound`) and record its outcomes."""
 
 from __future__ import annotations
 
@@ -10,53 +10,10 @@ from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import aliased
 
 from parley.db.uow import UnitOfWork
-from parley.interactions.models import Message
-from parley.outbox.models import OutboxItem
+from parley.messages.models import OutboxItem
+from parley.messages.outbound import OutboxKind
 
 CLAIM_SECONDS = 60  # a claim older than this belongs to a dead sender and is taken over
-
-
-def callback_data(item_id: int) -> str:
-    return f"parley:outbox:{item_id}"
-
-
-def parse_callback_data(value: str | None) -> int | None:
-    if value and value.startswith("parley:outbox:"):
-        tail = value.rsplit(":", 1)[1]
-        return int(tail) if tail.isdigit() else None
-    return None
-
-
-def queue_message(
-    uow: UnitOfWork, message: Message, wa_id: str, body: dict[str, Any], now: datetime
-) -> OutboxItem:
-    item = OutboxItem(
-        kind="message",
-        message_id=message.id,
-        to_wa_id=wa_id,
-        payload={"type": message.type, "body": body, "context": message.reply_to_wamid},
-        state="pending",
-        next_attempt_at=now,
-        created_at=now,
-    )
-    uow.session.add(item)
-    return item
-
-
-def queue_mark_read(
-    uow: UnitOfWork, wamid: str, wa_id: str, now: datetime, *, typing: bool = False
-) -> OutboxItem:
-    """Mark `wamid` (and earlier messages) read; with `typing`, show the typing indicator too."""
-    item = OutboxItem(
-        kind="typing" if typing else "mark_read",
-        to_wa_id=wa_id,
-        payload={"wamid": wamid},
-        state="pending",
-        next_attempt_at=now,
-        created_at=now,
-    )
-    uow.session.add(item)
-    return item
 
 
 @dataclass(frozen=True)
@@ -82,13 +39,13 @@ async def claim_due(uow: UnitOfWork, now: datetime, limit: int) -> list[Claimed]
     blocked = exists().where(
         earlier.to_wa_id == OutboxItem.to_wa_id,
         earlier.id < OutboxItem.id,
-        earlier.kind == "message",
+        earlier.kind == OutboxKind.MESSAGE,
         or_(
             (earlier.state == "sending") & (earlier.claimed_until >= now),
             (earlier.state == "pending") & (earlier.next_attempt_at > now),
         ),
     )
-    due = due & ((OutboxItem.kind != "message") | ~blocked)
+    due = due & ((OutboxItem.kind != OutboxKind.MESSAGE) | ~blocked)
     query = select(OutboxItem).where(due).order_by(OutboxItem.id).limit(limit)
     if uow.dialect == "postgresql":
         query = query.with_for_update(skip_locked=True)

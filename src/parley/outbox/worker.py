@@ -16,12 +16,13 @@ from sqlalchemy import func, select
 
 from parley.clock import Clock
 from parley.db.uow import UnitOfWork
-from parley.domain.typing import typing_stale
-from parley.ingest.statuses import record_wamid, set_status
-from parley.interactions.models import Message
+from parley.domain.typing_indicator import typing_stale
+from parley.messages.content import OutboundContent, graph_body, load_content
+from parley.messages.models import Message, OutboxItem
+from parley.messages.outbound import OutboxKind, callback_data
+from parley.messages.statuses import record_wamid, set_status
 from parley.metrics import Metrics
 from parley.outbox import service
-from parley.outbox.models import OutboxItem
 from parley.outbox.ratelimit import TokenBucket
 from parley.whatsapp.errors import (
     GraphError,
@@ -32,6 +33,7 @@ from parley.whatsapp.errors import (
 )
 from parley.whatsapp.graph import OutboundMessage, WhatsAppGateway
 from parley.workers.base import Worker
+from parley.workers.wake import Wake
 
 log = logging.getLogger("parley.outbox")
 BATCH = 100
@@ -42,7 +44,7 @@ RECONCILE_SECONDS = 20
 
 
 class OutboxWorker(Worker):
-    name = "outbox"
+    name = Wake.OUTBOX
 
     def __init__(
         self,
@@ -103,20 +105,16 @@ class OutboxWorker(Worker):
             await uow.commit()
 
     async def _send(self, item: service.Claimed) -> None:
-        if item.kind == "message" and await self._already_accepted(item):
+        kind = OutboxKind(item.kind)
+        if kind is OutboxKind.MESSAGE and await self._already_accepted(item):
             return
         await self._bucket.acquire()
-        if item.kind == "typing" and typing_stale(item.created_at, self._clock.now()):
+        if kind is OutboxKind.TYPING and typing_stale(item.created_at, self._clock.now()):
             await self._drop(item, "typing indicator too old to show")
             return
         try:
             with self._metrics.send_seconds.time():
-                if item.kind in ("mark_read", "typing"):
-                    await self._gateway.mark_read(item.payload["wamid"], item.kind == "typing")
-                    wamid = None
-                else:
-                    result = await self._gateway.send(self._outbound(item))
-                    wamid = result.wamid
+                wamid = await self._deliver(kind, item)
         except GraphError as exc:
             self._metrics.outbox_errors.labels(str(exc.code)).inc()
             await self._on_graph_error(item, exc)
@@ -134,14 +132,30 @@ class OutboxWorker(Worker):
         self._metrics.outbox_sent.labels(item.kind).inc()
         await self._on_sent(item, wamid)
 
-    def _outbound(self, item: service.Claimed) -> OutboundMessage:
-        payload = item.payload
+    async def _deliver(self, kind: OutboxKind, item: service.Claimed) -> str | None:
+        """One call to the Cloud API for the item; the new message's wamid, if it is one."""
+        match kind:
+            case OutboxKind.MARK_READ | OutboxKind.TYPING:
+                typing = kind is OutboxKind.TYPING
+                await self._gateway.mark_read(item.payload["wamid"], typing)
+                return None
+            case OutboxKind.MESSAGE:
+                content = await self._prepared(load_content(item.payload["content"]))
+                result = await self._gateway.send(self._outbound(item, content))
+                return result.wamid
+
+    async def _prepared(self, content: OutboundContent) -> OutboundContent:
+        """The content as the Cloud API takes it (media get uploaded first, once they exist)."""
+        return content
+
+    def _outbound(self, item: service.Claimed, content: OutboundContent) -> OutboundMessage:
+        type_, body = graph_body(content)
         return OutboundMessage(
             to=item.to_wa_id,
-            type=payload["type"],
-            body=payload["body"],
-            context_wamid=payload.get("context"),
-            callback_data=service.callback_data(item.id),
+            type=type_,
+            body=body,
+            context_wamid=item.payload.get("context"),
+            callback_data=callback_data(item.id),
         )
 
     async def _already_accepted(self, item: service.Claimed) -> bool:

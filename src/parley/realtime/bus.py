@@ -40,6 +40,8 @@ Deliver = Callable[[Envelope], Awaitable[None]]
 
 
 class Bus(Protocol):
+    shared: bool  # reaches other nodes (Redis), or only this one (in-process)
+
     async def start(self, deliver: Deliver) -> None: ...
     async def publish(self, envelope: Envelope) -> None: ...
     async def ping(self) -> bool: ...
@@ -47,6 +49,8 @@ class Bus(Protocol):
 
 
 class InProcessBus:
+    shared = False
+
     def __init__(self) -> None:
         self._deliver: Deliver | None = None
 
@@ -65,6 +69,8 @@ class InProcessBus:
 
 
 class RedisBus:
+    shared = True
+
     def __init__(self, url: str, channel: str = CHANNEL) -> None:
         from redis.asyncio import Redis
 

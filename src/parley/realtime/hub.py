@@ -11,10 +11,11 @@ from itertools import count
 import orjson
 
 from parley.realtime.bus import Envelope
-from parley.realtime.events import SessionEnded
 
 QUEUE_LIMIT = 1000
-SESSION_ENDED = SessionEnded.model_fields["type"].default  # acted on here, never forwarded
+# A login ended (`parley.auth.events.AuthTokenEnded`): acted on here, never forwarded. Named by
+# its wire type so the hub stays below every feature.
+AUTH_TOKEN_ENDED = "auth_token.ended"
 Send = Callable[[str], Awaitable[None]]
 
 
@@ -26,8 +27,8 @@ class Connection:
     queue: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
     ids: count[int] = field(default_factory=lambda: count(1))
     overflowed: bool = False
-    session_id: int | None = None
-    ended: bool = False  # its login session ended: the socket closes with 4401
+    auth_token_id: int | None = None
+    ended: bool = False  # its login ended: the socket closes with 4401
 
     def push(self, event_json: bytes) -> None:
         if self.ended:
@@ -85,15 +86,15 @@ class Hub:
         if self.on_change is not None:
             self.on_change(len(self._all))
 
-    def end_session(self, user_id: int, session_id: int) -> None:
+    def end_auth_token(self, user_id: int, auth_token_id: int) -> None:
         for connection in list(self._by_user.get(user_id, ())):
-            if connection.session_id == session_id:
+            if connection.auth_token_id == auth_token_id:
                 connection.end()
 
     async def deliver(self, envelope: Envelope) -> None:
-        if envelope.event.get("type") == SESSION_ENDED:
+        if envelope.event.get("type") == AUTH_TOKEN_ENDED:
             for user_id in envelope.user_ids:
-                self.end_session(user_id, int(envelope.event["session_id"]))
+                self.end_auth_token(user_id, int(envelope.event["auth_token_id"]))
             return
         payload = orjson.dumps(envelope.event)
         targets: set[Connection] = set()

@@ -45,7 +45,7 @@ async def events(websocket: WebSocket) -> None:
         return
     user, auth = session
     connection = Connection(
-        user_id=user.id, role=user.role, send=websocket.send_text, session_id=auth.id
+        user_id=user.id, role=user.role, send=websocket.send_text, auth_token_id=auth.id
     )
     runtime.hub.add(connection)
     writer = asyncio.create_task(_write(websocket, connection))

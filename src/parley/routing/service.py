@@ -12,10 +12,10 @@ from parley.contacts.models import Contact
 from parley.db.uow import UnitOfWork
 from parley.domain.interactions import HELD
 from parley.domain.routing import AgentSlot, plan_assignments
+from parley.interactions.events import InteractionOffered
 from parley.interactions.models import Interaction, InteractionEvent
 from parley.interactions.schemas import InteractionOut
 from parley.interactions.service import requeue, transition
-from parley.realtime.events import InteractionOffered
 
 BATCH = 500
 # An agent who rejected an interaction, or let its offer expire, is not offered it again for

@@ -9,12 +9,13 @@ from parley.clock import Clock
 from parley.db.uow import UnitOfWork
 from parley.routing.service import assign_queued, expire_offers
 from parley.workers.base import Worker
+from parley.workers.wake import Wake
 
 EXPIRY_CHECK = timedelta(seconds=1)
 
 
 class RoutingWorker(Worker):
-    name = "routing"
+    name = Wake.ROUTING
     poll_seconds = 2.0
 
     def __init__(

@@ -88,6 +88,7 @@ export class Store {
   #seq = 0
   #localSeq = 0
   #listeners = new Set()
+  #collections = new Map() // name → Map(id → item): parked items, history, responses, …
 
   subscribe(listener) {
     this.#listeners.add(listener)
@@ -96,6 +97,45 @@ export class Store {
 
   #emit(topic, id = null, detail = {}) {
     for (const listener of [...this.#listeners]) listener({ ...detail, topic, id })
+  }
+
+  // ── collections ──────────────────────────────────────────────────────
+  // Lists a view keeps beside the held interactions (a workbin's items, my
+  // history, the response library): each keyed by `id`, each change heard as
+  // {topic: "collection", name, id}.
+
+  /** The items of a collection, in the order they were set (new ones last). */
+  collection(name) {
+    return [...(this.#collections.get(name)?.values() ?? [])]
+  }
+
+  collectionItem(name, id) {
+    return this.#collections.get(name)?.get(key(id)) ?? null
+  }
+
+  /** Replace a collection's items (a fresh page from the REST API). */
+  setCollection(name, items) {
+    const next = new Map()
+    for (const item of Array.isArray(items) ? items : []) {
+      if (item && item.id !== null && item.id !== undefined) next.set(key(item.id), item)
+    }
+    this.#collections.set(name, next)
+    this.#emit("collection", null, { name })
+  }
+
+  /** Add or update one item (an event); an older `version` than the one held is dropped. */
+  putCollectionItem(name, item) {
+    if (!item || item.id === null || item.id === undefined) return
+    const held = this.#collections.get(name) ?? new Map()
+    const current = held.get(key(item.id))
+    if (hasVersion(current) && hasVersion(item) && item.version < current.version) return
+    held.set(key(item.id), item)
+    this.#collections.set(name, held)
+    this.#emit("collection", key(item.id), { name })
+  }
+
+  removeCollectionItem(name, id) {
+    if (this.#collections.get(name)?.delete(key(id))) this.#emit("collection", key(id), { name })
   }
 
   // ── reading ──────────────────────────────────────────────────────────

@@ -7,7 +7,7 @@ import pytest
 from parley.domain.codes import match_code
 from parley.domain.reactions import can_react_to, is_emoji, listed_reactions, with_reaction
 from parley.domain.routing import AgentSlot, plan_assignments
-from parley.domain.typing import typing_due, typing_stale
+from parley.domain.typing_indicator import typing_due, typing_stale
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 

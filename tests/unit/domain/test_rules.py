@@ -3,7 +3,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from parley.domain.interactions import TransitionError, can_transition, check_transition
-from parley.domain.pending import pending_level
 from parley.domain.phones import (
     PhoneError,
     looks_like_phone,
@@ -17,18 +16,6 @@ from parley.domain.routing import AgentSlot, plan_assignments
 from parley.domain.window import window_expires_at, window_open
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.mark.parametrize(
-    ("waited", "level"),
-    [(0, "green"), (29.9, "green"), (30, "yellow"), (49, "yellow"), (50, "red"), (5000, "red")],
-)
-def test_pending_levels_follow_the_thresholds(waited: float, level: str) -> None:
-    assert pending_level(T0, T0 + timedelta(seconds=waited), (30, 50)) == level
-
-
-def test_nothing_pending_has_no_level() -> None:
-    assert pending_level(None, T0, (30, 50)) == "none"
 
 
 def test_window_lasts_24_hours_from_the_last_inbound_message() -> None:

@@ -9,20 +9,16 @@ import { Store } from "../store.js"
 import { chatStartedNotice } from "../models/directory.js"
 import { removalNotice } from "../models/offer.js"
 import { SessionMemory } from "../models/session_memory.js"
+import { contactName } from "../models/contact.js"
+import { previewOf } from "../models/preview.js"
+import { panelsIn } from "../panels.js"
 import { ConfirmDialog } from "./confirm_dialog.js"
 import { h, icon, replace } from "./dom.js"
 import { TitleFlasher } from "./title_flash.js"
-import { contactName, previewOf } from "./interaction_bar.js"
-import "./case_info.js"
-import "./composer.js"
+import { ViewTabs } from "./view_tabs.js"
 import "./emoji_picker.js"
-import "./control_bar.js"
-import "./directory.js"
-import "./history.js"
-import "./interaction_bar.js"
 import "./login.js"
-import "./status.js"
-import "./transcript.js"
+import "./panels.js" // every part of the desktop registers itself there
 
 const THEME_KEY = "parley-theme"
 
@@ -112,19 +108,17 @@ export class ParleyApp extends HTMLElement {
     const memory = new SessionMemory({ storage: sessionStorageOrNull(), userId: me?.id ?? "" })
     let synced = false // before the first sync nothing is held, so nothing may be pruned
     let started = false // after the first sync (or its failure) the remembered selection is not awaited
-    const parts = {
-      status: h("parley-status", {}),
-      bar: h("parley-interaction-bar", {}),
-      control: h("parley-control-bar", { hidden: true }),
-      transcript: h("parley-transcript", { hidden: true }),
-      composer: h("parley-composer", { hidden: true }),
-      info: h("parley-case-info", {}),
-    }
+    // Every registered part, by id; the shell needs a few of them by name (below).
+    const parts = {}
+    const mount = (region) => panelsIn(region).map((panel) => (parts[panel.id] = panel.create()))
     const empty = h("div", { class: "center-empty" }, icon("inbox", { size: 40 }),
       h("p", { class: "empty-title" }, "No interaction open"),
       h("p", { class: "empty-text" }, "Pick one from the list, or wait for the next WhatsApp chat."))
     const conn = h("div", { class: "conn", role: "status" })
-    const nav = h("nav", { class: "col-left", "aria-label": "Interactions", tabindex: "-1" }, parts.bar)
+    const topbarParts = mount("topbar")
+    const nav = h("nav", { class: "col-left", "aria-label": "Interactions", tabindex: "-1" }, ...mount("nav"))
+    const main = h("main", { class: "col-center" }, empty, ...mount("main"))
+    const aside = h("aside", { class: "col-right", "aria-label": "Case information" }, ...mount("aside"))
     this.#toasts = h("div", { class: "toasts" })
     const picker = h("parley-emoji-picker", {})
     const confirm = new ConfirmDialog()
@@ -133,67 +127,49 @@ export class ParleyApp extends HTMLElement {
       store, desktop, clock: this.#clock, picker, memory,
       replyTo: (message) => parts.composer.replyTo(message),
       notify: (message, options) => this.#notify(message, options),
-      logout: () => this.#confirmLogout(store, confirm),
-      focusComposer: () => parts.composer.focusText(),
-      hasDraft: () => parts.composer.draft !== "",
-      focusNext: () => setTimeout(() => focusNext(parts.bar, nav)),
-      attachmentUrl: (id) => String(this.#api.url(`attachments/${encodeURIComponent(id)}`)),
       confirm: (question) => confirm.ask(question),
+      // "Create new chat" (My History, the Contact Directory): the chat opens on the desk.
       createChat: async (contactId) => {
         try {
           const chat = await desktop.startChat(contactId)
-          showView("workspace")
+          tabs.show("interactions")
           this.#notify(chatStartedNotice(chat, this.#clock.now()), { polite: true })
           parts.composer.focusText()
         } catch (error) {
           this.#notify(error?.message || "Couldn’t start the chat.")
         }
       },
+      logout: () => this.#confirmLogout(store, confirm),
+      focusComposer: () => parts.composer.focusText(),
+      hasDraft: () => parts.composer.draft !== "",
+      focusNext: () => setTimeout(() => focusNext(parts.bar, nav)),
+      showView: (id) => tabs.show(id),
+      attachmentUrl: (id) => String(this.#api.url(`attachments/${encodeURIComponent(id)}`)),
       open: (id, { pointer = false } = {}) => {
-        showView("workspace")
+        tabs.show("interactions")
         flasher.acknowledge(id)
         desktop.open(id).catch((e) => this.#notify(e.message))
         if (pointer) parts.composer.focusText()
       },
     }
-    // The workspace (interactions), or one of the views over the centre and right columns.
-    const views = {
-      history: h("parley-history", { class: "view", hidden: true, role: "region", "aria-label": "My History" }),
-      directory: h("parley-directory", { class: "view", hidden: true, role: "region", "aria-label": "Contact Directory" }),
-    }
-    const center = h("main", { class: "col-center" }, empty, parts.control, parts.transcript, parts.composer)
-    const right = h("aside", { class: "col-right", "aria-label": "Case information" }, parts.info)
-    const viewButtons = {}
-    const showView = (name, { focus = false } = {}) => {
-      center.hidden = right.hidden = name !== "workspace"
-      for (const [key, view] of Object.entries(views)) view.hidden = key !== name
-      for (const [key, button] of Object.entries(viewButtons)) button.setAttribute("aria-current", key === name ? "page" : "false")
-      if (views[name]) {
-        views[name].show()
-        if (focus) views[name].focusFirst()
-      }
-    }
-    const viewButton = (name, label, iconName) => (viewButtons[name] = h("button", { type: "button",
-      class: "btn btn-ghost view-tab", "aria-current": name === "workspace" ? "page" : "false",
-      onclick: () => showView(name, { focus: true }) }, icon(iconName), h("span", {}, label)))
+    const views = panelsIn("view").map((panel) => ({ panel, element: (parts[panel.id] = panel.create()) }))
+    const tabs = new ViewTabs({ views, desk: [nav, main, aside] })
     replace(this, h("div", { class: "app" },
       h("a", { class: "skip", href: "#composer-message" }, "Skip to message box"),
       h("header", { class: "topbar" },
         h("div", { class: "brand" }, h("span", { class: "logo", "aria-hidden": "true" }, "P"), h("span", {}, "Parley")),
-        h("nav", { class: "view-tabs", "aria-label": "Views" }, viewButton("workspace", "Interactions", "inbox"),
-          viewButton("history", "My History", "history"), viewButton("directory", "Contact Directory", "contacts")),
+        tabs.element,
         conn,
-        h("div", { class: "topbar-right" }, parts.status, this.#notificationsButton(), this.#themeButton())),
+        h("div", { class: "topbar-right" }, ...topbarParts, this.#notificationsButton(), this.#themeButton())),
       nav,
-      center,
-      right,
-      views.history,
-      views.directory,
+      main,
+      aside,
+      ...views.map((v) => v.element),
+      ...mount("overlay"),
       picker,
       confirm.element,
       this.#toasts))
-    for (const part of Object.values(parts)) part.connect(ctx)
-    for (const view of Object.values(views)) view.connect(ctx)
+    for (const part of Object.values(parts)) part.connect?.(ctx)
 
     const showSelection = () => {
       empty.hidden = store.selectedId !== null
@@ -274,10 +250,7 @@ export class ParleyApp extends HTMLElement {
     window.addEventListener("focus", markRead)
     document.addEventListener("visibilitychange", markRead)
     const ticker = setInterval(() => {
-      parts.bar.tick()
-      parts.control.tick()
-      parts.info.tick()
-      parts.composer.tick()
+      for (const part of Object.values(parts)) part.tick?.()
     }, 1000)
     window.addEventListener("online", online)
     window.addEventListener("offline", showConnection)

@@ -2,11 +2,12 @@
 // the contact is, how long the interaction has lasted, its session events and
 // WhatsApp's 24-hour customer service window.
 
+import { registerPanel } from "../panels.js"
 import { formatDateTime, formatDuration, formatPhone, formatShortDateTime, formatTime, toMs } from "../models/format.js"
 import { sessionEvents } from "../models/session_events.js"
 import { windowState } from "../models/window_countdown.js"
 import { h, replace } from "./dom.js"
-import { contactName } from "./interaction_bar.js"
+import { contactName } from "../models/contact.js"
 
 const ORIGINS = { inbound: "Inbound WhatsApp", outbound: "Outbound WhatsApp" }
 const STATES = { offered: "Offered", active: "Active", parked: "In a workbin", queued: "Queued", done: "Done" }
@@ -102,3 +103,5 @@ export class ParleyCaseInfo extends HTMLElement {
 }
 
 customElements.define("parley-case-info", ParleyCaseInfo)
+
+registerPanel({ id: "info", region: "aside", order: 10, create: () => h("parley-case-info", {}) })

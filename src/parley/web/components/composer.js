@@ -4,10 +4,11 @@
 // reply target are kept per interaction while the agent switches. Key presses
 // send the typing indicator (throttled in Desktop).
 
+import { registerPanel } from "../panels.js"
 import { TEXT_LIMIT, isSendKey, measureText, overLimitMessage } from "../models/composer_text.js"
 import { windowState } from "../models/window_countdown.js"
 import { h, icon, replace } from "./dom.js"
-import { contactName } from "./interaction_bar.js"
+import { contactName } from "../models/contact.js"
 
 const DESCRIBED = "composer-note composer-keys composer-counter"
 
@@ -228,3 +229,5 @@ export class ParleyComposer extends HTMLElement {
 }
 
 customElements.define("parley-composer", ParleyComposer)
+
+registerPanel({ id: "composer", region: "main", order: 30, create: () => h("parley-composer", { hidden: true }) })

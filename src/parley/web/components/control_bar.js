@@ -2,10 +2,12 @@
 // pending response indicator and timer, the contact, and the interaction's
 // actions: "Accept" / "Reject" for an offer, "Mark Done" once active.
 
+import { registerPanel } from "../panels.js"
 import { formatDuration, formatPhone } from "../models/format.js"
 import { PendingTimer } from "../models/pending_timer.js"
 import { h, icon, replace } from "./dom.js"
-import { contactName, showOffer } from "./interaction_bar.js"
+import { contactName } from "../models/contact.js"
+import { showOffer } from "./interaction_bar.js"
 import { DoneDialog } from "./done_dialog.js"
 import { channelIcon, updateChannelIcon } from "./pending.js"
 
@@ -131,3 +133,5 @@ export class ParleyControlBar extends HTMLElement {
 }
 
 customElements.define("parley-control-bar", ParleyControlBar)
+
+registerPanel({ id: "control", region: "main", order: 10, create: () => h("parley-control-bar", { hidden: true }) })

@@ -5,6 +5,7 @@
 
 import { contactPatch } from "../models/directory.js"
 import { formatPhone } from "../models/format.js"
+import { registerPanel } from "../panels.js"
 import { h, icon, replace } from "./dom.js"
 import { historyList, pastInteraction } from "./past_interaction.js"
 
@@ -39,7 +40,8 @@ export class ParleyDirectory extends HTMLElement {
       h("div", { class: "view-split" }, h("div", { class: "view-list" }, this.#results), this.#detail))
   }
 
-  show() {
+  /** Called when the view is shown: fresh results each time. */
+  shown() {
     this.#find()
   }
 
@@ -183,3 +185,7 @@ export class ParleyDirectory extends HTMLElement {
 }
 
 customElements.define("parley-directory", ParleyDirectory)
+registerPanel({
+  id: "directory", region: "view", order: 30, label: "Contact Directory",
+  create: () => h("parley-directory", { role: "region", "aria-label": "Contact Directory" }),
+})

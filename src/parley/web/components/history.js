@@ -4,6 +4,7 @@
 // new chat" to write to that contact again.
 
 import { historyQuery } from "../models/directory.js"
+import { registerPanel } from "../panels.js"
 import { h, replace } from "./dom.js"
 import { historyList, pastInteraction } from "./past_interaction.js"
 
@@ -53,7 +54,7 @@ export class ParleyHistory extends HTMLElement {
   }
 
   /** Called when the view is shown: fresh data each time. */
-  show() {
+  shown() {
     const select = this.#form.elements.namedItem("disposition")
     if (select.options.length === 1) {
       for (const code of this.#ctx.store.config?.dispositions ?? []) select.append(h("option", { value: code }, code))
@@ -105,3 +106,7 @@ export class ParleyHistory extends HTMLElement {
 }
 
 customElements.define("parley-history", ParleyHistory)
+registerPanel({
+  id: "history", region: "view", order: 20, label: "My History",
+  create: () => h("parley-history", { role: "region", "aria-label": "My History" }),
+})

@@ -3,19 +3,14 @@
 // response indicator beside the WhatsApp icon. A new inbound message makes
 // the entry blink (twice; a still highlight under reduced motion).
 
-import { formatDuration, formatListTime, formatPhone } from "../models/format.js"
+import { registerPanel } from "../panels.js"
+import { contactName } from "../models/contact.js"
+import { formatDuration, formatListTime } from "../models/format.js"
 import { offerCountdown } from "../models/offer.js"
 import { previewOf } from "../models/preview.js"
 import { PendingTimer } from "../models/pending_timer.js"
 import { h, replace } from "./dom.js"
 import { channelIcon, updateChannelIcon } from "./pending.js"
-
-export { previewOf }
-
-export function contactName(interaction) {
-  const c = interaction?.contact ?? {}
-  return c.name || c.profile_name || formatPhone(c.wa_id) || `Interaction ${interaction?.id ?? ""}`
-}
 
 let ids = 0
 
@@ -182,3 +177,5 @@ export function showOffer(tag, interaction, timeoutSeconds, nowMs) {
 }
 
 customElements.define("parley-interaction-bar", ParleyInteractionBar)
+
+registerPanel({ id: "bar", region: "nav", order: 10, create: () => h("parley-interaction-bar", {}) })

@@ -1,6 +1,7 @@
 // <parley-status>: the agent's name and presence, with the always-visible
 // controls "Ready", "Not Ready" (plus a menu of reasons) and "Log out".
 
+import { registerPanel } from "../panels.js"
 import { h, icon, replace } from "./dom.js"
 
 export const DEFAULT_REASONS = ["Break", "Lunch", "Meeting", "Training", "Admin work"]
@@ -124,3 +125,5 @@ export class ParleyStatus extends HTMLElement {
 }
 
 customElements.define("parley-status", ParleyStatus)
+
+registerPanel({ id: "status", region: "topbar", order: 10, create: () => h("parley-status", {}) })

@@ -5,13 +5,14 @@
 // Rows are keyed, so a tick update touches one row and an agent's text
 // selection elsewhere survives; each interaction keeps its scroll position.
 
+import { registerPanel } from "../panels.js"
 import { toMs } from "../models/format.js"
 import { describeMessage, messageKey, messageTime, transcriptRows } from "../models/message_view.js"
 import { describeOutcome } from "../models/outcome.js"
 import { foldReactions, myReaction, reactionSignature } from "../models/reactions.js"
 import { eventMessages, sessionEvents, withEvents } from "../models/session_events.js"
 import { h, nearBottom } from "./dom.js"
-import { contactName } from "./interaction_bar.js"
+import { contactName } from "../models/contact.js"
 import { messageNode } from "./message_row.js"
 import { ReactionMenu } from "./reaction_menu.js"
 import { RovingRows } from "./roving.js"
@@ -297,3 +298,5 @@ export class ParleyTranscript extends HTMLElement {
 }
 
 customElements.define("parley-transcript", ParleyTranscript)
+
+registerPanel({ id: "transcript", region: "main", order: 20, create: () => h("parley-transcript", { hidden: true }) })

@@ -1,4 +1,8 @@
-"""Delivery statuses from webhooks (and the sender's own answers) applied to messages."""
+"""Delivery statuses from webhooks (and the sender's own answers) applied to messages.
+
+Statuses arrive duplicated, late and out of order (WHATSAPP.md §3): one that outruns the record
+of its send waits in `pending_statuses` and is applied when `record_wamid` learns the wamid.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,12 @@ from sqlalchemy import delete, select
 
 from parley.clock import Clock
 from parley.db.uow import UnitOfWork
-from parley.ingest.models import PendingStatus
-from parley.interactions.models import Interaction, Message
-from parley.interactions.reactions import reaction_status_changed
-from parley.interactions.transcript import HIDDEN_TYPES, message_out
-from parley.outbox.models import OutboxItem
-from parley.outbox.service import parse_callback_data
-from parley.realtime.events import MessageUpdated
+from parley.messages.audience import holder_of
+from parley.messages.events import MessageUpdated
+from parley.messages.models import Message, OutboxItem, PendingStatus
+from parley.messages.outbound import parse_callback_data
+from parley.messages.reactions import reaction_status_changed
+from parley.messages.transcript import HIDDEN_TYPES, message_out
 from parley.whatsapp.errors import WhatsAppError, webhook_errors
 from parley.whatsapp.payloads import StatusUpdate
 from parley.whatsapp.statuses import advance_status
@@ -84,13 +87,11 @@ async def set_status(
         message.error_code = error.code
         message.error_title = (error.title or error.message)[:ERROR_TITLE_MAX]
         message.error_details = error.details
-    interaction = await uow.session.get(Interaction, message.interaction_id)
-    if interaction is None:
-        return
+    agent_id = await holder_of(uow, message.interaction_id)
     if message.type in HIDDEN_TYPES:
-        await reaction_status_changed(uow, message, interaction.agent_id)
+        await reaction_status_changed(uow, message, agent_id)
     else:
-        uow.emit(MessageUpdated(message=await message_out(uow, message)), to=interaction.agent_id)
+        uow.emit(MessageUpdated(message=await message_out(uow, message)), to=agent_id)
 
 
 async def record_wamid(uow: UnitOfWork, clock: Clock, message: Message, wamid: str) -> None:
