@@ -1,11 +1,15 @@
 """Contact search: by name, any way of writing a number, email, notes or a custom field value.
 
-The index is the database's own (see the contact_directory migration): SQLite's FTS5 trigram
-table `contacts_fts`, PostgreSQL's `search_text` column with a `pg_trgm` GIN index. Both find
-substrings of 3 characters or more, so `sou` finds "Ana Souza" and `98765` finds
-`5511987654321`. Shorter words fall back to a name prefix. A typed phone number is also
-parsed (`domain.phones.lookup_forms`) and matched exactly against the stored `wa_id`, in all
-its forms, whatever national format the agent used.
+The indexes are the database's own (see the contact_directory migration), so they follow every
+write to `contacts`, whoever makes it:
+- text: SQLite's FTS5 trigram table `contacts_fts`, PostgreSQL's `search_text` column with a
+  `pg_trgm` GIN index; both find substrings of 3 characters or more (`sou` finds "Ana Souza");
+- names: `ix_contacts_search_key` on the lowercased display name, for one- or two-letter
+  queries (names starting with them) and for the order of the results;
+- numbers: a typed number is parsed (`domain.phones`) and matched exactly against `wa_id` in
+  all its forms (ninth digit, Mexico's `1`), listed first; it also matches the start of
+  `wa_id` (a B-tree range: a partly typed number) and, with 8 digits or more, its last 8
+  digits (`ix_contacts_search_tail`: a local number typed without its area code).
 """
 
 from __future__ import annotations
@@ -13,30 +17,34 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, and_, case, literal_column, or_, select, text
 
 from parley.contacts.models import Contact
 from parley.db.uow import UnitOfWork
-from parley.domain.phones import digits_of, looks_like_phone, lookup_forms
+from parley.domain.phones import digits_of, looks_like_phone, lookup_forms, number_prefixes
 
 TRIGRAM = 3  # the shortest word the trigram indexes can look up
+TAIL = 8  # digits of a local number (without area code) in most countries
 MAX_WORDS = 8
+# The expressions the migration indexes, written the same way so the planners use the indexes.
+KEY: ColumnElement[str] = literal_column(
+    "lower(coalesce(contacts.name, contacts.profile_name, contacts.wa_id, ''))"
+)
+_TAILS = {"sqlite": "substr(contacts.wa_id, -8)", "postgresql": "right(contacts.wa_id, 8)"}
 
 
 def _words(query: str) -> list[str]:
-    return [w for w in query.casefold().split() if w][:MAX_WORDS]
+    return [w for w in query.lower().split() if w][:MAX_WORDS]
 
 
 def _escape_like(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _fts_phrase(word: str) -> str:
-    return '"' + word.replace('"', '""') + '"'
-
-
-def _display_name() -> ColumnElement[str]:
-    return func.coalesce(Contact.name, Contact.profile_name, Contact.wa_id, "")
+def _starting(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
+    """`column` starts with `prefix`, as a range a B-tree index answers."""
+    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return and_(column >= prefix, column < after)
 
 
 def _text_match(dialect: str, words: Sequence[str]) -> ColumnElement[bool] | None:
@@ -47,60 +55,70 @@ def _text_match(dialect: str, words: Sequence[str]) -> ColumnElement[bool] | Non
     if dialect == "postgresql":
         column: ColumnElement[str] = literal_column("contacts.search_text")
         return and_(*(column.like(f"%{_escape_like(w)}%", escape="\\") for w in long_words))
-    phrase = " AND ".join(_fts_phrase(w) for w in long_words)
+    phrase = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
     ids = text("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :phrase").bindparams(
         phrase=phrase
     )
     return Contact.id.in_(ids.columns(literal_column("rowid")))
 
 
-def _short_match(words: Sequence[str]) -> ColumnElement[bool] | None:
-    """Words under 3 characters: a word of the name (or profile name) starting with them."""
+def _short_match(words: Sequence[str], *, alone: bool) -> ColumnElement[bool] | None:
+    """Words under 3 characters. Alone: the display name starts with the first (an index
+    range), then any word of it starts with the others; beside longer words (already a short
+    list of candidates): any word of the name starts with each."""
     short = [w for w in words if len(w) < TRIGRAM]
     if not short:
         return None
-    columns = (func.lower(Contact.name), func.lower(Contact.profile_name))
-    return and_(
-        *(
-            or_(
-                *(column.like(f"{_escape_like(w)}%", escape="\\") for column in columns),
-                *(column.like(f"% {_escape_like(w)}%", escape="\\") for column in columns),
-            )
-            for w in short
+    conditions = []
+    if alone:
+        conditions.append(_starting(KEY, short[0]))
+        short = short[1:]
+    for w in short:
+        pattern = _escape_like(w)
+        conditions.append(
+            or_(KEY.like(f"{pattern}%", escape="\\"), KEY.like(f"% {pattern}%", escape="\\"))
         )
-    )
+    return and_(*conditions)
+
+
+def _number_match(
+    dialect: str, query: str, region: str
+) -> tuple[ColumnElement[bool], tuple[str, ...]]:
+    """A typed number: its full forms exactly, the numbers it starts, and with 8 digits or
+    more the numbers ending like it (a local number typed without its area code). Returns the
+    condition and the exact forms, which the results list first."""
+    exact = lookup_forms(query, region)
+    wa_id: ColumnElement[str] = Contact.wa_id.expression  # type: ignore[assignment]
+    conditions: list[ColumnElement[bool]] = [wa_id.in_(exact)] if exact else []
+    conditions += [_starting(wa_id, p) for p in number_prefixes(query, region)]
+    digits = digits_of(query)
+    if len(digits) >= TAIL:
+        tail: ColumnElement[str] = literal_column(_TAILS.get(dialect, _TAILS["sqlite"]))
+        conditions.append(tail == digits[-TAIL:])
+    return or_(*conditions), exact
 
 
 async def search_contacts(
     uow: UnitOfWork, query: str, *, region: str = "", limit: int = 50
 ) -> list[Contact]:
     """Up to `limit` contacts matching `query`: exact number matches first, then names that
-    start with the query, then the rest, by name. An empty query lists contacts by name."""
+    start with the query, then the rest, by name. An empty query lists contacts by name.
+    `region` (ISO country) is where numbers typed without a country code belong."""
     query = query.strip()
     statement = select(Contact)
-    exact: tuple[str, ...] = ()
+    order: list[ColumnElement[Any]] = []
     if looks_like_phone(query):
-        exact = lookup_forms(query, region)
-        digits = digits_of(query)
-        conditions: list[ColumnElement[bool]] = [Contact.wa_id.in_(exact)] if exact else []
-        if len(digits) >= TRIGRAM:
-            found = _text_match(uow.dialect, [digits])
-            if found is not None:
-                conditions.append(found)
-        statement = statement.where(or_(*conditions))
+        condition, exact = _number_match(uow.dialect, query, region)
+        statement = statement.where(condition)
+        if exact:
+            order.append(case((Contact.wa_id.in_(exact), 0), else_=1))
     elif query:
         words = _words(query)
-        parts = [c for c in (_text_match(uow.dialect, words), _short_match(words)) if c is not None]
-        statement = statement.where(and_(*parts))
-    name = _display_name()
-    prefix = f"{_escape_like(query.casefold())}%"
-    order: list[ColumnElement[Any]] = []
-    if exact:
-        order.append(case((Contact.wa_id.in_(exact), 0), else_=1))
-    order += [
-        case((func.lower(name).like(prefix, escape="\\"), 0), else_=1),
-        func.lower(name),
-        Contact.id.expression,
-    ]
-    statement = statement.order_by(*order).limit(limit)
-    return list(await uow.session.scalars(statement))
+        found = _text_match(uow.dialect, words)
+        short = _short_match(words, alone=found is None)
+        statement = statement.where(and_(*(c for c in (found, short) if c is not None)))
+        if found is not None:
+            prefix = f"{_escape_like(query.lower())}%"
+            order.append(case((KEY.like(prefix, escape="\\"), 0), else_=1))
+    order += [KEY, Contact.id.expression]
+    return list(await uow.session.scalars(statement.order_by(*order).limit(limit)))

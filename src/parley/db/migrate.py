@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Kept by the database itself and absent from the models: the contact search index (SQLite's
-# FTS5 table and its shadow tables; PostgreSQL's generated column and its trigram index).
-SEARCH_OBJECTS = ("contacts_fts", "search_text", "ix_contacts_search_text")
+# FTS5 table and its shadow tables; PostgreSQL's generated column; the expression indexes).
+SEARCH_OBJECTS = ("contacts_fts", "search_text", "ix_contacts_search_")
 
 
 def include_object(

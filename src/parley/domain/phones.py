@@ -109,5 +109,29 @@ def lookup_forms(typed: str, region: str = "") -> tuple[str, ...]:
     return wa_id_forms(wa_id)
 
 
+def number_prefixes(typed: str, region: str = "") -> tuple[str, ...]:
+    """The wa_id prefixes a partly typed number stands for (`+55 11 9876` → `55119876`, and
+    its twin without the ninth digit `551187 6`…); with a `region`, digits typed without a
+    country code (`011 9876`, `11 9876`) also stand for that country's numbers."""
+    digits = digits_of(typed)
+    text = typed.strip()
+    found: list[str] = []
+    if text.startswith("+"):
+        found.append(digits)
+    elif text.startswith("00"):
+        found.append(digits[2:])
+    else:
+        found.append(digits)
+        code = phonenumbers.country_code_for_region(region.upper()) if region else 0
+        if code:
+            found.append(f"{code}{digits.lstrip('0')}")
+    for prefix in list(found):
+        if m := re.match(r"^55(\d{2})9([6-9]\d*)$", prefix):
+            found.append(f"55{m[1]}{m[2]}")
+        elif m := re.match(r"^52(\d+)$", prefix):
+            found.append(f"521{m[1]}" if not prefix.startswith("521") else f"52{prefix[3:]}")
+    return tuple(dict.fromkeys(p for p in found if len(p) >= 3))
+
+
 def to_e164(wa_id: str) -> str:
     return "+" + wa_id

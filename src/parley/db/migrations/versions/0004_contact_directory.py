@@ -59,9 +59,17 @@ def upgrade() -> None:
     # My History and a contact's history: newest first per agent and per contact.
     op.create_index("ix_interactions_agent_id_id", "interactions", ["agent_id", "id"])
     op.create_index("ix_interactions_contact_id_id", "interactions", ["contact_id", "id"])
+    # The display name (short queries, the order of results) and a number's last 8 digits (a
+    # local number typed without its area code); parley.contacts.search writes them the same way.
+    op.execute(
+        "CREATE INDEX ix_contacts_search_key ON contacts "
+        "(lower(coalesce(name, profile_name, wa_id, '')))"
+    )
     if op.get_bind().dialect.name == "postgresql":
+        op.execute("CREATE INDEX ix_contacts_search_tail ON contacts (right(wa_id, 8))")
         _upgrade_postgresql()
     else:
+        op.execute("CREATE INDEX ix_contacts_search_tail ON contacts (substr(wa_id, -8))")
         _upgrade_sqlite()
 
 
@@ -94,11 +102,15 @@ def _upgrade_postgresql() -> None:
         f"ALTER TABLE contacts ADD COLUMN search_text text GENERATED ALWAYS AS ({_PG_DOC}) STORED"
     )
     op.execute(
-        "CREATE INDEX ix_contacts_search_text ON contacts USING gin (search_text gin_trgm_ops)"
+        # fastupdate off: a search never scans a pending list that grows between vacuums.
+        "CREATE INDEX ix_contacts_search_text ON contacts USING gin (search_text gin_trgm_ops) "
+        "WITH (fastupdate = off)"
     )
 
 
 def downgrade() -> None:
+    op.execute("DROP INDEX ix_contacts_search_tail")
+    op.execute("DROP INDEX ix_contacts_search_key")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX ix_contacts_search_text")
         op.execute("ALTER TABLE contacts DROP COLUMN search_text")
