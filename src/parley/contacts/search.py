@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, case, literal_column, or_, select, text
 
 from parley.contacts.models import Contact
 from parley.db.uow import UnitOfWork
@@ -101,24 +101,46 @@ def _number_match(
 async def search_contacts(
     uow: UnitOfWork, query: str, *, region: str = "", limit: int = 50
 ) -> list[Contact]:
-    """Up to `limit` contacts matching `query`: exact number matches first, then names that
-    start with the query, then the rest, by name. An empty query lists contacts by name.
-    `region` (ISO country) is where numbers typed without a country code belong."""
+    """Up to `limit` contacts matching `query`: exact number matches first, then contacts
+    whose name starts with the query, by name, then other matches (by name among those
+    returned). An empty query lists contacts by name. `region` (ISO country) is where numbers
+    typed without a country code belong.
+
+    A common word matches thousands of contacts; sorting them all by name would cost more than
+    finding them. So names starting with the query come from the name index, in order, and the
+    other matches in the text index's own order (oldest contact first), `limit` at most each.
+    """
     query = query.strip()
-    statement = select(Contact)
-    order: list[ColumnElement[Any]] = []
     if looks_like_phone(query):
         condition, exact = _number_match(uow.dialect, query, region)
-        statement = statement.where(condition)
+        order: list[ColumnElement[Any]] = []
         if exact:
             order.append(case((Contact.wa_id.in_(exact), 0), else_=1))
-    elif query:
-        words = _words(query)
-        found = _text_match(uow.dialect, words)
-        short = _short_match(words, alone=found is None)
-        statement = statement.where(and_(*(c for c in (found, short) if c is not None)))
-        if found is not None:
-            prefix = f"{_escape_like(query.lower())}%"
-            order.append(case((KEY.like(prefix, escape="\\"), 0), else_=1))
-    order += [KEY, Contact.id.expression]
-    return list(await uow.session.scalars(statement.order_by(*order).limit(limit)))
+        return await _fetch(uow, select(Contact).where(condition), [*order, KEY], limit)
+    words = _words(query)
+    if not words:
+        return await _fetch(uow, select(Contact), [KEY], limit)
+    found = _text_match(uow.dialect, words)
+    short = _short_match(words, alone=found is None)
+    matching = and_(*(c for c in (found, short) if c is not None))
+    if found is None:  # short words only: the name index answers in order
+        return await _fetch(uow, select(Contact).where(matching), [KEY], limit)
+    first = await _fetch(
+        uow, select(Contact).where(_starting(KEY, " ".join(words)), matching), [KEY], limit
+    )
+    if len(first) >= limit:
+        return first
+    seen = [c.id for c in first]
+    rest_query = select(Contact).where(matching)
+    if seen:
+        rest_query = rest_query.where(Contact.id.not_in(seen))
+    rest = await _fetch(uow, rest_query, [Contact.id.expression], limit - len(first))
+    rest.sort(key=lambda c: ((c.name or c.profile_name or c.wa_id or "").lower(), c.id))
+    return first + rest
+
+
+async def _fetch(
+    uow: UnitOfWork, statement: Select[Contact], order: list[ColumnElement[Any]], limit: int
+) -> list[Contact]:
+    ordered = statement.order_by(*order, Contact.id).limit(limit)
+    return list(await uow.session.scalars(ordered))
