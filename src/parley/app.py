@@ -33,12 +33,14 @@ from parley.outbox.worker import OutboxWorker
 from parley.realtime.bus import Bus, build_bus
 from parley.realtime.hub import Hub
 from parley.realtime.views import router as events_router
+from parley.routing.timers import Timeouts, TimersWorker
 from parley.routing.views import router as presence_router
 from parley.routing.worker import RoutingWorker
 from parley.runtime import Runtime
 from parley.settings import Settings
 from parley.whatsapp.graph import GraphClient, WhatsAppGateway
 from parley.whatsapp.webhook import WebhookLog, webhook_router
+from parley.workbins.views import router as workbins_router
 from parley.workers.wake import Wake
 
 log = logging.getLogger("parley.app")
@@ -102,6 +104,7 @@ def create_app(
     app.include_router(webhook_router(settings, store, metrics))
     app.include_router(auth_router)
     app.include_router(presence_router)
+    app.include_router(workbins_router)
     app.include_router(interactions_router)
     app.include_router(events_router)
     app.include_router(ingest_router)
@@ -121,6 +124,7 @@ def _start_workers(runtime: Runtime, gateway: WhatsAppGateway) -> None:
             runtime.clock,
             runtime.metrics,
             on_ingested=lambda: runtime.wake(Wake.ROUTING),
+            prefer_previous=settings.route_to_previous_agent,
         ),
         Wake.ROUTING: RoutingWorker(
             runtime.uow,
@@ -128,6 +132,18 @@ def _start_workers(runtime: Runtime, gateway: WhatsAppGateway) -> None:
             default_capacity=settings.agent_capacity,
             auto_accept=settings.auto_accept,
             offer_timeout_seconds=settings.offer_timeout_seconds,
+            missed_offers_limit=settings.missed_offers_limit,
+        ),
+        Wake.TIMERS: TimersWorker(
+            runtime.uow,
+            runtime.clock,
+            runtime.hub.connected_users,
+            Timeouts(
+                disconnect_grace=settings.disconnect_grace_seconds,
+                disconnect_park=settings.disconnect_park_seconds,
+                session_idle=settings.session_timeout_seconds,
+            ),
+            capacity=settings.agent_capacity,
         ),
         Wake.OUTBOX: OutboxWorker(
             runtime.uow, runtime.clock, gateway, runtime.metrics, settings.whatsapp_send_rate

@@ -5,17 +5,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request, WebSocket
+from fastapi import Depends, Path, Request, WebSocket
 
 from parley.auth.models import AuthToken, User
 from parley.auth.service import authenticate
 from parley.db.uow import UnitOfWork
 from parley.errors import CsrfFailed, NotAuthenticated
+from parley.fields import MAX_ID
 from parley.runtime import Runtime
 
 SESSION_COOKIE = "parley_session"
 CSRF_COOKIE = "parley_csrf"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+"""A resource id in a path: a positive integer the database can hold (larger → 422)."""
 
 
 def get_runtime(request: Request) -> Runtime:

@@ -69,6 +69,16 @@ class Settings(BaseSettings):
     contact_fields: Annotated[tuple[str, ...], NoDecode] = ("Company", "Customer number")
     # ISO 3166 country of numbers typed without a country code (e.g. BR); empty: none assumed.
     default_country: str = Field(default="", pattern=r"^([A-Za-z]{2})?$")
+    # Workbins and presence (see domain.presence): an agent whose event streams are all gone for
+    # the grace time is set Not Ready; after the park time their active interactions go to their
+    # workbin. An agent whose offers expire this many times in a row is set Not Ready (0: never).
+    disconnect_grace_seconds: int = Field(default=60, ge=5)
+    disconnect_park_seconds: int = Field(default=300, ge=5)
+    missed_offers_limit: int = Field(default=2, ge=0)
+    # A contact who writes to a parked interaction is offered first to the agent who parked it.
+    route_to_previous_agent: bool = True
+    # A parked or queued session with no message either way for this long is closed.
+    session_timeout_seconds: int = Field(default=24 * 3600, ge=60)
     webhook_max_body_bytes: int = Field(default=3 * 1024 * 1024, ge=1024)
     api_max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     session_max_age_seconds: int = Field(default=12 * 3600, ge=60)

@@ -112,6 +112,13 @@ async def test_a_contact_busy_elsewhere_is_not_given_a_second_interaction(
     assert mine.json()["error"]["message"] == "Ana Souza's conversation is already on your desktop."
     assert [i["id"] for i in await held_interactions(api, alice)] == [open_one["id"]]
     assert (await api.client.get("/api/v1/interactions", headers=bob)).json()["items"] == []
+    parked = await api.client.post(f"/api/v1/interactions/{open_one['id']}/workbin", headers=alice)
+    assert parked.status_code == 200, parked.text
+    in_workbin = await new_chat(api, bob, open_one["contact"]["id"])
+    assert in_workbin.status_code == 409
+    message = in_workbin.json()["error"]["message"]
+    assert message.startswith("Ana Souza's conversation is parked in the workbin “")
+    assert message.endswith("”; open it from there.")
 
 
 async def test_create_new_chat_counts_against_capacity(

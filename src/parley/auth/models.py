@@ -25,6 +25,10 @@ class User(Base):
     idle_since: Mapped[datetime]
     capacity: Mapped[int | None]
     created_at: Mapped[datetime]
+    # The last heartbeat of one of the agent's event streams, on any node (see domain.presence).
+    last_stream_at: Mapped[datetime | None]
+    # Offers that expired one after another; accepting, rejecting or going Ready resets it.
+    missed_offers: Mapped[int] = mapped_column(default=0)
 
 
 class AuthToken(Base):

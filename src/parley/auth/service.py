@@ -75,6 +75,7 @@ async def log_in(
     token, csrf = issue_token(uow, clock, user, max_age=max_age)
     if user.status == "logged_out":
         _set_status(user, "not_ready", None, clock)
+        user.last_stream_at = None  # an earlier login's streams say nothing of this one
     return Login(token=token, csrf_token=csrf, user=user)
 
 
@@ -122,6 +123,7 @@ def _set_status(user: User, status: str, reason: str | None, clock: Clock) -> No
     now = clock.now()
     if status == "ready" and user.status != "ready":
         user.idle_since = now
+        user.missed_offers = 0
     user.status = status
     user.status_reason = reason
     user.status_since = now

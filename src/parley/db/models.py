@@ -6,6 +6,7 @@ from parley.db.base import Base
 from parley.ingest.models import InboundWebhook
 from parley.interactions.models import ChatSession, Interaction, InteractionEvent
 from parley.messages.models import Message, OutboxItem, PendingStatus
+from parley.workbins.models import Workbin
 
 __all__ = [
     "AuthToken",
@@ -20,4 +21,5 @@ __all__ = [
     "OutboxItem",
     "PendingStatus",
     "User",
+    "Workbin",
 ]

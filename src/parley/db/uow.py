@@ -8,7 +8,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from parley.domain.roles import EVENT_WATCHERS
+from parley.domain.roles import EVENT_WATCHERS, ROLES
 from parley.realtime.bus import Bus, Envelope
 from parley.realtime.events import Event
 from parley.workers.wake import Wake, Waker
@@ -58,13 +58,24 @@ class UnitOfWork:
     def dialect(self) -> str:
         return self.session.get_bind().dialect.name
 
-    def emit(self, event: Event, *, to: int | None = None, supervisors: bool = True) -> None:
+    def emit(
+        self,
+        event: Event,
+        *,
+        to: int | None = None,
+        supervisors: bool = True,
+        everyone: bool = False,
+    ) -> None:
         """Queue an event for the agent `to` (and, with `supervisors`, the roles that watch every
         event: `domain.roles.EVENT_WATCHERS`); it leaves only after commit."""
         self._pending.append(
             Envelope(
                 user_ids=frozenset([to] if to is not None else []),
-                roles=EVENT_WATCHERS if supervisors else frozenset(),
+                roles=frozenset(ROLES)
+                if everyone
+                else EVENT_WATCHERS
+                if supervisors
+                else frozenset(),
                 event=event.model_dump(mode="json"),
             )
         )

@@ -8,11 +8,14 @@ State = Literal["queued", "offered", "active", "parked", "done"]
 STATES: Final = ("queued", "offered", "active", "parked", "done")
 HELD: Final = frozenset({"offered", "active"})  # states in which an agent holds the interaction
 
+# queued: waits for an agent; offered/active: an agent holds it; parked: in a workbin; done.
+# "offered" is reached from anywhere but done: a supervisor moves work to another agent, who is
+# offered it (an offer moved from one agent to another stays offered).
 _ALLOWED: Final[dict[str, frozenset[str]]] = {
     "queued": frozenset({"offered", "active", "parked", "done"}),
-    "offered": frozenset({"active", "queued", "parked", "done"}),
-    "active": frozenset({"parked", "queued", "done"}),
-    "parked": frozenset({"queued", "active", "done"}),
+    "offered": frozenset({"offered", "active", "queued", "parked", "done"}),
+    "active": frozenset({"offered", "parked", "queued", "done"}),
+    "parked": frozenset({"offered", "queued", "active", "done"}),
     "done": frozenset(),
 }
 

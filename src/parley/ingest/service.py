@@ -20,7 +20,6 @@ from parley.db.uow import UnitOfWork
 from parley.interactions.events import InteractionUpdated
 from parley.interactions.models import ChatSession, Interaction
 from parley.interactions.schemas import InteractionOut
-from parley.interactions.service import transition
 from parley.messages.events import MessageCreated
 from parley.messages.models import Message
 from parley.messages.previews import preview
@@ -29,6 +28,7 @@ from parley.messages.schemas import MessageOut
 from parley.messages.statuses import apply_status_update
 from parley.messages.transcript import HIDDEN_TYPES
 from parley.whatsapp.payloads import InboundMessage, WebhookBatch
+from parley.workbins.service import leave_on_inbound
 
 # Messages that need no answer from the agent: they never start the pending response timer.
 NO_REPLY_NEEDED = frozenset({"reaction", "system"})
@@ -42,17 +42,29 @@ def _chunks(values: Sequence[T], size: int = CHUNK) -> Iterable[list[T]]:
         yield chunk
 
 
-async def ingest_batch(uow: UnitOfWork, clock: Clock, batches: Sequence[WebhookBatch]) -> int:
-    """Store every message and status of these webhooks; returns how many messages were new."""
+async def ingest_batch(
+    uow: UnitOfWork,
+    clock: Clock,
+    batches: Sequence[WebhookBatch],
+    *,
+    prefer_previous: bool = True,
+) -> int:
+    """Store every message and status of these webhooks; returns how many messages were new.
+
+    `prefer_previous`: a parked interaction the contact writes to is offered first to the agent
+    who parked it (`PARLEY_ROUTE_TO_PREVIOUS_AGENT`).
+    """
     messages = sorted((m for b in batches for m in b.messages), key=lambda m: m.timestamp)
-    created = await ingest_messages(uow, clock, messages)
+    created = await ingest_messages(uow, clock, messages, prefer_previous=prefer_previous)
     for batch in batches:
         for status in batch.statuses:
             await apply_status_update(uow, clock, status)
     return created
 
 
-async def ingest_messages(uow: UnitOfWork, clock: Clock, inbound: list[InboundMessage]) -> int:
+async def ingest_messages(
+    uow: UnitOfWork, clock: Clock, inbound: list[InboundMessage], *, prefer_previous: bool = True
+) -> int:
     fresh = await _unseen(uow, inbound)
     if not fresh:
         return 0
@@ -75,7 +87,7 @@ async def ingest_messages(uow: UnitOfWork, clock: Clock, inbound: list[InboundMe
         for id_, row, interaction in zip(ids, values, targets, strict=True)
     ]
     for row, interaction in rows:
-        _note_inbound(uow, interaction, row, now)
+        await _note_inbound(uow, interaction, row, now, prefer_previous=prefer_previous)
     await _publish(uow, rows, contacts)
     return len(rows)
 
@@ -195,8 +207,13 @@ def _message_values(
     }
 
 
-def _note_inbound(
-    uow: UnitOfWork, interaction: Interaction, message: Message, now: datetime
+async def _note_inbound(
+    uow: UnitOfWork,
+    interaction: Interaction,
+    message: Message,
+    now: datetime,
+    *,
+    prefer_previous: bool,
 ) -> None:
     if message.type not in NO_REPLY_NEEDED:
         # WhatsApp's time, but never in the future of ours: the timer must not start negative.
@@ -212,9 +229,7 @@ def _note_inbound(
     interaction.version += 1
     if interaction.state == "parked":
         # The contact wrote again: the interaction leaves its workbin for an available agent.
-        transition(uow, interaction, "queued", now, agent_id=None, reason="contact_wrote")
-        interaction.agent_id = None
-        interaction.queued_at = now
+        await leave_on_inbound(uow, interaction, now, prefer_previous=prefer_previous)
 
 
 async def _publish(

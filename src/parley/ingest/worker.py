@@ -45,8 +45,11 @@ class IngestWorker(Worker):
         clock: Clock,
         metrics: Metrics,
         on_ingested: Callable[[], None],
+        *,
+        prefer_previous: bool = True,
     ) -> None:
         super().__init__()
+        self._prefer_previous = prefer_previous
         self._uow = uow
         self._clock = clock
         self._metrics = metrics
@@ -119,7 +122,9 @@ class IngestWorker(Worker):
 
     async def _process(self, uow: UnitOfWork, rows: list[InboundWebhook]) -> int:
         batches = [parse_webhook(_decoded(r.body), received_at=r.received_at) for r in rows]
-        created = await ingest_batch(uow, self._clock, batches)
+        created = await ingest_batch(
+            uow, self._clock, batches, prefer_previous=self._prefer_previous
+        )
         # One statement for the whole batch: per-row ORM updates cost more than the ingest itself.
         done = update(InboundWebhook).where(InboundWebhook.id.in_([r.id for r in rows]))
         values = {"state": "processed", "processed_at": self._clock.now(), "error": None}

@@ -22,6 +22,10 @@ KINDS = {
     "done": "done",
     "outbound": "started",  # the agent opened it (Create new chat)
     "new_session": "new_session",  # the agent started a new session in it
+    "parked": "parked",
+    "opened": "opened",
+    "moved": "moved",
+    "inactive": "closed",
 }
 
 
@@ -52,6 +56,7 @@ async def list_events(uow: UnitOfWork, interaction: Interaction) -> list[Interac
             state=event.to_state,
             at=event.at,
             agent=Author(id=event.agent_id, name=name or "") if event.agent_id else None,
+            note=event.note,
         )
         for event, name in rows
     ]

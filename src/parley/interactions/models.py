@@ -65,6 +65,15 @@ class Interaction(Base):
     read_message_id: Mapped[int | None]
     # When the last typing indicator went to WhatsApp (they are spaced out, see domain.typing_indicator).
     typing_at: Mapped[datetime | None]
+    # Parked: the workbin it waits in, who parked it, when and why.
+    workbin_id: Mapped[int | None] = mapped_column(ForeignKey("workbins.id"), index=True)
+    parked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    parked_at: Mapped[datetime | None]
+    park_reason: Mapped[str | None] = mapped_column(String(200))
+    # Routing offers it first to this agent (who parked it), when Ready with room.
+    preferred_agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Where it came back from when the contact wrote again ("Alice Martins's workbin").
+    returned_from: Mapped[str | None] = mapped_column(String(200))
 
 
 class InteractionEvent(Base):
@@ -78,4 +87,5 @@ class InteractionEvent(Base):
     to_state: Mapped[str] = mapped_column(String(10))
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(String(200))
     at: Mapped[datetime]

@@ -24,6 +24,7 @@ from parley.errors import Conflict
 from parley.interactions.models import ChatSession, Interaction, InteractionEvent
 from parley.interactions.service import publish_interaction, require_active
 from parley.messages.models import Message
+from parley.workbins.models import Workbin
 
 OUTBOUND = "outbound"
 
@@ -49,7 +50,11 @@ async def _last_inbound_at(uow: UnitOfWork, contact_id: int) -> datetime | None:
 async def _where_open(uow: UnitOfWork, user: User, open_one: Interaction, contact: Contact) -> str:
     name = display_name(contact)
     if open_one.state == "parked":
-        return f"{name}'s conversation is parked in a workbin; open it from there."
+        workbin = (
+            await uow.session.get(Workbin, open_one.workbin_id) if open_one.workbin_id else None
+        )
+        where = f"the workbin “{workbin.name}”" if workbin is not None else "a workbin"
+        return f"{name}'s conversation is parked in {where}; open it from there."
     if open_one.state == "queued":
         return f"{name}'s conversation is waiting in the queue for an agent."
     holder = await uow.session.get(User, open_one.agent_id) if open_one.agent_id else None

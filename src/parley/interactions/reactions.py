@@ -8,12 +8,11 @@ from parley.db.uow import UnitOfWork
 from parley.domain.reactions import can_react_to, is_emoji, with_reaction
 from parley.errors import Conflict, Invalid, NotFound
 from parley.interactions.models import Interaction
-from parley.interactions.sending import recipient, require_window
+from parley.interactions.sending import queue_to_contact, require_window
 from parley.interactions.service import require_active
 from parley.messages.content import ReactionContent
 from parley.messages.events import MessageUpdated
 from parley.messages.models import Message
-from parley.messages.outbound import queue_outbound
 from parley.messages.transcript import message_out
 
 
@@ -57,15 +56,12 @@ async def react_to_message(
     held = (target.reactions or {}).get("out") or {}
     if held.get("emoji", "") == emoji:
         return target
-    reaction = await queue_outbound(
+    reaction = await queue_to_contact(
         uow,
-        interaction_id=interaction.id,
-        session_id=interaction.session_id,
-        contact_id=interaction.contact_id,
-        to=await recipient(uow, interaction),
-        author_id=user.id,
-        content=ReactionContent(message_id=target.wamid, emoji=emoji),
-        now=now,
+        user,
+        interaction,
+        ReactionContent(message_id=target.wamid, emoji=emoji),
+        now,
         shown={"message_id": target.wamid, "emoji": emoji, "removed": emoji == ""},
     )
     target.reactions = with_reaction(target.reactions, "out", emoji, now, reaction.id)

@@ -59,6 +59,14 @@ class InteractionOut(BaseModel):
     unread_count: int
     disposition: str | None
     version: int
+    workbin_id: int | None = Field(default=None, description="The workbin it is parked in.")
+    parked_at: datetime | None = None
+    park_reason: str | None = None
+    returned_from: str | None = Field(
+        default=None,
+        description="Where it came back from when the contact wrote again, e.g. "
+        '"Alice Martins\'s workbin".',
+    )
 
     @classmethod
     def of(cls, interaction: Interaction, contact: Contact) -> InteractionOut:
@@ -83,6 +91,10 @@ class InteractionOut(BaseModel):
             unread_count=interaction.unread_count,
             disposition=interaction.disposition,
             version=interaction.version,
+            workbin_id=interaction.workbin_id,
+            parked_at=interaction.parked_at,
+            park_reason=interaction.park_reason,
+            returned_from=interaction.returned_from,
         )
 
 
@@ -144,6 +156,7 @@ class InteractionEventOut(BaseModel):
     state: str
     at: datetime
     agent: Author | None
+    note: str | None = Field(default=None, description="Why, in words (a park reason, say).")
 
 
 class InteractionEventList(BaseModel):

@@ -61,7 +61,38 @@ async def send_message(
     if not allowed_outside_window(content):
         require_window(interaction, now)
     quoted = await quoted_wamid(uow, interaction, reply_to)
-    message = await queue_outbound(
+    message = await queue_to_contact(
+        uow,
+        user,
+        interaction,
+        content,
+        now,
+        text=text,
+        shown=shown,
+        reply_to_wamid=quoted,
+        client_id=client_id,
+    )
+    answered(interaction, message, now)
+    uow.emit(MessageCreated(message=await message_out(uow, message)), to=user.id)
+    await publish_interaction(uow, interaction)
+    return message
+
+
+async def queue_to_contact(
+    uow: UnitOfWork,
+    user: User,
+    interaction: Interaction,
+    content: OutboundContent,
+    now: datetime,
+    *,
+    text: str | None = None,
+    shown: dict[str, object] | None = None,
+    reply_to_wamid: str | None = None,
+    client_id: str | None = None,
+) -> Message:
+    """`queue_outbound` for the interaction's contact, written by `user` (no checks: callers
+    make theirs first)."""
+    return await queue_outbound(
         uow,
         interaction_id=interaction.id,
         session_id=interaction.session_id,
@@ -72,13 +103,9 @@ async def send_message(
         now=now,
         text=text,
         shown=shown,
-        reply_to_wamid=quoted,
+        reply_to_wamid=reply_to_wamid,
         client_id=client_id,
     )
-    answered(interaction, message, now)
-    uow.emit(MessageCreated(message=await message_out(uow, message)), to=user.id)
-    await publish_interaction(uow, interaction)
-    return message
 
 
 def _text_of(content: OutboundContent, text: str | None) -> str | None:

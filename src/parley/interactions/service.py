@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import column, select, table
 
 from parley.auth.models import User
 from parley.clock import Clock
@@ -17,6 +17,7 @@ from parley.db.uow import UnitOfWork
 from parley.domain.codes import match_code
 from parley.domain.interactions import HELD, TransitionError, check_transition
 from parley.domain.roles import sees_every_interaction
+from parley.domain.workbins import WorkbinAccess, can_see
 from parley.errors import Conflict, Invalid, NotFound
 from parley.interactions.events import InteractionOffered, InteractionRemoved, InteractionUpdated
 from parley.interactions.models import Interaction, InteractionEvent
@@ -27,17 +28,39 @@ from parley.workers.wake import Wake
 async def access_interaction(
     uow: UnitOfWork, user: User, interaction_id: int, *, for_update: bool = False
 ) -> Interaction:
-    """Load an interaction the user may see: their own, or any for supervisors and admins.
+    """Load an interaction the user may see: their own, one parked in a workbin they see, or any
+    for supervisors and admins.
 
     Actions load it `for_update`: the row lock (PostgreSQL) keeps a concurrent ingest from
     overwriting what the action changes, and makes message ids grow in commit order per contact.
     """
     interaction = await uow.session.get(Interaction, interaction_id, with_for_update=for_update)
     if interaction is None or not (
-        sees_every_interaction(user.role) or interaction.agent_id == user.id
+        sees_every_interaction(user.role)
+        or interaction.agent_id == user.id
+        or await _parked_where_they_see(uow, user, interaction)
     ):
         raise NotFound("No such interaction.")
     return interaction
+
+
+# The workbins feature sits above this one: its table is named by the columns the rule needs.
+_workbins = table("workbins", column("id"), column("kind"), column("owner_id"))
+
+
+async def _parked_where_they_see(uow: UnitOfWork, user: User, interaction: Interaction) -> bool:
+    """A parked interaction is the business of whoever sees its workbin (to read and Open it)."""
+    if interaction.state != "parked" or interaction.workbin_id is None:
+        return False
+    query = select(_workbins.c.kind, _workbins.c.owner_id).where(
+        _workbins.c.id == interaction.workbin_id
+    )
+    row = (await uow.session.execute(query)).first()
+    if row is None:
+        return False
+    kind, owner_id = row
+    access = WorkbinAccess(kind="shared" if kind == "shared" else "personal", owner_id=owner_id)
+    return can_see(access, user.id, staff=False)
 
 
 def require_active(user: User, interaction: Interaction, action: str = "send") -> None:
@@ -61,8 +84,12 @@ def transition(
     *,
     agent_id: int | None,
     reason: str,
+    note: str | None = None,
 ) -> None:
-    """Move to `target`, record the history row and bump the version (no event)."""
+    """Move to `target`, record the history row and bump the version (no event).
+
+    `reason` is the kind of change (`parked`, `routed`, …); `note` the words of why, when there
+    are some (the agent's park reason, "Logged out", "Disconnected")."""
     try:
         check_transition(interaction.state, target)
     except TransitionError as exc:
@@ -76,6 +103,7 @@ def transition(
             to_state=target,
             agent_id=agent_id,
             reason=reason,
+            note=note[:200] if note else None,
             at=now,
         )
     )
@@ -106,6 +134,7 @@ async def accept_offer(uow: UnitOfWork, clock: Clock, user: User, interaction: I
     if interaction.state != "offered" or interaction.agent_id != user.id:
         raise Conflict("This interaction is no longer offered to you.", code="not_offered")
     now = clock.now()
+    user.missed_offers = 0
     transition(uow, interaction, "active", now, agent_id=user.id, reason="accepted")
     interaction.accepted_at = now
     await publish_interaction(uow, interaction)
@@ -114,6 +143,7 @@ async def accept_offer(uow: UnitOfWork, clock: Clock, user: User, interaction: I
 async def reject_offer(uow: UnitOfWork, clock: Clock, user: User, interaction: Interaction) -> None:
     if interaction.state != "offered" or interaction.agent_id != user.id:
         raise Conflict("This interaction is no longer offered to you.", code="not_offered")
+    user.missed_offers = 0  # an answer, if a no: the agent is at the desk
     requeue(uow, clock.now(), interaction, reason="rejected")
 
 

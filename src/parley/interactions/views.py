@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query
+from fastapi import APIRouter, Body, Query
 
-from parley.deps import CurrentUser, RuntimeDep, Uow
+from parley.deps import CurrentUser, PathId, RuntimeDep, Uow
 from parley.fields import MAX_ID
 from parley.interactions import (
     history,
@@ -33,8 +33,8 @@ from parley.messages.schemas import MessageOut, ReactionIn
 from parley.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/interactions", tags=["interactions"])
-InteractionId = Annotated[int, Path(ge=1, le=MAX_ID)]
-MessageId = Annotated[int, Path(ge=1, le=MAX_ID)]
+InteractionId = PathId
+MessageId = PathId
 
 
 def _receipts(runtime: Runtime) -> receipts.Receipts:

@@ -2,21 +2,63 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
 from parley.auth import service as auth
 from parley.auth.models import AuthToken, User
 from parley.clock import Clock
 from parley.db.uow import UnitOfWork
+from parley.domain.presence import DISCONNECTED, stream_gone
 from parley.interactions.service import release_offers
+from parley.workbins.service import park_held
 from parley.workers.wake import Wake
 
 
 async def log_out(
     uow: UnitOfWork, clock: Clock, user: User, token: AuthToken, *, capacity: int
 ) -> None:
-    """The agent leaves: the login ends (its sockets close), offers not yet accepted go back to
-    the queue for the next agent, everyone watching hears the new status, routing runs again.
-    One transaction, the caller's."""
+    """The agent leaves: the login ends (its sockets close), every active interaction goes to
+    their personal workbin and offers not yet accepted go back to the queue for the next agent,
+    everyone watching hears the new status, routing runs again. One transaction, the caller's."""
     auth.end_login(uow, clock, user, token)
+    await park_held(uow, clock, user, reason="Logged out")
     await release_offers(uow, clock, user)
     auth.announce(uow, user, capacity)
     uow.wake(Wake.ROUTING)
+
+
+async def heartbeat(uow: UnitOfWork, now: datetime, user_ids: Collection[int]) -> None:
+    """These agents have a live event stream on this node."""
+    if user_ids:
+        await uow.session.execute(
+            update(User).where(User.id.in_(sorted(user_ids))).values(last_stream_at=now)
+        )
+
+
+async def sweep_disconnected(
+    uow: UnitOfWork, clock: Clock, *, grace_seconds: int, park_seconds: int, capacity: int
+) -> int:
+    """Agents whose every stream, on every node, has been gone for the grace time are set Not
+    Ready ("Disconnected") and lose their offers; past the park time their active interactions go
+    to their workbin as on logout. Returns how many agents changed."""
+    now = clock.now()
+    query = select(User).where(
+        User.status != "logged_out",
+        User.last_stream_at < now - timedelta(seconds=min(grace_seconds, park_seconds)),
+    )
+    if uow.dialect == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    changed = 0
+    for agent in await uow.session.scalars(query):
+        if stream_gone(agent.last_stream_at, now, grace_seconds) and agent.status == "ready":
+            auth.set_status(uow, clock, agent, "not_ready", DISCONNECTED)
+            await release_offers(uow, clock, agent)
+            auth.announce(uow, agent, capacity)
+            changed += 1
+        if stream_gone(agent.last_stream_at, now, park_seconds):
+            await release_offers(uow, clock, agent)
+            changed += bool(await park_held(uow, clock, agent, reason=DISCONNECTED))
+    return changed

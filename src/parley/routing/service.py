@@ -7,15 +7,20 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, text, update
 
 from parley.auth.models import User
+from parley.auth.service import announce, set_status
 from parley.clock import Clock
 from parley.contacts.models import Contact
 from parley.db.uow import UnitOfWork
 from parley.domain.interactions import HELD
+from parley.domain.presence import MISSED_OFFERS, missed_too_many
 from parley.domain.routing import AgentSlot, plan_assignments
-from parley.interactions.events import InteractionOffered
+from parley.errors import Conflict
+from parley.interactions.events import InteractionOffered, InteractionRemoved
 from parley.interactions.models import Interaction, InteractionEvent
 from parley.interactions.schemas import InteractionOut
 from parley.interactions.service import requeue, transition
+from parley.workbins.service import announce_removed, unpark
+from parley.workers.wake import Wake
 
 BATCH = 500
 # An agent who rejected an interaction, or let its offer expire, is not offered it again for
@@ -72,7 +77,10 @@ async def assign_queued(
     queued = {i.id: (i, c) for i, c in (await uow.session.execute(query)).all()}
     now = clock.now()
     declined = await _recently_declined(uow, list(queued), now)
-    plan = plan_assignments(list(queued), slots, now, declined)
+    preferred = {
+        i.id: i.preferred_agent_id for i, _ in queued.values() if i.preferred_agent_id is not None
+    }
+    plan = plan_assignments(list(queued), slots, now, declined, preferred)
     target = "active" if auto_accept else "offered"
     for interaction_id, agent_id in plan:
         interaction, contact = queued[interaction_id]
@@ -80,6 +88,7 @@ async def assign_queued(
         interaction.agent_id = agent_id
         interaction.offered_at = now
         interaction.accepted_at = now if auto_accept else None
+        interaction.preferred_agent_id = None
         out = InteractionOut.of(interaction, contact)
         uow.emit(InteractionOffered(interaction=out), to=agent_id)
     picked = sorted({agent_id for _, agent_id in plan})
@@ -107,8 +116,17 @@ async def _recently_declined(
     return declined
 
 
-async def expire_offers(uow: UnitOfWork, clock: Clock, *, timeout_seconds: int) -> int:
-    """Offers nobody answered in time go back to the queue."""
+async def expire_offers(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    timeout_seconds: int,
+    missed_limit: int = 0,
+    capacity: int = 3,
+) -> int:
+    """Offers nobody answered in time go back to the queue. An agent who let `missed_limit`
+    offers expire in a row is set Not Ready ("Missed offers"): they are not at the desk, and
+    each further offer would only keep a customer waiting."""
     if timeout_seconds <= 0:
         return 0
     cutoff = clock.now() - timedelta(seconds=timeout_seconds)
@@ -119,6 +137,57 @@ async def expire_offers(uow: UnitOfWork, clock: Clock, *, timeout_seconds: int) 
         # An offer the agent is accepting right now is locked by that request: leave it to them.
         query = query.with_for_update(skip_locked=True)
     stale = list(await uow.session.scalars(query))
+    missed: dict[int, int] = {}
     for interaction in stale:
+        if interaction.agent_id is not None:
+            missed[interaction.agent_id] = missed.get(interaction.agent_id, 0) + 1
         requeue(uow, clock.now(), interaction, reason="offer_timeout")
+    for agent_id, count in missed.items():
+        await _count_missed(uow, clock, agent_id, count, missed_limit, capacity)
     return len(stale)
+
+
+async def _count_missed(
+    uow: UnitOfWork, clock: Clock, agent_id: int, count: int, limit: int, capacity: int
+) -> None:
+    agent = await uow.session.get(User, agent_id)
+    if agent is None:
+        return
+    agent.missed_offers += count
+    if agent.status == "ready" and missed_too_many(agent.missed_offers, limit):
+        set_status(uow, clock, agent, "not_ready", MISSED_OFFERS)
+        announce(uow, agent, capacity)
+
+
+async def move_to_agent(
+    uow: UnitOfWork, clock: Clock, interaction: Interaction, agent: User, *, capacity: int
+) -> None:
+    """A supervisor hands an interaction that is not done to `agent`: offered to them (their
+    Accept still counts), within their capacity (409 `at_capacity`), wherever it was."""
+    if interaction.state == "done":
+        raise Conflict("This interaction is done.", code="interaction_done")
+    if agent.role != "agent" or agent.status == "logged_out":
+        raise Conflict(f"{agent.name} is not logged in to take work.", code="agent_unavailable")
+    if interaction.agent_id == agent.id:
+        return
+    held = await uow.session.scalar(
+        select(func.count()).where(Interaction.agent_id == agent.id, Interaction.state.in_(HELD))
+    )
+    limit = agent.capacity or capacity
+    if (held or 0) >= limit:
+        raise Conflict(f"{agent.name} already holds {held} of {limit}.", code="at_capacity")
+    now = clock.now()
+    previous = interaction.agent_id
+    if interaction.state == "parked" and interaction.workbin_id is not None:
+        await announce_removed(uow, interaction, interaction.workbin_id, "moved")
+        unpark(interaction)
+    transition(uow, interaction, "offered", now, agent_id=agent.id, reason="moved")
+    interaction.agent_id = agent.id
+    interaction.offered_at = now
+    interaction.accepted_at = None
+    if previous is not None:
+        uow.emit(InteractionRemoved(interaction_id=interaction.id, reason="moved"), to=previous)
+    contact = await uow.session.get(Contact, interaction.contact_id)
+    assert contact is not None
+    uow.emit(InteractionOffered(interaction=InteractionOut.of(interaction, contact)), to=agent.id)
+    uow.wake(Wake.ROUTING)

@@ -26,6 +26,7 @@ class RoutingWorker(Worker):
         default_capacity: int,
         auto_accept: bool,
         offer_timeout_seconds: int,
+        missed_offers_limit: int = 0,
     ) -> None:
         super().__init__()
         self._uow = uow
@@ -33,6 +34,7 @@ class RoutingWorker(Worker):
         self._capacity = default_capacity
         self._auto_accept = auto_accept
         self._offer_timeout = offer_timeout_seconds
+        self._missed_limit = missed_offers_limit
         self._expired_at: datetime | None = None
 
     async def run_once(self) -> bool:
@@ -43,7 +45,13 @@ class RoutingWorker(Worker):
             # an offer that waits for tens of them, and ingest wakes this loop per batch.
             if self._expired_at is None or now - self._expired_at >= EXPIRY_CHECK:
                 self._expired_at = now
-                expired = await expire_offers(uow, self._clock, timeout_seconds=self._offer_timeout)
+                expired = await expire_offers(
+                    uow,
+                    self._clock,
+                    timeout_seconds=self._offer_timeout,
+                    missed_limit=self._missed_limit,
+                    capacity=self._capacity,
+                )
             moved = await assign_queued(
                 uow, self._clock, default_capacity=self._capacity, auto_accept=self._auto_accept
             )

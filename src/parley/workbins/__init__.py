@@ -1,0 +1,1 @@
+"""Workbins: parking interactions, opening them again, and the lifecycle around them."""
