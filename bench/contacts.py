@@ -187,7 +187,7 @@ QUERIES: dict[str, Callable[[random.Random, list[dict[str, Any]]], str]] = {
 
 
 async def measure(database_url: str, work: Path, *, contacts: int, queries: int) -> dict[str, Any]:
-    settings = Settings(database_url=database_url, data_dir=work, _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(database_url=database_url, data_dir=work, _env_file=None)  # type: ignore[call-arg,unused-ignore]
     engine = build_engine(settings)
     rnd = random.Random(11)
     now = SystemClock().now()

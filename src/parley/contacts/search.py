@@ -125,9 +125,8 @@ async def search_contacts(
     matching = and_(*(c for c in (found, short) if c is not None))
     if found is None:  # short words only: the name index answers in order
         return await _fetch(uow, select(Contact).where(matching), [KEY], limit)
-    first = await _fetch(
-        uow, select(Contact).where(_starting(KEY, " ".join(words)), matching), [KEY], limit
-    )
+    # A name starting with the query holds every word of it: the name index alone answers.
+    first = await _fetch(uow, select(Contact).where(_starting(KEY, " ".join(words))), [KEY], limit)
     if len(first) >= limit:
         return first
     seen = [c.id for c in first]
