@@ -62,6 +62,7 @@ async def test_create_new_chat_from_my_history_then_a_new_session(
         ).to_be_visible()
         await shot(page, "history-light")
         await page.get_by_role("button", name="Switch to dark theme").click()
+        await page.wait_for_timeout(300)  # the buttons' colour transition
         await shot(page, "history-dark")
         await page.get_by_role("button", name="Switch to light theme").click()
         # filters: a disposition matches, a state that does not leaves the list empty
@@ -144,6 +145,7 @@ async def test_directory_finds_national_formats_and_a_closed_window_asks_for_a_t
         await expect(directory.get_by_text("Can you call me back?")).to_be_visible()
         await shot(page, "directory-light")
         await page.get_by_role("button", name="Switch to dark theme").click()
+        await page.wait_for_timeout(300)  # the buttons' colour transition
         await shot(page, "directory-dark")
         await page.get_by_role("button", name="Switch to light theme").click()
 

@@ -130,12 +130,31 @@ async def search_contacts(
     if len(first) >= limit:
         return first
     seen = [c.id for c in first]
+    if uow.dialect == "sqlite" and short is None:
+        return first + await _fts_rest(uow, words, seen, limit - len(first))
     rest_query = select(Contact).where(matching)
     if seen:
         rest_query = rest_query.where(Contact.id.not_in(seen))
     rest = await _fetch(uow, rest_query, [Contact.id.expression], limit - len(first))
     rest.sort(key=lambda c: ((c.name or c.profile_name or c.wa_id or "").lower(), c.id))
     return first + rest
+
+
+async def _fts_rest(
+    uow: UnitOfWork, words: Sequence[str], seen: list[int], count: int
+) -> list[Contact]:
+    """SQLite: the first `count` text matches not in `seen`, read from the FTS5 table with a
+    LIMIT, which stops its scan early instead of listing every match of a common word."""
+    phrase = " AND ".join('"' + w.replace('"', '""') + '"' for w in words if len(w) >= TRIGRAM)
+    rows = await uow.session.scalars(
+        text("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :phrase LIMIT :n"),
+        {"phrase": phrase, "n": count + len(seen)},
+    )
+    skip = set(seen)
+    ids = [i for i in rows if i not in skip][:count]
+    found = list(await uow.session.scalars(select(Contact).where(Contact.id.in_(ids))))
+    found.sort(key=lambda c: ((c.name or c.profile_name or c.wa_id or "").lower(), c.id))
+    return found
 
 
 async def _fetch(
