@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml package-lock.json
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/parley demo
+	$(BIN)/parley demo $(ARGS)
 
 test: lint typecheck webtest pytest
 

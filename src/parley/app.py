@@ -29,8 +29,9 @@ from parley.ingest.views import router as ingest_router
 from parley.ingest.worker import IngestWorker
 from parley.interactions.views import router as interactions_router
 from parley.metrics import Metrics
+from parley.outbox.ratelimit import RateLimiter, build_rate_limiter
 from parley.outbox.worker import OutboxWorker
-from parley.realtime.bus import Bus, build_bus
+from parley.realtime.bus import Bus, RedisBus, build_bus
 from parley.realtime.hub import Hub
 from parley.realtime.views import router as events_router
 from parley.routing.timers import Timeouts, TimersWorker
@@ -73,6 +74,10 @@ def create_app(
         metrics=metrics,
         write_gate=asyncio.Lock() if settings.is_sqlite else None,
     )
+    # The business number's send rate: shared through Redis by every node when configured.
+    send_rate = build_rate_limiter(
+        settings.redis_url, settings.whatsapp_phone_number_id, settings.whatsapp_send_rate
+    )
     http = graph_http or httpx.AsyncClient(timeout=settings.whatsapp_timeout_seconds)
     gateway: WhatsAppGateway = GraphClient.from_settings(settings, http)
 
@@ -80,9 +85,11 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if migrate:
             await upgrade(engine)
+        if isinstance(runtime.bus, RedisBus):
+            runtime.bus.on_recovered = hub.restart_all
         await runtime.bus.start(runtime.deliver)
         if workers:
-            _start_workers(runtime, gateway)
+            _start_workers(runtime, gateway, send_rate)
         log.info("parley.started", extra={"database": engine.url.get_backend_name()})
         try:
             yield
@@ -90,6 +97,7 @@ def create_app(
             for worker in runtime.workers.values():
                 await worker.stop()
             await runtime.bus.stop()
+            await send_rate.close()
             if graph_http is None:
                 await http.aclose()
             await engine.dispose()
@@ -116,7 +124,7 @@ def create_app(
     return app
 
 
-def _start_workers(runtime: Runtime, gateway: WhatsAppGateway) -> None:
+def _start_workers(runtime: Runtime, gateway: WhatsAppGateway, send_rate: RateLimiter) -> None:
     settings = runtime.settings
     runtime.workers = {
         Wake.INGEST: IngestWorker(
@@ -146,7 +154,12 @@ def _start_workers(runtime: Runtime, gateway: WhatsAppGateway) -> None:
             capacity=settings.agent_capacity,
         ),
         Wake.OUTBOX: OutboxWorker(
-            runtime.uow, runtime.clock, gateway, runtime.metrics, settings.whatsapp_send_rate
+            runtime.uow,
+            runtime.clock,
+            gateway,
+            runtime.metrics,
+            settings.whatsapp_send_rate,
+            limiter=send_rate,
         ),
     }
     for worker in runtime.workers.values():
@@ -160,15 +173,27 @@ def _add_operational_routes(app: FastAPI, runtime: Runtime) -> None:
 
     @app.get("/readyz", tags=["operations"])
     async def readyz() -> Response:
-        checks = {"database": False, "bus": await runtime.bus.ping()}
+        checks: dict[str, bool] = {"database": False}
+        problems: list[str] = []
         try:
             async with runtime.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
             checks["database"] = True
         except Exception:
             log.warning("readyz.database_unreachable", exc_info=True)
+            problems.append("The database does not answer.")
+        bus_ok = await runtime.bus.ping()
+        checks["redis" if runtime.bus.shared else "bus"] = bus_ok
+        if not bus_ok and runtime.bus.shared:
+            log.error("readyz.redis_unreachable")
+            problems.append(
+                "Redis does not answer: events and wake-ups do not reach the other nodes "
+                "(this node keeps serving; desktops catch up when it is back)."
+            )
         ok = all(checks.values())
-        body = {"status": "ok" if ok else "unavailable", "checks": checks}
+        body: dict[str, object] = {"status": "ok" if ok else "unavailable", "checks": checks}
+        if problems:
+            body["problems"] = problems
         return JSONResponse(body, status_code=200 if ok else 503)
 
     @app.get("/metrics", tags=["operations"], include_in_schema=False)

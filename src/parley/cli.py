@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from parley.domain.roles import ROLES
-from parley.settings import SettingsError, load_settings
+from parley.settings import Settings, SettingsError, load_settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -87,13 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from parley import commands
 
+    if args.command in ("demo", "serve", "simulator"):
+        return _served(args, settings)
     try:
-        if args.command == "demo":
-            return commands.demo(settings, args.host, args.port, args.simulator_port, args.fresh)
-        if args.command == "serve":
-            return commands.serve(settings, args.host, args.port)
-        if args.command == "simulator":
-            return commands.simulator(settings, args.host, args.port, args.webhook_url)
         if args.command == "user":
             password = args.password if args.password is not None else _read_password()
             return asyncio.run(
@@ -113,6 +110,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"parley: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _served(args: argparse.Namespace, settings: Settings) -> int:
+    """Run a server until Ctrl+C, then leave at once: the servers have closed their sockets and
+    stopped their workers by then, and the interpreter's own teardown (a full garbage collection
+    of everything the node loaded) would only keep the terminal waiting for seconds."""
+    from parley import commands
+
+    try:
+        if args.command == "demo":
+            ports = [args.port or settings.port]
+            ports.append(args.simulator_port or ports[0] + 1)
+            commands.require_free_ports(args.host or settings.host, ports, demo=True)
+            code = commands.demo(settings, args.host, args.port, args.simulator_port, args.fresh)
+        elif args.command == "serve":
+            commands.require_free_ports(args.host or settings.host, [args.port or settings.port])
+            code = commands.serve(settings, args.host, args.port)
+        else:
+            commands.require_free_ports(args.host, [args.port])
+            code = commands.simulator(settings, args.host, args.port, args.webhook_url)
+    except KeyboardInterrupt:
+        code = 130
+    except commands.CommandError as exc:
+        print(f"parley: {exc}", file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _read_password() -> str:

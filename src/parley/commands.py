@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Coroutine
 from datetime import datetime
 from typing import Any, TypeVar
@@ -92,6 +93,24 @@ async def replay_webhooks(
         f"{states.get('failed', 0)} failed; {created} new message(s)"
     )
     return 1 if states.get("failed") else 0
+
+
+def require_free_ports(host: str, ports: list[int], *, demo: bool = False) -> None:
+    """Stop with one line naming a port that is taken, and the flag that picks another."""
+    for port in ports:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, port))
+            except OSError:
+                hint = (
+                    "--port N (the simulator takes N+1, or --simulator-port M)"
+                    if demo
+                    else "--port N"
+                )
+                raise CommandError(
+                    f"port {port} on {host} is already in use; choose another with {hint}"
+                ) from None
 
 
 def run_served(main: Coroutine[Any, Any, T]) -> T:

@@ -240,7 +240,14 @@ async def run_demo(
         simulator.state.simulator.add_customer(wa_id, name)
     servers = [
         uvicorn.Server(
-            uvicorn.Config(a, host=settings.host, port=p, log_config=None, access_log=False)
+            uvicorn.Config(
+                a,
+                host=settings.host,
+                port=p,
+                log_config=None,
+                access_log=False,
+                timeout_graceful_shutdown=1,
+            )
         )
         for a, p in ((app, settings.port), (simulator, sim_port))
     ]

@@ -219,3 +219,39 @@ async def test_a_supervisor_moves_work_to_another_agent_within_capacity(
         assert [i["id"] for i in await mine(api, bob)] == [held["id"]]
         removed = [e for e in api.events("interaction.removed") if e["reason"] == "moved"]
         assert removed and removed[-1]["interaction_id"] == held["id"]
+
+
+async def test_workbin_names_are_real_and_distinct_as_people_read_them(
+    api: Api, clock: FixedClock
+) -> None:
+    async with api.runtime.uow() as uow:
+        await add_agent(uow, clock, "root", role="admin", ready=False)
+    root = {"Authorization": f"Bearer {await api.login('root')}"}
+    blank = await api.client.post("/api/v1/workbins", json={"name": "  \t "}, headers=root)
+    assert blank.status_code == 422
+    made = await api.client.post("/api/v1/workbins", json={"name": " Ünïcødé 客服 "}, headers=root)
+    assert made.status_code == 201 and made.json()["name"] == "Ünïcødé 客服"
+    other = await api.client.post("/api/v1/workbins", json={"name": "Billing"}, headers=root)
+    for name in ("ÜNÏCØDÉ 客服", "whatsapp in progress"):
+        taken = await api.client.post("/api/v1/workbins", json={"name": name}, headers=root)
+        assert taken.status_code == 409, name
+    renamed = await api.client.patch(
+        f"/api/v1/workbins/{other.json()['id']}", json={"name": "ünïcødé 客服"}, headers=root
+    )
+    assert renamed.status_code == 409
+    kept = await api.client.patch(
+        f"/api/v1/workbins/{made.json()['id']}", json={"description": "Tier 2"}, headers=root
+    )
+    assert kept.status_code == 200 and kept.json()["description"] == "Tier 2"
+    assert kept.json()["name"] == "Ünïcødé 客服"
+    assert [e["workbin"]["name"] for e in api.events("workbin.updated")][-1] == "Ünïcødé 客服"
+
+    gone = await api.client.delete(f"/api/v1/workbins/{other.json()['id']}", headers=root)
+    assert gone.status_code == 204
+    assert api.events("workbin.removed")[-1]["workbin_id"] == other.json()["id"]
+    again = await api.client.post("/api/v1/workbins", json={"name": "Billing"}, headers=root)
+    assert again.json()["id"] > other.json()["id"], "a deleted workbin's id is never reused"
+    loose = await api.client.post(
+        "/api/v1/interactions/1/workbin", json={"workbin_id": True}, headers=root
+    )
+    assert loose.status_code == 422

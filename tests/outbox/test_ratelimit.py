@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import time
+import uuid
 
 import pytest
 
@@ -42,3 +45,33 @@ async def test_an_idle_bucket_saves_up_only_its_burst(monkeypatch: pytest.Monkey
     assert now[0] == 60.0
     await bucket.acquire()
     assert now[0] == pytest.approx(60.1)
+
+
+@pytest.mark.redis
+async def test_two_nodes_share_one_rate_through_redis() -> None:
+    """Each node alone could send 50 a second; together they still send at most 50 in any
+    one-second window (Meta's limit is per number), and the budget frees itself."""
+    from redis.asyncio import Redis
+
+    from parley.outbox.ratelimit import SharedRate
+    from tests.realtime.test_bus import REDIS_URL
+
+    key = f"parley:test:rate:{uuid.uuid4().hex}"
+    redis_a, redis_b = Redis.from_url(REDIS_URL), Redis.from_url(REDIS_URL)
+    nodes = [SharedRate(redis_a, key, rate=50), SharedRate(redis_b, key, rate=50)]
+    sent: list[float] = []
+
+    async def send(limiter: SharedRate, n: int) -> None:
+        for _ in range(n):
+            await limiter.acquire()
+            sent.append(time.monotonic())
+
+    started = time.monotonic()
+    await asyncio.gather(send(nodes[0], 40), send(nodes[1], 40))
+    elapsed = time.monotonic() - started
+    for node in nodes:
+        await node.close()
+    busiest = max(sum(1 for t in sent if start <= t < start + 1.0) for start in sent)
+    assert len(sent) == 80
+    assert busiest <= 50 + 5, f"{busiest} sends in one second from two nodes"
+    assert elapsed >= 1.2, "80 sends at 50 a second take well over a second"

@@ -124,6 +124,10 @@ def _set_status(user: User, status: str, reason: str | None, clock: Clock) -> No
     if status == "ready" and user.status != "ready":
         user.idle_since = now
         user.missed_offers = 0
+        if user.last_stream_at is not None:
+            # Going Ready is a sign of life: the grace time starts again, so a desktop whose
+            # stream is still connecting is not swept away as gone a moment later.
+            user.last_stream_at = max(user.last_stream_at, now)
     user.status = status
     user.status_reason = reason
     user.status_since = now

@@ -1,30 +1,34 @@
-"""Failed-login throttling: a password cannot be guessed at the speed of the network.
+"""Failed-login throttling, counted in the database so every node sees every failure.
 
-Counted per username and per client address over a sliding window, in this node's memory: a
-guesser spread over several nodes gets each node's allowance, which still keeps guessing to a
-handful of tries a minute. A success clears the username's count, not the address's (agents
-behind one office router share it).
+Per username and per client address over a sliding window (the rule: `domain.throttle`). A
+success clears the username's count, not the address's (agents behind one office router share
+it). Old failures are deleted as new ones come, so the table holds at most a window's worth.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
-MAX_KEYS = 10_000  # memory bound: the oldest keys are forgotten first
+from sqlalchemy import delete, select
+
+from parley.auth.models import LoginFailure
+from parley.db.uow import UnitOfWork
+from parley.domain.throttle import wait_seconds
 
 
-@dataclass
+@dataclass(frozen=True)
 class LoginThrottle:
     per_user: int = 5
     per_address: int = 30
     window_seconds: float = 300.0
-    _failures: dict[str, deque[float]] = field(default_factory=dict)
 
-    def wait_seconds(self, username: str, address: str, now: float) -> float:
+    async def wait_seconds(
+        self, uow: UnitOfWork, username: str, address: str, now: datetime
+    ) -> float:
         """How long these credentials must wait before another try; 0 if they may try now."""
         waits = [
-            self._wait(key, limit, now)
+            await self._wait(uow, key, limit, now)
             for key, limit in (
                 (_user(username), self.per_user),
                 (_address(address), self.per_address),
@@ -32,31 +36,36 @@ class LoginThrottle:
         ]
         return max(waits)
 
-    def failed(self, username: str, address: str, now: float) -> None:
-        for key in (_user(username), _address(address)):
-            times = self._failures.pop(key, None) or deque()
-            times.append(now)
-            self._failures[key] = times  # re-inserted: the dict's order is least recently failed
-        while len(self._failures) > MAX_KEYS:
-            del self._failures[next(iter(self._failures))]
+    async def failed(self, uow: UnitOfWork, username: str, address: str, now: datetime) -> None:
+        keys = [_user(username), _address(address)]
+        old = now - timedelta(seconds=self.window_seconds)
+        await uow.session.execute(
+            delete(LoginFailure).where(LoginFailure.key.in_(keys), LoginFailure.at <= old)
+        )
+        uow.session.add_all(LoginFailure(key=key, at=now) for key in keys)
 
-    def succeeded(self, username: str) -> None:
-        self._failures.pop(_user(username), None)
+    async def succeeded(self, uow: UnitOfWork, username: str) -> None:
+        await uow.session.execute(delete(LoginFailure).where(LoginFailure.key == _user(username)))
 
-    def _wait(self, key: str, limit: int, now: float) -> float:
-        times = self._failures.get(key)
-        if not times:
-            return 0.0
-        while times and times[0] <= now - self.window_seconds:
-            times.popleft()
-        if len(times) < limit:
-            return 0.0
-        return times[-limit] + self.window_seconds - now
+    async def _wait(self, uow: UnitOfWork, key: str, limit: int, now: datetime) -> float:
+        since = now - timedelta(seconds=self.window_seconds)
+        times = await uow.session.scalars(
+            select(LoginFailure.at)
+            .where(LoginFailure.key == key, LoginFailure.at > since)
+            .order_by(LoginFailure.at.desc())
+            .limit(limit)
+        )
+        recent = [_seconds(t) for t in times]
+        return wait_seconds(recent, limit, self.window_seconds, _seconds(now))
+
+
+def _seconds(at: datetime) -> float:
+    return at.astimezone(UTC).timestamp()
 
 
 def _user(username: str) -> str:
-    return "user:" + username.casefold()
+    return "user:" + username.casefold()[:150]
 
 
 def _address(address: str) -> str:
-    return "address:" + address
+    return "address:" + address[:150]

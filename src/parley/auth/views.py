@@ -21,9 +21,9 @@ async def login(
     body: LoginIn, request: Request, response: Response, uow: Uow, runtime: RuntimeDep
 ) -> LoginOut:
     settings = runtime.settings
-    throttle, now = runtime.login_throttle, runtime.clock.now().timestamp()
+    throttle, now = runtime.login_throttle, runtime.clock.now()
     address = request.client.host if request.client else ""
-    wait = throttle.wait_seconds(body.username, address, now)
+    wait = await throttle.wait_seconds(uow, body.username, address, now)
     if wait > 0:
         seconds = math.ceil(wait)
         raise RateLimited(
@@ -38,9 +38,11 @@ async def login(
             max_age=settings.session_max_age_seconds,
         )
     except NotAuthenticated:
-        throttle.failed(body.username, address, now)
+        await uow.rollback()
+        await throttle.failed(uow, body.username, address, now)
+        await uow.commit()  # counted on every node before the answer goes out
         raise
-    throttle.succeeded(body.username)
+    await throttle.succeeded(uow, body.username)
     user = UserOut.of(login.user, settings.agent_capacity)
     await uow.commit()
     for name, value, http_only in (

@@ -1,6 +1,6 @@
 """Imports every feature's tables so metadata (and Alembic) sees them all."""
 
-from parley.auth.models import AuthToken, User
+from parley.auth.models import AuthToken, LoginFailure, User
 from parley.contacts.models import Contact, ContactMerge
 from parley.db.base import Base
 from parley.ingest.models import InboundWebhook
@@ -17,6 +17,7 @@ __all__ = [
     "InboundWebhook",
     "Interaction",
     "InteractionEvent",
+    "LoginFailure",
     "Message",
     "OutboxItem",
     "PendingStatus",

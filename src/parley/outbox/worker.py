@@ -23,7 +23,7 @@ from parley.messages.outbound import OutboxKind, callback_data
 from parley.messages.statuses import record_wamid, set_status
 from parley.metrics import Metrics
 from parley.outbox import service
-from parley.outbox.ratelimit import TokenBucket
+from parley.outbox.ratelimit import RateLimiter, TokenBucket
 from parley.whatsapp.errors import (
     GraphError,
     GraphTransportError,
@@ -53,13 +53,14 @@ class OutboxWorker(Worker):
         gateway: WhatsAppGateway,
         metrics: Metrics,
         rate: float,
+        limiter: RateLimiter | None = None,
     ) -> None:
         super().__init__()
         self._uow = uow
         self._clock = clock
         self._gateway = gateway
         self._metrics = metrics
-        self._bucket = TokenBucket(rate)
+        self._bucket = limiter or TokenBucket(rate)
         self._held: set[int] = set()  # items of this round that will be sent again later
 
     async def run_once(self) -> bool:

@@ -69,33 +69,85 @@ class InProcessBus:
 
 
 class RedisBus:
+    """Redis pub/sub across nodes. Losing Redis never fails a request: publishing logs and drops
+    the event (the desktops catch up from REST), the listener resubscribes with backoff, and once
+    it is back `on_recovered` runs (the hub closes its sockets so every desktop reconnects and
+    catches up on what the outage hid)."""
+
     shared = True
+    RETRY_SECONDS = (0.2, 0.5, 1.0, 2.0, 5.0)
 
     def __init__(self, url: str, channel: str = CHANNEL) -> None:
         from redis.asyncio import Redis
 
-        self._redis: Any = Redis.from_url(url)
+        self._redis: Any = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=None)
         self._channel = channel
         self._task: asyncio.Task[None] | None = None
+        self.connected = False
+        self.on_recovered: Callable[[], None] | None = None
 
     async def start(self, deliver: Deliver) -> None:
-        pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
-        await pubsub.subscribe(self._channel)
+        pubsub = await self._subscribe()
         self._task = asyncio.create_task(self._listen(pubsub, deliver), name="redis-bus")
 
+    async def _subscribe(self) -> Any:
+        pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+        try:
+            await pubsub.subscribe(self._channel)
+            self.connected = True
+        except Exception:  # started without Redis: the listener keeps trying
+            log.error("bus.redis_unreachable", exc_info=True)
+            self.connected = False
+        return pubsub
+
     async def _listen(self, pubsub: Any, deliver: Deliver) -> None:
-        async for message in pubsub.listen():
+        failures = 0
+        while True:
             try:
-                await deliver(Envelope.from_bytes(message["data"]))
-            except Exception:  # one bad envelope must not stop the node's event stream
-                log.exception("bus.deliver_failed")
+                if not self.connected:
+                    await pubsub.aclose()
+                    pubsub = await self._resubscribe(failures)
+                    failures = 0 if self.connected else failures + 1
+                    continue
+                async for message in pubsub.listen():
+                    await self._deliver_one(deliver, message)
+                self.connected = False  # the stream ended without an error: subscribe again
+            except asyncio.CancelledError:
+                await pubsub.aclose()
+                raise
+            except Exception:
+                if self.connected:
+                    log.error("bus.redis_lost", exc_info=True)
+                self.connected = False
+
+    async def _resubscribe(self, failures: int) -> Any:
+        await asyncio.sleep(self.RETRY_SECONDS[min(failures, len(self.RETRY_SECONDS) - 1)])
+        pubsub = await self._subscribe()
+        if self.connected:
+            log.warning("bus.redis_recovered")
+            if self.on_recovered is not None:
+                self.on_recovered()
+        return pubsub
+
+    async def _deliver_one(self, deliver: Deliver, message: Any) -> None:
+        if message.get("type") != "message":
+            return
+        try:
+            await deliver(Envelope.from_bytes(message["data"]))
+        except Exception:  # one bad envelope must not stop the node's event stream
+            log.exception("bus.deliver_failed")
 
     async def publish(self, envelope: Envelope) -> None:
-        await self._redis.publish(self._channel, envelope.to_bytes())
+        try:
+            await self._redis.publish(self._channel, envelope.to_bytes())
+        except Exception:
+            # The transaction behind the event has committed: never fail it for the bus. The
+            # desktops that miss the event catch up when their socket reconnects.
+            log.error("bus.publish_failed", extra={"type": envelope.event.get("type")})
 
     async def ping(self) -> bool:
         try:
-            return bool(await self._redis.ping())
+            return bool(await self._redis.ping()) and self.connected
         except Exception:
             return False
 

@@ -29,6 +29,7 @@ class Connection:
     overflowed: bool = False
     auth_token_id: int | None = None
     ended: bool = False  # its login ended: the socket closes with 4401
+    close_code: int | None = None  # the node asks the client to reconnect (1001, 1012)
 
     def push(self, event_json: bytes) -> None:
         if self.ended:
@@ -41,6 +42,11 @@ class Connection:
         except asyncio.QueueFull:
             self.overflowed = True  # the writer closes it; the client reconnects and catches up
 
+    def close(self, code: int) -> None:
+        self.close_code = code
+        with contextlib.suppress(asyncio.QueueFull):
+            self.queue.put_nowait(None)
+
     def end(self) -> None:
         self.ended = True  # what is still queued is no longer theirs to see
         with contextlib.suppress(asyncio.QueueFull):  # a full queue's writer is awake anyway
@@ -48,7 +54,7 @@ class Connection:
 
     async def run_writer(self) -> None:
         while (frame := await self.queue.get()) is not None:
-            if self.overflowed or self.ended:
+            if self.overflowed or self.ended or self.close_code is not None:
                 return
             await self.send(frame)
 
@@ -85,6 +91,17 @@ class Hub:
     def _changed(self) -> None:
         if self.on_change is not None:
             self.on_change(len(self._all))
+
+    def restart_all(self) -> None:
+        """Close every socket with 1012 (service restart): after the bus lost events, each desktop
+        reconnects and catches up from REST, as after any reconnect."""
+        self.close_all(1012)
+
+    def close_all(self, code: int) -> None:
+        """Ask every client to reconnect: 1001 (going away) when the node stops, 1012 after an
+        outage of the bus."""
+        for connection in list(self._all):
+            connection.close(code)
 
     def end_auth_token(self, user_id: int, auth_token_id: int) -> None:
         for connection in list(self._by_user.get(user_id, ())):

@@ -27,6 +27,9 @@ async def _write(websocket: WebSocket, connection: Connection) -> None:
     if connection.ended:
         # Logged out or expired: the desktop shows its login page instead of reconnecting.
         await websocket.close(code=4401, reason="session ended")
+    elif connection.close_code is not None:
+        # The node stops (1001) or its bus missed events (1012): reconnect and catch up.
+        await websocket.close(code=connection.close_code, reason="reconnect")
     elif connection.overflowed:
         # Too slow to keep up: the client reconnects and catches up from the REST API.
         await websocket.close(code=1013, reason="too slow")

@@ -53,7 +53,9 @@ async def sweep_disconnected(
         query = query.with_for_update(skip_locked=True)
     changed = 0
     for agent in await uow.session.scalars(query):
-        if stream_gone(agent.last_stream_at, now, grace_seconds) and agent.status == "ready":
+        gone = stream_gone(agent.last_stream_at, now, grace_seconds)
+        if gone and (agent.status, agent.status_reason) != ("not_ready", DISCONNECTED):
+            # Whatever they were (Ready, or on a Break), the floor must see they are gone.
             auth.set_status(uow, clock, agent, "not_ready", DISCONNECTED)
             await release_offers(uow, clock, agent)
             auth.announce(uow, agent, capacity)

@@ -160,13 +160,21 @@ async def _count_missed(
 
 
 async def move_to_agent(
-    uow: UnitOfWork, clock: Clock, interaction: Interaction, agent: User, *, capacity: int
+    uow: UnitOfWork,
+    clock: Clock,
+    interaction: Interaction,
+    agent: User,
+    *,
+    capacity: int,
+    by: User | None = None,
 ) -> None:
     """A supervisor hands an interaction that is not done to `agent`: offered to them (their
     Accept still counts), within their capacity (409 `at_capacity`), wherever it was."""
     if interaction.state == "done":
         raise Conflict("This interaction is done.", code="interaction_done")
-    if agent.role != "agent" or agent.status == "logged_out":
+    if agent.role != "agent":
+        raise Conflict(f"{agent.name} is a {agent.role}, not an agent.", code="agent_unavailable")
+    if agent.status == "logged_out":
         raise Conflict(f"{agent.name} is not logged in to take work.", code="agent_unavailable")
     if interaction.agent_id == agent.id:
         return
@@ -181,7 +189,8 @@ async def move_to_agent(
     if interaction.state == "parked" and interaction.workbin_id is not None:
         await announce_removed(uow, interaction, interaction.workbin_id, "moved")
         unpark(interaction)
-    transition(uow, interaction, "offered", now, agent_id=agent.id, reason="moved")
+    mover = by.id if by is not None else agent.id
+    transition(uow, interaction, "offered", now, agent_id=mover, reason="moved", note=agent.name)
     interaction.agent_id = agent.id
     interaction.offered_at = now
     interaction.accepted_at = None

@@ -52,7 +52,7 @@ async def assign(
     if agent is None:
         raise NotFound("No such agent.", code="agent_not_found")
     capacity = runtime.settings.agent_capacity
-    await move_to_agent(uow, runtime.clock, interaction, agent, capacity=capacity)
+    await move_to_agent(uow, runtime.clock, interaction, agent, capacity=capacity, by=user)
     out = await interaction_out(uow, interaction)
     await uow.commit()
     return out

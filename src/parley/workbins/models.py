@@ -12,6 +12,9 @@ from parley.db.base import Base
 
 class Workbin(Base):
     __tablename__ = "workbins"
+    # A deleted workbin's id is never given to another: a client still holding it must not park
+    # into a different workbin (SQLite would reuse the highest id without this).
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))

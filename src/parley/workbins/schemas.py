@@ -5,16 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 
 from parley.contacts.schemas import ContactOut
-from parley.fields import Id, Text
+from parley.fields import MAX_ID, Text
 from parley.interactions.schemas import LastMessage
 from parley.messages.schemas import Author
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=100), *Text.__metadata__]
-Reason = Annotated[str, StringConstraints(max_length=200), *Text.__metadata__]
-Description = Annotated[str, StringConstraints(max_length=500), *Text.__metadata__]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), *Text.__metadata__
+]
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=200), *Text.__metadata__
+]
+Description = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=500), *Text.__metadata__
+]
+StrictId = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
 
 
 class WorkbinOut(BaseModel):
@@ -49,6 +56,10 @@ class WorkbinItemOut(BaseModel):
     version: int
 
 
+class WorkbinRemovedOut(BaseModel):
+    workbin_id: int
+
+
 class WorkbinItemList(BaseModel):
     items: list[WorkbinItemOut]
 
@@ -56,7 +67,7 @@ class WorkbinItemList(BaseModel):
 class MoveToWorkbinIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    workbin_id: Id | None = Field(
+    workbin_id: StrictId | None = Field(
         default=None, description="The workbin; the agent's personal one when omitted."
     )
     reason: Reason | None = None
@@ -65,7 +76,7 @@ class MoveToWorkbinIn(BaseModel):
 class AssignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    agent_id: Id
+    agent_id: StrictId
 
 
 class WorkbinIn(BaseModel):

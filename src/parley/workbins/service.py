@@ -26,7 +26,12 @@ from parley.interactions.models import Interaction
 from parley.interactions.schemas import InteractionOut, LastMessage
 from parley.interactions.service import interaction_out, transition
 from parley.messages.schemas import Author
-from parley.workbins.events import WorkbinItemRemoved, WorkbinItemUpdated
+from parley.workbins.events import (
+    WorkbinItemRemoved,
+    WorkbinItemUpdated,
+    WorkbinRemoved,
+    WorkbinUpdated,
+)
 from parley.workbins.models import Workbin
 from parley.workbins.schemas import WorkbinItemOut, WorkbinOut
 from parley.workers.wake import Wake
@@ -50,6 +55,37 @@ async def personal_workbin(uow: UnitOfWork, clock: Clock, owner: User) -> Workbi
     return workbin
 
 
+async def _personal_for_every_agent(uow: UnitOfWork, clock: Clock) -> None:
+    missing = await uow.session.scalars(
+        select(User)
+        .outerjoin(Workbin, Workbin.owner_id == User.id)
+        .where(User.role == "agent", Workbin.id.is_(None))
+    )
+    for agent in missing:
+        await personal_workbin(uow, clock, agent)
+
+
+async def workbin_out(uow: UnitOfWork, workbin: Workbin) -> WorkbinOut:
+    """One workbin as the API shows it, with its count and oldest item."""
+    count, oldest = (
+        await uow.session.execute(
+            select(func.count(), func.min(Interaction.parked_at)).where(
+                Interaction.workbin_id == workbin.id, Interaction.state == "parked"
+            )
+        )
+    ).one()
+    owner = await uow.session.get(User, workbin.owner_id) if workbin.owner_id else None
+    return WorkbinOut(
+        id=workbin.id,
+        name=workbin.name,
+        kind=workbin.kind,
+        owner=Author(id=owner.id, name=owner.name) if owner else None,
+        description=workbin.description,
+        item_count=count or 0,
+        oldest_parked_at=oldest,
+    )
+
+
 async def access_workbin(uow: UnitOfWork, user: User, workbin_id: int) -> Workbin:
     """A workbin the user may see (404 otherwise, as for any resource not theirs)."""
     workbin = await uow.session.get(Workbin, workbin_id)
@@ -60,9 +96,9 @@ async def access_workbin(uow: UnitOfWork, user: User, workbin_id: int) -> Workbi
 
 
 async def list_workbins(uow: UnitOfWork, clock: Clock, user: User) -> list[WorkbinOut]:
-    """The workbins the user sees, theirs first, with how many items wait in each."""
-    if user.role == "agent":
-        await personal_workbin(uow, clock, user)
+    """The workbins the user sees, theirs first, with how many items wait in each. Every agent's
+    own workbin exists by then (made here the first time anyone looks)."""
+    await _personal_for_every_agent(uow, clock)
     counts = (
         select(
             Interaction.workbin_id,
@@ -320,10 +356,11 @@ async def create_workbin(
     """A shared workbin for the team (admins)."""
     await _name_free(uow, name)
     workbin = Workbin(
-        name=name.strip(), kind="shared", description=description, created_at=clock.now()
+        name=name.strip(), kind="shared", description=description or None, created_at=clock.now()
     )
     uow.session.add(workbin)
     await uow.session.flush()
+    uow.emit(WorkbinUpdated(workbin=await workbin_out(uow, workbin)), everyone=True)
     return workbin
 
 
@@ -333,10 +370,11 @@ async def update_workbin(
     if workbin.kind != "shared":
         raise Conflict("A personal workbin keeps its name.", code="workbin_personal")
     if name is not None and name.strip() != workbin.name:
-        await _name_free(uow, name)
+        await _name_free(uow, name, but=workbin.id)
         workbin.name = name.strip()
     if description is not None:
         workbin.description = description.strip() or None
+    uow.emit(WorkbinUpdated(workbin=await workbin_out(uow, workbin)), everyone=True)
 
 
 async def delete_workbin(uow: UnitOfWork, workbin: Workbin) -> None:
@@ -354,13 +392,20 @@ async def delete_workbin(uow: UnitOfWork, workbin: Workbin) -> None:
             code="workbin_not_empty",
         )
     await uow.session.delete(workbin)
+    uow.emit(WorkbinRemoved(workbin_id=workbin.id), everyone=True)
 
 
-async def _name_free(uow: UnitOfWork, name: str) -> None:
-    taken = await uow.session.scalar(
-        select(Workbin.id).where(
-            Workbin.kind == "shared", func.lower(Workbin.name) == name.strip().lower()
+async def _name_free(uow: UnitOfWork, name: str, *, but: int | None = None) -> None:
+    """Names are compared as people read them: any case, any script (casefolded here, since the
+    databases' own lower() knows only ASCII); the personal workbins' name is reserved."""
+    wanted = name.strip().casefold()
+    if wanted == rules.PERSONAL_NAME.casefold():
+        raise Conflict(
+            f"“{rules.PERSONAL_NAME}” is every agent's own workbin: choose another name.",
+            code="workbin_exists",
         )
+    rows = await uow.session.execute(
+        select(Workbin.id, Workbin.name).where(Workbin.kind == "shared")
     )
-    if taken is not None:
+    if any(w_id != but and w_name.casefold() == wanted for w_id, w_name in rows.all()):
         raise Conflict("A shared workbin with this name exists.", code="workbin_exists")

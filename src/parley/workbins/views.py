@@ -80,30 +80,22 @@ async def create_workbin(
     workbin = await service.create_workbin(
         uow, runtime.clock, name=body.name, description=body.description
     )
+    out = await service.workbin_out(uow, workbin)
     await uow.commit()
-    return WorkbinOut(
-        id=workbin.id,
-        name=workbin.name,
-        kind=workbin.kind,
-        owner=None,
-        description=workbin.description,
-        item_count=0,
-        oldest_parked_at=None,
-    )
+    return out
 
 
-@router.patch("/workbins/{workbin_id}", response_model=WorkbinList)
+@router.patch("/workbins/{workbin_id}", response_model=WorkbinOut)
 async def update_workbin(
-    workbin_id: PathId, body: WorkbinPatch, user: CurrentUser, uow: Uow, runtime: RuntimeDep
-) -> WorkbinList:
-    """Rename or describe a shared workbin; answers the caller's workbins as they now are."""
+    workbin_id: PathId, body: WorkbinPatch, user: CurrentUser, uow: Uow
+) -> WorkbinOut:
+    """Rename or describe a shared workbin."""
     _admin(user)
     workbin = await service.access_workbin(uow, user, workbin_id)
     await service.update_workbin(uow, workbin, name=body.name, description=body.description)
-    await uow.session.flush()
-    items = await service.list_workbins(uow, runtime.clock, user)
+    out = await service.workbin_out(uow, workbin)
     await uow.commit()
-    return WorkbinList(items=items)
+    return out
 
 
 @router.delete("/workbins/{workbin_id}", status_code=204)

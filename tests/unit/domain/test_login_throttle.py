@@ -1,40 +1,20 @@
-"""The failed-login throttle: per username and per address, over a sliding window."""
+"""The failed-login rule: a key waits once it has `limit` failures inside the window."""
 
 from __future__ import annotations
 
-from parley.auth.throttle import LoginThrottle
+from parley.domain.throttle import wait_seconds
 
 
-def test_a_username_waits_after_five_failures_until_the_oldest_leaves_the_window() -> None:
-    throttle = LoginThrottle(per_user=5, per_address=100, window_seconds=300)
-    for second in range(5):
-        assert throttle.wait_seconds("Alice", "10.0.0.1", second) == 0
-        throttle.failed("alice", "10.0.0.1", second)
-    assert throttle.wait_seconds("ALICE", "10.0.0.9", 10) == 290  # any spelling, any address
-    assert throttle.wait_seconds("bob", "10.0.0.1", 10) == 0
-    assert throttle.wait_seconds("alice", "10.0.0.1", 300) == 0
+def test_a_key_may_try_while_under_its_limit() -> None:
+    assert wait_seconds([], 5, 300, 10) == 0
+    assert wait_seconds([4, 3, 2, 1], 5, 300, 10) == 0
 
 
-def test_an_address_waits_after_many_failures_whatever_the_usernames() -> None:
-    throttle = LoginThrottle(per_user=5, per_address=3, window_seconds=60)
-    for n in range(3):
-        throttle.failed(f"user{n}", "10.0.0.1", 0)
-    assert throttle.wait_seconds("someone", "10.0.0.1", 1) == 59
-    assert throttle.wait_seconds("someone", "10.0.0.2", 1) == 0
+def test_at_the_limit_it_waits_until_the_oldest_counted_failure_leaves_the_window() -> None:
+    assert wait_seconds([4, 3, 2, 1, 0], 5, 300, 10) == 290
+    assert wait_seconds([4, 3, 2, 1, 0], 5, 300, 300) == 0
 
 
-def test_a_success_clears_the_username_but_not_the_address() -> None:
-    throttle = LoginThrottle(per_user=2, per_address=3, window_seconds=60)
-    throttle.failed("alice", "10.0.0.1", 0)
-    throttle.failed("alice", "10.0.0.1", 0)
-    throttle.succeeded("alice")
-    assert throttle.wait_seconds("alice", "10.0.0.2", 1) == 0
-    throttle.failed("bob", "10.0.0.1", 1)
-    assert throttle.wait_seconds("carol", "10.0.0.1", 2) == 58
-
-
-def test_memory_stays_bounded() -> None:
-    throttle = LoginThrottle()
-    for n in range(30_000):
-        throttle.failed(f"user{n}", f"10.0.{n // 256 % 256}.{n % 256}", n)
-    assert len(throttle._failures) <= 10_000
+def test_only_failures_inside_the_window_count() -> None:
+    assert wait_seconds([400, 399, 2, 1, 0], 5, 300, 401) == 0
+    assert wait_seconds([59, 58, 57], 3, 60, 61) == 56

@@ -31,6 +31,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_workbins")),
         sa.UniqueConstraint("owner_id", name=op.f("uq_workbins_owner_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("interactions") as batch:
         batch.add_column(sa.Column("workbin_id", sa.Integer(), nullable=True))
