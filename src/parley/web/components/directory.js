@@ -147,8 +147,11 @@ export class ParleyDirectory extends HTMLElement {
       const results = h("div", { class: "merge-results" })
       const search = h("input", { type: "search", "aria-label": "Find the duplicate contact", autocomplete: "off",
         class: "dir-search", placeholder: "Name or number of the duplicate" })
+      let asked = 0
       const find = async () => {
+        const mine = ++asked
         const page = await ctx.desktop.searchContacts(search.value.trim()).catch(() => ({ items: [] }))
+        if (mine !== asked) return // a newer search is on its way: answers may arrive out of order
         const others = (page?.items ?? []).filter((c) => c.id !== contact.id)
         replace(results, others.length ? h("ul", { class: "hist-list", "aria-label": "Duplicates" }, others.map((c) =>
           h("li", {}, h("button", { type: "button", class: "hist-row", onclick: async () => {
