@@ -161,9 +161,7 @@ export function transcriptRows(messages, nowMs, { locale, timeZone } = {}) {
       rows.push({ type: "day", key: `d:${day}:${nth}`, label })
       lastDay = day
     }
-    // Event rows (joined, started…) carry the interaction's current session, not their own:
-    // only messages mark where one session gives way to the next.
-    const session = message.event ? null : message.session_id ?? null
+    const session = message.session_id ?? null
     if (session !== null) {
       if (lastSession !== null && session !== lastSession) {
         // endedId: the interaction whose messages end here, so the row can say how it ended
