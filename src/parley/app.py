@@ -34,11 +34,14 @@ from parley.outbox.worker import OutboxWorker
 from parley.realtime.bus import Bus, RedisBus, build_bus
 from parley.realtime.hub import Hub
 from parley.realtime.views import router as events_router
+from parley.responses.views import router as responses_router
 from parley.routing.timers import Timeouts, TimersWorker
 from parley.routing.views import router as presence_router
 from parley.routing.worker import RoutingWorker
 from parley.runtime import Runtime
 from parley.settings import Settings
+from parley.templates.views import router as templates_router
+from parley.templates.worker import TemplateSyncWorker
 from parley.whatsapp.graph import GraphClient, WhatsAppGateway
 from parley.whatsapp.webhook import WebhookLog, webhook_router
 from parley.workbins.views import router as workbins_router
@@ -80,6 +83,7 @@ def create_app(
     )
     http = graph_http or httpx.AsyncClient(timeout=settings.whatsapp_timeout_seconds)
     gateway: WhatsAppGateway = GraphClient.from_settings(settings, http)
+    runtime.gateway = gateway
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -114,6 +118,8 @@ def create_app(
     app.include_router(presence_router)
     app.include_router(workbins_router)
     app.include_router(interactions_router)
+    app.include_router(responses_router)
+    app.include_router(templates_router)
     app.include_router(events_router)
     app.include_router(ingest_router)
     app.include_router(contacts_router)
@@ -160,6 +166,9 @@ def _start_workers(runtime: Runtime, gateway: WhatsAppGateway, send_rate: RateLi
             runtime.metrics,
             settings.whatsapp_send_rate,
             limiter=send_rate,
+        ),
+        Wake.TEMPLATES: TemplateSyncWorker(
+            runtime.uow, runtime.clock, gateway, settings.template_sync_seconds
         ),
     }
     for worker in runtime.workers.values():

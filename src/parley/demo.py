@@ -21,7 +21,9 @@ from parley.interactions.models import ChatSession, Interaction, InteractionEven
 from parley.logs import configure_logging
 from parley.messages.models import Message
 from parley.realtime.bus import InProcessBus
+from parley.responses.seed import seed_library
 from parley.settings import Settings
+from parley.workbins.models import Workbin
 
 PASSWORD = "parley-demo"
 USERS = [
@@ -29,6 +31,10 @@ USERS = [
     ("bob", "agent", "Bob Chen"),
     ("sam", "supervisor", "Sam Okafor"),
     ("admin", "admin", "Ada Admin"),
+]
+WORKBINS = [
+    ("Billing follow-up", "Invoices, refunds and payments waiting on the billing team"),
+    ("Escalations", "Chats a team lead should look at"),
 ]
 CUSTOMERS = [
     ("5511987654321", "Ana Souza"),
@@ -70,7 +76,7 @@ PAST: list[tuple[str, int, str, str, str, str | None, dict[str, Any]]] = [
 
 
 async def seed(settings: Settings) -> None:
-    """Demo users and contacts; safe to run on every start."""
+    """Demo users, contacts, shared workbins and standard responses; safe to run on every start."""
     engine = build_engine(settings)
     clock = SystemClock()
     try:
@@ -92,6 +98,15 @@ async def seed(settings: Settings) -> None:
                     )
             await uow.session.flush()
             await _seed_history(uow, now)
+            shared = set(
+                await uow.session.scalars(select(Workbin.name).where(Workbin.kind == "shared"))
+            )
+            for name, description in WORKBINS:
+                if name not in shared:
+                    uow.session.add(
+                        Workbin(name=name, kind="shared", description=description, created_at=now)
+                    )
+            await seed_library(uow, now)
             await uow.commit()
     finally:
         await engine.dispose()

@@ -8,7 +8,8 @@ ParleyError                      (400 bad_request)
 ├── Conflict                     (409 conflict, or a more precise code)
 ├── TooLarge                     (413 too_large)
 ├── Invalid                      (422 validation_error)
-└── RateLimited                  (429 rate_limited, with Retry-After)
+├── RateLimited                  (429 rate_limited, with Retry-After)
+└── BadGateway                   (502 whatsapp_unavailable: the Cloud API did not answer usefully)
 """
 
 from __future__ import annotations
@@ -73,3 +74,8 @@ class RateLimited(ParleyError):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class BadGateway(ParleyError):
+    status = 502
+    code = "whatsapp_unavailable"

@@ -17,6 +17,7 @@ from parley.metrics import Metrics
 from parley.realtime.bus import Bus, Envelope
 from parley.realtime.hub import Hub
 from parley.settings import Settings
+from parley.whatsapp.graph import WhatsAppGateway
 from parley.workers.base import Worker
 from parley.workers.wake import WAKE_EVENT, Wake
 
@@ -41,6 +42,8 @@ class Runtime:
     reader_sessionmaker: async_sessionmaker[AsyncSession] | None = None
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     node_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # The Cloud API client, for requests that read from it directly (template sync).
+    gateway: WhatsAppGateway | None = None
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessionmaker, self.bus, self.write_gate, waker=self.wake_all)

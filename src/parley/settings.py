@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     whatsapp_verify_token: str = "parley-dev-verify-token"
     whatsapp_send_rate: float = Field(default=80.0, gt=0, description="messages per second")
     whatsapp_timeout_seconds: float = Field(default=10.0, gt=0)
+    template_sync_seconds: float = Field(
+        default=3600.0, ge=10, description="full template re-sync interval (also on start)"
+    )
 
     pending_response_thresholds: Annotated[tuple[int, int], NoDecode] = (30, 50)
     agent_capacity: int = Field(default=3, ge=1, le=100)

@@ -16,6 +16,7 @@ from parley.clock import Clock, FixedClock
 from parley.realtime.bus import Envelope, InProcessBus
 from parley.runtime import Runtime
 from parley.settings import Settings
+from parley.simulator.templates import seed_templates
 from tests.conftest import make_settings
 from tests.factories import PASSWORD, add_agent
 
@@ -39,6 +40,9 @@ class GraphRecorder:
     requests: list[dict[str, Any]] = field(default_factory=list)
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path.endswith("/message_templates"):
+            # The business account's templates: the simulator's seeded set, on one page.
+            return httpx.Response(200, json={"data": seed_templates()})
         body = json.loads(request.content)
         self.requests.append(body)
         if "status" in body:  # mark as read, with or without the typing indicator

@@ -22,6 +22,7 @@ from tests.api.support import ANA, eventually, held_interactions, message_wamid_
 class Stack:
     api: Api
     phone: httpx.AsyncClient  # the simulator's control API: the customer's side
+    sim: Any = None  # the simulator itself, for state no control endpoint exposes
 
     async def customer(self) -> dict[str, Any]:
         customer: dict[str, Any] = (await self.phone.get(f"/_sim/customers/{ANA}")).json()
@@ -59,7 +60,7 @@ async def stack(settings: Settings) -> AsyncIterator[Stack]:
             transport=httpx.ASGITransport(app=sim_app), base_url="http://sim.test"
         ) as phone,
     ):
-        yield Stack(Api(client, parley.state.runtime), phone)
+        yield Stack(Api(client, parley.state.runtime), phone, sim_app.state.simulator)
     await sim_app.state.simulator.aclose()
     await graph.aclose()
     await to_sim.aclose()

@@ -90,7 +90,10 @@ async def test_log_out_asks_first_while_interactions_are_open(
         await log_out.click()
         dialog = page.get_by_role("dialog", name="Log out?")
         await expect(dialog).to_be_visible()
-        await expect(dialog).to_contain_text("You have 2 open interactions. Log out anyway?")
+        await expect(dialog).to_contain_text(
+            "You have 2 open interactions. They go to your workbin “WhatsApp in progress”, where "
+            "you can open them again. Log out anyway?"
+        )
         await expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
         await shot(page, "keyboard-logout-confirm")
         await page.keyboard.press("Escape")

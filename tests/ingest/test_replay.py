@@ -53,11 +53,11 @@ def failing_once(monkeypatch: pytest.MonkeyPatch) -> None:
     real = ingest_worker.ingest_batch
     calls = {"n": 0}
 
-    async def flaky(*args: Any) -> int:
+    async def flaky(*args: Any, **kwargs: Any) -> int:
         calls["n"] += 1
         if calls["n"] <= 2:  # the batch, then the same webhook alone
             raise RuntimeError("database went away")
-        return await real(*args)
+        return await real(*args, **kwargs)
 
     monkeypatch.setattr(ingest_worker, "ingest_batch", flaky)
 

@@ -128,7 +128,8 @@ describe("message view", () => {
   it("shows the error of a failed message with its code", () => {
     const view = describeMessage({ ...base, direction: "out", status: "failed",
       error: { code: 131047, title: "Re-engagement message", details: "More than 24 hours have passed." } })
-    assert.deepEqual(view.error, { title: "Re-engagement message (131047)", details: "More than 24 hours have passed." })
+    assert.deepEqual(view.error, { title: "Re-engagement message (131047)", details: "More than 24 hours have passed.",
+      advice: "More than 24 hours have passed since the customer last wrote, so WhatsApp only delivers templates. Send a notification to reach them again." })
   })
 
   it("quotes replies and labels media", () => {

@@ -6,6 +6,8 @@ from parley.db.base import Base
 from parley.ingest.models import InboundWebhook
 from parley.interactions.models import ChatSession, Interaction, InteractionEvent
 from parley.messages.models import Message, OutboxItem, PendingStatus
+from parley.responses.models import ResponseCategory, StandardResponse
+from parley.templates.models import MessageTemplate
 from parley.workbins.models import Workbin
 
 __all__ = [
@@ -19,8 +21,11 @@ __all__ = [
     "InteractionEvent",
     "LoginFailure",
     "Message",
+    "MessageTemplate",
     "OutboxItem",
     "PendingStatus",
+    "ResponseCategory",
+    "StandardResponse",
     "User",
     "Workbin",
 ]

@@ -67,15 +67,13 @@ class UnitOfWork:
         everyone: bool = False,
     ) -> None:
         """Queue an event for the agent `to` (and, with `supervisors`, the roles that watch every
-        event: `domain.roles.EVENT_WATCHERS`); it leaves only after commit."""
+        event: `domain.roles.EVENT_WATCHERS`), or for `everyone` logged in; it leaves only after
+        commit."""
+        roles = frozenset(ROLES) if everyone else EVENT_WATCHERS if supervisors else frozenset()
         self._pending.append(
             Envelope(
                 user_ids=frozenset([to] if to is not None else []),
-                roles=frozenset(ROLES)
-                if everyone
-                else EVENT_WATCHERS
-                if supervisors
-                else frozenset(),
+                roles=roles,
                 event=event.model_dump(mode="json"),
             )
         )

@@ -25,3 +25,8 @@ def watches_the_floor(role: str) -> bool:
 
 EVENT_WATCHERS: frozenset[str] = frozenset(STAFF)
 """Roles that receive every interaction, message and agent event besides the agent it is for."""
+
+
+def runs_the_system(role: str) -> bool:
+    """Who manages what every agent uses (the response library, the template list): admins."""
+    return role == "admin"

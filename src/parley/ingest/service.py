@@ -27,6 +27,7 @@ from parley.messages.reactions import attach_early_reactions, note_inbound_react
 from parley.messages.schemas import MessageOut
 from parley.messages.statuses import apply_status_update
 from parley.messages.transcript import HIDDEN_TYPES
+from parley.templates.service import apply_status_update as apply_template_update
 from parley.whatsapp.payloads import InboundMessage, WebhookBatch
 from parley.workbins.service import leave_on_inbound
 
@@ -49,7 +50,8 @@ async def ingest_batch(
     *,
     prefer_previous: bool = True,
 ) -> int:
-    """Store every message and status of these webhooks; returns how many messages were new.
+    """Store every message and status of these webhooks, and apply template status updates;
+    returns how many messages were new.
 
     `prefer_previous`: a parked interaction the contact writes to is offered first to the agent
     who parked it (`PARLEY_ROUTE_TO_PREVIOUS_AGENT`).
@@ -59,6 +61,8 @@ async def ingest_batch(
     for batch in batches:
         for status in batch.statuses:
             await apply_status_update(uow, clock, status)
+        for update in batch.template_updates:
+            await apply_template_update(uow, update, clock.now())
     return created
 
 

@@ -3,7 +3,7 @@
 `send_message` checks what WhatsApp and the contact center require (the agent holds the
 interaction, the customer service window is open unless the content is a template, a quoted
 message is one WhatsApp knows), stores the message with its outbox row, clears the pending
-response and announces both. The caller commits, then wakes the sender.
+response and announces both. The caller commits; the sender wakes after the commit, on every node.
 """
 
 from __future__ import annotations

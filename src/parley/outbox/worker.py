@@ -88,9 +88,14 @@ class OutboxWorker(Worker):
         for position, item in enumerate(items):
             try:
                 await self._send(item)
-            except Exception:  # a bug in one send must not strand the others' claims
+            except Exception as exc:  # a bug in one send must not strand the others' claims
                 log.exception("outbox.send_crashed", extra={"outbox_id": item.id})
-                self._held.add(item.id)
+                if item.attempts >= MAX_ATTEMPTS:
+                    # Crashing every time: give it up, or it holds back the contact's later
+                    # messages for ever.
+                    await self._on_graph_error(item, _unsendable(f"could not be sent: {exc!r}"))
+                else:
+                    self._held.add(item.id)
             if item.id in self._held:
                 self._held.discard(item.id)
                 # It will go again later: what follows it to this contact waits for it, so the
@@ -106,13 +111,17 @@ class OutboxWorker(Worker):
             await uow.commit()
 
     async def _send(self, item: service.Claimed) -> None:
-        kind = OutboxKind(item.kind)
+        try:
+            kind = OutboxKind(item.kind)
+        except ValueError:
+            await self._on_graph_error(item, _unsendable(f"unknown outbox kind {item.kind!r}"))
+            return
         if kind is OutboxKind.MESSAGE and await self._already_accepted(item):
             return
-        await self._bucket.acquire()
         if kind is OutboxKind.TYPING and typing_stale(item.created_at, self._clock.now()):
             await self._drop(item, "typing indicator too old to show")
             return
+        await self._bucket.acquire()
         try:
             with self._metrics.send_seconds.time():
                 wamid = await self._deliver(kind, item)
@@ -120,8 +129,9 @@ class OutboxWorker(Worker):
             self._metrics.outbox_errors.labels(str(exc.code)).inc()
             await self._on_graph_error(item, exc)
             return
-        except ValueError as exc:  # a request Meta could never accept: fail it, don't retry
-            await self._on_graph_error(item, GraphError(100, str(exc), details=str(exc)))
+        except (ValueError, KeyError, TypeError) as exc:
+            # A request Meta could never accept (or a row the sender cannot read): fail it, once.
+            await self._on_graph_error(item, _unsendable(str(exc)))
             return
         except GraphTransportError as exc:
             self._metrics.outbox_errors.labels("transport").inc()
@@ -219,3 +229,8 @@ class OutboxWorker(Worker):
 
     def _loop_wake_at(self, delay: float) -> None:
         asyncio.get_running_loop().call_later(delay, self.wake)
+
+
+def _unsendable(reason: str) -> GraphError:
+    """An error for a request that can never succeed as it is: failed at once, not retried."""
+    return GraphError(100, reason, details=reason)

@@ -66,7 +66,7 @@ _SEED: list[Template] = [
             {
                 "type": "BODY",
                 "text": "Hello {{1}}.\nHave you ordered {{2}}?\nIf yes, please, confirm {{3}} "
-                "payment issued to your {{4}} card.\nWe will send you {{5}}.",
+                "payment issued to your {{4}} card.\nWe will send you {{5}}.\nThanks, {{1}}.",
                 "example": {
                     "body_text": [
                         [

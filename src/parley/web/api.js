@@ -84,15 +84,18 @@ export class Api {
   put(path, body) { return this.request("PUT", path, { body }) }
   patch(path, body) { return this.request("PATCH", path, { body }) }
   delete(path) { return this.request("DELETE", path) }
+  /** POST a text body as it is (a YAML or JSON file), with its content type. */
+  postText(path, text, contentType, query) { return this.request("POST", path, { query, text, contentType }) }
 
   /** Remember the login answer's csrf_token in case the cookie cannot be read. */
   setCsrfToken(token) {
     this.#csrfFallback = token ?? null
   }
 
-  async request(method, path, { query, body } = {}) {
+  async request(method, path, { query, body, text, contentType } = {}) {
     const headers = { Accept: "application/json" }
     if (body !== undefined) headers["Content-Type"] = "application/json"
+    if (text !== undefined) headers["Content-Type"] = contentType ?? "text/plain"
     if (UNSAFE.has(method)) {
       const token = readCookie(this.#cookies(), CSRF_COOKIE) ?? this.#csrfFallback
       if (token) headers[CSRF_HEADER] = token
@@ -104,7 +107,7 @@ export class Api {
       response = await send(this.url(path, query), {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: text !== undefined ? text : body === undefined ? undefined : JSON.stringify(body),
         credentials: "same-origin",
         signal: AbortSignal.timeout(this.#timeoutMs),
       })

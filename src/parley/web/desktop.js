@@ -23,6 +23,7 @@ export class Desktop {
   #drafts = new Map() // client_id → {text, replyTo} of unsent bubbles, for Retry
   #typing = new Throttle(TYPING_EVERY_MS)
   #reading = new Map() // interaction id → the version whose unread count we are clearing
+  #parkedTo = new Map() // interaction id → the workbin name the agent moved it to
 
   /**
    * @param {object} o
@@ -52,6 +53,7 @@ export class Desktop {
     const mark = this.#store.mark()
     const page = await this.#api.get("interactions")
     this.#store.syncInteractions(page?.items ?? [], mark)
+    this.loadTemplates().catch(() => {}) // the pickers keep what they had; events keep it current
     const open = this.#store.selectedId
     if (open !== null) await this.loadNewest(open)
   }
@@ -139,17 +141,28 @@ export class Desktop {
   }
 
   /** Send text: an optimistic bubble now, the server's message when it answers. */
-  async send(id, text, { replyTo = null } = {}) {
+  async send(id, text, { replyTo = null, attachmentIds = [] } = {}) {
     const clientId = this.#newClientId()
     const me = this.#store.me
-    this.#drafts.set(clientId, { text, replyTo })
+    this.#drafts.set(clientId, { text, replyTo, attachmentIds })
     this.#store.addOptimistic(id, {
-      clientId, text, replyTo, createdAt: new Date(this.#now()).toISOString(),
+      clientId, text: text || (attachmentIds.length ? "Attachment" : ""), replyTo,
+      createdAt: new Date(this.#now()).toISOString(),
       author: me ? { id: me.id, name: me.name } : null,
     })
     this.#typing.reset(String(id))
     await this.#post(id, clientId)
     return clientId
+  }
+
+  /**
+   * A reply with a standard response's attachments: the text first as its own message, then
+   * each attachment as its own message, in order (each POST answered before the next, so the
+   * server queues them in this order; the outbox keeps it per contact across retries).
+   */
+  async sendResponse(id, text, attachmentIds = [], { replyTo = null } = {}) {
+    if (text) await this.send(id, text, { replyTo })
+    for (const attachmentId of attachmentIds) await this.send(id, "", { attachmentIds: [attachmentId] })
   }
 
   /** Send a failed bubble again, with the same client_id (the server never sends it twice). */
@@ -165,8 +178,10 @@ export class Desktop {
   }
 
   async #post(id, clientId) {
-    const { text, replyTo } = this.#drafts.get(clientId)
-    const body = { text, client_id: clientId }
+    const { text, replyTo, attachmentIds = [] } = this.#drafts.get(clientId)
+    const body = { client_id: clientId }
+    if (text) body.text = text
+    if (attachmentIds.length) body.attachment_ids = attachmentIds
     if (replyTo?.id !== undefined && replyTo?.id !== null) body.reply_to = replyTo.id
     try {
       const message = await this.#api.post(`interactions/${id}/messages`, body)
@@ -285,10 +300,133 @@ export class Desktop {
     return this.#api.post(`contacts/${keptId}/merge`, { merge_id: mergeId })
   }
 
+  // ── workbins ─────────────────────────────────────────────────────────
+
+  /**
+   * Move to Workbin: the interaction leaves the desk (the server's answer is parked, which the
+   * store lets go). `workbinId` null means the agent's personal workbin. `workbinName` is kept
+   * so the notice can say where it went, whichever arrives first, the answer or the event.
+   */
+  async moveToWorkbin(id, { workbinId = null, workbinName = "", reason = "" } = {}) {
+    const body = {}
+    if (workbinId !== null && workbinId !== undefined) body.workbin_id = Number(workbinId)
+    if (reason && reason.trim()) body.reason = reason.trim()
+    this.#parkedTo.set(String(id), workbinName)
+    try {
+      const interaction = await this.#api.post(`interactions/${id}/workbin`, body)
+      if (interaction) this.#store.putInteraction(interaction)
+      return interaction
+    } catch (error) {
+      this.#parkedTo.delete(String(id))
+      throw error
+    }
+  }
+
+  /** Where the agent just moved an interaction ("" when they did not: a logout, a supervisor). */
+  parkedTo(id) {
+    return this.#parkedTo.get(String(id)) ?? ""
+  }
+
+  /** The workbins the agent sees, into the store's `workbins` collection. */
+  async loadWorkbins() {
+    const page = await this.#api.get("workbins")
+    this.#store.setCollection("workbins", page?.items ?? [])
+    return this.#store.collection("workbins")
+  }
+
+  /** A workbin's parked items, into the collection `workbin:<id>`. */
+  async loadWorkbinItems(workbinId) {
+    const page = await this.#api.get(`workbins/${workbinId}/items`)
+    this.#store.setWorkbinItems(workbinId, page?.items ?? [])
+    return this.#store.workbinItems(workbinId)
+  }
+
+  /** The newest page of a parked item's transcript, read only (not kept in the store). */
+  async parkedTranscript(id) {
+    return await this.#api.get(`interactions/${id}/messages`, { limit: PAGE_SIZE })
+  }
+
+  /** Open: a parked interaction comes back to the agent's desk, active (409 at_capacity otherwise). */
+  async openFromWorkbin(id, workbinId = null) {
+    const interaction = await this.#api.post(`interactions/${id}/open`)
+    if (workbinId !== null) this.#store.removeWorkbinItem(id, workbinId)
+    if (interaction) this.#store.putInteraction(interaction)
+    return interaction
+  }
+
   async setStatus(status, reason = null) {
     const body = reason ? { status, reason } : { status }
     const user = await this.#api.put("me/status", body)
     if (user) this.#store.setMe(user)
     return user
+  }
+
+  // ── the Standard Response Library and notifications ──────────────────
+
+  /** The approved templates (collection "templates"); `template.updated` keeps it current. */
+  async loadTemplates() {
+    const page = await this.#api.get("templates")
+    this.#store.setCollection("templates", page?.items ?? [])
+  }
+
+  /** Categories and every response (collections "response-categories", "responses"). */
+  async loadLibrary() {
+    const [categories, responses] = await Promise.all([
+      this.#api.get("response-categories"), this.#api.get("responses")])
+    this.#store.setCollection("response-categories", categories?.items ?? [])
+    this.#store.setCollection("responses", responses?.items ?? [])
+  }
+
+  /** Responses whose name or text hold every word of `query` (the server's search). */
+  async searchResponses(query) {
+    const page = await this.#api.get("responses", { q: query })
+    return page?.items ?? []
+  }
+
+  /** A response filled for an interaction, dates in the agent's locale and time zone. */
+  fillResponse(responseId, interactionId, { locale, timeZone } = {}) {
+    const query = { interaction_id: interactionId }
+    if (locale) query.locale = locale
+    if (timeZone) query.time_zone = timeZone
+    return this.#api.get(`responses/${responseId}/filled`, query)
+  }
+
+  /** Send one template message with exactly `parameters`; the transcript shows it at once. */
+  async sendNotification(id, { template, language, parameters }) {
+    const body = { template, language, parameters, client_id: this.#newClientId() }
+    const message = await this.#api.post(`interactions/${id}/notifications`, body)
+    if (message) this.#store.putMessages([{ ...message, interaction_id: message.interaction_id ?? id }])
+    return message
+  }
+
+  // ── admin: the library's categories, responses and file ──────────────
+
+  /** Create (no `id`) or update a category or a response, then reload the library. */
+  async saveLibraryItem(kind, item) {
+    const path = kind === "category" ? "response-categories" : "responses"
+    const { id, ...body } = item
+    const saved = id ? await this.#api.put(`${path}/${id}`, body) : await this.#api.post(path, body)
+    await this.loadLibrary()
+    return saved
+  }
+
+  async deleteLibraryItem(kind, id) {
+    await this.#api.delete(`${kind === "category" ? "response-categories" : "responses"}/${id}`)
+    await this.loadLibrary()
+  }
+
+  /** Merge a library file (the export's JSON or YAML) into the library. */
+  async importLibrary(text, format) {
+    const result = await this.#api.postText("responses/import", text,
+      format === "yaml" ? "application/yaml" : "application/json", { format })
+    await this.loadLibrary()
+    return result
+  }
+
+  /** Read the business account's templates from WhatsApp now. */
+  async syncTemplates() {
+    const result = await this.#api.post("templates/sync")
+    await this.loadTemplates()
+    return result
   }
 }

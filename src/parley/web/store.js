@@ -18,6 +18,9 @@ const EMPTY_TRANSCRIPT = Object.freeze({
   items: Object.freeze([]), outcomes: new Map(), hasMore: false, loaded: false, stale: false, failed: false,
 })
 
+/** The collection holding one workbin's parked items. */
+export const workbinCollection = (workbinId) => `workbin:${workbinId}`
+
 const key = (id) => (id === null || id === undefined ? null : String(id))
 const hasVersion = (x) => typeof x?.version === "number"
 
@@ -138,6 +141,40 @@ export class Store {
     if (this.#collections.get(name)?.delete(key(id))) this.#emit("collection", key(id), { name })
   }
 
+  // ── workbins ─────────────────────────────────────────────────────────
+  // A workbin's parked items are the collection `workbin:<id>`, keyed by the
+  // interaction's id (an item names it `interaction_id`).
+
+  /** Hold a parked item in its workbin's collection, and take it out of any other it was in (moved). */
+  putWorkbinItem(item) {
+    if (!item || item.interaction_id === null || item.interaction_id === undefined) return false
+    const target = workbinCollection(item.workbin_id)
+    for (const name of this.#collections.keys()) {
+      if (name !== target && name.startsWith("workbin:")) this.removeCollectionItem(name, item.interaction_id)
+    }
+    this.putCollectionItem(target, { ...item, id: item.interaction_id })
+    return true
+  }
+
+  /** The item left its workbin (opened, the contact wrote, moved, closed). */
+  removeWorkbinItem(interactionId, workbinId) {
+    const name = workbinCollection(workbinId)
+    const held = this.collectionItem(name, interactionId) !== null
+    this.removeCollectionItem(name, interactionId)
+    if (!held) this.#emit("collection", key(interactionId), { name })
+    return held
+  }
+
+  /** Replace a workbin's items with a fresh GET workbins/{id}/items answer. */
+  setWorkbinItems(workbinId, items) {
+    this.setCollection(workbinCollection(workbinId),
+      (Array.isArray(items) ? items : []).map((item) => ({ ...item, id: item.interaction_id })))
+  }
+
+  workbinItems(workbinId) {
+    return this.collection(workbinCollection(workbinId))
+  }
+
   // ── reading ──────────────────────────────────────────────────────────
   get me() { return this.#me }
   get config() { return this.#config }
@@ -232,6 +269,23 @@ export class Store {
       case "message.created":
       case "message.updated":
         return this.putMessages([event.message])
+      case "workbin.item_updated":
+        return this.putWorkbinItem(event.item)
+      case "workbin.item_removed":
+        return this.removeWorkbinItem(event.interaction_id, event.workbin_id)
+      case "workbin.updated":
+        if (!event.workbin) return false
+        this.putCollectionItem("workbins", event.workbin)
+        return true
+      case "workbin.removed":
+        this.#collections.delete(workbinCollection(event.workbin_id))
+        this.removeCollectionItem("workbins", event.workbin_id)
+        return true
+      case "template.updated": // only approved templates are offered; others leave at once
+        if (!event.template) return false
+        if (String(event.template.status).toUpperCase() === "APPROVED") this.putCollectionItem("templates", event.template)
+        else this.removeCollectionItem("templates", event.template.id)
+        return true
       case "agent.updated":
         if (!event.agent || (this.#me && event.agent.id !== this.#me.id)) return false
         this.setMe(event.agent)

@@ -8,7 +8,7 @@ from parley.deps import CurrentUser, PathId, RuntimeDep, Uow
 from parley.errors import Forbidden
 from parley.interactions.schemas import InteractionOut
 from parley.interactions.service import access_interaction, interaction_out
-from parley.workbins import service
+from parley.workbins import admin, service
 from parley.workbins.schemas import (
     MoveToWorkbinIn,
     WorkbinIn,
@@ -77,7 +77,7 @@ async def create_workbin(
     body: WorkbinIn, user: CurrentUser, uow: Uow, runtime: RuntimeDep
 ) -> WorkbinOut:
     _admin(user)
-    workbin = await service.create_workbin(
+    workbin = await admin.create_workbin(
         uow, runtime.clock, name=body.name, description=body.description
     )
     out = await service.workbin_out(uow, workbin)
@@ -92,7 +92,7 @@ async def update_workbin(
     """Rename or describe a shared workbin."""
     _admin(user)
     workbin = await service.access_workbin(uow, user, workbin_id)
-    await service.update_workbin(uow, workbin, name=body.name, description=body.description)
+    await admin.update_workbin(uow, workbin, name=body.name, description=body.description)
     out = await service.workbin_out(uow, workbin)
     await uow.commit()
     return out
@@ -102,7 +102,7 @@ async def update_workbin(
 async def delete_workbin(workbin_id: PathId, user: CurrentUser, uow: Uow) -> Response:
     _admin(user)
     workbin = await service.access_workbin(uow, user, workbin_id)
-    await service.delete_workbin(uow, workbin)
+    await admin.delete_workbin(uow, workbin)
     await uow.commit()
     return Response(status_code=204)
 

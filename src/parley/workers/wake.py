@@ -15,6 +15,7 @@ class Wake(StrEnum):
     INGEST = "ingest"  # stored webhooks wait to be processed
     ROUTING = "routing"  # an interaction is queued, or an agent's capacity or state changed
     OUTBOX = "outbox"  # a message or receipt waits to be sent
+    TEMPLATES = "templates"  # the business account's templates should be read again
     TIMERS = "timers"  # presence heartbeats and sweeps, idle sessions (on its own clock)
 
 

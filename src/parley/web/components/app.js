@@ -11,6 +11,7 @@ import { removalNotice } from "../models/offer.js"
 import { SessionMemory } from "../models/session_memory.js"
 import { contactName } from "../models/contact.js"
 import { previewOf } from "../models/preview.js"
+import { logoutQuestion } from "../models/workbins.js"
 import { panelsIn } from "../panels.js"
 import { ConfirmDialog } from "./confirm_dialog.js"
 import { h, icon, replace } from "./dom.js"
@@ -79,12 +80,12 @@ export class ParleyApp extends HTMLElement {
     this.#showLogin()
   }
 
-  /** With interactions still open, ask first: logging out hands offers back and leaves chats waiting. */
+  /** With interactions still open, ask first: logging out parks the chats in the agent's workbin and hands offers back. */
   async #confirmLogout(store, confirm) {
-    const open = store.interactions().length
-    if (open > 0) {
-      const many = open === 1 ? "1 open interaction" : `${open} open interactions`
-      const yes = await confirm.ask({ title: "Log out?", text: `You have ${many}. Log out anyway?`, confirm: "Log out" })
+    const personal = store.collection("workbins").find((w) => w.kind === "personal" && w.owner?.id === store.me?.id)
+    const text = logoutQuestion(store.interactions(), personal?.name)
+    if (text) {
+      const yes = await confirm.ask({ title: "Log out?", text, confirm: "Log out" })
       if (!yes) return
     }
     await this.#logout()
@@ -139,12 +140,15 @@ export class ParleyApp extends HTMLElement {
           this.#notify(error?.message || "Couldn’t start the chat.")
         }
       },
+      insertResponse: (filled) => parts.composer.insertResponse(filled),
+      openNotification: (what) => parts.notification.open(what),
       logout: () => this.#confirmLogout(store, confirm),
       focusComposer: () => parts.composer.focusText(),
       hasDraft: () => parts.composer.draft !== "",
       focusNext: () => setTimeout(() => focusNext(parts.bar, nav)),
       showView: (id) => tabs.show(id),
       attachmentUrl: (id) => String(this.#api.url(`attachments/${encodeURIComponent(id)}`)),
+      apiUrl: (path, query) => String(this.#api.url(path, query)),
       open: (id, { pointer = false } = {}) => {
         tabs.show("interactions")
         flasher.acknowledge(id)
@@ -152,7 +156,8 @@ export class ParleyApp extends HTMLElement {
         if (pointer) parts.composer.focusText()
       },
     }
-    const views = panelsIn("view").map((panel) => ({ panel, element: (parts[panel.id] = panel.create()) }))
+    const views = panelsIn("view").filter((panel) => !panel.visible || panel.visible({ me }))
+      .map((panel) => ({ panel, element: (parts[panel.id] = panel.create()) }))
     const tabs = new ViewTabs({ views, desk: [nav, main, aside] })
     replace(this, h("div", { class: "app" },
       h("a", { class: "skip", href: "#composer-message" }, "Skip to message box"),
@@ -227,7 +232,7 @@ export class ParleyApp extends HTMLElement {
       if (topic === "connection") showConnection()
       if (topic === "removed") {
         const text = removalNotice(change.reason, { name: contactName(change.interaction),
-          offered: change.interaction?.state === "offered" })
+          offered: change.interaction?.state === "offered", workbin: desktop.parkedTo(id) })
         if (text) this.#notify(text, { polite: true })
       }
       if (topic === "me" && store.me?.status === "logged_out") this.#api.get("me").catch(() => {})

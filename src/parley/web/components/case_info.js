@@ -58,6 +58,8 @@ export class ParleyCaseInfo extends HTMLElement {
       events: this.#ctx.store.events(interaction.id) })
     replace(this.#body, h("dl", { class: "facts" },
       row("Origin", ORIGINS[interaction.origin] ?? (interaction.origin ? `${interaction.origin} WhatsApp` : "WhatsApp")),
+      interaction.returned_from
+        ? row("Came back", h("span", { class: "back-from", dir: "auto" }, `Back from ${interaction.returned_from}`)) : null,
       row("Contact", h("span", { dir: "auto" }, contact.name || contact.profile_name || "Unknown")),
       contact.profile_name && contact.profile_name !== contact.name
         ? row("WhatsApp name", h("span", { dir: "auto" }, contact.profile_name)) : null,
@@ -73,7 +75,8 @@ export class ParleyCaseInfo extends HTMLElement {
       h("h3", { class: "case-subtitle" }, "Session"),
       h("ol", { class: "events" }, events.map((e) => h("li", { class: "event", dataset: { kind: e.kind } },
         h("span", { class: "event-dot", "aria-hidden": "true" }),
-        h("span", { class: "event-text", dir: "auto" }, e.text),
+        h("span", { class: "event-text", dir: "auto" }, e.text,
+          e.detail ? h("span", { class: "event-detail" }, ` · ${e.detail}`) : null),
         h("time", { class: "event-time", datetime: e.at, title: formatDateTime(e.at) }, formatTime(e.at)))))) : null)
     this.#renderedWindow = ""
     this.tick()

@@ -9,6 +9,8 @@ import { TEXT_LIMIT, isSendKey, measureText, overLimitMessage } from "../models/
 import { windowState } from "../models/window_countdown.js"
 import { h, icon, replace } from "./dom.js"
 import { contactName } from "../models/contact.js"
+import { insertAt } from "../models/responses.js"
+import { agentLocale } from "./responses.js"
 
 const DESCRIBED = "composer-note composer-keys composer-counter"
 
@@ -23,6 +25,9 @@ export class ParleyComposer extends HTMLElement {
   #emoji
   #note
   #reply
+  #chips
+  #templates
+  #attachments = [] // attachment ids of an inserted response, sent after the text, in order
   #drafts = new Map() // interaction id → {text, replyTo}
   #replyTo = null
   #forId = null
@@ -35,7 +40,7 @@ export class ParleyComposer extends HTMLElement {
     this.#unsubscribe = ctx.store.subscribe(({ topic, id }) => {
       if (topic === "selection" || topic === "config" || (topic === "interactions" && id === ctx.store.selectedId)) {
         this.render()
-      }
+      } else if (topic === "collection" && !this.#templates.hidden) this.#renderTemplates()
     })
     this.render()
   }
@@ -49,6 +54,8 @@ export class ParleyComposer extends HTMLElement {
     this.#counter = h("output", { id: "composer-counter", class: "counter", for: fieldId, "aria-live": "off" })
     this.#note = h("p", { id: "composer-note", class: "composer-note", hidden: true })
     this.#reply = h("div", { class: "composer-reply", hidden: true })
+    this.#chips = h("ul", { class: "composer-chips", "aria-label": "Attachments", hidden: true })
+    this.#templates = h("div", { class: "composer-templates", hidden: true })
     this.#emoji = h("button", { type: "button", class: "btn btn-ghost btn-icon", "aria-label": "Insert Emoji",
       title: "Insert Emoji", "aria-haspopup": "dialog", "aria-expanded": "false",
       onclick: () => this.#openEmoji() }, icon("smile", { size: 18 }))
@@ -58,12 +65,13 @@ export class ParleyComposer extends HTMLElement {
       this.#reply,
       h("label", { for: fieldId, class: "visually-hidden" }, "Message"),
       this.#textarea,
+      this.#chips,
       this.#overLimit,
       h("div", { class: "composer-foot" }, this.#emoji,
         h("span", { id: "composer-keys", class: "hint" }, h("kbd", {}, "Enter"), " to send · ",
           h("kbd", {}, "Shift"), "+", h("kbd", {}, "Enter"), " for a new line"),
         this.#counter, this.#send))
-    this.append(this.#note, this.#form)
+    this.append(this.#note, this.#templates, this.#form)
   }
 
   disconnectedCallback() {
@@ -82,6 +90,63 @@ export class ParleyComposer extends HTMLElement {
     this.#renderReply()
     this.#remember()
     this.focusText()
+  }
+
+  /** Insert a filled standard response: its text at the caret (editable), its attachments as chips. */
+  insertResponse(filled) {
+    if (this.#textarea.disabled) return
+    const ta = this.#textarea
+    const start = ta.selectionStart ?? ta.value.length
+    const end = ta.selectionEnd ?? ta.value.length
+    const { text, caret } = filled.text ? insertAt(ta.value, filled.text, start, end) : { text: ta.value, caret: end }
+    ta.value = text
+    for (const id of filled.attachment_ids ?? []) if (!this.#attachments.includes(id)) this.#attachments.push(id)
+    this.#renderChips()
+    ta.focus()
+    ta.setSelectionRange(caret, caret)
+    this.#changed(true)
+  }
+
+  #renderChips() {
+    this.#chips.hidden = !this.#attachments.length
+    replace(this.#chips, this.#attachments.map((id, n) => h("li", { class: "chip" },
+      icon("clip", { size: 13 }), h("span", {}, `Attachment ${n + 1}`),
+      h("button", { type: "button", class: "chip-x", "aria-label": `Remove attachment ${n + 1}`, title: "Remove",
+        onclick: () => {
+          this.#attachments = this.#attachments.filter((a) => a !== id)
+          this.#renderChips()
+          this.#changed(false)
+          this.#textarea.focus()
+        } }, icon("close", { size: 12 })))))
+  }
+
+  /** The closed window's way forward: the notifications and approved templates to pick from. */
+  #renderTemplates() {
+    const store = this.#ctx.store
+    const templates = store.collection("templates")
+      .sort((a, b) => a.name.localeCompare(b.name) || a.language.localeCompare(b.language))
+    const approved = (ref) => templates.some((t) => t.name === ref.name && t.language === ref.language)
+    const responses = store.collection("responses").filter((r) => r.template && approved(r.template))
+      .sort((a, b) => a.name.localeCompare(b.name))
+    const item = (label, detail, onpick) => h("li", {},
+      h("button", { type: "button", class: "template-pick", onclick: onpick },
+        h("span", { class: "template-name" }, label), h("span", { class: "muted" }, detail)))
+    const pickResponse = (r) => async () => {
+      try {
+        const filled = await this.#ctx.desktop.fillResponse(r.id, this.#forId, agentLocale())
+        this.#ctx.openNotification({ filled })
+      } catch (error) {
+        this.#ctx.notify(error.message)
+      }
+    }
+    replace(this.#templates,
+      h("p", { class: "composer-templates-title", id: "composer-templates-title" }, "Send a notification"),
+      templates.length
+        ? h("ul", { class: "template-list", "aria-labelledby": "composer-templates-title" },
+          responses.map((r) => item(r.name, `${r.template.name} · ${r.template.language}`, pickResponse(r))),
+          templates.map((t) => item(t.name, `${t.language} · ${t.category.toLowerCase()}`,
+            () => this.#ctx.openNotification({ template: { name: t.name, language: t.language } }))))
+        : h("p", { class: "muted" }, "No approved WhatsApp template is available."))
   }
 
   /** The draft of the open interaction, or "" (Mark Done warns before discarding it). */
@@ -106,6 +171,8 @@ export class ParleyComposer extends HTMLElement {
       const draft = this.#drafts.get(id)
       this.#textarea.value = draft?.text ?? ""
       this.#replyTo = draft?.replyTo ?? null
+      this.#attachments = []
+      this.#renderChips()
       this.#ctx.picker?.close({ refocus: false })
     }
     let note = ""
@@ -119,6 +186,14 @@ export class ParleyComposer extends HTMLElement {
       : note ? "Free text can’t be sent" : "Write a reply…"
     this.#textarea.disabled = Boolean(note)
     this.#emoji.disabled = Boolean(note)
+    // A closed window is not a dead end: the composer offers the templates WhatsApp still takes.
+    const closed = interaction.state === "active" && Boolean(note)
+    this.#templates.hidden = !closed
+    this.#form.hidden = closed
+    if (closed) {
+      this.#note.textContent = "The 24-hour customer service window is closed: WhatsApp only takes templates now. Send a notification to reopen the conversation."
+      this.#renderTemplates()
+    }
     this.#renderReply()
     this.#changed(false)
   }
@@ -170,7 +245,7 @@ export class ParleyComposer extends HTMLElement {
     this.#counter.title = m.over
       ? `${(-m.remaining).toLocaleString()} characters over WhatsApp’s limit`
       : `${m.remaining.toLocaleString()} characters left`
-    this.#send.disabled = this.#textarea.disabled || m.empty || m.over
+    this.#send.disabled = this.#textarea.disabled || (m.empty && !this.#attachments.length) || m.over
     this.#textarea.setAttribute("aria-invalid", String(m.over))
     this.#explainLimit(m)
     this.#grow()
@@ -213,8 +288,11 @@ export class ParleyComposer extends HTMLElement {
     const id = this.#forId
     const text = this.#textarea.value
     const m = measureText(text, this.#limit())
-    if (id === null || this.#textarea.disabled || m.empty || m.over) return
+    const attachments = this.#attachments
+    if (id === null || this.#textarea.disabled || (m.empty && !attachments.length) || m.over) return
     const replyTo = this.#replyTo
+    this.#attachments = []
+    this.#renderChips()
     this.#textarea.value = ""
     this.#replyTo = null
     this.#drafts.delete(id)
@@ -222,8 +300,10 @@ export class ParleyComposer extends HTMLElement {
     this.#renderReply()
     this.#changed(false)
     this.#textarea.focus()
-    // desktop.send shows a failure on the bubble itself (with Retry), so nothing to catch here
-    this.#ctx.desktop.send(id, text.replace(/^\s*\n|\s+$/g, ""), { replyTo })
+    // desktop.send shows a failure on the bubble itself (with Retry), so nothing to catch here.
+    // A response's text goes first as its own message, then each attachment as its own.
+    const body = text.replace(/^\s*\n|\s+$/g, "")
+    this.#ctx.desktop.sendResponse(id, m.empty ? "" : body, attachments, { replyTo })
       .catch((e) => this.#ctx.notify(e.message))
   }
 }

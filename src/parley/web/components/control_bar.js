@@ -1,6 +1,6 @@
 // <parley-control-bar>: the open interaction's header: WhatsApp icon with the
 // pending response indicator and timer, the contact, and the interaction's
-// actions: "Accept" / "Reject" for an offer, "Mark Done" once active.
+// actions: "Accept" / "Reject" for an offer, "Move to Workbin" and "Mark Done" once active.
 
 import { registerPanel } from "../panels.js"
 import { formatDuration, formatPhone } from "../models/format.js"
@@ -9,6 +9,7 @@ import { h, icon, replace } from "./dom.js"
 import { contactName } from "../models/contact.js"
 import { showOffer } from "./interaction_bar.js"
 import { DoneDialog } from "./done_dialog.js"
+import { MoveDialog } from "./move_dialog.js"
 import { channelIcon, updateChannelIcon } from "./pending.js"
 
 export class ParleyControlBar extends HTMLElement {
@@ -23,6 +24,7 @@ export class ParleyControlBar extends HTMLElement {
   #busy = false
   #renderedFor = null
   #done = new DoneDialog()
+  #move = new MoveDialog()
 
   /** @param {{store, desktop, clock, notify, focusComposer}} ctx */
   connect(ctx) {
@@ -46,7 +48,7 @@ export class ParleyControlBar extends HTMLElement {
       title: "The offer goes back to the queue if it is not accepted in time" })
     this.#actions = h("div", { class: "cbar-actions", role: "group", "aria-label": "Interaction control bar" })
     this.append(h("div", { class: "cbar-who" }, this.#icon,
-      h("div", { class: "cbar-names" }, this.#title, this.#sub), this.#offer, this.#timer), this.#actions, this.#done.element)
+      h("div", { class: "cbar-names" }, this.#title, this.#sub), this.#offer, this.#timer), this.#actions, this.#done.element, this.#move.element)
   }
 
   disconnectedCallback() {
@@ -85,9 +87,22 @@ export class ParleyControlBar extends HTMLElement {
           this.#ctx.notify?.("New session started: the earlier one is recorded as ended.", { polite: true })
         }, "session"),
         h("button", { type: "button", class: "btn btn-secondary", disabled: this.#busy,
+          "aria-haspopup": "dialog", onclick: () => this.#askMove(interaction) }, icon("inbox"), h("span", {}, "Move to Workbin")),
+        h("button", { type: "button", class: "btn btn-secondary", disabled: this.#busy,
           "aria-haspopup": "dialog", onclick: () => this.#askDone(interaction) }, icon("done"), h("span", {}, "Mark Done")))
     }
     if (focused) [...this.#actions.querySelectorAll("button")].find((b) => b.textContent === focused)?.focus()
+  }
+
+  #askMove(interaction) {
+    const { store, desktop } = this.#ctx
+    this.#move.open({
+      contact: contactName(interaction),
+      workbins: desktop.loadWorkbins(),
+      meId: store.me?.id,
+      submit: (choice) => desktop.moveToWorkbin(interaction.id, choice),
+      closed: () => this.#ctx.focusNext?.(),
+    })
   }
 
   #askDone(interaction) {

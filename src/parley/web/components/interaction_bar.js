@@ -103,6 +103,7 @@ export class ParleyInteractionBar extends HTMLElement {
       tag: h("span", { class: "tag tag-offer", hidden: true }, "Offer"),
       preview: h("span", { class: "ibar-preview" }),
       badge: h("span", { class: "badge", hidden: true }),
+      back: h("span", { class: "ibar-back", hidden: true }),
       desc: h("span", { id: descId, class: "visually-hidden" }),
     }
     entry.button = h("button", { type: "button", class: "ibar-item", "aria-describedby": descId,
@@ -110,7 +111,8 @@ export class ParleyInteractionBar extends HTMLElement {
     entry.icon,
     h("span", { class: "ibar-main" },
       h("span", { class: "ibar-row" }, entry.name, entry.time),
-      h("span", { class: "ibar-row" }, entry.tag, entry.preview, entry.badge)),
+      h("span", { class: "ibar-row" }, entry.tag, entry.preview, entry.badge),
+      entry.back),
     entry.desc)
     entry.li = h("li", { class: "ibar-entry" }, entry.button)
     this.#entries.set(id, entry)
@@ -128,6 +130,8 @@ export class ParleyInteractionBar extends HTMLElement {
     entry.li.dataset.state = interaction.state
     entry.name.textContent = name
     entry.preview.textContent = previewOf(interaction)
+    entry.back.hidden = !interaction.returned_from
+    entry.back.textContent = interaction.returned_from ? `Back from ${interaction.returned_from}` : ""
     entry.badge.hidden = unread === 0
     entry.badge.textContent = unread > 99 ? "99+" : String(unread)
     const last = interaction.last_message
@@ -149,6 +153,7 @@ export class ParleyInteractionBar extends HTMLElement {
     const unread = this.#ctx.store.unread(interaction.id)
     const parts = []
     if (interaction.state === "offered") parts.push("Offered, not accepted yet.")
+    if (interaction.returned_from) parts.push(`Back from ${interaction.returned_from}.`)
     if (unread) parts.push(`${unread} unread message${unread === 1 ? "" : "s"}.`)
     if (waited !== null) parts.push(`Waiting for your reply ${formatDuration(waited)}.`)
     const text = parts.join(" ")

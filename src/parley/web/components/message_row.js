@@ -17,7 +17,7 @@ import { formattedText, h, icon } from "./dom.js"
  * @param {string} o.contact the contact's name
  * @param {{emoji, direction}[]} o.reactions shown under the bubble
  * @param {(id: string) => string} o.attachmentUrl
- * @param {{reply(m), react(m, anchor), retry(m), discard(m)}} o.actions
+ * @param {{reply(m), react(m, anchor), retry(m), discard(m)}|null} o.actions null: read only (a parked item's transcript)
  */
 export function messageNode(message, { cont, me, contact, reactions = [], attachmentUrl, actions }) {
   const view = describeMessage(message)
@@ -39,7 +39,7 @@ export function messageNode(message, { cont, me, contact, reactions = [], attach
       ? h("span", { class: `ticks ticks-${tick.tone}`, role: "img", "aria-label": tick.label, title: tick.label },
         tick.glyph)
       : null))
-  const canAct = Boolean(actions) && !view.local && message.id !== null && message.id !== undefined && view.kind !== "reaction"
+  const canAct = actions !== null && !view.local && message.id !== null && message.id !== undefined && view.kind !== "reaction"
   const tools = canAct ? h("div", { class: "msg-tools" },
     h("button", { type: "button", class: "btn btn-ghost btn-icon btn-small", "aria-label": "Reply", title: "Reply (R)",
       "aria-keyshortcuts": "R",
@@ -99,8 +99,9 @@ function errorNode(message, view, actions) {
     h("span", { class: "msg-error-mark", "aria-hidden": "true" }, "!"),
     h("div", { class: "msg-error-text" },
       h("strong", {}, view.error.title),
-      view.error.details ? h("span", {}, view.error.details) : null))
-  if (message.local) {
+      view.error.details ? h("span", {}, view.error.details) : null,
+      view.error.advice ? h("span", { class: "msg-error-advice" }, view.error.advice) : null))
+  if (message.local && actions) {
     box.append(h("div", { class: "msg-error-actions" },
       h("button", { type: "button", class: "btn btn-small btn-secondary", onclick: () => actions.retry(message) }, "Retry"),
       h("button", { type: "button", class: "btn btn-small btn-ghost", onclick: () => actions.discard(message) },

@@ -1,6 +1,7 @@
 // What a transcript shows for one Message, and the transcript's rows with
 // date separators. Pure: strings and numbers in, plain objects out.
 
+import { adviceFor } from "./send_errors.js"
 import { dayNumber, formatDay } from "./format.js"
 
 /** A key stable across the optimistic bubble and the server's message that replaces it. */
@@ -137,7 +138,7 @@ function errorOf(error) {
   const title = String(error.title ?? error.message ?? "Not delivered")
   const details = String(error.details ?? error.error_data?.details ?? "")
   const code = error.code === undefined || error.code === null ? "" : ` (${error.code})`
-  return { title: `${title}${code}`, details }
+  return { title: `${title}${code}`, details, advice: adviceFor(error.code) }
 }
 
 /**

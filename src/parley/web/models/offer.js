@@ -24,14 +24,17 @@ export function offerCountdown(offeredAt, timeoutSeconds, nowMs) {
 /**
  * The short notice for an `interaction.removed` event, or "" when the agent
  * did it themselves and needs no telling (a reject, a Mark Done they just saw
- * succeed is still worth a word: it confirms where the chat went).
+ * succeed is still worth a word: it confirms where the chat went). `workbin`:
+ * the name of the workbin the agent moved it to, when they did.
  */
-export function removalNotice(reason, { name, offered = false } = {}) {
+export function removalNotice(reason, { name, offered = false, workbin = "" } = {}) {
   const who = name || "the customer"
   switch (reason) {
     case "offer_timeout": return `Offer from ${who} timed out`
     case "agent_left": return offered ? `Offer from ${who} went back to the queue` : `${who} went back to the queue`
     case "done": return `Chat with ${who} marked done`
+    case "parked": return workbin ? `Chat with ${who} moved to ${workbin}` : `Chat with ${who} moved to a workbin`
+    case "moved": return `Chat with ${who} was moved to another agent`
     default: return "" // "rejected": the agent's own click; unknown reasons: nothing reliable to say
   }
 }

@@ -7,16 +7,20 @@
 /**
  * @param {object} interaction an Interaction from the API
  * @param {{contactName: string, agentName?: string, events?: object[]|null}} o
- * @returns {{key: string, kind: string, text: string, at: string}[]} oldest first
+ * @returns {{key: string, kind: string, text: string, at: string, detail?: string}[]} oldest first;
+ *   `detail`: what a folded run of offers held ("2 expired, 1 rejected"), or the event's note
  */
 export function sessionEvents(interaction, { contactName, agentName = "", events: listed = null }) {
   if (!interaction) return []
   const events = []
   if (Array.isArray(listed)) {
-    listed.forEach((e, i) => {
-      if (!e || typeof e.at !== "string") return
-      const text = describe(e, contactName, e.agent?.name || agentName || "Agent", interaction.origin)
-      if (text) events.push({ key: `e:${interaction.id}:${i}`, kind: eventKind(e), text, at: e.at })
+    foldOffers(listed.filter((e) => e && typeof e.at === "string")).forEach((e, i) => {
+      const text = e.folded ? foldedText(e, agentName) : describe(e, contactName, e.agent?.name || agentName || "Agent", interaction.origin)
+      if (!text) return
+      const event = { key: `e:${interaction.id}:${i}`, kind: e.folded ? "offers" : eventKind(e), text, at: e.at }
+      if (e.folded) event.detail = foldedDetail(e)
+      else if (typeof e.note === "string" && e.note.trim()) event.detail = e.note.trim() // a park reason, "Logged out"
+      events.push(event)
     })
   } else {
     if (interaction.created_at) {
@@ -33,6 +37,54 @@ export function sessionEvents(interaction, { contactName, agentName = "", events
     }
   }
   return events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+}
+
+const OFFER_KINDS = new Set(["rejected", "offer_expired", "released"])
+const isOffer = (e) => e.kind === "routed" && e.state === "offered"
+
+/**
+ * Repeated offers folded: a run of two or more offers (each with its rejection, expiry or
+ * release) becomes one entry {folded: true, offers, last (agent), expired, rejected, at (the
+ * last event's)}; a single offer and every other event stay as they are. Oldest first in and out.
+ */
+export function foldOffers(events) {
+  const out = []
+  let run = []
+  const flush = () => {
+    const offers = run.filter(isOffer)
+    if (offers.length >= 2) {
+      out.push({
+        folded: true, kind: "offers", offers: offers.length, last: offers.at(-1).agent ?? null,
+        expired: run.filter((e) => e.kind === "offer_expired").length,
+        rejected: run.filter((e) => e.kind === "rejected").length,
+        at: run.at(-1).at,
+      })
+    } else {
+      out.push(...run)
+    }
+    run = []
+  }
+  for (const e of Array.isArray(events) ? events : []) {
+    if (isOffer(e) || (run.length && OFFER_KINDS.has(e.kind))) run.push(e)
+    else {
+      flush()
+      out.push(e)
+    }
+  }
+  flush()
+  return out
+}
+
+function foldedText(e, agentName) {
+  const last = e.last?.name || agentName || "an agent"
+  return `Offered ${e.offers} times, last to ${last}`
+}
+
+function foldedDetail(e) {
+  const parts = []
+  if (e.expired) parts.push(`${e.expired} expired`)
+  if (e.rejected) parts.push(`${e.rejected} rejected`)
+  return parts.join(", ")
 }
 
 function eventKind(e) {
@@ -54,6 +106,10 @@ function describe(e, contact, agent, origin) {
     case "released": return `${agent} left the session`
     case "reopened": return `${contact} wrote again`
     case "done": return `${agent} marked it done`
+    case "parked": return `${agent} moved it to a workbin`
+    case "opened": return `${agent} opened it from the workbin`
+    case "moved": return `Moved to ${agent}`
+    case "closed": return "Session closed after inactivity"
     default: return ""
   }
 }
@@ -62,7 +118,7 @@ function describe(e, contact, agent, origin) {
 export function eventMessages(events, interactionId, sessionId = null) {
   return events.map((e) => ({
     id: null, key: e.key, interaction_id: interactionId, session_id: sessionId, direction: "in", type: "system",
-    text: e.text,
+    text: e.detail ? `${e.text} · ${e.detail}` : e.text,
     content: { kind: e.kind }, timestamp: e.at, created_at: e.at, event: true,
   }))
 }

@@ -5,8 +5,8 @@ SQLite: an FTS5 table with the trigram tokenizer (substring search), fed by trig
 Either way the database keeps the index in step with every write to `contacts`, whoever makes it.
 Both are left out of the models (see parley.db.migrate.SEARCH_OBJECTS).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 from collections.abc import Sequence
@@ -16,8 +16,8 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 JSON_TYPE = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""WhatsApp message templates of the business account, synced from the Cloud API."""
