@@ -153,9 +153,8 @@ async def test_directory_finds_national_formats_and_a_closed_window_asks_for_a_t
 
         await directory.get_by_role("button", name="Create new chat").first.click()
         notice = page.get_by_role("status").filter(has_text="window is closed")
-        await expect(notice).to_contain_text("must be a WhatsApp template")
-        await expect(page.get_by_role("textbox", name="Message")).to_be_disabled()
-        await expect(page.get_by_text("WhatsApp only allows templates now")).to_be_visible()
+        await expect(notice).to_contain_text("choose a template to start the conversation")
+        await expect(page.get_by_text("Send a notification", exact=True)).to_be_visible()
         await shot(page, "outbound-window-closed")
 
         # the contact is now busy on Alice's desktop: a second chat is refused and says where

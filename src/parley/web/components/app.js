@@ -134,7 +134,8 @@ export class ParleyApp extends HTMLElement {
         try {
           const chat = await desktop.startChat(contactId)
           tabs.show("interactions")
-          this.#notify(chatStartedNotice(chat, this.#clock.now()), { polite: true })
+          // the composer offers notifications (approved templates) once the window is closed
+          this.#notify(chatStartedNotice(chat, this.#clock.now(), { templates: true }), { polite: true })
           parts.composer.focusText()
         } catch (error) {
           this.#notify(error?.message || "Couldn’t start the chat.")
