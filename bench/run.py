@@ -1,12 +1,13 @@
 """Parley's benchmarks: one command, one machine, one report.
 
-    python -m bench.run [--quick] [--backends sqlite,postgres] [--only ingest,outbound,sockets,routing]
+    python -m bench.run [--quick] [--backends sqlite,postgres]
+                        [--only ingest,outbound,sockets,routing,desktop,contacts]
 
 Inbound (every backend, with the bare endpoint as ceiling), outbound through the outbox to the
 simulator (at the configured per-number rate and at a high one), 1,000 WebSockets on one node,
-routing 10,000 queued interactions to 500 agents, and the desktop with a 2,000-message
-transcript in Chromium. Prints Markdown tables; writes the raw
-figures to bench/results/ and the latency plot to docs/img/latency.png.
+routing 10,000 queued interactions to 500 agents, the desktop with a 2,000-message
+transcript in Chromium, and contact search on 100,000 contacts. Prints Markdown tables; writes
+the raw figures to bench/results/ and the latency plot to docs/img/latency.png.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import desktop, ingest, outbound, report, routing, sockets
+from bench import contacts, desktop, ingest, outbound, report, routing, sockets
 from bench.procs import database_for
 
 RESULTS = Path(__file__).parent / "results"
@@ -64,7 +65,7 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="fewer messages per step")
     parser.add_argument("--backends", default="sqlite,postgres")
-    parser.add_argument("--only", default="ingest,outbound,sockets,routing,desktop")
+    parser.add_argument("--only", default="ingest,outbound,sockets,routing,desktop,contacts")
     args = parser.parse_args()
     backends, parts = args.backends.split(","), set(args.only.split(","))
     scale = 0.3 if args.quick else 1.0
@@ -100,6 +101,10 @@ def main() -> None:
             runs = run_routing(backends, tmp)
             figures["routing"] = runs
             sections.append("Routing\n\n" + report.routing_table(runs))
+        if "contacts" in parts:
+            runs = contacts.run(backends, contacts=100_000, queries=max(20, int(200 * scale)))
+            figures["contacts"] = runs
+            sections.append("Contact search\n\n" + contacts.table(runs))
         if "desktop" in parts:
             result = desktop.run(8296)
             figures["desktop"] = result

@@ -20,8 +20,10 @@ from starlette.types import Scope
 from parley.account.views import router as account_router
 from parley.auth.views import router as auth_router
 from parley.clock import Clock, SystemClock
+from parley.contacts.views import router as contacts_router
 from parley.db.engine import build_engine, build_reader_engine, build_sessionmaker
 from parley.db.migrate import upgrade
+from parley.history.views import router as history_router
 from parley.http_edge import ApiBodyLimit, add_error_handlers, is_api
 from parley.ingest.health import export_health, ingest_health
 from parley.ingest.views import router as ingest_router
@@ -135,6 +137,8 @@ def create_app(
     app.include_router(events_router)
     app.include_router(ingest_router)
     app.include_router(account_router)
+    app.include_router(contacts_router)
+    app.include_router(history_router)
     _add_operational_routes(app, runtime)
     add_error_handlers(app)
     _mount_desktop(app)
@@ -246,6 +250,7 @@ def _add_operational_routes(app: FastAPI, runtime: Runtime) -> None:
             "dispositions": list(settings.dispositions),
             "disposition_required": settings.disposition_required,
             "not_ready_reasons": list(settings.not_ready_reasons),
+            "contact_fields": list(settings.contact_fields),
             "send_read_receipts": settings.send_read_receipts,
             # Meta's typing indicator marks the message read: it needs read receipts on.
             "send_typing_indicator": settings.send_typing_indicator and settings.send_read_receipts,

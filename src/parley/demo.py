@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import uvicorn
 from sqlalchemy import select
@@ -16,7 +17,9 @@ from parley.contacts.models import Contact
 from parley.db.engine import build_engine, build_sessionmaker
 from parley.db.migrate import upgrade
 from parley.db.uow import UnitOfWork
+from parley.interactions.models import ChatSession, Interaction, InteractionEvent
 from parley.logs import configure_logging
+from parley.messages.models import Message
 from parley.realtime.bus import InProcessBus
 from parley.responses.seed import seed_library
 from parley.settings import Settings
@@ -38,6 +41,37 @@ CUSTOMERS = [
     ("447700900123", "Oliver Smith"),
     ("4915112345678", "Lena Fischer"),
     ("5215512345678", "Diego Ramírez"),
+]
+# Past conversations Alice handled, for My History, the Contact Directory and Create new chat:
+# (wa_id, days ago, the customer's words, Alice's answer, disposition, note, contact fields).
+PAST: list[tuple[str, int, str, str, str, str | None, dict[str, Any]]] = [
+    (
+        "447700900123",
+        2,
+        "Hi, my invoice shows the wrong address.",
+        "Thanks Oliver, I've corrected it; a new invoice is on its way.",
+        "Resolved",
+        None,
+        {"email": "oliver.smith@example.co.uk", "fields": {"Company": "Smith & Sons"}},
+    ),
+    (
+        "4915112345678",
+        3,
+        "Can I change my delivery to Friday?",
+        "I've asked the carrier; I'll confirm tomorrow.",
+        "Follow-up needed",
+        "Call the carrier",
+        {"fields": {"Customer number": "C-2207"}},
+    ),
+    (
+        "5215512345678",
+        5,
+        "¿Tienen la talla M en azul?",
+        "Sí, la tenemos. ¿Te la reservo?",
+        "No response",
+        None,
+        {},
+    ),
 ]
 
 
@@ -111,6 +145,8 @@ async def seed(settings: Settings) -> bool:
                     uow.session.add(
                         Contact(wa_id=wa_id, profile_name=name, created_at=at, updated_at=at)
                     )
+            await uow.session.flush()
+            await _seed_history(uow, now)
             shared = set(
                 await uow.session.scalars(select(Workbin.name).where(Workbin.kind == "shared"))
             )
@@ -124,6 +160,82 @@ async def seed(settings: Settings) -> bool:
         return fresh
     finally:
         await engine.dispose()
+
+
+async def _seed_history(uow: UnitOfWork, now: datetime) -> None:
+    """Done interactions of Alice's, once: what My History and the directory start with."""
+    if await uow.session.scalar(select(Interaction.id).limit(1)) is not None:
+        return
+    alice = await uow.session.scalar(select(User).where(User.username == "alice"))
+    assert alice is not None
+    for wa_id, days, asked, answer, disposition, note, extra in PAST:
+        contact = await uow.session.scalar(select(Contact).where(Contact.wa_id == wa_id))
+        if contact is None:
+            continue
+        contact.email = extra.get("email")
+        contact.fields = extra.get("fields")
+        at = now - timedelta(days=days)
+        session = ChatSession(contact_id=contact.id, origin="inbound", created_at=at, closed_at=at)
+        uow.session.add(session)
+        await uow.session.flush()
+        done_at = at + timedelta(minutes=6)
+        interaction = Interaction(
+            session_id=session.id,
+            contact_id=contact.id,
+            state="done",
+            origin="inbound",
+            agent_id=alice.id,
+            created_at=at,
+            updated_at=done_at,
+            queued_at=at,
+            offered_at=at,
+            accepted_at=at,
+            done_at=done_at,
+            last_inbound_at=at,
+            last_message_at=done_at,
+            unread_count=0,
+            disposition=disposition,
+            note=note,
+            version=4,
+        )
+        uow.session.add(interaction)
+        await uow.session.flush()
+        for event in (("queued", "active", "routed", at), ("active", "done", "done", done_at)):
+            uow.session.add(
+                InteractionEvent(
+                    interaction_id=interaction.id,
+                    from_state=event[0],
+                    to_state=event[1],
+                    agent_id=alice.id,
+                    reason=event[2],
+                    at=event[3],
+                )
+            )
+        for direction, text, when, author in (
+            ("in", asked, at, None),
+            ("out", answer, at + timedelta(minutes=2), alice.id),
+        ):
+            uow.session.add(
+                Message(
+                    session_id=session.id,
+                    interaction_id=interaction.id,
+                    contact_id=contact.id,
+                    direction=direction,
+                    type="text",
+                    text=text,
+                    content={"body": text},
+                    status="received" if direction == "in" else "read",
+                    author_id=author,
+                    timestamp=when,
+                    created_at=when,
+                )
+            )
+        interaction.last_message = {
+            "direction": "out",
+            "type": "text",
+            "text": answer,
+            "created_at": done_at.isoformat(),
+        }
 
 
 def demo_settings(
@@ -145,6 +257,8 @@ def demo_settings(
             "port": port,
             "database_url": database_url,
             "whatsapp_api_base_url": f"http://{_reachable(host)}:{sim_port}",
+            # The demo's customers write from Brazil first: numbers typed without +55 are theirs.
+            "default_country": settings.default_country or "BR",
         }
     )
     return updated, sim_port

@@ -70,6 +70,10 @@ class Settings(BaseSettings):
         "Training",
         "After-call work",
     )
+    # The contact fields an admin adds to every contact (values edited in the Contact Directory).
+    contact_fields: Annotated[tuple[str, ...], NoDecode] = ("Company", "Customer number")
+    # ISO 3166 country of numbers typed without a country code (e.g. BR); empty: none assumed.
+    default_country: str = Field(default="", pattern=r"^([A-Za-z]{2})?$")
     # Workbins and presence (see domain.presence): an agent whose event streams are all gone for
     # the grace time is set Not Ready; after the park time their active interactions go to their
     # workbin. An agent whose offers expire this many times in a row is set Not Ready (0: never).
@@ -115,14 +119,14 @@ class Settings(BaseSettings):
             raise ValueError("the first threshold must be positive and below the second")
         return value
 
-    @field_validator("dispositions", "not_ready_reasons", mode="before")
+    @field_validator("dispositions", "not_ready_reasons", "contact_fields", mode="before")
     @classmethod
     def _parse_codes(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
-    @field_validator("dispositions", "not_ready_reasons")
+    @field_validator("dispositions", "not_ready_reasons", "contact_fields")
     @classmethod
     def _distinct_codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if any(len(code) > 100 for code in value):

@@ -74,6 +74,7 @@ async def test_config_tells_the_desktop_what_it_offers(api: Api) -> None:
         "dispositions": ["Resolved", "Follow-up needed", "No response", "Escalated"],
         "disposition_required": False,
         "not_ready_reasons": ["Break", "Lunch", "Meeting", "Training", "After-call work"],
+        "contact_fields": ["Company", "Customer number"],
         "send_read_receipts": True,
         "send_typing_indicator": True,
     }
@@ -122,6 +123,8 @@ async def test_not_ready_takes_a_configured_reason(api: Api, clock: FixedClock) 
         ({"dispositions": "Sale,sale"}, "PARLEY_DISPOSITIONS"),
         ({"not_ready_reasons": "Break," + "x" * 101}, "PARLEY_NOT_READY_REASONS"),
         ({"dispositions": "", "disposition_required": True}, "settings"),
+        ({"contact_fields": "Tier,tier"}, "PARLEY_CONTACT_FIELDS"),
+        ({"default_country": "Brazil"}, "PARLEY_DEFAULT_COUNTRY"),
     ],
 )
 def test_bad_code_lists_are_refused_at_start(overrides: dict[str, object], name: str) -> None:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from parley.contacts.models import Contact
+from parley.fields import Id, Text
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class ContactOut(BaseModel):
@@ -39,6 +44,73 @@ class ContactOut(BaseModel):
             marketing_opt_out_at=contact.marketing_opt_out_at,
             created_at=contact.created_at,
         )
+
+
+class ContactDetail(ContactOut):
+    """A contact as the Contact Directory shows and edits it."""
+
+    email: str | None
+    notes: str | None
+    fields: dict[str, str]
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, contact: Contact) -> ContactDetail:
+        base = ContactOut.of(contact).model_dump()
+        return cls(
+            **base,
+            email=contact.email,
+            notes=contact.notes,
+            fields={k: str(v) for k, v in (contact.fields or {}).items() if v is not None},
+            updated_at=contact.updated_at,
+        )
+
+
+class ContactList(BaseModel):
+    items: list[ContactDetail]
+
+
+def _email(value: str) -> str:
+    value = value.strip()
+    if value and not _EMAIL.match(value):
+        raise ValueError("is not an email address")
+    return value
+
+
+NameText = Annotated[str, StringConstraints(max_length=200), *Text.__metadata__]
+EmailText = Annotated[
+    str, StringConstraints(max_length=254), *Text.__metadata__, AfterValidator(_email)
+]
+NotesText = Annotated[str, StringConstraints(max_length=4000), *Text.__metadata__]
+FieldText = Annotated[str, StringConstraints(max_length=500), *Text.__metadata__]
+
+
+class ContactPatch(BaseModel):
+    """The fields to change; those left out keep their value, an empty text clears one.
+    `fields` names custom fields from `contact_fields` (configuration); `null` clears one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: NameText | None = None
+    email: EmailText | None = None
+    notes: NotesText | None = None
+    fields: dict[str, FieldText | None] | None = None
+
+
+class MergeIn(BaseModel):
+    """`POST /contacts/{id}/merge`: the contact `{id}` is kept; `merge_id` goes into it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    merge_id: Id
+
+
+class MergeOut(BaseModel):
+    contact: ContactDetail
+    merged_id: int
+    moved: dict[str, Any] = Field(
+        description="what moved: counts of sessions, interactions and messages, and identities"
+    )
 
 
 def display_name(contact: Contact) -> str:

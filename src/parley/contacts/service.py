@@ -1,184 +1,164 @@
-"""Finding contacts by any of WhatsApp's identities, creating them, following identity changes.
+"""Finding, editing and merging contacts.
 
-A contact is keyed by its phone number (`wa_id`) when WhatsApp gives one, else by its BSUID.
-A customer first seen by BSUID alone and later with a number is the same contact: it gains the
-number. Meta: https://developers.facebook.com/docs/whatsapp/cloud-api/business-scoped-user-ids
+Contacts are keyed by the `wa_id` Meta reports (E.164 digits); what an agent types is only
+used to find one (`find_by_number`, `search.search_contacts`), never to overwrite it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import islice
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
-from parley.contacts.models import Contact
+from parley.auth.models import User
+from parley.contacts.models import Contact, ContactMerge
+from parley.contacts.schemas import ContactPatch
 from parley.db.uow import UnitOfWork
-
-CHUNK = 500  # ids per IN (...) list
-
-
-@dataclass(frozen=True, slots=True)
-class Identity:
-    """Who wrote, as a webhook says it: any field may be missing."""
-
-    wa_id: str | None = None
-    bsuid: str | None = None
-    parent_bsuid: str | None = None
-    username: str | None = None
-    profile_name: str | None = None
+from parley.domain.codes import match_code
+from parley.domain.phones import lookup_forms, same_number
+from parley.errors import Conflict, Invalid, NotFound
+from parley.interactions.models import ChatSession, Interaction
+from parley.messages.models import Message
 
 
-@dataclass(slots=True)
-class ContactBook:
-    """The contacts of one batch, found by number or BSUID; `notes` says what could not be done."""
-
-    by_wa_id: dict[str, Contact] = field(default_factory=dict)
-    by_bsuid: dict[str, Contact] = field(default_factory=dict)
-    anonymous: Contact | None = None
-    notes: list[str] = field(default_factory=list)
-
-    def find(self, wa_id: str | None, bsuid: str | None) -> Contact | None:
-        if wa_id and wa_id in self.by_wa_id:
-            return self.by_wa_id[wa_id]
-        if bsuid and bsuid in self.by_bsuid:
-            return self.by_bsuid[bsuid]
-        return None
-
-    def add(self, contact: Contact) -> None:
-        if contact.wa_id:
-            self.by_wa_id[contact.wa_id] = contact
-        if contact.bsuid:
-            self.by_bsuid[contact.bsuid] = contact
-
-
-def _chunks(values: Sequence[str]) -> Iterable[list[str]]:
-    iterator = iter(values)
-    while chunk := list(islice(iterator, CHUNK)):
-        yield chunk
-
-
-async def load_contacts(
-    uow: UnitOfWork, wa_ids: Iterable[str | None], bsuids: Iterable[str | None]
-) -> ContactBook:
-    """The stored contacts holding any of these numbers or BSUIDs (a few queries per 500)."""
-    book = ContactBook()
-    numbers = sorted({w for w in wa_ids if w})
-    users = sorted({b for b in bsuids if b})
-    for chunk in _chunks(numbers):
-        for contact in await uow.session.scalars(select(Contact).where(Contact.wa_id.in_(chunk))):
-            book.add(contact)
-    for chunk in _chunks(users):
-        query = select(Contact).where(Contact.bsuid.in_(chunk))
-        for contact in await uow.session.scalars(query):
-            book.add(contact)
-    return book
-
-
-def resolve(book: ContactBook, uow: UnitOfWork, who: Identity, now: datetime) -> Contact:
-    """The contact of `who`, created if new, completed with any identity it lacked.
-
-    By number first, then by BSUID. A number or BSUID already held by another contact is never
-    taken from it (noted in `book.notes`): the stored contacts stay unique, nothing raises.
-    """
-    contact = book.find(who.wa_id, who.bsuid)
-    if contact is None and not who.wa_id and not who.bsuid:
-        contact = book.anonymous
+async def access_contact(uow: UnitOfWork, contact_id: int, *, for_update: bool = False) -> Contact:
+    """Any signed-in user may look contacts up (the directory is shared); 404 if none."""
+    contact = await uow.session.get(Contact, contact_id, with_for_update=for_update)
     if contact is None:
-        contact = Contact(
-            wa_id=who.wa_id,
-            bsuid=who.bsuid,
-            parent_bsuid=who.parent_bsuid,
-            username=who.username,
-            profile_name=who.profile_name,
-            created_at=now,
-            updated_at=now,
-        )
-        uow.session.add(contact)
-        if who.wa_id or who.bsuid:
-            book.add(contact)
-        else:
-            book.anonymous = contact
-        return contact
-    changed = False
-    if who.wa_id and contact.wa_id != who.wa_id and contact.wa_id is None:
-        changed |= _take_wa_id(book, contact, who.wa_id)
-    if who.bsuid and contact.bsuid is None:
-        changed |= _take_bsuid(book, contact, who.bsuid)
-    for name in ("parent_bsuid", "username", "profile_name"):
-        value = getattr(who, name)
-        if value and getattr(contact, name) != value:
-            setattr(contact, name, value)
-            changed = True
-    if changed:
-        contact.updated_at = now
+        raise NotFound("No such contact.")
     return contact
 
 
-def change_number(book: ContactBook, contact: Contact, new_wa_id: str, now: datetime) -> bool:
-    """`user_changed_number`: the contact is now reached at `new_wa_id` (history stays with it)."""
-    if contact.wa_id == new_wa_id:
-        return False
-    old = contact.wa_id
-    if not _free(book.by_wa_id, contact, new_wa_id):
-        book.notes.append(f"number change of contact {contact.id} ignored: {new_wa_id} is taken")
-        return False
-    if old and book.by_wa_id.get(old) is contact:
-        del book.by_wa_id[old]
-    contact.wa_id = new_wa_id
-    book.by_wa_id[new_wa_id] = contact
+async def find_by_number(uow: UnitOfWork, typed: str, region: str = "") -> Contact | None:
+    """The contact a typed number reaches, whichever form (ninth digit, Mexico's 1) is stored."""
+    forms = lookup_forms(typed, region)
+    if not forms:
+        return None
+    found = list(await uow.session.scalars(select(Contact).where(Contact.wa_id.in_(forms))))
+    found.sort(key=lambda c: forms.index(c.wa_id or ""))
+    return found[0] if found else None
+
+
+def update_contact(
+    contact: Contact, patch: ContactPatch, now: datetime, *, allowed_fields: tuple[str, ...]
+) -> None:
+    """Apply the given fields; an empty text clears one. Custom field names are matched to
+    `allowed_fields` ignoring case (the configured spelling is stored), else 422
+    `unknown_field` naming it. Nothing changes when any part is refused."""
+    given = patch.model_fields_set
+    fields = dict(contact.fields or {})
+    for key, value in (patch.fields or {}).items():
+        name = match_code(key, allowed_fields)
+        if name is None:
+            raise Invalid(
+                f"Unknown contact field {key!r}; the fields are: "
+                f"{', '.join(allowed_fields) or 'none configured'}.",
+                code="unknown_field",
+                fields=[{"field": f"fields.{key}", "message": "is not a configured field"}],
+            )
+        if value is None or not value.strip():
+            fields.pop(name, None)
+        else:
+            fields[name] = value.strip()
+    if "name" in given:
+        contact.name = (patch.name or "").strip() or None
+    if "email" in given:
+        contact.email = (patch.email or "").strip() or None
+    if "notes" in given:
+        contact.notes = (patch.notes or "").strip() or None
+    if patch.fields is not None:
+        contact.fields = fields or None
     contact.updated_at = now
-    return True
 
 
-def change_bsuid(book: ContactBook, contact: Contact, new_bsuid: str, now: datetime) -> bool:
-    """`user_changed_user_id`: the contact's BSUID is now `new_bsuid`."""
-    if contact.bsuid == new_bsuid:
-        return False
-    old = contact.bsuid
-    if not _free(book.by_bsuid, contact, new_bsuid):
-        book.notes.append(f"user id change of contact {contact.id} ignored: {new_bsuid} is taken")
-        return False
-    if old and book.by_bsuid.get(old) is contact:
-        del book.by_bsuid[old]
-    contact.bsuid = new_bsuid
-    book.by_bsuid[new_bsuid] = contact
-    contact.updated_at = now
-    return True
+def _snapshot(contact: Contact) -> dict[str, Any]:
+    return {
+        "id": contact.id,
+        "wa_id": contact.wa_id,
+        "bsuid": contact.bsuid,
+        "name": contact.name,
+        "profile_name": contact.profile_name,
+        "email": contact.email,
+        "notes": contact.notes,
+        "fields": contact.fields,
+        "created_at": contact.created_at.isoformat(),
+    }
 
 
-def _free(index: dict[str, Contact], contact: Contact, value: str) -> bool:
-    holder = index.get(value)
-    return holder is None or holder is contact
+def _check_identities(kept: Contact, other: Contact) -> None:
+    if kept.wa_id and other.wa_id and not same_number(kept.wa_id, other.wa_id):
+        raise Conflict(
+            "These contacts have different WhatsApp numbers; both stay.", code="different_numbers"
+        )
+    if kept.bsuid and other.bsuid and kept.bsuid != other.bsuid:
+        raise Conflict(
+            "These contacts have different WhatsApp user ids; both stay.", code="different_numbers"
+        )
 
 
-def _take_wa_id(book: ContactBook, contact: Contact, wa_id: str) -> bool:
-    if not _free(book.by_wa_id, contact, wa_id):
-        book.notes.append(f"contact {contact.id}: number {wa_id} belongs to another contact")
-        return False
-    contact.wa_id = wa_id
-    book.by_wa_id[wa_id] = contact
-    return True
+async def merge_contacts(
+    uow: UnitOfWork, user: User, kept: Contact, other: Contact, now: datetime
+) -> dict[str, Any]:
+    """Make `other` part of `kept`: its sessions, interactions and messages move over, its
+    identities (wa_id, BSUID) and the fields `kept` lacks are copied, and `other` is deleted;
+    a `contact_merges` row records the merged contact as it was and what moved.
 
-
-def _take_bsuid(book: ContactBook, contact: Contact, bsuid: str) -> bool:
-    if not _free(book.by_bsuid, contact, bsuid):
-        book.notes.append(f"contact {contact.id}: BSUID {bsuid} belongs to another contact")
-        return False
-    contact.bsuid = bsuid
-    book.by_bsuid[bsuid] = contact
-    return True
-
-
-async def learn_from_status(uow: UnitOfWork, contact_id: int, who: Identity, now: datetime) -> None:
-    """A status webhook's `contacts[]` (Meta, 2026) names the BSUID and username of the
-    customer a message went to: the contact gains those it lacks (never taking one from
-    another contact)."""
-    contact = await uow.session.get(Contact, contact_id)
-    if contact is None or not (who.bsuid or who.username):
-        return
-    book = await load_contacts(uow, [contact.wa_id], [contact.bsuid, who.bsuid])
-    book.add(contact)
-    resolve(book, uow, Identity(wa_id=contact.wa_id, bsuid=who.bsuid, username=who.username), now)
+    Refused (409) when they are the same contact (`same_contact`), when both have an
+    interaction that is not done (`both_open`: finish one first; two open conversations with
+    one person cannot become one), or when their WhatsApp numbers differ (`different_numbers`:
+    twins by the ninth digit or Mexico's 1 are the same number; the kept one's form stays).
+    Returns what moved: `{"sessions", "interactions", "messages", "identities"}`.
+    """
+    if kept.id == other.id:
+        raise Conflict("A contact cannot be merged into itself.", code="same_contact")
+    _check_identities(kept, other)
+    open_ids = set(
+        await uow.session.scalars(
+            select(Interaction.contact_id)
+            .where(Interaction.contact_id.in_((kept.id, other.id)), Interaction.state != "done")
+            .with_for_update()
+        )
+    )
+    if open_ids == {kept.id, other.id}:
+        raise Conflict(
+            "Both contacts have an interaction that is not done; mark one Done first.",
+            code="both_open",
+        )
+    moved: dict[str, Any] = {"identities": []}
+    for model, key in (
+        (ChatSession, "sessions"),
+        (Interaction, "interactions"),
+        (Message, "messages"),
+    ):
+        count = await uow.session.scalar(
+            select(func.count()).select_from(model).where(model.contact_id == other.id)
+        )
+        await uow.session.execute(
+            update(model).where(model.contact_id == other.id).values(contact_id=kept.id)
+        )
+        moved[key] = int(count or 0)
+    record = ContactMerge(
+        kept_id=kept.id,
+        merged_id=other.id,
+        merged=_snapshot(other),
+        moved=moved,
+        by_id=user.id,
+        at=now,
+    )
+    identities = {"wa_id": other.wa_id, "bsuid": other.bsuid}
+    for field in ("name", "email", "notes"):
+        if getattr(kept, field) is None and getattr(other, field) is not None:
+            setattr(kept, field, getattr(other, field))
+    kept.profile_name = kept.profile_name or other.profile_name
+    kept.fields = {**(other.fields or {}), **(kept.fields or {})} or None
+    await uow.session.delete(other)
+    await uow.session.flush()  # the unique ids are free before the kept contact takes them
+    for field, value in identities.items():
+        if value and getattr(kept, field) is None:
+            setattr(kept, field, value)
+            moved["identities"].append(field)
+    kept.updated_at = now
+    uow.session.add(record)
+    await uow.session.flush()
+    return moved

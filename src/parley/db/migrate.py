@@ -10,6 +10,16 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Kept by the database itself and absent from the models: the contact search index (SQLite's
+# FTS5 table and its shadow tables; PostgreSQL's generated column; the expression indexes).
+SEARCH_OBJECTS = ("contacts_fts", "search_text", "ix_contacts_search_")
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic's filter: leave the search index out of the model comparison."""
+    return not (reflected and name is not None and name.startswith(SEARCH_OBJECTS))
 
 
 def alembic_config(url: str) -> Config:

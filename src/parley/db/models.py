@@ -2,7 +2,7 @@
 
 from parley.account.models import AccountAlert
 from parley.auth.models import AuthToken, LoginFailure, User
-from parley.contacts.models import Contact
+from parley.contacts.models import Contact, ContactMerge
 from parley.db.base import Base
 from parley.ingest.models import InboundWebhook
 from parley.interactions.models import ChatSession, Interaction, InteractionEvent
@@ -19,6 +19,7 @@ __all__ = [
     "Base",
     "ChatSession",
     "Contact",
+    "ContactMerge",
     "InboundWebhook",
     "Interaction",
     "InteractionEvent",

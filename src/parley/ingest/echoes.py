@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from parley.clock import Clock
+from parley.contacts.identities import Identity, load_contacts, resolve
 from parley.contacts.models import Contact
-from parley.contacts.service import Identity, load_contacts, resolve
 from parley.db.uow import UnitOfWork
 from parley.interactions.events import InteractionUpdated
 from parley.interactions.models import ChatSession, Interaction

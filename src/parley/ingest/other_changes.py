@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from parley.account.service import FIELDS as ACCOUNT_FIELDS
 from parley.account.service import record_alert
-from parley.contacts.service import Identity, load_contacts, resolve
+from parley.contacts.identities import Identity, load_contacts, resolve
 from parley.db.uow import UnitOfWork
 from parley.whatsapp.content import as_id, as_object, as_objects, as_text
 from parley.whatsapp.payloads import OtherChange

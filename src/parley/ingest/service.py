@@ -15,8 +15,7 @@ from typing import Any, TypeVar
 from sqlalchemy import insert, select
 
 from parley.clock import Clock
-from parley.contacts.models import Contact
-from parley.contacts.service import (
+from parley.contacts.identities import (
     ContactBook,
     Identity,
     change_bsuid,
@@ -24,6 +23,7 @@ from parley.contacts.service import (
     load_contacts,
     resolve,
 )
+from parley.contacts.models import Contact
 from parley.db.uow import UnitOfWork
 from parley.ingest.changes import (
     CHANGE_TYPES,

@@ -20,6 +20,8 @@ KINDS = {
     "agent_left": "released",
     "contact_wrote": "reopened",
     "done": "done",
+    "outbound": "started",  # the agent opened it (Create new chat)
+    "new_session": "new_session",  # the agent started a new session in it
     "parked": "parked",
     "opened": "opened",
     "moved": "moved",

@@ -36,6 +36,9 @@ class Interaction(Base):
         ),
         Index("ix_interactions_state_created", "state", "created_at"),
         Index("ix_interactions_agent_state", "agent_id", "state"),
+        # My History and a contact's history, newest (highest id) first.
+        Index("ix_interactions_agent_id_id", "agent_id", "id"),
+        Index("ix_interactions_contact_id_id", "contact_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

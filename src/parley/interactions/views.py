@@ -8,7 +8,15 @@ from fastapi import APIRouter, Body, Query
 
 from parley.deps import CurrentUser, PathId, RuntimeDep, Uow
 from parley.fields import MAX_ID
-from parley.interactions import history, reactions, receipts, sending, service, transcript
+from parley.interactions import (
+    history,
+    outbound,
+    reactions,
+    receipts,
+    sending,
+    service,
+    transcript,
+)
 from parley.interactions.models import Interaction
 from parley.interactions.schemas import (
     DoneIn,
@@ -19,7 +27,7 @@ from parley.interactions.schemas import (
     SendMessageIn,
     TypingOut,
 )
-from parley.media import outbound
+from parley.media import outbound as media_outbound
 from parley.messages import transcript as message_transcript
 from parley.messages.content import TextContent
 from parley.messages.schemas import MessageOut, ReactionIn
@@ -84,7 +92,7 @@ async def send_message(
     """The first message of the send; with attachments the others follow as message.created."""
     interaction = await service.access_interaction(uow, user, interaction_id, for_update=True)
     if body.attachment_ids:
-        message, *_ = await outbound.send_with_attachments(
+        message, *_ = await media_outbound.send_with_attachments(
             uow,
             runtime.clock,
             user,
@@ -193,4 +201,17 @@ async def done(
         dispositions=settings.dispositions,
         disposition_required=settings.disposition_required,
     )
+    return await _committed(uow, interaction)
+
+
+@router.post("/{interaction_id}/sessions", response_model=InteractionOut, status_code=201)
+async def create_session(
+    interaction_id: InteractionId,
+    user: CurrentUser,
+    uow: Uow,
+    runtime: RuntimeDep,
+    body: Annotated[dict[str, object] | None, Body()] = None,
+) -> InteractionOut:
+    interaction = await service.access_interaction(uow, user, interaction_id, for_update=True)
+    await outbound.new_session(uow, runtime.clock, user, interaction)
     return await _committed(uow, interaction)

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 
 from parley.clock import Clock
-from parley.contacts.service import Identity, learn_from_status
+from parley.contacts.identities import Identity, learn_from_status
 from parley.db.uow import UnitOfWork
 from parley.messages.audience import holder_of
 from parley.messages.events import MessageUpdated

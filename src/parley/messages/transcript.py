@@ -51,8 +51,10 @@ async def list_messages(
     before: int | None = None,
     after: int | None = None,
     limit: int = 50,
+    interaction_id: int | None = None,
 ) -> tuple[list[MessageOut], bool]:
-    """A page of contact `contact_id`'s transcript across all its sessions, returned oldest first.
+    """A page of contact `contact_id`'s transcript across all its sessions, returned oldest first
+    (only interaction `interaction_id`'s messages when given: a past interaction's transcript).
 
     Without `after`: the newest messages (older than `before`), `has_more` meaning older ones
     exist. With `after`: the oldest messages newer than it, `has_more` meaning newer ones exist.
@@ -63,6 +65,8 @@ async def list_messages(
     query = select(Message).where(
         Message.contact_id == contact_id, Message.type.not_in(HIDDEN_TYPES)
     )
+    if interaction_id is not None:
+        query = query.where(Message.interaction_id == interaction_id)
     if after is not None:
         query = query.where(Message.id > after).order_by(Message.id)
     else:

@@ -82,6 +82,7 @@ export class Api {
   get(path, query) { return this.request("GET", path, { query }) }
   post(path, body) { return this.request("POST", path, { body }) }
   put(path, body) { return this.request("PUT", path, { body }) }
+  patch(path, body) { return this.request("PATCH", path, { body }) }
   delete(path) { return this.request("DELETE", path) }
   /** POST a text body as it is (a YAML or JSON file), with its content type. */
   postText(path, text, contentType, query) { return this.request("POST", path, { query, text, contentType }) }

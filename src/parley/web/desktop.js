@@ -274,6 +274,51 @@ export class Desktop {
     return interaction
   }
 
+  /** "Create new session": the interaction gets a new outbound session (the old one ended). */
+  newSession(id) {
+    return this.#act(id, "sessions")
+  }
+
+  /** "Create new chat": a new outbound interaction with the contact, opened at once. */
+  async startChat(contactId) {
+    const interaction = await this.#api.post(`contacts/${contactId}/chats`)
+    if (interaction) {
+      this.#store.putInteraction(interaction)
+      await this.open(interaction.id)
+    }
+    return interaction
+  }
+
+  // The Contact Directory and My History: read-through, nothing kept in the store.
+  searchContacts(q) {
+    return this.#api.get("contacts", q ? { q } : {})
+  }
+
+  contact(id) {
+    return this.#api.get(`contacts/${id}`)
+  }
+
+  editContact(id, body) {
+    return this.#api.patch(`contacts/${id}`, body)
+  }
+
+  contactHistory(id) {
+    return this.#api.get(`contacts/${id}/history`)
+  }
+
+  /** The messages of one past interaction (`interactionId`) of a contact, oldest first. */
+  pastTranscript(contactId, interactionId) {
+    return this.#api.get(`contacts/${contactId}/messages`, { interaction_id: interactionId, limit: 200 })
+  }
+
+  history(params) {
+    return this.#api.get("history", params)
+  }
+
+  mergeContacts(keptId, mergeId) {
+    return this.#api.post(`contacts/${keptId}/merge`, { merge_id: mergeId })
+  }
+
   // ── workbins ─────────────────────────────────────────────────────────
 
   /**

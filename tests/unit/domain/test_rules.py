@@ -3,7 +3,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from parley.domain.interactions import TransitionError, can_transition, check_transition
-from parley.domain.phones import PhoneError, normalize_wa_id, to_e164
+from parley.domain.phones import (
+    PhoneError,
+    looks_like_phone,
+    lookup_forms,
+    normalize_wa_id,
+    same_number,
+    to_e164,
+    wa_id_forms,
+)
 from parley.domain.routing import AgentSlot, plan_assignments
 from parley.domain.window import window_expires_at, window_open
 
@@ -71,7 +79,59 @@ def test_phone_numbers_normalise_to_wa_ids(typed: str, wa_id: str) -> None:
     assert to_e164(wa_id) == "+" + wa_id
 
 
-@pytest.mark.parametrize("bad", ["", "abc", "+1 23", "١٢٣٤٥٦٧٨", "1" * 16])
+@pytest.mark.parametrize("bad", ["", "abc", "+1 23", "١٢٣٤٥٦٧٨", "1" * 16, "+55 11 9x"])
 def test_bad_phone_numbers_are_refused(bad: str) -> None:
     with pytest.raises(PhoneError):
         normalize_wa_id(bad)
+    assert lookup_forms(bad, "BR") == ()
+
+
+@pytest.mark.parametrize(
+    ("typed", "region"),
+    [
+        ("+55 (11) 98765-4321", ""),
+        ("0055 11 98765 4321", ""),
+        ("5511987654321", "BR"),
+        ("011 98765 4321", "BR"),
+        ("(11) 98765-4321", "BR"),
+        ("11 98765.4321", "BR"),
+        ("+55 11 8765-4321", ""),
+        ("(11) 8765-4321", "BR"),
+    ],
+)
+def test_brazilian_numbers_with_or_without_the_ninth_digit_are_one_person(
+    typed: str, region: str
+) -> None:
+    assert set(lookup_forms(typed, region)) == {"5511987654321", "551187654321"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "region"),
+    [("+52 55 1234 5678", ""), ("+52 1 55 1234 5678", ""), ("55 1234 5678", "MX")],
+)
+def test_mexican_mobiles_with_or_without_the_1_are_one_person(typed: str, region: str) -> None:
+    assert set(lookup_forms(typed, region)) == {"525512345678", "5215512345678"}
+
+
+def test_the_typed_form_comes_first_and_other_numbers_have_no_twin() -> None:
+    assert wa_id_forms("551187654321") == ("551187654321", "5511987654321")
+    assert wa_id_forms("5511987654321") == ("5511987654321", "551187654321")
+    assert wa_id_forms("442079460958") == ("442079460958",)
+    # A Brazilian landline (starts 2-5) never gains a ninth digit.
+    assert wa_id_forms("551133334444") == ("551133334444",)
+    assert same_number("5215512345678", "525512345678")
+    assert not same_number("5511987654321", "5521987654321")
+
+
+def test_a_local_number_without_its_area_code_is_not_a_full_number() -> None:
+    assert normalize_wa_id("011 98765 4321", "BR") == "5511987654321"
+    with pytest.raises(PhoneError):
+        normalize_wa_id("011 98765 4321")  # which country? none assumed
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [("+55 11 9", True), ("(11) 98765", True), ("98", False), ("Ana 11", False), ("", False)],
+)
+def test_what_looks_like_a_phone_number(text: str, phone: bool) -> None:
+    assert looks_like_phone(text) is phone

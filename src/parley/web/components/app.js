@@ -6,6 +6,7 @@ import { Api } from "../api.js"
 import { Desktop } from "../desktop.js"
 import { EventSocket, eventsUrl } from "../socket.js"
 import { Store } from "../store.js"
+import { chatStartedNotice } from "../models/directory.js"
 import { removalNotice } from "../models/offer.js"
 import { SessionMemory } from "../models/session_memory.js"
 import { ALERT_REFRESH_MS, ALERT_ROLES, accountBanner } from "../models/account_alert.js"
@@ -145,9 +146,22 @@ export class ParleyApp extends HTMLElement {
     const ctx = {
       store, desktop, clock: this.#clock, picker, memory,
       replyTo: (message) => parts.composer.replyTo(message),
+      notify: (message, options) => this.#notify(message, options),
+      confirm: (question) => confirm.ask(question),
+      // "Create new chat" (My History, the Contact Directory): the chat opens on the desk.
+      createChat: async (contactId) => {
+        try {
+          const chat = await desktop.startChat(contactId)
+          tabs.show("interactions")
+          // the composer offers notifications (approved templates) once the window is closed
+          this.#notify(chatStartedNotice(chat, this.#clock.now(), { templates: true }), { polite: true })
+          parts.composer.focusText()
+        } catch (error) {
+          this.#notify(error?.message || "Couldn’t start the chat.")
+        }
+      },
       insertResponse: (filled) => parts.composer.insertResponse(filled),
       openNotification: (what) => parts.notification.open(what),
-      notify: (message) => this.#notify(message),
       logout: () => this.#confirmLogout(store, confirm),
       focusComposer: () => parts.composer.focusText(),
       hasDraft: () => parts.composer.draft !== "",
@@ -156,6 +170,7 @@ export class ParleyApp extends HTMLElement {
       attachmentUrl: (id) => String(this.#api.url(`attachments/${encodeURIComponent(id)}`)),
       apiUrl: (path, query) => String(this.#api.url(path, query)),
       open: (id, { pointer = false } = {}) => {
+        tabs.show("interactions")
         flasher.acknowledge(id)
         desktop.open(id).catch((e) => this.#notify(e.message))
         if (pointer) parts.composer.focusText()

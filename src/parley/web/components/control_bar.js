@@ -82,6 +82,10 @@ export class ParleyControlBar extends HTMLElement {
         button("Reject", "btn-secondary", async (d, id) => { await d.reject(id); this.#ctx.focusNext?.() }, "close"))
     } else {
       replace(this.#actions,
+        button("Create new session", "btn-secondary", async (d, id) => {
+          await d.newSession(id)
+          this.#ctx.notify?.("New session started: the earlier one is recorded as ended.", { polite: true })
+        }, "session"),
         h("button", { type: "button", class: "btn btn-secondary", disabled: this.#busy,
           "aria-haspopup": "dialog", onclick: () => this.#askMove(interaction) }, icon("inbox"), h("span", {}, "Move to Workbin")),
         h("button", { type: "button", class: "btn btn-secondary", disabled: this.#busy,

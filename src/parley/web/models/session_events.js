@@ -15,7 +15,7 @@ export function sessionEvents(interaction, { contactName, agentName = "", events
   const events = []
   if (Array.isArray(listed)) {
     foldOffers(listed.filter((e) => e && typeof e.at === "string")).forEach((e, i) => {
-      const text = e.folded ? foldedText(e, agentName) : describe(e, contactName, e.agent?.name || agentName || "Agent")
+      const text = e.folded ? foldedText(e, agentName) : describe(e, contactName, e.agent?.name || agentName || "Agent", interaction.origin)
       if (!text) return
       const event = { key: `e:${interaction.id}:${i}`, kind: e.folded ? "offers" : eventKind(e), text, at: e.at }
       if (e.folded) event.detail = foldedDetail(e)
@@ -93,9 +93,12 @@ function eventKind(e) {
   return String(e.kind ?? "")
 }
 
-function describe(e, contact, agent) {
+function describe(e, contact, agent, origin) {
   switch (eventKind(e)) {
-    case "joined": return `${contact} joined the session`
+    // An outbound interaction's start is told by its "started" event, with the agent's name.
+    case "joined": return origin === "outbound" ? "" : `${contact} joined the session`
+    case "started": return `${agent} started a chat with ${contact}`
+    case "new_session": return `${agent} started a new session`
     case "connected": return `${agent} connected`
     case "routed": return e.state === "offered" ? `Offered to ${agent}` : ""
     case "rejected": return `${agent} rejected the offer`
