@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse as StarletteJSON
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from .config import OptionsPatch
@@ -79,6 +80,14 @@ class TemplateStatusIn(BaseModel):
     status: TEMPLATE_STATUSES
     language: str | None = None
     reason: str | None = "NONE"
+
+
+class JSONResponse(StarletteJSON):
+    """JSON with every non-ASCII character escaped: what customers typed may hold a lone UTF-16
+    surrogate (a cut emoji, as real phones send), which UTF-8 cannot encode but JSON can."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 def problem(code: str, message: str, status: int, **extra: Any) -> JSONResponse:

@@ -9,7 +9,7 @@
 import { pastedName } from "../models/attachments.js"
 import { registerPanel } from "../panels.js"
 import { TEXT_LIMIT, isSendKey, measureText, overLimitMessage } from "../models/composer_text.js"
-import { windowState } from "../models/window_countdown.js"
+import { canSendText, windowState } from "../models/window_countdown.js"
 import { AttachTray } from "./attach_tray.js"
 import { h, icon, replace } from "./dom.js"
 import { contactName } from "../models/contact.js"
@@ -241,9 +241,12 @@ export class ParleyComposer extends HTMLElement {
       this.#tray.show(id)
     }
     let note = ""
+    const windowNow = windowState(interaction.window_expires_at, clock.now()).state
     if (interaction.state === "offered") note = "Accept this interaction to reply."
-    else if (windowState(interaction.window_expires_at, clock.now()).state === "closed") {
-      note = "The 24-hour customer service window is closed: WhatsApp only allows templates now."
+    else if (!canSendText(interaction.window_expires_at, clock.now())) {
+      note = windowNow === "none"
+        ? "The customer has not written yet: WhatsApp only takes templates until they do."
+        : "The 24-hour customer service window is closed: WhatsApp only allows templates now."
     }
     this.#note.hidden = !note
     this.#note.textContent = note
@@ -257,7 +260,9 @@ export class ParleyComposer extends HTMLElement {
     this.#templates.hidden = !closed
     this.#form.hidden = closed
     if (closed) {
-      this.#note.textContent = "The 24-hour customer service window is closed: WhatsApp only takes templates now. Send a notification to reopen the conversation."
+      this.#note.textContent = windowNow === "none"
+        ? "The customer has not written to you yet: WhatsApp only takes templates. Send a notification to start the conversation."
+        : "The 24-hour customer service window is closed: WhatsApp only takes templates now. Send a notification to reopen the conversation."
       this.#renderTemplates()
     }
     this.#renderReply()
@@ -268,7 +273,7 @@ export class ParleyComposer extends HTMLElement {
   tick() {
     const interaction = this.#ctx?.store.interaction(this.#ctx.store.selectedId)
     if (!interaction || !this.#form) return
-    const closed = windowState(interaction.window_expires_at, this.#ctx.clock.now()).state === "closed"
+    const closed = !canSendText(interaction.window_expires_at, this.#ctx.clock.now())
     if (closed !== this.#textarea.disabled && interaction.state !== "offered") this.render()
   }
 
