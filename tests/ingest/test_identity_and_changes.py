@@ -106,6 +106,15 @@ async def test_an_edit_and_a_revoke_change_the_original_only(node: Node, clock: 
     assert [v["text"] for v in original.content["history"]] == ["order 1234", "order 1243"]
     assert node.events("message.updated")
     assert len(await rows(node, Interaction)) == 1
+    late = item(
+        "wamid.E3",
+        "edit",
+        {"original_message_id": "wamid.E0", "message": {"type": "text", "text": {"body": "!"}}},
+    )
+    await ingest(node, clock, envelope(messages=[late]))
+    original = (await rows(node, Message))[0]
+    assert original.text is None and original.content["deleted"] is True, "stays deleted"
+    assert [v["text"] for v in original.content["history"]] == ["order 1234", "order 1243"]
 
 
 async def test_an_edit_of_a_message_never_seen_is_kept_as_a_message(

@@ -182,8 +182,9 @@ def check_values(template: Mapping[str, Any], values: Mapping[str, str]) -> None
         )
     missing = [k for k in wanted if not str(values.get(k, "")).strip()]
     if missing:
+        one = len(missing) == 1
         raise TemplateError(
-            f"Fill in every parameter: {', '.join(missing)} is empty.",
+            f"Fill in every parameter: {', '.join(missing)} {'is' if one else 'are'} empty.",
             "parameter_missing",
             [{"field": k, "message": "a value is required"} for k in missing],
         )
@@ -195,12 +196,19 @@ def check_values(template: Mapping[str, Any], values: Mapping[str, str]) -> None
                 "parameter_too_long",
                 [{"field": key, "message": "too long"}],
             )
-        if param.where != "button" and param.key != "header.media" and re.search(r"[\n\t]", value):
+        if param.where != "button" and param.key != "header.media" and _refused(value):
             raise TemplateError(
-                f"Parameter {key} may not contain a new line or a tab (WhatsApp refuses them).",
+                f"Parameter {key} may not contain a new line, a tab or more than 4 spaces in a "
+                "row (WhatsApp refuses them).",
                 "parameter_invalid",
-                [{"field": key, "message": "no new lines or tabs"}],
+                [{"field": key, "message": "no new lines, tabs or 5 spaces in a row"}],
             )
+
+
+def _refused(value: str) -> bool:
+    """Meta's rule for text parameters: no new line, no tab, no more than 4 consecutive spaces
+    (error 132012 / 131008 otherwise; WhatsApp Cloud API, "Template messages")."""
+    return re.search(r"[\n\t]| {5,}", value) is not None
 
 
 def render_template(template: Mapping[str, Any], values: Mapping[str, str]) -> Rendered:

@@ -58,6 +58,8 @@ async def apply_changes(uow: UnitOfWork, changes: Sequence[Message]) -> list[Int
             continue
         if already_applied(target.content, change.wamid or ""):
             continue
+        if change.type == "edit" and target.content.get("deleted"):
+            continue  # the customer deleted it: a late edit must not bring words back
         if change.type == "edit":
             inner = change.content.get("content")
             target.text, target.content = apply_edit(

@@ -186,3 +186,11 @@ def test_outside_the_window_only_templates_pass(
 def test_a_contact_who_never_wrote_gets_only_templates() -> None:
     assert not window_allows("text", None, T)
     assert window_allows("template", None, T)
+
+
+def test_more_than_four_spaces_in_a_row_are_refused_as_whatsapp_does() -> None:
+    from parley.domain.templates import _refused
+
+    assert not _refused("a    b")
+    assert _refused("a     b")
+    assert _refused("line\nbreak") and _refused("tab\there")
