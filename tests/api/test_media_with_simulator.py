@@ -11,6 +11,7 @@ from parley.clock import SystemClock
 from tests.api import test_with_simulator
 from tests.api.support import ANA, eventually, held_interactions, transcript
 from tests.api.test_with_simulator import Stack
+from tests.factories import add_agent
 from tests.media import files
 
 stack = test_with_simulator.stack  # Parley and the simulator wired to each other
@@ -175,7 +176,12 @@ async def test_a_single_image_takes_the_text_as_caption(sim: Stack) -> None:
     )
     sent = await api.client.post(
         f"/api/v1/interactions/{interaction['id']}/messages",
-        json={"text": "The box", "attachment_ids": [up.json()["id"]], "client_id": "c2"},
+        json={
+            "text": "The box",
+            "attachment_ids": [up.json()["id"]],
+            "client_id": "c2",
+            "caption": True,
+        },
         headers=alice,
     )
     assert sent.status_code == 201, sent.text
@@ -187,3 +193,66 @@ async def test_a_single_image_takes_the_text_as_caption(sim: Stack) -> None:
 
     message = await eventually(on_phone, "the image reaches the phone")
     assert message["content"]["caption"] == "The box"
+
+
+async def test_a_standard_response_sends_its_text_first_then_each_attachment(sim: Stack) -> None:
+    """The help page's order: the response's text as its own message, then every attachment
+    as its own, in order; an attachment the agent removed is not sent."""
+    api = sim.api
+    async with api.runtime.uow() as uow:
+        await add_agent(uow, SystemClock(), "root", role="admin", ready=False)
+    root = {"Authorization": f"Bearer {await api.login('root')}"}
+    uploads = []
+    for name, data in (("box.png", files.image("PNG")), ("terms.pdf", files.pdf())):
+        up = await api.client.post(
+            "/api/v1/attachments", files={"file": (name, data, "")}, headers=root
+        )
+        assert up.status_code == 201, up.text
+        uploads.append(up.json()["id"])
+    category = await api.client.post(
+        "/api/v1/response-categories", json={"name": "Returns"}, headers=root
+    )
+    response = await api.client.post(
+        "/api/v1/responses",
+        json={
+            "name": "Return label",
+            "category_id": category.json()["id"],
+            "text": "Here is your return label and our terms.",
+            "attachment_ids": uploads,
+        },
+        headers=root,
+    )
+    assert response.status_code == 201, response.text
+    alice = await api.agent(SystemClock(), "alice")
+    await sim.phone.post(
+        f"/_sim/customers/{ANA}/messages",
+        json={"type": "text", "text": {"body": "How do I return it?"}, "profile_name": "Ana"},
+    )
+    [interaction] = await held_interactions(api, alice)
+    filled = await api.client.get(
+        f"/api/v1/responses/{response.json()['id']}/filled",
+        params={"interaction_id": interaction["id"]},
+        headers=alice,
+    )
+    assert filled.status_code == 200, filled.text
+
+    async def send(attachment_ids: list[int], client_id: str) -> None:
+        body = {"text": filled.json()["text"], "attachment_ids": attachment_ids}
+        sent = await api.client.post(
+            f"/api/v1/interactions/{interaction['id']}/messages",
+            json={**body, "client_id": client_id},
+            headers=alice,
+        )
+        assert sent.status_code == 201, sent.text
+
+    async def phone_out(n: int) -> list[dict[str, Any]] | None:
+        out = [m for m in await sim.phone_messages() if m["direction"] == "out"]
+        return out if len(out) >= n else None
+
+    await send(uploads, "r1")
+    whole = await eventually(lambda: phone_out(3), "three messages reach the phone")
+    assert [m["type"] for m in whole] == ["text", "image", "document"]
+    assert whole[0]["content"]["body"] == "Here is your return label and our terms."
+    await send(uploads[:1], "r2")  # the agent removed the PDF's chip
+    both = await eventually(lambda: phone_out(5), "two more messages reach the phone")
+    assert [m["type"] for m in both[3:]] == ["text", "image"]

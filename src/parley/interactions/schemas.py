@@ -154,6 +154,11 @@ class SendMessageIn(BaseModel):
 
     text: MessageText | None = None
     attachment_ids: list[Id] = Field(default_factory=list, max_length=10)
+    caption: bool = Field(
+        default=False,
+        description="With one image, video or document: send the text as its caption (one "
+        "message) instead of first, as a message of its own (the help page's order).",
+    )
     client_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-:.]+$")
     reply_to: Id | None = None
 

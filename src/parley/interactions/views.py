@@ -101,6 +101,7 @@ async def send_message(
             attachment_ids=body.attachment_ids,
             client_id=body.client_id,
             reply_to=body.reply_to,
+            as_caption=body.caption,
         )
     else:
         assert body.text is not None  # the schema requires text or attachments

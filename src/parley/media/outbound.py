@@ -1,8 +1,9 @@
 """An agent's files sent to the contact: one WhatsApp message per attachment.
 
-With text and attachments: a single image, video or document takes a text of up to 1024
-characters as its caption (one message, as WhatsApp shows it); otherwise the text goes first
-as its own message, then one message per file, in the order given. A quoted reply quotes from
+With text and attachments the text goes first as its own message, then one message per file,
+in the order given (the help page's order for standard responses). Asked to (`as_caption`), a
+single image, video or document takes a text of up to 1024 characters as its caption instead
+(one message, as WhatsApp shows it). A quoted reply quotes from
 the first message. Message `n` (from 0) of one request has the client id `<client_id>` for the
 first and `<client_id>.<n>` for the next, so a retried request is recognised and not repeated.
 """
@@ -62,6 +63,7 @@ async def send_with_attachments(
     attachment_ids: list[int],
     client_id: str,
     reply_to: int | None,
+    as_caption: bool = False,
 ) -> list[Message]:
     """Queue the messages (see the module docstring); returns them in sending order."""
     first = await uow.session.scalar(
@@ -83,7 +85,7 @@ async def send_with_attachments(
     require_window(interaction, clock.now())
     attachments = await sendable_attachments(uow, user, attachment_ids)
     messages: list[Message] = []
-    caption = text if takes_caption(attachments, text) else None
+    caption = text if as_caption and takes_caption(attachments, text) else None
     if text is not None and caption is None:
         messages.append(
             await send_message(
