@@ -138,12 +138,12 @@ async def test_case_information_shows_a_live_duration_and_the_24_hour_window(
         await expect(composer).to_be_enabled()
         await shot(page, "desktop-case-window-closing")
 
-        # past 24 h: closed, and the composer says why free text cannot be sent
+        # past 24 h: closed; the composer says why and offers the templates WhatsApp still takes
         await page.clock.fast_forward("31:00")
         await expect(window).to_contain_text(re.compile(r"^Closed\s*Only templates can be sent"))
-        await expect(composer).to_be_disabled()
+        await expect(composer).to_be_hidden()
         await expect(
             page.get_by_text("The 24-hour customer service window is closed")
         ).to_be_visible()
-        await expect(page.get_by_role("button", name="Send")).to_be_disabled()
+        await expect(page.get_by_text("Send a notification", exact=True)).to_be_visible()
         await shot(page, "desktop-case-window-closed")
