@@ -119,32 +119,34 @@ def resolve(book: ContactBook, uow: UnitOfWork, who: Identity, now: datetime) ->
 
 def change_number(book: ContactBook, contact: Contact, new_wa_id: str, now: datetime) -> bool:
     """`user_changed_number`: the contact is now reached at `new_wa_id` (history stays with it)."""
-    if contact.wa_id == new_wa_id:
-        return False
-    old = contact.wa_id
-    if not _free(book.by_wa_id, contact, new_wa_id):
-        book.notes.append(f"number change of contact {contact.id} ignored: {new_wa_id} is taken")
-        return False
-    if old and book.by_wa_id.get(old) is contact:
-        del book.by_wa_id[old]
-    contact.wa_id = new_wa_id
-    book.by_wa_id[new_wa_id] = contact
-    contact.updated_at = now
-    return True
+    return _move(book.by_wa_id, book, contact, "wa_id", new_wa_id, "number", now)
 
 
 def change_bsuid(book: ContactBook, contact: Contact, new_bsuid: str, now: datetime) -> bool:
     """`user_changed_user_id`: the contact's BSUID is now `new_bsuid`."""
-    if contact.bsuid == new_bsuid:
+    return _move(book.by_bsuid, book, contact, "bsuid", new_bsuid, "user id", now)
+
+
+def _move(
+    index: dict[str, Contact],
+    book: ContactBook,
+    contact: Contact,
+    field: str,
+    new: str,
+    what: str,
+    now: datetime,
+) -> bool:
+    """Give the contact a new identity of one kind, unless another contact already has it."""
+    old = getattr(contact, field)
+    if old == new:
         return False
-    old = contact.bsuid
-    if not _free(book.by_bsuid, contact, new_bsuid):
-        book.notes.append(f"user id change of contact {contact.id} ignored: {new_bsuid} is taken")
+    if not _free(index, contact, new):
+        book.notes.append(f"{what} change of contact {contact.id} ignored: {new} is taken")
         return False
-    if old and book.by_bsuid.get(old) is contact:
-        del book.by_bsuid[old]
-    contact.bsuid = new_bsuid
-    book.by_bsuid[new_bsuid] = contact
+    if old and index.get(old) is contact:
+        del index[old]
+    setattr(contact, field, new)
+    index[new] = contact
     contact.updated_at = now
     return True
 
