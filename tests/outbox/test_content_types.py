@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from parley.clock import FixedClock
+from parley.db.uow import UnitOfWork
 from parley.interactions.models import Interaction
 from parley.messages.content import (
     MediaContent,
@@ -66,6 +67,22 @@ async def conversation(node: Node, clock: FixedClock) -> Interaction:
         return interaction
 
 
+async def queue_to_customer(
+    uow: UnitOfWork, interaction: Interaction, content: OutboundContent, clock: FixedClock
+) -> Message:
+    """`queue_outbound` for the test customer's interaction, written by nobody in particular."""
+    return await queue_outbound(
+        uow,
+        interaction_id=interaction.id,
+        session_id=interaction.session_id,
+        contact_id=interaction.contact_id,
+        to=CUSTOMER,
+        author_id=None,
+        content=content,
+        now=clock.now(),
+    )
+
+
 async def test_each_content_type_reaches_the_simulator_in_metas_shape(
     node: Node, clock: FixedClock, graph: tuple[GraphClient, Recorder]
 ) -> None:
@@ -92,16 +109,7 @@ async def test_each_content_type_reaches_the_simulator_in_metas_shape(
     ]
     async with node.runtime.uow() as uow:
         for content in contents:
-            await queue_outbound(
-                uow,
-                interaction_id=interaction.id,
-                session_id=interaction.session_id,
-                contact_id=interaction.contact_id,
-                to=CUSTOMER,
-                author_id=None,
-                content=content,
-                now=clock.now(),
-            )
+            await queue_to_customer(uow, interaction, content, clock)
         await uow.commit()
     sender = OutboxWorker(node.runtime.uow, clock, client, node.runtime.metrics, rate=1000)
     await sender.run_once()
@@ -130,16 +138,7 @@ async def test_a_media_content_without_a_file_fails_with_a_reason(
     client, recorder = graph
     interaction = await conversation(node, clock)
     async with node.runtime.uow() as uow:
-        message = await queue_outbound(
-            uow,
-            interaction_id=interaction.id,
-            session_id=interaction.session_id,
-            contact_id=interaction.contact_id,
-            to=CUSTOMER,
-            author_id=None,
-            content=MediaContent(type="image"),
-            now=clock.now(),
-        )
+        message = await queue_to_customer(uow, interaction, MediaContent(type="image"), clock)
         await uow.commit()
     await OutboxWorker(node.runtime.uow, clock, client, node.runtime.metrics, rate=1000).run_once()
     assert recorder.requests == []

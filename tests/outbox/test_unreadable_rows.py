@@ -7,10 +7,9 @@ from sqlalchemy import select
 from parley.clock import FixedClock
 from parley.messages.content import TextContent
 from parley.messages.models import OutboxItem
-from parley.messages.outbound import queue_outbound
 from parley.outbox.worker import OutboxWorker
 from tests.harness import Node
-from tests.outbox.test_content_types import CUSTOMER, Recorder, conversation
+from tests.outbox.test_content_types import CUSTOMER, Recorder, conversation, queue_to_customer
 from tests.outbox.test_content_types import graph as graph  # the fixture
 
 
@@ -30,16 +29,7 @@ async def test_an_unreadable_row_fails_and_the_next_message_still_goes(
         )
         uow.session.add(old)
         await uow.session.flush()
-        await queue_outbound(
-            uow,
-            interaction_id=interaction.id,
-            session_id=interaction.session_id,
-            contact_id=interaction.contact_id,
-            to=CUSTOMER,
-            author_id=None,
-            content=TextContent(body="Still here"),
-            now=clock.now(),
-        )
+        await queue_to_customer(uow, interaction, TextContent(body="Still here"), clock)
         await uow.commit()
     sender = OutboxWorker(node.runtime.uow, clock, client, node.runtime.metrics, rate=1000)  # type: ignore[arg-type]
     for _ in range(3):
