@@ -1,6 +1,7 @@
 """Imports every feature's tables so metadata (and Alembic) sees them all."""
 
 from parley.account.models import AccountAlert
+from parley.audit.models import AuditEntry
 from parley.auth.models import AuthToken, LoginFailure, User
 from parley.contacts.models import Contact, ContactMerge
 from parley.db.base import Base
@@ -15,6 +16,7 @@ from parley.workbins.models import Workbin
 __all__ = [
     "AccountAlert",
     "Attachment",
+    "AuditEntry",
     "AuthToken",
     "Base",
     "ChatSession",
