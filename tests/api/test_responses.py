@@ -11,6 +11,7 @@ from parley.responses.seed import seed_library
 from tests.api.conftest import Api
 from tests.api.support import customer_says, eventually, held_interactions
 from tests.factories import add_agent
+from tests.media import files
 
 
 async def admin(api: Api, clock: FixedClock) -> dict[str, str]:
@@ -27,13 +28,24 @@ async def post(api: Api, path: str, body: Any, headers: dict[str, str], status: 
     return response.json()
 
 
-async def library(api: Api, root: dict[str, str]) -> dict[str, int]:
+async def upload(api: Api, headers: dict[str, str], name: str) -> int:
+    sent = await api.client.post(
+        "/api/v1/attachments",
+        files={"file": (name, files.pdf(), "application/pdf")},
+        headers=headers,
+    )
+    assert sent.status_code == 201, sent.text
+    return int(sent.json()["id"])
+
+
+async def library(api: Api, root: dict[str, str]) -> dict[str, Any]:
     """Greetings > Openings, and Billing at the top, with three responses."""
     greet = await post(api, "/api/v1/response-categories", {"name": "Greetings"}, root)
     opening = await post(
         api, "/api/v1/response-categories", {"name": "Openings", "parent_id": greet["id"]}, root
     )
     billing = await post(api, "/api/v1/response-categories", {"name": "Billing"}, root)
+    files_ = [await upload(api, root, f"terms-{n}.pdf") for n in (1, 2)]
     hello = await post(
         api,
         "/api/v1/responses",
@@ -51,7 +63,7 @@ async def library(api: Api, root: dict[str, str]) -> dict[str, int]:
             "name": "Refund policy",
             "category_id": billing["id"],
             "text": "Refunds take 5 business days.",
-            "attachment_ids": [7, 3],
+            "attachment_ids": [files_[1], files_[0]],
         },
         root,
     )
@@ -81,6 +93,7 @@ async def library(api: Api, root: dict[str, str]) -> dict[str, int]:
         "hello": hello["id"],
         "refund": refund["id"],
         "payment": payment["id"],
+        "files": files_,
     }
 
 
@@ -108,7 +121,7 @@ async def test_admins_write_agents_read_and_are_refused_writes(api: Api, clock: 
         assert response.status_code == 403, (method, path, response.text)
         assert response.json()["error"]["code"] == "forbidden"
     refund = (await api.client.get(f"/api/v1/responses/{ids['refund']}", headers=alice)).json()
-    assert refund["attachment_ids"] == [7, 3]
+    assert refund["attachment_ids"] == [ids["files"][1], ids["files"][0]]
 
 
 async def test_search_by_name_and_text_case_insensitively(api: Api, clock: FixedClock) -> None:
@@ -240,6 +253,39 @@ async def test_export_and_import_round_trip_as_json_and_yaml(api: Api, clock: Fi
         "/api/v1/responses/import", json={"categories": [{"nom": "x"}]}, headers=root
     )
     assert wrong.status_code == 422 and wrong.json()["error"]["fields"]
+
+
+async def test_a_file_naming_a_response_twice_or_a_missing_attachment_changes_nothing(
+    api: Api, clock: FixedClock
+) -> None:
+    root = await admin(api, clock)
+    ids = await library(api, root)
+    before = (await api.client.get("/api/v1/responses/export", headers=root)).json()
+    twice = {
+        "categories": [
+            {"name": "New", "responses": [{"name": "Hello", "text": "A"}]},
+            {"name": "Billing", "responses": [{"name": "Hello", "text": "B"}]},
+        ]
+    }
+    missing = {
+        "categories": [{"name": "New", "responses": [{"name": "X", "attachment_ids": [999]}]}]
+    }
+    for body, words in [(twice, "'Hello' appears twice"), (missing, "unknown id 999")]:
+        refused = await api.client.post("/api/v1/responses/import", json=body, headers=root)
+        assert refused.status_code == 422, refused.text
+        assert words in str(refused.json()["error"]["fields"])
+    assert (await api.client.get("/api/v1/responses/export", headers=root)).json() == before
+
+    category = ids["billing"]
+    for method, path in [
+        ("POST", "/api/v1/responses"),
+        ("PUT", f"/api/v1/responses/{ids['hello']}"),
+    ]:
+        body = {"name": "Y", "category_id": category, "attachment_ids": [ids["files"][0], 999]}
+        refused = await api.client.request(method, path, json=body, headers=root)
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["error"]["code"] == "attachment_not_found"
+        assert "999" in refused.json()["error"]["message"]
 
 
 async def test_the_demo_notification_renders_as_the_help_page_shows_it(

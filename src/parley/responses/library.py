@@ -6,6 +6,7 @@ place, moved to the file's category); nothing absent from the file is removed.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +25,7 @@ from parley.responses.schemas import (
     ResponseFile,
     ResponseIn,
 )
-from parley.responses.service import response_out, write_response
+from parley.responses.service import check_attachments, response_out, write_response
 
 FORMATS = ("json", "yaml")
 
@@ -85,7 +86,30 @@ def load(raw: bytes, fmt: str) -> LibraryFile:
         ) from None
 
 
+def _every_response(items: list[CategoryFile]) -> list[ResponseFile]:
+    found: list[ResponseFile] = []
+    for item in items:
+        found += item.responses
+        found += _every_response(item.categories)
+    return found
+
+
+async def _check_file(uow: UnitOfWork, library: LibraryFile) -> None:
+    """Refuse the whole file before writing anything: a response name twice (which one should
+    win?) or an attachment that is not there."""
+    entries = _every_response(library.categories)
+    twice = sorted(name for name, n in Counter(e.name for e in entries).items() if n > 1)
+    if twice:
+        raise Invalid(
+            f"The file names {len(twice)} response(s) more than once: {', '.join(twice)}.",
+            code="invalid_library",
+            fields=[{"field": "responses", "message": f"{n!r} appears twice"} for n in twice],
+        )
+    await check_attachments(uow, sorted({i for e in entries for i in e.attachment_ids}))
+
+
 async def import_library(uow: UnitOfWork, library: LibraryFile, now: datetime) -> ImportOut:
+    await _check_file(uow, library)
     categories = list(await uow.session.scalars(select(ResponseCategory)))
     by_path = {(c.parent_id, c.name): c for c in categories}
     responses = {r.name: r for r in await uow.session.scalars(select(StandardResponse))}

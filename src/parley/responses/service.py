@@ -17,6 +17,7 @@ from parley.domain.roles import runs_the_system
 from parley.domain.templates import template_parameters
 from parley.errors import Conflict, Forbidden, Invalid, NotFound
 from parley.interactions.models import Interaction
+from parley.media.models import READY, Attachment
 from parley.responses.models import ResponseCategory, StandardResponse
 from parley.responses.schemas import (
     CategoryIn,
@@ -174,6 +175,30 @@ async def _unique_name(uow: UnitOfWork, name: str, response_id: int | None) -> N
         raise Conflict(f"A response named {name!r} already exists.", code="response_name_taken")
 
 
+async def check_attachments(uow: UnitOfWork, attachment_ids: list[int]) -> None:
+    """Each id must name an agent's upload that is stored and ready: a response that points at
+    nothing would fail at send time, in front of a customer. Invalid (422) names the missing."""
+    if not attachment_ids:
+        return
+    found = set(
+        await uow.session.scalars(
+            select(Attachment.id).where(
+                Attachment.id.in_(attachment_ids),
+                Attachment.direction == "out",
+                Attachment.state == READY,
+            )
+        )
+    )
+    missing = [i for i in attachment_ids if i not in found]
+    if missing:
+        listed = ", ".join(str(i) for i in missing)
+        raise Invalid(
+            f"No uploaded attachment with id {listed}: upload the file first.",
+            code="attachment_not_found",
+            fields=[{"field": "attachment_ids", "message": f"unknown id {i}"} for i in missing],
+        )
+
+
 def write_response(row: StandardResponse, data: ResponseIn, now: datetime) -> None:
     row.name, row.category_id, row.text = data.name, data.category_id, data.text
     row.attachment_ids = list(data.attachment_ids)
@@ -189,6 +214,7 @@ def write_response(row: StandardResponse, data: ResponseIn, now: datetime) -> No
 async def create_response(uow: UnitOfWork, data: ResponseIn, now: datetime) -> StandardResponse:
     await _category(uow, data.category_id)
     await _unique_name(uow, data.name, None)
+    await check_attachments(uow, data.attachment_ids)
     row = StandardResponse(created_at=now)
     write_response(row, data, now)
     uow.session.add(row)
@@ -202,6 +228,7 @@ async def update_response(
     row = await get_response(uow, response_id)
     await _category(uow, data.category_id)
     await _unique_name(uow, data.name, response_id)
+    await check_attachments(uow, data.attachment_ids)
     write_response(row, data, now)
     return row
 
