@@ -30,6 +30,13 @@ describe("WhatsApp formatting", () => {
     assert.equal(f("_italic_text_"), "<italic>italic_text</italic>")
   })
 
+  it("keeps markers around nothing but markers as typed", () => {
+    assert.equal(f("****"), "****")
+    assert.equal(f("PIN: **** 1234"), "PIN: **** 1234")
+    assert.equal(f("~~~~ and ____"), "~~~~ and ____")
+    assert.equal(f("*_*"), "<bold>_</bold>")
+  })
+
   it("nests different styles, never one inside itself", () => {
     assert.equal(f("*bold _and italic_*"), "<bold>bold <italic>and italic</italic></bold>")
     assert.equal(f("~*_all three_*~"), "<strike><bold><italic>all three</italic></bold></strike>")

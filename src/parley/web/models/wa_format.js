@@ -115,7 +115,8 @@ function parseRange(units, from, to, closers) {
   let plain = []
   for (let i = from; i <= to; i++) {
     const j = canOpen(units, i) ? firstCloser(closers[units[i].ch], i + 2, to) : -1
-    if (j < 0) {
+    // Markers around nothing but the same marker ("****", "~~~~") stay as typed, as in WhatsApp.
+    if (j < 0 || onlyMarker(units, i + 1, j - 1, units[i].ch)) {
       plain.push(units[i])
       continue
     }
@@ -126,6 +127,11 @@ function parseRange(units, from, to, closers) {
   }
   out.push(...leaves(plain))
   return out
+}
+
+function onlyMarker(units, from, to, ch) {
+  for (let k = from; k <= to; k++) if (units[k].ch !== ch) return false
+  return true
 }
 
 function leaves(units) {
