@@ -8,6 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import yaml
 from playwright.async_api import Browser, Page, expect
 from sqlalchemy import update
 
@@ -21,6 +22,7 @@ from parley.settings import Settings
 from tests.e2e.conftest import new_page, shot
 from tests.e2e.desk import ANA, Desk, desk, go_ready, log_in, open_chat, transcript
 from tests.factories import PASSWORD
+from tests.media import files
 
 
 async def until(page: Page, check: Any, what: str) -> Any:
@@ -160,6 +162,12 @@ async def test_a_closed_window_offers_notifications(settings: Settings, browser:
         assert template["status"] != "failed"
 
 
+async def import_file(page: Page, path: Any) -> None:
+    async with page.expect_file_chooser() as chooser:
+        await page.get_by_role("button", name="Import").click()
+    await (await chooser.value).set_files(str(path))
+
+
 async def test_admins_manage_the_library_import_and_export(
     settings: Settings, browser: Browser, tmp_path: Any
 ) -> None:
@@ -185,7 +193,12 @@ async def test_admins_manage_the_library_import_and_export(
         await form.get_by_label("Text").fill(
             "Hi {{contact.first_name}}, your return label is attached."
         )
-        await form.get_by_label("Attachment ids").fill("12, 15")
+        label = tmp_path / "return-label.pdf"
+        label.write_bytes(files.pdf())
+        async with page.expect_file_chooser() as chooser:
+            await form.get_by_role("button", name="Attach file").click()
+        await (await chooser.value).set_files(str(label))
+        await expect(form.get_by_role("button", name="Remove return-label.pdf")).to_be_visible()
         await form.get_by_label("WhatsApp template").select_option(label="order_shipped · en_US")
         await form.get_by_label("Label of first_name").fill("First name")
         await form.get_by_label("Default of first_name").fill("{{contact.first_name}}")
@@ -198,7 +211,12 @@ async def test_admins_manage_the_library_import_and_export(
         async with page.expect_download() as download_info:
             await page.get_by_role("link", name="Export YAML").click()
         exported = (await (await download_info.value).path()).read_text()
-        assert "name: Return label" in exported and "- 12" in exported
+        categories = yaml.safe_load(exported)["categories"]
+        [saved] = [r for c in categories for r in c["responses"] if r["name"] == "Return label"]
+        assert len(saved["attachment_ids"]) == 1
+        # Opened again, the response shows its file by name, and it can be removed.
+        await tree.get_by_role("treeitem", name="Return label").click()
+        await expect(form.get_by_role("button", name="Remove return-label.pdf")).to_be_visible()
         assert "label: First name" in exported
 
         library = tmp_path / "team.yaml"
@@ -206,14 +224,14 @@ async def test_admins_manage_the_library_import_and_export(
             "version: 1\ncategories:\n  - name: Returns\n    responses:\n"
             "      - name: Return window\n        text: You can return items within 30 days.\n"
         )
-        await page.locator("parley-library-admin input[type=file]").set_input_files(str(library))
+        await import_file(page, library)
         await expect(page.get_by_role("status")).to_contain_text(
             "Imported team.yaml: 0 categories and 1 responses added, 0 updated."
         )
         await expect(tree.get_by_role("treeitem", name="Return window")).to_be_visible()
         bad = tmp_path / "bad.yaml"
         bad.write_text("categories: [unclosed")
-        await page.locator("parley-library-admin input[type=file]").set_input_files(str(bad))
+        await import_file(page, bad)
         await expect(page.get_by_role("status")).to_contain_text(
             "bad.yaml: The file is not valid YAML."
         )

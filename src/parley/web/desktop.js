@@ -169,6 +169,11 @@ export class Desktop {
     return message
   }
 
+  /** An attachment's name, type and size (GET attachments/{id}/meta). */
+  attachmentMeta(attachmentId) {
+    return this.#api.get(`attachments/${attachmentId}/meta`)
+  }
+
   /** Upload a file for the composer (progress as `onProgress(loaded, total)`). */
   upload(file, name, options) {
     return this.#api.upload(file, name, options)

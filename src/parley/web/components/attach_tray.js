@@ -46,6 +46,17 @@ export class AttachTray {
     this.#render()
   }
 
+  /**
+   * Show set `id` with files already stored (`attachments`: {id, filename, size}) first, as
+   * chips that can be removed like new ones, before any added meanwhile.
+   */
+  seed(id, attachments) {
+    const stored = attachments.map((attachment) => ({ key: nextKey++, name: attachment.filename,
+      size: attachment.size, state: "ready", progress: 100, attachment, abort: new AbortController(), error: "" }))
+    this.#sets.set(id, [...stored, ...(this.#sets.get(id) ?? [])])
+    this.show(id)
+  }
+
   /** Check and start uploading `files` (a FileList or array), named by `nameOf(file)`. */
   add(files, nameOf = (f) => f.name) {
     const refused = []

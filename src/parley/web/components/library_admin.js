@@ -1,12 +1,13 @@
 // <parley-library-admin>: the admins' view of the Standard Response Library:
 // categories and responses in a tree, a form for the one chosen (name, category,
-// text with field codes, attachment ids, the WhatsApp template it is bound to
+// text with field codes, its files (chips, Attach file), the WhatsApp template it is bound to
 // and a label and default per template parameter), export as JSON or YAML,
 // import of such a file, and "Sync templates" from WhatsApp.
 
 import { registerPanel } from "../panels.js"
 import { buildTree } from "../models/responses.js"
 import { notificationFields } from "../models/template_render.js"
+import { AttachTray } from "./attach_tray.js"
 import { h, icon, replace } from "./dom.js"
 
 const CODES = ["contact.name", "contact.first_name", "agent.name", "interaction.id", "date.today", "datetime.now"]
@@ -19,9 +20,16 @@ export class ParleyLibraryAdmin extends HTMLElement {
   #status
   #editing = null // {kind: "category"|"response", item}
   #exports = []
+  #files = null // the form's files: uploaded now, or already named by the response
+  #filesKey = 0
 
   connect(ctx) {
     this.#ctx = ctx
+    this.#files = new AttachTray({
+      upload: (file, name, options) => ctx.desktop.upload(file, name, options),
+      limits: () => ctx.store.config.attachments ?? {},
+      onChange: () => {},
+    })
     for (const link of this.#exports) link.href = ctx.apiUrl("responses/export", { format: link.dataset.format })
     this.#unsubscribe()
     this.#unsubscribe = ctx.store.subscribe(({ topic, name }) => {
@@ -91,6 +99,17 @@ export class ParleyLibraryAdmin extends HTMLElement {
     this.#say("")
     this.#renderTree()
     this.#renderForm()
+    if (kind === "response") this.#showFiles(item.attachment_ids ?? [])
+  }
+
+  /** The response's stored files as chips (a fresh set per edit, so a cancelled edit leaves
+   * nothing behind); an id that no longer resolves shows as such and can be removed. */
+  async #showFiles(ids) {
+    const key = `edit-${++this.#filesKey}`
+    this.#files.show(key)
+    const metas = await Promise.all(ids.map((id) => this.#ctx.desktop.attachmentMeta(id)
+      .catch(() => ({ id, filename: `Missing file #${id}`, size: 0 }))))
+    if (key === `edit-${this.#filesKey}`) this.#files.seed(key, metas)
   }
 
   #field(label, control) {
@@ -120,10 +139,14 @@ export class ParleyLibraryAdmin extends HTMLElement {
       if (item.category_id === undefined && categories[0]) item.category_id = categories[0].id
       const text = h("textarea", { rows: "6", oninput: (ev) => { item.text = ev.target.value } })
       text.value = item.text ?? ""
-      const attachments = h("input", { type: "text", value: (item.attachment_ids ?? []).join(", "), inputmode: "numeric",
-        placeholder: "e.g. 12, 15", oninput: (ev) => {
-          item.attachment_ids = ev.target.value.split(/[\s,]+/).filter(Boolean).map(Number)
-        } })
+      const picker = h("input", { type: "file", multiple: true, hidden: true, onchange: () => {
+        this.#files.add([...picker.files])
+        picker.value = ""
+      } })
+      const attachments = h("div", { class: "admin-files", role: "group", "aria-label": "Files" },
+        this.#files.element,
+        h("button", { type: "button", class: "btn btn-secondary btn-small", onclick: () => picker.click() },
+          icon("clip", { size: 16 }), "Attach file"), picker)
       const templates = store.collection("templates").sort((a, b) => a.name.localeCompare(b.name))
       const bound = item.template ? `${item.template.name}|${item.template.language}` : ""
       const templateSelect = h("select", { onchange: (ev) => {
@@ -145,7 +168,7 @@ export class ParleyLibraryAdmin extends HTMLElement {
         this.#field("Name", name), this.#field("Category", categorySelect(item.category_id, false)),
         this.#field("Text", text),
         h("p", { class: "muted admin-help" }, "Field codes: ", CODES.map((c) => h("code", {}, `{{${c}}}`, " "))),
-        this.#field("Attachment ids", attachments),
+        h("div", { class: "admin-field" }, h("span", {}, "Files (sent after the text, in this order)"), attachments),
         this.#field("WhatsApp template", templateSelect),
         params.length ? h("div", { class: "admin-params", role: "group", "aria-label": "Template parameters" },
           h("p", { class: "muted admin-help" }, "Label and default per parameter; defaults may use field codes."), params) : null,
@@ -158,6 +181,11 @@ export class ParleyLibraryAdmin extends HTMLElement {
 
   async #save() {
     const { kind, item } = this.#editing
+    if (kind === "response") {
+      const files = this.#files.state
+      if (files.uploading) return this.#say("Wait for the files to finish uploading, then save.", true)
+      item.attachment_ids = files.ids
+    }
     const body = kind === "category"
       ? { id: item.id, name: item.name ?? "", parent_id: item.parent_id ?? null, position: item.position ?? 0 }
       : { id: item.id, name: item.name ?? "", category_id: item.category_id, text: item.text ?? "",
