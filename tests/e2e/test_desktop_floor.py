@@ -98,12 +98,18 @@ async def test_a_supervisor_moves_work_from_alice_to_bob_and_both_desktops_updat
         await dialog.get_by_role("button", name="Move").click()
         await expect(dialog).to_be_hidden()
 
-        await expect(alice.get_by_role("status").filter(
-            has_text="Chat with Ana Souza moved to Bob Ferreira by Sara Lead")).to_be_visible()
+        await expect(
+            alice.get_by_role("status").filter(
+                has_text="Chat with Ana Souza moved to Bob Ferreira by Sara Lead"
+            )
+        ).to_be_visible()
         await expect(entry(alice, "Ana Souza")).to_have_count(0)
         await expect(entry(bob, "Ana Souza")).to_be_visible()
-        await expect(bob.get_by_role("status").filter(
-            has_text="Chat with Ana Souza moved to you by Sara Lead")).to_be_visible()
+        await expect(
+            bob.get_by_role("status").filter(
+                has_text="Chat with Ana Souza moved to you by Sara Lead"
+            )
+        ).to_be_visible()
         await expect(floor_row(sara, "Waiting customers", "Ana Souza")).to_contain_text(
             "Offered to Bob Ferreira"
         )
@@ -116,8 +122,9 @@ async def test_a_supervisor_moves_work_from_alice_to_bob_and_both_desktops_updat
         await status.get_by_label("Reason").select_option("Training")
         await status.get_by_role("button", name="Set Not Ready").click()
         await expect(agent).to_contain_text("Not Ready (Training)")
-        await expect(alice.get_by_role("status").filter(
-            has_text="Set Not Ready (Training) by Sara Lead")).to_be_visible()
+        await expect(
+            alice.get_by_role("status").filter(has_text="Set Not Ready (Training) by Sara Lead")
+        ).to_be_visible()
         await expect(alice.get_by_role("button", name="Not Ready", exact=True)).to_have_attribute(
             "aria-pressed", "true"
         )
@@ -125,9 +132,11 @@ async def test_a_supervisor_moves_work_from_alice_to_bob_and_both_desktops_updat
         # Monitor: read only and live.
         await open_chat(bob, "Ana Souza")
         await theme(sara, dark=True)
-        await floor_row(sara, "Interactions in progress", "Ana Souza").get_by_role(
-            "button", name="Monitor Ana Souza"
-        ).click()
+        await (
+            floor_row(sara, "Interactions in progress", "Ana Souza")
+            .get_by_role("button", name="Monitor Ana Souza")
+            .click()
+        )
         monitor = sara.get_by_role("dialog", name="Monitor Ana Souza")
         watched = monitor.get_by_role("region", name="Transcript (read only)")
         await expect(watched).to_contain_text("I need to change my address")

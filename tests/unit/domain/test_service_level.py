@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from parley.domain.service_level import (
-    agent_figures,
     InteractionHistory,
     Transition,
+    agent_figures,
     current_wait_seconds,
     figures,
     intervals,
