@@ -41,7 +41,7 @@ DEFAULT_THRESHOLD_SECONDS = 60
 INTERVAL_MINUTES = 15
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Transition:
     """One row of an interaction's state history."""
 
@@ -50,7 +50,7 @@ class Transition:
     agent_id: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InteractionHistory:
     """What the figures need of one interaction: its origin, when it was created, its
     transitions oldest first (the first state, `queued` for inbound, is implied by `origin`)."""
@@ -65,7 +65,7 @@ class InteractionHistory:
         return "queued" if self.origin == "inbound" else "active"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """How one interaction went, read from its history."""
 
@@ -116,7 +116,7 @@ def outcome(history: InteractionHistory, now: datetime | None = None) -> Outcome
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ServiceFigures:
     """The figures of one period. Seconds are floats; None where nothing was measured."""
 
@@ -155,12 +155,24 @@ def figures(
 ) -> ServiceFigures:
     """The figures of [start, end): interactions offered in it (by `created_at`), and handle
     time of interactions done in it."""
+    return figures_of(
+        [outcome(h) for h in histories], start=start, end=end, threshold_seconds=threshold_seconds
+    )
+
+
+def figures_of(
+    outcomes: Iterable[Outcome],
+    *,
+    start: datetime,
+    end: datetime,
+    threshold_seconds: int = DEFAULT_THRESHOLD_SECONDS,
+) -> ServiceFigures:
+    """`figures` from outcomes already read (each history is read once for many periods)."""
     waits: list[float] = []
     handles: list[float] = []
     offered = abandoned = waiting = within = 0
-    for history in histories:
-        result = outcome(history)
-        if result.offered and start <= history.created_at < end:
+    for result in outcomes:
+        if result.offered and start <= result.created_at < end:
             offered += 1
             wait = result.wait_seconds
             if wait is not None:
@@ -188,7 +200,7 @@ def figures(
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Interval:
     """One slice of a period with its figures (volume is `figures.offered`)."""
 
@@ -219,25 +231,41 @@ def intervals(
     threshold_seconds: int = DEFAULT_THRESHOLD_SECONDS,
 ) -> list[Interval]:
     """The figures of each `minutes`-long slice of [start, end) (the last may be shorter)."""
-    items = list(histories)
+    return intervals_of(
+        [outcome(h) for h in histories],
+        start=start,
+        end=end,
+        minutes=minutes,
+        threshold_seconds=threshold_seconds,
+    )
+
+
+def intervals_of(
+    outcomes: Iterable[Outcome],
+    *,
+    start: datetime,
+    end: datetime,
+    minutes: int = INTERVAL_MINUTES,
+    threshold_seconds: int = DEFAULT_THRESHOLD_SECONDS,
+) -> list[Interval]:
+    """`intervals` from outcomes already read."""
     step = timedelta(minutes=minutes)
     starts = interval_starts(start, end, minutes)
-    buckets: dict[int, list[InteractionHistory]] = {i: [] for i in range(len(starts))}
-    for history in items:
-        for at in (history.created_at, outcome(history).done_at):
-            if at is not None and start <= at < end:
-                index = int((at - start) / step)
-                if not buckets[index] or buckets[index][-1] is not history:
-                    buckets[index].append(history)
+    buckets: list[list[Outcome]] = [[] for _ in starts]
+    for result in outcomes:
+        slots = {
+            int((at - start) / step)
+            for at in (result.created_at, result.done_at)
+            if at is not None and start <= at < end
+        }
+        for index in slots:
+            buckets[index].append(result)
     return [
         Interval(
             start=at,
             end=min(at + step, end),
-            figures=figures(
-                buckets[i],
-                start=at,
-                end=min(at + step, end),
-                threshold_seconds=threshold_seconds,
+            figures=figures_of(
+                buckets[i], start=at, end=min(at + step, end), threshold_seconds=threshold_seconds
             ),
         )
         for i, at in enumerate(starts)
@@ -253,7 +281,7 @@ def current_wait_seconds(
     return max(0.0, (now - since).total_seconds())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgentFigures:
     """One agent's share of a period: interactions they answered (offered in the period, first
     joined by them), interactions they marked done in it, and the active seconds they spent on

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -65,7 +66,7 @@ async def service_level(
     histories = await load_histories(uow, first, last)
     figures = sl.figures(histories, start=first, end=last, threshold_seconds=threshold)
     report = ServiceLevelReport(
-        start=first, end=last, service_level_seconds=threshold, **figures.__dict__
+        start=first, end=last, service_level_seconds=threshold, **asdict(figures)
     )
     if not _wants_csv(request, format):
         return report

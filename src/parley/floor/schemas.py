@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Literal
 
@@ -32,7 +33,7 @@ class FiguresOut(BaseModel):
 
     @classmethod
     def of(cls, figures: ServiceFigures) -> FiguresOut:
-        return cls(**figures.__dict__)
+        return cls(**asdict(figures))
 
 
 class IntervalOut(FiguresOut):
@@ -41,7 +42,7 @@ class IntervalOut(FiguresOut):
 
     @classmethod
     def of_interval(cls, interval: Interval) -> IntervalOut:
-        return cls(start=interval.start, end=interval.end, **interval.figures.__dict__)
+        return cls(start=interval.start, end=interval.end, **asdict(interval.figures))
 
 
 class FloorAgentOut(BaseModel):

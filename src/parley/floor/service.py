@@ -5,6 +5,7 @@ Everything comes from tables every node shares, so any node answers the same.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from parley.db.uow import UnitOfWork
 from parley.domain import service_level as sl
 from parley.domain import workbins as rules
 from parley.domain.interactions import HELD
+from parley.floor.cache import FiguresCache
 from parley.floor.history import load_histories
 from parley.floor.schemas import (
     FiguresOut,
@@ -24,11 +26,29 @@ from parley.floor.schemas import (
     IntervalOut,
 )
 from parley.floor.scope import AgentScope, in_scope
-from parley.interactions.models import Interaction
+from parley.interactions.models import Interaction, InteractionEvent
 from parley.interactions.schemas import InteractionOut
 from parley.workbins.models import Workbin
 
 DAY = timedelta(days=1)
+
+
+DayFigures = tuple[sl.ServiceFigures, list[sl.Interval]]
+
+
+async def day_figures(uow: UnitOfWork, since: datetime, threshold_seconds: int) -> DayFigures:
+    """The figures of [since, since + 1 day) and its 15-minute slices (each history read once)."""
+    until = since + DAY
+    outcomes = [sl.outcome(h) for h in await load_histories(uow, since, until)]
+    figures = sl.figures_of(outcomes, start=since, end=until, threshold_seconds=threshold_seconds)
+    slices = sl.intervals_of(
+        outcomes,
+        start=since,
+        end=until,
+        minutes=sl.INTERVAL_MINUTES,
+        threshold_seconds=threshold_seconds,
+    )
+    return figures, slices
 
 
 async def floor_snapshot(
@@ -39,23 +59,24 @@ async def floor_snapshot(
     capacity: int,
     threshold_seconds: int,
     agents: AgentScope = None,
+    cache: FiguresCache[DayFigures] | None = None,
 ) -> FloorOut:
-    """The floor at `now`, with the figures and 15-minute intervals of [since, since + 1 day)."""
+    """The floor at `now`, with the figures and 15-minute intervals of [since, since + 1 day)
+    (from `cache` when it holds them, at most its TTL old)."""
     until = since + DAY
     live = await _live_interactions(uow, agents)
     queue = [i for i in live if i.state in ("queued", "offered")]
     queue.sort(
         key=lambda i: sl.current_wait_seconds(now, i.pending_since, i.queued_at), reverse=True
     )
-    histories = await load_histories(uow, since, until)
-    figures = sl.figures(histories, start=since, end=until, threshold_seconds=threshold_seconds)
-    slices = sl.intervals(
-        histories,
-        start=since,
-        end=until,
-        minutes=sl.INTERVAL_MINUTES,
-        threshold_seconds=threshold_seconds,
-    )
+    if cache is None:
+        figures, slices = await day_figures(uow, since, threshold_seconds)
+    else:
+        figures, slices = await cache.get(
+            (since, threshold_seconds, *await _watermark(uow)),
+            time.monotonic(),
+            lambda: day_figures(uow, since, threshold_seconds),
+        )
     return FloorOut(
         now=now,
         since=since,
@@ -69,6 +90,18 @@ async def floor_snapshot(
         figures=FiguresOut.of(figures),
         intervals=[IntervalOut.of_interval(s) for s in slices],
     )
+
+
+async def _watermark(uow: UnitOfWork) -> tuple[int | None, int | None]:
+    """The newest interaction and state change: the day's history changed when either did."""
+    newest = await uow.session.execute(
+        select(
+            select(func.max(Interaction.id)).scalar_subquery(),
+            select(func.max(InteractionEvent.id)).scalar_subquery(),
+        )
+    )
+    interaction_id, event_id = newest.one()
+    return interaction_id, event_id
 
 
 async def _live_interactions(uow: UnitOfWork, agents: AgentScope) -> list[InteractionOut]:

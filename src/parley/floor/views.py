@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from parley.auth.models import User
 from parley.auth.schemas import UserOut
@@ -16,10 +16,11 @@ from parley.deps import CurrentUser, PathId, RuntimeDep, Uow
 from parley.domain.roles import watches_the_floor
 from parley.errors import Forbidden, NotFound
 from parley.floor import actions
+from parley.floor.cache import FiguresCache
 from parley.floor.periods import parse_moment, start_of_day
 from parley.floor.schemas import AgentStatusIn, FloorOut
 from parley.floor.scope import in_scope, visible_agent_ids
-from parley.floor.service import floor_snapshot
+from parley.floor.service import DayFigures, floor_snapshot
 from parley.interactions.schemas import InteractionOut
 from parley.interactions.service import access_interaction, interaction_out
 
@@ -33,6 +34,7 @@ def require_floor(user: User) -> None:
 
 @router.get("/floor", response_model=FloorOut)
 async def floor(
+    request: Request,
     user: CurrentUser,
     uow: Uow,
     runtime: RuntimeDep,
@@ -56,7 +58,17 @@ async def floor(
         capacity=runtime.settings.agent_capacity,
         threshold_seconds=runtime.settings.service_level_seconds,
         agents=await visible_agent_ids(uow, user),
+        cache=figures_cache(request),
     )
+
+
+def figures_cache(request: Request) -> FiguresCache[DayFigures]:
+    """This app's cache of the day's figures (made on first use)."""
+    state = request.app.state
+    if not hasattr(state, "floor_figures"):
+        state.floor_figures = FiguresCache[DayFigures]()
+    cache: FiguresCache[DayFigures] = state.floor_figures
+    return cache
 
 
 @router.put("/agents/{agent_id}/status", response_model=UserOut)

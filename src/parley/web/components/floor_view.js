@@ -15,7 +15,7 @@ import { h, replace } from "./dom.js"
 import { FloorCharts } from "./floor_charts.js"
 import { openMonitor, openMoveDialog, openStatusDialog } from "./floor_dialogs.js"
 
-const REFRESH_AFTER_MS = 700
+const REFRESH_AFTER_MS = 1000
 const STAFF = new Set(["supervisor", "admin"])
 
 export class ParleyFloor extends HTMLElement {
