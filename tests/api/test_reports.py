@@ -82,6 +82,8 @@ async def test_reports_refuse_a_bad_period_with_a_clear_message(
         {"from": "2026-01-05", "to": "2026-01-05"},
         {"from": "2026-01-01", "to": "2026-12-31"},
         {"from": "2026-02-30"},
+        {"from": "9999-12-31"},
+        {"from": "0001-01-01", "to": "0001-01-02"},
     ]
     for params in cases:
         response = await api.client.get(
@@ -89,8 +91,18 @@ async def test_reports_refuse_a_bad_period_with_a_clear_message(
         )
         assert response.status_code == 422, params
         assert response.json()["error"]["code"] in {"invalid_period", "period_too_long"}
+        assert response.json()["error"]["message"]
     bad_minutes = await api.client.get("/api/v1/reports/intervals?minutes=0", headers=sara)
     assert bad_minutes.status_code == 422
+    too_many = await api.client.get(
+        "/api/v1/reports/intervals",
+        params={"from": "2026-01-01", "to": "2026-03-01", "minutes": 5},
+        headers=sara,
+    )
+    assert too_many.status_code == 422
+    assert too_many.json()["error"]["code"] == "too_many_intervals"
+    far = await api.client.get("/api/v1/floor?since=9999-12-31", headers=sara)
+    assert far.status_code == 422
     bad_since = await api.client.get("/api/v1/floor?since=noon", headers=sara)
     assert bad_since.status_code == 422
     offset = await api.client.get(

@@ -19,7 +19,7 @@ from parley.auth.models import User
 from parley.deps import CurrentUser, RuntimeDep, Uow
 from parley.domain import service_level as sl
 from parley.floor.history import load_histories
-from parley.floor.periods import period
+from parley.floor.periods import check_slices, period
 from parley.floor.schemas import (
     AgentReport,
     AgentReportRow,
@@ -88,6 +88,7 @@ async def intervals(
     """Volume and figures per `minutes` slice of [from, to) (inbound volume is `offered`)."""
     require_floor(user)
     first, last = period(start, end, runtime.clock.now())
+    check_slices(first, last, minutes)
     threshold = runtime.settings.service_level_seconds
     histories = await load_histories(uow, first, last)
     slices = sl.intervals(
