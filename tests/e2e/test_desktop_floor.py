@@ -95,6 +95,7 @@ async def test_a_supervisor_moves_work_from_alice_to_bob_and_both_desktops_updat
         await held.get_by_role("button", name="Move Ana Souza").click()
         dialog = sara.get_by_role("dialog", name="Move Ana Souza")
         await dialog.get_by_label("Move to").select_option(label="Bob Ferreira — Ready, 0 of 3")
+        await shot(sara, "floor-move-dialog-light")
         await dialog.get_by_role("button", name="Move").click()
         await expect(dialog).to_be_hidden()
 
@@ -128,6 +129,7 @@ async def test_a_supervisor_moves_work_from_alice_to_bob_and_both_desktops_updat
         await expect(alice.get_by_role("button", name="Not Ready", exact=True)).to_have_attribute(
             "aria-pressed", "true"
         )
+        await shot(alice, "floor-alice-set-not-ready-light")
 
         # Monitor: read only and live.
         await open_chat(bob, "Ana Souza")
