@@ -6,6 +6,7 @@ import csv
 import io
 
 from parley.clock import FixedClock
+from parley.routing.sessions import close_idle_sessions
 from tests.api.conftest import Api, ApiFactory
 from tests.api.support import BRUNO, customer_says, eventually, held_interactions
 from tests.factories import add_agent
@@ -145,3 +146,52 @@ async def test_the_floor_gauges_read_the_whole_floor_at_scrape(
         assert "parley_queue_longest_wait_seconds 42.0" in text
         assert 'parley_agents{state="not_ready"} 2.0' in text
         assert 'parley_agents{state="ready"} 0.0' in text
+
+
+async def test_a_customer_nobody_answered_is_abandoned_when_the_session_closes(
+    api_with: ApiFactory, clock: FixedClock
+) -> None:
+    async with api_with(auto_accept=False, agent_capacity=1, session_timeout_seconds=3600) as api:
+        sara = await supervisor(api, clock)
+        alice = await api.agent(clock, "alice", ready=False)
+        await customer_says(api, "Hello?", "wamid.A1")
+        await customer_says(api, "Anyone?", "wamid.A2", wa_id=BRUNO, name="Bruno")
+
+        async def both_queued() -> bool:
+            body = (await api.client.get("/api/v1/floor", headers=sara)).json()
+            return len(body["queue"]) == 2
+
+        await eventually(both_queued, "both customers wait")
+        clock.advance(30)
+        await api.client.put("/api/v1/me/status", json={"status": "ready"}, headers=alice)
+        [offer] = await held_interactions(api, alice)
+        accepted = await api.client.post(
+            f"/api/v1/interactions/{offer['id']}/accept", headers=alice
+        )
+        assert accepted.status_code == 200
+        await api.client.put(
+            "/api/v1/me/status", json={"status": "not_ready", "reason": "Lunch"}, headers=alice
+        )
+        clock.advance(api.runtime.settings.session_timeout_seconds + 1)
+        async with api.runtime.uow() as uow:
+            assert (
+                await close_idle_sessions(
+                    uow, clock, timeout_seconds=api.runtime.settings.session_timeout_seconds
+                )
+                == 1
+            )
+            await uow.commit()
+
+        response = await api.client.get(
+            "/api/v1/reports/service-level", params={"from": "2026-01-05"}, headers=sara
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert (body["offered"], body["answered"], body["abandoned"], body["waiting"]) == (
+            2,
+            1,
+            1,
+            0,
+        )
+        assert body["service_level"] == 0.5  # 1 answered in time of 2 known outcomes
+        assert body["average_wait_seconds"] == 30  # the abandoned wait is not an answer wait
