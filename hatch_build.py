@@ -1,4 +1,4 @@
-"""Put the desktop's third-party data in src/parley/web/vendor/ (served at /vendor/).
+"""Put the desktop's third-party files in src/parley/web/vendor/ (served at /vendor/).
 
 Runs as a hatch build hook (so `pip install .` and `pip install -e .` from a clone do it) and as
 `python hatch_build.py` (the Makefile). The files come from the npm packages pinned in
@@ -23,6 +23,9 @@ FILES = [
     ("emojibase-data", "versions/emoji.json"),
     ("emojibase-data", "LICENSE"),
     ("emojibase-data", "package.json"),
+    # The floor's charts (see src/parley/web/components/floor_charts.js): one self-contained file.
+    ("chart.js", "dist/chart.umd.min.js"),
+    ("chart.js", "LICENSE.md"),
 ]
 VENDOR = Path("src/parley/web/vendor")
 STAMP = ".lock-sha256"

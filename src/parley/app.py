@@ -23,6 +23,9 @@ from parley.clock import Clock, SystemClock
 from parley.contacts.views import router as contacts_router
 from parley.db.engine import build_engine, build_reader_engine, build_sessionmaker
 from parley.db.migrate import upgrade
+from parley.floor.gauges import export_floor
+from parley.floor.reports import router as reports_router
+from parley.floor.views import router as floor_router
 from parley.history.views import router as history_router
 from parley.http_edge import ApiBodyLimit, add_error_handlers, is_api
 from parley.ingest.health import export_health, ingest_health
@@ -139,6 +142,8 @@ def create_app(
     app.include_router(account_router)
     app.include_router(contacts_router)
     app.include_router(history_router)
+    app.include_router(floor_router)
+    app.include_router(reports_router)
     _add_operational_routes(app, runtime)
     add_error_handlers(app)
     _mount_desktop(app)
@@ -233,6 +238,7 @@ def _add_operational_routes(app: FastAPI, runtime: Runtime) -> None:
         try:
             async with runtime.reader() as uow:
                 health = await ingest_health(uow)
+                await export_floor(uow, runtime.metrics, runtime.clock.now())
             export_health(runtime.metrics, health, runtime.clock.now())
         except Exception:  # the node's own metrics are still worth serving
             log.warning("metrics.ingest_health_failed", exc_info=True)
@@ -250,6 +256,7 @@ def _add_operational_routes(app: FastAPI, runtime: Runtime) -> None:
             "dispositions": list(settings.dispositions),
             "disposition_required": settings.disposition_required,
             "not_ready_reasons": list(settings.not_ready_reasons),
+            "service_level_seconds": settings.service_level_seconds,
             "contact_fields": list(settings.contact_fields),
             "send_read_receipts": settings.send_read_receipts,
             # Meta's typing indicator marks the message read: it needs read receipts on.

@@ -51,6 +51,23 @@ class Metrics:
         self.connected_agents = Gauge(
             "parley_connected_agents", "Open desktop event streams on this node", registry=r
         )
+        # The floor, whole (every node reads the same rows at scrape; see floor.gauges).
+        self.queue_depth = Gauge(
+            "parley_queue_depth",
+            "Interactions waiting for an agent (queued or offered), all nodes",
+            registry=r,
+        )
+        self.queue_longest_wait = Gauge(
+            "parley_queue_longest_wait_seconds",
+            "The longest current customer wait in the queue (0 when none)",
+            registry=r,
+        )
+        self.agents_by_state = Gauge(
+            "parley_agents",
+            "Agents by status (ready, not_ready, logged_out), all nodes",
+            ["state"],
+            registry=r,
+        )
         self.send_seconds = Histogram(
             "parley_outbox_send_seconds", "Cloud API send call duration", registry=r
         )

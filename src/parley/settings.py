@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     pending_response_thresholds: Annotated[tuple[int, int], NoDecode] = (30, 50)
     agent_capacity: int = Field(default=3, ge=1, le=100)
     offer_timeout_seconds: int = Field(default=30, ge=0)
+    # A customer answered within this many seconds counts toward the service level.
+    service_level_seconds: int = Field(default=60, ge=1, le=86400)
     # With auto-accept the router hands interactions over as active; without it they are offered.
     auto_accept: bool = False
     send_read_receipts: bool = True

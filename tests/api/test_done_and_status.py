@@ -74,6 +74,7 @@ async def test_config_tells_the_desktop_what_it_offers(api: Api) -> None:
         "dispositions": ["Resolved", "Follow-up needed", "No response", "Escalated"],
         "disposition_required": False,
         "not_ready_reasons": ["Break", "Lunch", "Meeting", "Training", "After-call work"],
+        "service_level_seconds": 60,
         "contact_fields": ["Company", "Customer number"],
         "send_read_receipts": True,
         "send_typing_indicator": True,

@@ -52,6 +52,7 @@ async def test_an_offer_is_accepted_or_goes_to_another_agent(
             "type": "interaction.removed",
             "interaction_id": iid,
             "reason": "rejected",
+            "notice": None,  # the agent's own click: nothing to tell them
         }
         await routed(api, iid, "offered", bob_id)
         late = await api.client.post(f"/api/v1/interactions/{iid}/accept", headers=alice)

@@ -11,6 +11,8 @@ from parley.realtime.events import Event
 class AgentUpdated(Event):
     type: Literal["agent.updated"] = "agent.updated"
     agent: UserOut
+    # Said to the agent when someone else changed their status ("Set Not Ready (Training) by Sara").
+    notice: str | None = None
 
 
 class AuthTokenEnded(Event):

@@ -156,5 +156,5 @@ def set_status(
     uow.wake(Wake.ROUTING)
 
 
-def announce(uow: UnitOfWork, user: User, capacity: int) -> None:
-    uow.emit(AgentUpdated(agent=UserOut.of(user, capacity)), to=user.id)
+def announce(uow: UnitOfWork, user: User, capacity: int, *, notice: str | None = None) -> None:
+    uow.emit(AgentUpdated(agent=UserOut.of(user, capacity), notice=notice), to=user.id)

@@ -11,6 +11,8 @@ from parley.realtime.events import Event
 class InteractionOffered(Event):
     type: Literal["interaction.offered"] = "interaction.offered"
     interaction: InteractionOut
+    # What the agent is told when a supervisor brought it ("Sara moved Ana Souza to you").
+    notice: str | None = None
 
 
 class InteractionUpdated(Event):
@@ -22,3 +24,5 @@ class InteractionRemoved(Event):
     type: Literal["interaction.removed"] = "interaction.removed"
     interaction_id: int
     reason: str
+    # What the agent who lost it is told when a supervisor moved it ("Moved to Bob by Sara").
+    notice: str | None = None

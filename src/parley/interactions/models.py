@@ -39,6 +39,9 @@ class Interaction(Base):
         # My History and a contact's history, newest (highest id) first.
         Index("ix_interactions_agent_id_id", "agent_id", "id"),
         Index("ix_interactions_contact_id_id", "contact_id", "id"),
+        # The floor's and the reports' periods: offered by created time, handled by done time.
+        Index("ix_interactions_created_at", "created_at"),
+        Index("ix_interactions_done_at", "done_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -50,6 +50,9 @@ class InteractionOut(BaseModel):
     agent_id: int | None
     created_at: datetime
     updated_at: datetime
+    queued_at: datetime | None = Field(
+        default=None, description="When it last entered the queue (None if it never did)."
+    )
     offered_at: datetime | None
     accepted_at: datetime | None
     done_at: datetime | None
@@ -80,6 +83,7 @@ class InteractionOut(BaseModel):
             agent_id=interaction.agent_id,
             created_at=interaction.created_at,
             updated_at=interaction.updated_at,
+            queued_at=interaction.queued_at,
             offered_at=interaction.offered_at,
             accepted_at=interaction.accepted_at,
             done_at=interaction.done_at,

@@ -6,10 +6,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, text, update
 
+from parley.audit.service import record_action
 from parley.auth.models import User
 from parley.auth.service import announce, set_status
 from parley.clock import Clock
 from parley.contacts.models import Contact
+from parley.contacts.schemas import display_name
 from parley.db.uow import UnitOfWork
 from parley.domain.interactions import HELD
 from parley.domain.presence import MISSED_OFFERS, missed_too_many
@@ -190,13 +192,38 @@ async def move_to_agent(
         await announce_removed(uow, interaction, interaction.workbin_id, "moved")
         unpark(interaction)
     mover = by.id if by is not None else agent.id
+    from_state = interaction.state
     transition(uow, interaction, "offered", now, agent_id=mover, reason="moved", note=agent.name)
     interaction.agent_id = agent.id
     interaction.offered_at = now
     interaction.accepted_at = None
-    if previous is not None:
-        uow.emit(InteractionRemoved(interaction_id=interaction.id, reason="moved"), to=previous)
     contact = await uow.session.get(Contact, interaction.contact_id)
     assert contact is not None
-    uow.emit(InteractionOffered(interaction=InteractionOut.of(interaction, contact)), to=agent.id)
+    who = display_name(contact)
+    by_name = by.name if by is not None else None
+    if previous is not None:
+        removed = InteractionRemoved(
+            interaction_id=interaction.id,
+            reason="moved",
+            notice=f"Chat with {who} moved to {agent.name} by {by_name}" if by_name else None,
+        )
+        uow.emit(removed, to=previous)
+    offered = InteractionOffered(
+        interaction=InteractionOut.of(interaction, contact),
+        notice=f"Chat with {who} moved to you by {by_name}" if by_name else None,
+    )
+    uow.emit(offered, to=agent.id)
     uow.wake(Wake.ROUTING)
+    if by is not None:
+        held_by = await uow.session.get(User, previous) if previous is not None else None
+        source = f"from {held_by.name} " if held_by is not None else f"({from_state}) "
+        record_action(
+            uow.session,
+            at=now,
+            actor_id=by.id,
+            action="interaction.moved",
+            subject_type="interaction",
+            subject_id=interaction.id,
+            summary=f"{by.name} moved {who} {source}to {agent.name}",
+            detail={"from_agent_id": previous, "to_agent_id": agent.id, "from_state": from_state},
+        )

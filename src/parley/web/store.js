@@ -265,7 +265,7 @@ export class Store {
       case "interaction.updated":
         return this.putInteraction(event.interaction)
       case "interaction.removed":
-        return this.#removedByServer(event.interaction_id ?? event.interaction?.id, event.reason)
+        return this.#removedByServer(event.interaction_id ?? event.interaction?.id, event.reason, event.notice)
       case "message.created":
       case "message.updated":
         return this.putMessages([event.message])
@@ -327,13 +327,13 @@ export class Store {
   }
 
   /** The server took it away: listeners hear "removed" with why and what it was, to tell the agent. */
-  #removedByServer(id, reason) {
+  #removedByServer(id, reason, notice = null) {
     const k = key(id)
     // An interaction.updated (state done, queued…) may have removed it a moment before.
     const interaction = this.#interactions.get(k) ?? this.#gone.get(k) ?? null
     const changed = this.removeInteraction(id)
     this.#gone.delete(k)
-    if (interaction) this.#emit("removed", k, { reason: reason ?? null, interaction })
+    if (interaction) this.#emit("removed", k, { reason: reason ?? null, interaction, notice: notice ?? null })
     return changed
   }
 

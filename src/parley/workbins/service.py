@@ -12,10 +12,11 @@ from datetime import datetime
 
 from sqlalchemy import case, func, select
 
+from parley.audit.service import record_action
 from parley.auth.models import User
 from parley.clock import Clock
 from parley.contacts.models import Contact
-from parley.contacts.schemas import ContactOut
+from parley.contacts.schemas import ContactOut, display_name
 from parley.db.uow import UnitOfWork
 from parley.domain import workbins as rules
 from parley.domain.interactions import HELD
@@ -201,8 +202,41 @@ async def move_to_workbin(
         raise Forbidden("You cannot park in another agent's workbin.", code="workbin_forbidden")
     if interaction.state == "parked" and interaction.workbin_id == workbin.id:
         return workbin  # already there: a repeated request
-    await park(uow, clock.now(), interaction, workbin, by=user, reason=reason)
+    if staff and interaction.agent_id != user.id:
+        notice = await _record_staff_move(uow, clock.now(), user, interaction, workbin)
+    else:
+        notice = None
+    await park(uow, clock.now(), interaction, workbin, by=user, reason=reason, notice=notice)
     return workbin
+
+
+async def _record_staff_move(
+    uow: UnitOfWork, now: datetime, user: User, interaction: Interaction, workbin: Workbin
+) -> str:
+    """A supervisor moved someone else's work (or queued work) into a workbin: the audit log
+    keeps who, what and when; the returned line is what the agent who held it is told."""
+    owner = await uow.session.get(User, workbin.owner_id) if workbin.owner_id else None
+    kind: rules.Kind = "personal" if workbin.kind == "personal" else "shared"
+    where = rules.returned_label(kind, workbin.name, owner.name if owner else None)
+    contact = await uow.session.get(Contact, interaction.contact_id)
+    who = display_name(contact) if contact is not None else f"interaction {interaction.id}"
+    holder = await uow.session.get(User, interaction.agent_id) if interaction.agent_id else None
+    source = f" from {holder.name}" if holder is not None else ""
+    record_action(
+        uow.session,
+        at=now,
+        actor_id=user.id,
+        action="interaction.moved_to_workbin",
+        subject_type="interaction",
+        subject_id=interaction.id,
+        summary=f"{user.name} moved {who}{source} to {where}",
+        detail={
+            "from_agent_id": interaction.agent_id,
+            "from_state": interaction.state,
+            "workbin_id": workbin.id,
+        },
+    )
+    return f"Chat with {who} moved to {where} by {user.name}"
 
 
 async def _default_owner(uow: UnitOfWork, user: User, interaction: Interaction) -> User:
@@ -224,8 +258,10 @@ async def park(
     *,
     by: User,
     reason: str | None,
+    notice: str | None = None,
 ) -> None:
-    """Move the interaction into `workbin`, recorded, and tell everyone concerned."""
+    """Move the interaction into `workbin`, recorded, and tell everyone concerned (`notice`: what
+    the agent who held it reads, when someone else moved it)."""
     holder = interaction.agent_id
     previous_bin = interaction.workbin_id if interaction.state == "parked" else None
     if interaction.state == "parked":
@@ -241,7 +277,8 @@ async def park(
     interaction.preferred_agent_id = holder or workbin.owner_id
     interaction.returned_from = None
     if holder is not None:
-        uow.emit(InteractionRemoved(interaction_id=interaction.id, reason="parked"), to=holder)
+        removed = InteractionRemoved(interaction_id=interaction.id, reason="parked", notice=notice)
+        uow.emit(removed, to=holder)
     if previous_bin is not None and previous_bin != workbin.id:
         await announce_removed(uow, interaction, previous_bin, "moved")
     await _announce_item(uow, interaction, workbin, names={by.id: by.name})

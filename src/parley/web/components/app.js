@@ -4,10 +4,11 @@
 
 import { Api } from "../api.js"
 import { Desktop } from "../desktop.js"
+import { Supervisor } from "../supervisor.js"
 import { EventSocket, eventsUrl } from "../socket.js"
 import { Store } from "../store.js"
 import { chatStartedNotice } from "../models/directory.js"
-import { removalNotice } from "../models/offer.js"
+import { removalNotice, supervisorNotice } from "../models/offer.js"
 import { SessionMemory } from "../models/session_memory.js"
 import { ALERT_REFRESH_MS, ALERT_ROLES, accountBanner } from "../models/account_alert.js"
 import { contactName } from "../models/contact.js"
@@ -143,8 +144,17 @@ export class ParleyApp extends HTMLElement {
     const picker = h("parley-emoji-picker", {})
     const confirm = new ConfirmDialog()
     const flasher = new TitleFlasher(store, document, { onAlert: (ids) => notifyWaiting(ids) })
+    // Views that follow the raw stream (the Floor) listen here besides the store.
+    const listeners = { event: new Set(), open: new Set() }
+    const listen = (set, fn) => {
+      set.add(fn)
+      return () => set.delete(fn)
+    }
     const ctx = {
       store, desktop, clock: this.#clock, picker, memory,
+      supervisor: new Supervisor({ api: this.#api }),
+      onEvent: (fn) => listen(listeners.event, fn),
+      onStreamOpen: (fn) => listen(listeners.open, fn),
       replyTo: (message) => parts.composer.replyTo(message),
       notify: (message, options) => this.#notify(message, options),
       confirm: (question) => confirm.ask(question),
@@ -253,7 +263,7 @@ export class ParleyApp extends HTMLElement {
       }
       if (topic === "connection") showConnection()
       if (topic === "removed") {
-        const text = removalNotice(change.reason, { name: contactName(change.interaction),
+        const text = change.notice || removalNotice(change.reason, { name: contactName(change.interaction),
           offered: change.interaction?.state === "offered", workbin: desktop.parkedTo(id) })
         if (text) this.#notify(text, { polite: true })
       }
@@ -263,9 +273,18 @@ export class ParleyApp extends HTMLElement {
 
     const socket = new EventSocket({
       url: eventsUrl(this.#apiBase),
-      onEvent: (event) => store.apply(event),
-      onOpen: (reconnected) => (reconnected ? desktop.catchUp() : desktop.sync())
-        .catch((e) => this.#notify(e.message)),
+      onEvent: (event) => {
+        store.apply(event)
+        // What a supervisor did to this agent ("Set Not Ready (Training) by Sara"); a removal's
+        // notice comes with the store's "removed" topic.
+        const notice = supervisorNotice(event, store.me)
+        if (notice) this.#notify(notice, { polite: true })
+        for (const fn of listeners.event) fn(event)
+      },
+      onOpen: (reconnected) => {
+        for (const fn of listeners.open) fn(reconnected)
+        return (reconnected ? desktop.catchUp() : desktop.sync()).catch((e) => this.#notify(e.message))
+      },
       onState: (state) => store.setConnection(state),
       onUnauthenticated: () => this.#api.get("me").catch(() => {}),
     })

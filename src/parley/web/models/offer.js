@@ -38,3 +38,15 @@ export function removalNotice(reason, { name, offered = false, workbin = "" } = 
     default: return "" // "rejected": the agent's own click; unknown reasons: nothing reliable to say
   }
 }
+
+/**
+ * What a supervisor did that this agent should read: an interaction moved to them ("Chat with Ana
+ * Souza moved to you by Sara"), their status set ("Set Not Ready (Training) by Sara"). Only for
+ * events about `me`: supervisors receive every agent's events and must not hear others' notices.
+ */
+export function supervisorNotice(event, me) {
+  if (!event?.notice || !me) return ""
+  if (event.type === "interaction.offered" && String(event.interaction?.agent_id) === String(me.id)) return event.notice
+  if (event.type === "agent.updated" && String(event.agent?.id) === String(me.id)) return event.notice
+  return ""
+}

@@ -19,7 +19,8 @@ export function sessionEvents(interaction, { contactName, agentName = "", events
       if (!text) return
       const event = { key: `e:${interaction.id}:${i}`, kind: e.folded ? "offers" : eventKind(e), text, at: e.at }
       if (e.folded) event.detail = foldedDetail(e)
-      else if (typeof e.note === "string" && e.note.trim()) event.detail = e.note.trim() // a park reason, "Logged out"
+      // a park reason, "Logged out"; a move's note is the agent it went to, already in the text
+      else if (typeof e.note === "string" && e.note.trim() && eventKind(e) !== "moved") event.detail = e.note.trim()
       events.push(event)
     })
   } else {
@@ -108,7 +109,8 @@ function describe(e, contact, agent, origin) {
     case "done": return `${agent} marked it done`
     case "parked": return `${agent} moved it to a workbin`
     case "opened": return `${agent} opened it from the workbin`
-    case "moved": return `Moved to ${agent}`
+    // The mover is the event's agent (a supervisor), the agent it went to its note.
+    case "moved": return e.note ? `${agent} moved it to ${e.note}` : `Moved to ${agent}`
     case "closed": return "Session closed after inactivity"
     default: return ""
   }
