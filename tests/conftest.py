@@ -89,3 +89,18 @@ def clock() -> FixedClock:
 async def node(settings: Settings, clock: FixedClock) -> AsyncIterator[Node]:
     async for started in start_node(settings, clock):
         yield started
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A real S3-compatible server (moto's server mode) on a free loopback port, for the session;
+    each test makes its own bucket (`tests.media.s3.new_bucket`)."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()

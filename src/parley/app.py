@@ -33,7 +33,7 @@ from parley.ingest.views import router as ingest_router
 from parley.ingest.worker import IngestWorker
 from parley.interactions.views import router as interactions_router
 from parley.media.sender import MediaSender
-from parley.media.storage import LocalStorage, Storage
+from parley.media.storage import Storage, open_storage
 from parley.media.views import UPLOAD_PATH
 from parley.media.views import router as media_router
 from parley.media.worker import MediaFetcher
@@ -94,7 +94,7 @@ def create_app(
     http = graph_http or httpx.AsyncClient(timeout=settings.whatsapp_timeout_seconds)
     gateway: WhatsAppGateway = GraphClient.from_settings(settings, http)
     runtime.gateway = gateway
-    files: Storage = storage or LocalStorage(settings.attachments_dir)
+    files: Storage = storage or open_storage(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -113,6 +113,8 @@ def create_app(
                 await worker.stop()
             await runtime.bus.stop()
             await send_rate.close()
+            if storage is None:
+                await files.close()
             if graph_http is None:
                 await http.aclose()
             await engine.dispose()
@@ -144,7 +146,7 @@ def create_app(
     app.include_router(history_router)
     app.include_router(floor_router)
     app.include_router(reports_router)
-    _add_operational_routes(app, runtime)
+    _add_operational_routes(app, runtime, files)
     add_error_handlers(app)
     _mount_desktop(app)
     return app
@@ -203,7 +205,7 @@ def _start_workers(
         worker.start()
 
 
-def _add_operational_routes(app: FastAPI, runtime: Runtime) -> None:
+def _add_operational_routes(app: FastAPI, runtime: Runtime, storage: Storage) -> None:
     @app.get("/healthz", tags=["operations"])
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
@@ -227,6 +229,10 @@ def _add_operational_routes(app: FastAPI, runtime: Runtime) -> None:
                 "Redis does not answer: events and wake-ups do not reach the other nodes "
                 "(this node keeps serving; desktops catch up when it is back)."
             )
+        checks["storage"] = await storage.ping()
+        if not checks["storage"]:
+            log.error("readyz.storage_unreachable")
+            problems.append("The file storage does not answer: attachments cannot be stored.")
         ok = all(checks.values())
         body: dict[str, object] = {"status": "ok" if ok else "unavailable", "checks": checks}
         if problems:

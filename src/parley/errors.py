@@ -10,7 +10,8 @@ ParleyError                      (400 bad_request)
 ├── UnsupportedType              (415 unsupported_type)
 ├── Invalid                      (422 validation_error)
 ├── RateLimited                  (429 rate_limited, with Retry-After)
-└── BadGateway                   (502 whatsapp_unavailable: the Cloud API did not answer usefully)
+├── BadGateway                   (502 whatsapp_unavailable: the Cloud API did not answer usefully)
+└── StorageUnavailable           (503 storage_unavailable: the file storage did not answer)
 """
 
 from __future__ import annotations
@@ -85,3 +86,10 @@ class RateLimited(ParleyError):
 class BadGateway(ParleyError):
     status = 502
     code = "whatsapp_unavailable"
+
+
+class StorageUnavailable(ParleyError):
+    """The file storage (an S3 bucket) did not answer or refused: try again later."""
+
+    status = 503
+    code = "storage_unavailable"

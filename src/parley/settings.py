@@ -6,9 +6,10 @@ environment anywhere else.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -99,9 +100,21 @@ class Settings(BaseSettings):
     attachment_limits: Annotated[dict[str, int], NoDecode] = Field(
         default_factory=lambda: dict(WHATSAPP_LIMITS)
     )
-    # Where files are kept; empty means `<data_dir>/attachments`.
+    # Where files are kept: `local` (a directory; empty `storage_dir` means
+    # `<data_dir>/attachments`) or `s3` (a bucket of Amazon S3 or an S3-compatible server, for
+    # several nodes). S3 credentials come from the AWS SDK's standard chain (`AWS_ACCESS_KEY_ID`
+    # and `AWS_SECRET_ACCESS_KEY`, `AWS_PROFILE`, an instance or task role) unless set here.
+    storage_backend: Literal["local", "s3"] = "local"
     storage_dir: Path | None = None
+    s3_bucket: str = Field(default="", pattern=r"^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])?$")
+    s3_endpoint_url: str = ""
+    s3_region: str = ""
+    s3_prefix: str = Field(default="", pattern=r"^([A-Za-z0-9!_.*'()/-]{0,200})$")
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
     media_fetch_attempts: int = Field(default=6, ge=1, le=50)
+    # An upload neither sent nor named by a standard response this long is deleted (0: never).
+    unsent_upload_max_age_seconds: int = Field(default=24 * 3600, ge=0)
 
     @field_validator("pending_response_thresholds", mode="before")
     @classmethod
@@ -170,7 +183,23 @@ class Settings(BaseSettings):
             raise ValueError("expected a Graph API version such as v23.0")
         return value
 
-    @field_validator("whatsapp_api_base_url", "public_url")
+    @model_validator(mode="after")
+    def _s3_complete(self) -> Settings:
+        if self.storage_backend != "s3":
+            return self
+        if not self.s3_bucket:
+            raise ValueError("PARLEY_STORAGE_BACKEND=s3 needs PARLEY_S3_BUCKET")
+        if importlib.util.find_spec("aiobotocore") is None:
+            raise ValueError(
+                "PARLEY_STORAGE_BACKEND=s3 needs the S3 client: pip install 'parley[s3]'"
+            )
+        if bool(self.s3_access_key_id) != bool(self.s3_secret_access_key):
+            raise ValueError(
+                "PARLEY_S3_ACCESS_KEY_ID and PARLEY_S3_SECRET_ACCESS_KEY are set together"
+            )
+        return self
+
+    @field_validator("whatsapp_api_base_url", "public_url", "s3_endpoint_url")
     @classmethod
     def _url_shape(cls, value: str) -> str:
         if value and not value.startswith(("http://", "https://")):

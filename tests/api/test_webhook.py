@@ -95,7 +95,8 @@ async def test_many_concurrent_webhooks_are_all_stored(api: Api) -> None:
 async def test_operational_endpoints(api: Api) -> None:
     assert (await api.client.get("/healthz")).json() == {"status": "ok"}
     ready = await api.client.get("/readyz")
-    assert ready.status_code == 200 and ready.json()["checks"] == {"database": True, "bus": True}
+    assert ready.status_code == 200
+    assert ready.json()["checks"] == {"database": True, "bus": True, "storage": True}
     body = orjson.dumps(text_webhook("5511987654321", "Hi", "wamid.M1"))
     await post(api, body, sign(body, SECRET))
     metrics = (await api.client.get("/metrics")).text
