@@ -20,6 +20,7 @@ from parley.db.uow import UnitOfWork
 from parley.domain.attachments import safe_filename, voice_note
 from parley.media.models import FAILED, LOADING, READY, Attachment
 from parley.media.schemas import summary
+from parley.media.service import Intake
 from parley.messages.audience import holder_of
 from parley.messages.events import MessageUpdated
 from parley.messages.models import Message
@@ -119,25 +120,22 @@ def sha256_matches(expected: str | None, hex_digest: str) -> bool:
 
 
 async def record_fetched(
-    uow: UnitOfWork,
-    attachment_id: int,
-    now: datetime,
-    *,
-    key: str,
-    mime_type: str,
-    size: int,
-    sha256: str,
+    uow: UnitOfWork, attachment_id: int, now: datetime, intake: Intake
 ) -> Attachment | None:
-    """The file is in storage under `key`: the attachment is ready, named for its content."""
+    """The file is in storage (`intake`, with its preview if it has one): the attachment is
+    ready, named for its content. None if another node finished it first."""
     attachment = await uow.session.get(Attachment, attachment_id, with_for_update=True)
     if attachment is None or attachment.state != LOADING:
-        return None  # another node finished it first
+        return None
     attachment.state = READY
-    attachment.storage_key = key
-    attachment.mime_type = mime_type
-    attachment.filename = safe_filename(attachment.filename, mime_type)
-    attachment.size = size
-    attachment.sha256 = sha256
+    attachment.storage_key = intake.key
+    attachment.mime_type = intake.mime_type
+    attachment.filename = safe_filename(attachment.filename, intake.mime_type)
+    attachment.size = intake.size
+    attachment.sha256 = intake.sha256
+    if intake.preview is not None:
+        attachment.thumbnail_key = intake.preview.key
+        attachment.width, attachment.height = intake.preview.width, intake.preview.height
     attachment.error = None
     attachment.next_attempt_at = None
     attachment.updated_at = now

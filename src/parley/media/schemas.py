@@ -12,7 +12,9 @@ from parley.media.models import Attachment
 
 class AttachmentOut(BaseModel):
     """A stored file. `state`: `loading` (a contact's media being fetched), `ready`, or
-    `failed` (`error` says why). `url` serves it; `download_url` serves it for Save as."""
+    `failed` (`error` says why). `url` serves it; `download_url` serves it for Save as;
+    `thumbnail_url` a WebP preview of at most 320 px a side (photos and still stickers; None
+    when there is none), `width` and `height` the image's size in pixels."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -29,6 +31,9 @@ class AttachmentOut(BaseModel):
     error: str | None
     url: str
     download_url: str
+    thumbnail_url: str | None
+    width: int | None
+    height: int | None
     created_at: datetime
 
     @classmethod
@@ -48,13 +53,17 @@ class AttachmentOut(BaseModel):
             error=attachment.error,
             url=url,
             download_url=url + "?download=1",
+            thumbnail_url=url + "/thumbnail" if attachment.thumbnail_key else None,
+            width=attachment.width,
+            height=attachment.height,
             created_at=attachment.created_at,
         )
 
 
 def summary(attachment: Attachment) -> dict[str, Any]:
     """What a message's `content.attachment` holds: enough to draw the bubble without a
-    second request (the file itself is at `/api/v1/attachments/{id}`)."""
+    second request (the file itself is at `/api/v1/attachments/{id}`, its preview, when
+    `thumbnail` is true, at `/api/v1/attachments/{id}/thumbnail`)."""
     return {
         "id": attachment.id,
         "state": attachment.state,
@@ -65,4 +74,7 @@ def summary(attachment: Attachment) -> dict[str, Any]:
         "voice": attachment.voice,
         "animated": attachment.animated,
         "error": attachment.error,
+        "thumbnail": attachment.thumbnail_key is not None,
+        "width": attachment.width,
+        "height": attachment.height,
     }

@@ -3,6 +3,7 @@
 - `take_in(source, policy, …)`: a stream of bytes, checked as it flows to storage: the type
   from the first bytes (never the name or the browser's claim), the size against the type's
   limit, the sha256. A refused stream stores nothing.
+- `add_preview(storage, intake, strict=…)`: a photo's thumbnail, stored beside it.
 - `record_upload(uow, …)`: an agent's stored upload as an `Attachment` row.
 - `access_attachment(uow, user, id)`: the file, if the user may see it: supervisors and admins
   always; an agent their own uploads and the files of contacts whose interactions they handle.
@@ -31,6 +32,7 @@ from parley.interactions.models import Interaction
 from parley.media.models import READY, Attachment
 from parley.media.sniff import SNIFF_BYTES, sniff
 from parley.media.storage import Storage, new_key
+from parley.media.thumbnails import StoredPreview, store_preview
 
 STAFF = ("supervisor", "admin")
 
@@ -45,17 +47,46 @@ def refused(refusal: Refusal) -> ParleyError:
 
 @dataclass
 class Intake:
-    """What `take_in` learnt of a stream while storing it."""
+    """What `take_in` learnt of a stream while storing it (and `preview`, its thumbnail)."""
 
     key: str
     mime_type: str = "application/octet-stream"
     size: int = 0
     animated: bool = False
+    preview: StoredPreview | None = None
     _hash: hashlib._Hash = field(default_factory=hashlib.sha256)
 
     @property
     def sha256(self) -> str:
         return self._hash.hexdigest()
+
+    @property
+    def keys(self) -> list[str]:
+        """Every storage key it holds: the file's and its preview's."""
+        return [self.key] + ([self.preview.key] if self.preview else [])
+
+
+async def add_preview(storage: Storage, intake: Intake, *, strict: bool) -> None:
+    """Store the thumbnail of a stored image (see media.thumbnails); with `strict`, an image
+    that cannot be read or has too many pixels is refused and its file deleted."""
+    try:
+        intake.preview = await store_preview(
+            storage,
+            intake.key,
+            intake.mime_type,
+            intake.size,
+            animated=intake.animated,
+            strict=strict,
+        )
+    except BaseException:
+        await discard(storage, intake.keys)
+        raise
+
+
+async def discard(storage: Storage, keys: list[str]) -> None:
+    """Delete stored files that no row will name."""
+    for key in keys:
+        await storage.delete(key)
 
 
 async def take_in(
@@ -144,6 +175,9 @@ def record_upload(
         size=intake.size,
         sha256=intake.sha256,
         storage_key=intake.key,
+        thumbnail_key=intake.preview.key if intake.preview else None,
+        width=intake.preview.width if intake.preview else None,
+        height=intake.preview.height if intake.preview else None,
         voice=False,
         animated=intake.animated,
         uploaded_by=user.id,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -45,7 +45,7 @@ class Storage(Protocol):
 
     async def write(self, key: str, chunks: AsyncIterable[bytes]) -> int: ...
 
-    def read(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+    def read(self, key: str, start: int = 0, end: int | None = None) -> AsyncGenerator[bytes, None]:
         """The bytes of `key` from `start` up to (not including) `end`; FileNotFoundError
         when there is no such key."""
         ...
@@ -107,7 +107,9 @@ class LocalStorage:
             raise
         return written
 
-    async def read(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+    async def read(
+        self, key: str, start: int = 0, end: int | None = None
+    ) -> AsyncGenerator[bytes, None]:
         path = self._path(key)
         async with await anyio.open_file(path, "rb") as file:
             if start:

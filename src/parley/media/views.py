@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -69,6 +69,7 @@ async def upload(
         if exc.status_code == 413:
             raise
         raise ParleyError(f"The upload could not be read: {exc.detail}") from None
+    await service.add_preview(storage, intake, strict=True)
     try:
         async with runtime.uow() as uow:
             attachment = service.record_upload(uow, user, intake, filename, runtime.clock.now())
@@ -76,7 +77,7 @@ async def upload(
             out = AttachmentOut.of(attachment)
             await uow.commit()
     except BaseException:
-        await storage.delete(intake.key)
+        await service.discard(storage, intake.keys)
         raise
     return out
 
@@ -123,8 +124,55 @@ async def download(
         status = 206
         headers["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
     headers["Content-Length"] = str(end - start)
-    body = storage_of(request).read(attachment.storage_key, start, end)
+    body = await _opened(storage_of(request).read(attachment.storage_key, start, end))
     return StreamingResponse(body, status_code=status, media_type=mime, headers=headers)
+
+
+@router.get("/{attachment_id}/thumbnail", response_class=Response)
+async def thumbnail(
+    request: Request, attachment_id: AttachmentId, user: CurrentUser, uow: Uow
+) -> Response:
+    """The file's preview: a WebP of at most 320 px a side, for photos and still stickers
+    (404 `no_thumbnail` for other files). Who may see the file may see its preview."""
+    attachment = await service.access_attachment(uow, user, attachment_id)
+    if attachment.state != READY or attachment.thumbnail_key is None:
+        raise NotFound("This file has no preview.", code="no_thumbnail")
+    body = await _opened(storage_of(request).read(attachment.thumbnail_key))
+    data = b"".join([chunk async for chunk in body])
+    stem = attachment.filename.rpartition(".")[0] or attachment.filename
+    return Response(
+        data,
+        media_type="image/webp",
+        headers={
+            "Content-Disposition": content_disposition(f"{stem}.webp", download=False),
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": CSP,
+            "Cache-Control": "private, max-age=86400",
+            "Cross-Origin-Resource-Policy": "same-origin",
+        },
+    )
+
+
+async def _opened(body: AsyncGenerator[bytes, None]) -> AsyncIterator[bytes]:
+    """`body` with its first chunk already read, so that a file missing from storage (or a
+    storage that does not answer) is a clear error before any of the answer is sent."""
+    try:
+        first = await anext(body)
+    except StopAsyncIteration:
+        first = b""
+    except FileNotFoundError:
+        raise NotFound("This file is missing from storage.", code="attachment_missing") from None
+
+    async def rest() -> AsyncIterator[bytes]:
+        try:
+            if first:
+                yield first
+            async for chunk in body:
+                yield chunk
+        finally:
+            await body.aclose()  # a client gone half way releases the file (or connection)
+
+    return rest()
 
 
 def _range(header: str | None, size: int) -> tuple[int, int] | str | None:

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from parley.clock import Clock
 from parley.db.uow import UnitOfWork
 from parley.domain.attachments import INBOUND_MAX_BYTES
-from parley.errors import ParleyError
+from parley.errors import ParleyError, StorageUnavailable
 from parley.media import inbound
-from parley.media.service import AnyType, take_in
+from parley.media.service import AnyType, add_preview, discard, take_in
 from parley.media.storage import Storage
 from parley.whatsapp.errors import GraphError, GraphTransportError
 from parley.whatsapp.graph import WhatsAppGateway
@@ -76,22 +76,20 @@ class MediaFetcher(Worker):
             if not inbound.sha256_matches(expected, intake.sha256):
                 await self._storage.delete(intake.key)
                 raise ChecksumMismatch("its checksum does not match what WhatsApp announced")
+            # A contact's photo that cannot be previewed is still kept: it shows as a file.
+            await add_preview(self._storage, intake, strict=False)
         except Exception as exc:
             await self._failed(attachment_id, attempt, exc)
             return
-        async with self._uow() as uow:
-            done = await inbound.record_fetched(
-                uow,
-                attachment_id,
-                self._clock.now(),
-                key=intake.key,
-                mime_type=intake.mime_type,
-                size=intake.size,
-                sha256=intake.sha256,
-            )
-            await uow.commit()
+        try:
+            async with self._uow() as uow:
+                done = await inbound.record_fetched(uow, attachment_id, self._clock.now(), intake)
+                await uow.commit()
+        except BaseException:
+            await discard(self._storage, intake.keys)
+            raise
         if done is None:
-            await self._storage.delete(intake.key)
+            await discard(self._storage, intake.keys)
         log.info("media.fetched", extra={"attachment_id": attachment_id, "bytes": intake.size})
 
     async def _failed(self, attachment_id: int, attempt: int, exc: Exception) -> None:
@@ -120,6 +118,8 @@ def _reason(exc: Exception) -> tuple[str, bool]:
         return f"WhatsApp did not answer ({exc})", False
     if isinstance(exc, ChecksumMismatch):
         return str(exc), False
+    if isinstance(exc, StorageUnavailable):
+        return exc.message, False
     if isinstance(exc, ParleyError):  # too large
         return exc.message, True
     return f"{type(exc).__name__}: {exc}", False

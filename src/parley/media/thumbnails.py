@@ -1,0 +1,123 @@
+"""Thumbnails: a small WebP preview of every stored photo and still sticker, made by Pillow in a
+worker thread (never on the event loop) and kept beside the file in storage.
+
+`store_preview(storage, intake, strict=…)` reads the stored image back (at most
+`SOURCE_MAX_BYTES`), checks its declared size in pixels before decoding anything (a
+decompression bomb is refused from its header, never expanded), decodes it (JPEGs at a reduced
+scale: `draft`), turns it upright (EXIF orientation), shrinks it to fit a square of `EDGE` px and
+stores it as WebP. With `strict` (an agent's upload) an image that cannot be read or has too
+many pixels is refused; without it (a contact's media, kept whatever it holds) it simply has
+no preview and the desktop shows it as a file.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import anyio
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from parley.errors import Invalid, ParleyError, TooLarge
+from parley.media.storage import Storage, new_key
+
+EDGE = 320  # the longest side of a preview, in pixels (bubbles show them at up to 260 CSS px)
+QUALITY = 80
+# What Pillow decodes each sniffed type as; nothing else is ever handed to it.
+FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+# A larger file is not previewed (WhatsApp's images are at most 5 MB).
+SOURCE_MAX_BYTES = 16 * 1024 * 1024
+# Pixels an image may declare: a JPEG is decoded at 1/2 to 1/8 scale, so it may have more than
+# a PNG or WebP, which are decoded whole (4 bytes a pixel).
+MAX_PIXELS = {"JPEG": 100_000_000, "PNG": 25_000_000, "WEBP": 25_000_000}
+
+
+class UnreadableImage(Invalid):
+    code = "unreadable_image"
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A WebP of at most `EDGE` px a side; `width` and `height`: the original's, upright."""
+
+    data: bytes
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class StoredPreview:
+    key: str
+    width: int
+    height: int
+
+
+def previewable(mime: str, animated: bool) -> bool:
+    return mime in FORMATS and not animated
+
+
+def make_preview(data: bytes, mime: str) -> Preview:
+    """The preview of an image file (CPU-bound: run it in a thread). `UnreadableImage` when
+    Pillow cannot decode it, `TooLarge` (`image_too_large`) for too many pixels."""
+    fmt = FORMATS[mime]
+    with warnings.catch_warnings():
+        # Pillow warns (and past twice its limit, raises) for huge images: both are refusals.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data), formats=[fmt]) as image:
+                return _shrunk(image, fmt)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise _too_many_pixels(None, fmt) from None
+        except ParleyError:
+            raise
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise UnreadableImage(
+                f"This image cannot be read ({str(exc)[:120] or type(exc).__name__})."
+            ) from None
+
+
+def _shrunk(image: Image.Image, fmt: str) -> Preview:
+    width, height = image.size
+    if width * height > MAX_PIXELS[fmt]:
+        raise _too_many_pixels((width, height), fmt)
+    if image.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # turned a quarter: the sides swap
+        width, height = height, width
+    image.draft("RGB", (EDGE, EDGE))  # JPEG only: decode at the smallest scale still ≥ EDGE
+    upright = ImageOps.exif_transpose(image)
+    upright.thumbnail((EDGE, EDGE), Image.Resampling.LANCZOS)
+    has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
+    upright = upright.convert("RGBA" if has_alpha else "RGB")
+    out = io.BytesIO()
+    upright.save(out, "WEBP", quality=QUALITY, method=4)
+    return Preview(out.getvalue(), width, height)
+
+
+def _too_many_pixels(size: tuple[int, int] | None, fmt: str) -> TooLarge:
+    limit = MAX_PIXELS[fmt] // 1_000_000
+    said = f"This image is {size[0]} × {size[1]} pixels" if size else "This image is too large"
+    return TooLarge(f"{said}; at most {limit} megapixels can be sent.", code="image_too_large")
+
+
+async def store_preview(
+    storage: Storage, key: str, mime: str, size: int, *, animated: bool, strict: bool
+) -> StoredPreview | None:
+    """Make and store the preview of the image stored under `key` (see the module docstring);
+    None when it has none."""
+    if not previewable(mime, animated) or size > SOURCE_MAX_BYTES:
+        return None
+    data = b"".join([chunk async for chunk in storage.read(key)])
+    try:
+        preview = await anyio.to_thread.run_sync(make_preview, data, mime)
+    except (UnreadableImage, TooLarge):
+        if strict:
+            raise
+        return None
+    thumbnail_key = new_key()
+    await storage.write(thumbnail_key, _once(preview.data))
+    return StoredPreview(thumbnail_key, preview.width, preview.height)
+
+
+async def _once(data: bytes) -> AsyncIterator[bytes]:
+    yield data
