@@ -104,6 +104,27 @@ async def test_a_fetch_that_fails_is_retried_and_succeeds(sim: Stack) -> None:
     assert served.content == data
 
 
+async def test_a_contacts_photo_gets_a_preview_and_a_broken_one_shows_as_a_file(
+    sim: Stack,
+) -> None:
+    """A photo Pillow cannot read is still kept (the contact sent it): it has no preview."""
+    stack = sim
+    api = stack.api
+    alice = await api.agent(SystemClock(), "alice")
+    photo, broken = files.photo((1280, 960)), files.image(size=(400, 300))[:500]
+    await phone_sends(stack, "image", photo, "image/jpeg")
+    [interaction] = await held_interactions(api, alice)
+    await phone_sends(stack, "image", broken, "image/jpeg")
+    first = await attachment_settled(stack, alice, interaction["id"], 1)
+    second = await attachment_settled(stack, alice, interaction["id"], 2)
+    assert (first["state"], first["thumbnail"], first["width"]) == ("ready", True, 1280)
+    thumb = await api.client.get(f"/api/v1/attachments/{first['id']}/thumbnail", headers=alice)
+    assert thumb.headers["content-type"] == "image/webp"
+    assert (second["state"], second["thumbnail"], second["size"]) == ("ready", False, len(broken))
+    served = await api.client.get(f"/api/v1/attachments/{second['id']}", headers=alice)
+    assert served.content == broken
+
+
 async def test_a_wrong_checksum_is_not_kept(sim: Stack) -> None:
     stack = sim
     api = stack.api

@@ -6,6 +6,7 @@ import io
 import shutil
 import subprocess
 import zipfile
+import zlib
 from functools import cache
 from pathlib import Path
 
@@ -95,3 +96,27 @@ def aac() -> bytes:
 
 def mp4() -> bytes:
     return ffmpeg("mp4", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac")
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A PNG whose header declares `width` × `height` pixels but that holds one row: a
+    decompression bomb's shape, in 60 bytes."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body).to_bytes(4, "big")
+        return len(body).to_bytes(4, "big") + kind + body + crc
+
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])
+    row = zlib.compress(b"\0" + b"\0" * 3 * min(width, 16))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", row) + chunk(b"IEND", b"")
+
+
+def photo(size: tuple[int, int], orientation: int = 1) -> bytes:
+    """A JPEG as a phone takes it: left half red, right half blue, with an EXIF orientation."""
+    picture = Image.new("RGB", size, (220, 30, 30))
+    picture.paste((30, 30, 220), (size[0] // 2, 0, size[0], size[1]))
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=85, exif=exif.tobytes())
+    return out.getvalue()

@@ -1,0 +1,87 @@
+"""Thumbnails: small, upright, WebP; unreadable images and decompression bombs refused."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from parley.errors import TooLarge
+from parley.media.thumbnails import EDGE, UnreadableImage, make_preview
+from tests.media import files
+
+
+def opened(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_a_preview_fits_the_edge_and_keeps_the_shape(fmt: str) -> None:
+    mime = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}[fmt]
+    preview = make_preview(files.image(fmt, size=(1000, 500)), mime)
+    assert (preview.width, preview.height) == (1000, 500)
+    thumb = opened(preview.data)
+    assert thumb.format == "WEBP"
+    assert thumb.size == (EDGE, EDGE // 2)
+    assert len(preview.data) < 10_000
+
+
+def test_a_small_image_is_not_enlarged() -> None:
+    preview = make_preview(files.image("PNG", size=(40, 30)), "image/png")
+    assert opened(preview.data).size == (40, 30)
+
+
+def test_a_phone_photo_is_turned_upright() -> None:
+    """EXIF orientation 6: stored landscape, shown rotated a quarter clockwise (portrait)."""
+    preview = make_preview(files.photo((800, 400), orientation=6), "image/jpeg")
+    assert (preview.width, preview.height) == (400, 800)
+    thumb = opened(preview.data).convert("RGB")
+    assert thumb.size == (EDGE // 2, EDGE)
+    top, bottom = thumb.getpixel((80, 10)), thumb.getpixel((80, EDGE - 10))
+    assert top[0] > 150 > top[2]  # the red half is on top once turned
+    assert bottom[2] > 150 > bottom[0]
+
+
+def test_transparency_survives() -> None:
+    sticker = Image.new("RGBA", (600, 600), (0, 0, 0, 0))
+    sticker.paste((0, 200, 0, 255), (100, 100, 500, 500))
+    out = io.BytesIO()
+    sticker.save(out, "PNG")
+    thumb = opened(make_preview(out.getvalue(), "image/png").data)
+    assert thumb.mode == "RGBA"
+    assert thumb.getpixel((2, 2))[3] == 0
+    assert thumb.getpixel((160, 160))[3] == 255
+
+
+@pytest.mark.parametrize(
+    ("data", "mime"),
+    [
+        (files.image()[:300], "image/jpeg"),
+        (files.image("PNG")[:60], "image/png"),
+        (b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\0" * 40, "image/webp"),
+        (files.image("PNG"), "image/jpeg"),  # never decoded as another type than sniffed
+    ],
+    ids=["truncated-jpeg", "truncated-png", "broken-webp", "png-as-jpeg"],
+)
+def test_an_image_pillow_cannot_read_is_refused(data: bytes, mime: str) -> None:
+    with pytest.raises(UnreadableImage) as refused:
+        make_preview(data, mime)
+    assert refused.value.status == 422
+    assert refused.value.message.startswith("This image cannot be read")
+
+
+@pytest.mark.parametrize(
+    ("size", "said"),
+    [((6000, 6000), "This image is 6000 × 6000 pixels"), ((30_000, 30_000), "too large")],
+    ids=["over-ours", "over-pillows"],
+)
+def test_a_decompression_bomb_is_refused_from_its_header(size: tuple[int, int], said: str) -> None:
+    """Over Parley's limit (25 megapixels for a PNG) or Pillow's own: refused before decoding."""
+    with pytest.raises(TooLarge) as refused:
+        make_preview(files.png_declaring(*size), "image/png")
+    assert refused.value.code == "image_too_large"
+    assert said in refused.value.message
+    assert "at most 25 megapixels" in refused.value.message
