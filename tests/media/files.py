@@ -99,7 +99,7 @@ def mp4() -> bytes:
 
 
 def png_declaring(width: int, height: int) -> bytes:
-    """A PNG whose header declares `width` × `height` pixels but that holds one row: a
+    """A PNG whose header declares `width` by `height` pixels but that holds one row: a
     decompression bomb's shape, in 60 bytes."""
 
     def chunk(kind: bytes, body: bytes) -> bytes:
