@@ -34,6 +34,7 @@ from parley.ingest.worker import IngestWorker
 from parley.interactions.views import router as interactions_router
 from parley.media.sender import MediaSender
 from parley.media.storage import Storage, open_storage
+from parley.media.sweeper import UploadSweeper
 from parley.media.views import UPLOAD_PATH
 from parley.media.views import router as media_router
 from parley.media.worker import MediaFetcher
@@ -201,6 +202,13 @@ def _start_workers(
             runtime.uow, runtime.clock, gateway, settings.template_sync_seconds
         ),
     }
+    if settings.unsent_upload_max_age_seconds:
+        runtime.workers[Wake.UPLOADS] = UploadSweeper(
+            runtime.uow,
+            runtime.clock,
+            storage,
+            max_age_seconds=settings.unsent_upload_max_age_seconds,
+        )
     for worker in runtime.workers.values():
         worker.start()
 

@@ -218,7 +218,8 @@ async def sendable_attachments(
     `NotFound` names the first that is neither."""
     found: list[Attachment] = []
     for attachment_id in attachment_ids:
-        attachment = await uow.session.get(Attachment, attachment_id)
+        # Locked: the sweep of unsent uploads skips a file being sent (media.sweeper).
+        attachment = await uow.session.get(Attachment, attachment_id, with_for_update=True)
         if attachment is None or attachment.direction != "out" or attachment.state != READY:
             raise NotFound(f"No attachment {attachment_id} to send.")
         if attachment.uploaded_by != user.id and not await _by_staff(uow, attachment):

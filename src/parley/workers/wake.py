@@ -18,6 +18,7 @@ class Wake(StrEnum):
     TEMPLATES = "templates"  # the business account's templates should be read again
     TIMERS = "timers"  # presence heartbeats and sweeps, idle sessions (on its own clock)
     MEDIA = "media"  # a contact's media waits to be fetched
+    UPLOADS = "uploads"  # uploads never sent are swept (on its own clock)
 
 
 Waker = Callable[[Iterable[Wake]], Awaitable[None]]
