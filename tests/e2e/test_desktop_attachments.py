@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,11 @@ async def test_send_an_image_and_a_pdf_and_receive_voice_video_docx(
         await expect(chips.get_by_role("listitem")).to_have_count(0)
         await expect(chat.get_by_role("button", name="Open image caixa.jpg")).to_be_visible()
         await expect(chat.get_by_role("link", name="Open Fatura março.pdf")).to_be_visible()
+        # the bubble shows the server's small preview, at its size before it has even loaded
+        bubble_image = chat.get_by_role("img", name="caixa.jpg")
+        await expect(bubble_image).to_have_attribute("src", re.compile(r"/thumbnail$"))
+        await expect(bubble_image).to_have_attribute("width", "320")
+        assert await bubble_image.evaluate("i => i.decode().then(() => i.naturalWidth)") == 320
 
         async def phone_types() -> list[str]:
             return [m["type"] for m in await d.phone_messages(ANA) if m["direction"] == "out"]
@@ -119,6 +125,8 @@ async def test_send_an_image_and_a_pdf_and_receive_voice_video_docx(
         await chat.get_by_role("button", name="Open image caixa.jpg").click()
         viewer = page.get_by_role("dialog", name="caixa.jpg")
         await expect(viewer).to_be_visible()
+        full = viewer.get_by_role("img", name="caixa.jpg")
+        assert await full.evaluate("i => i.decode().then(() => i.naturalWidth)") == 640
         await shot(page, "attachments-viewer")
         await viewer.get_by_role("button", name="Close").click()
         await expect(viewer).to_be_hidden()
@@ -159,3 +167,45 @@ async def test_the_phone_page_sends_files_browsers_name_badly(
         await expect(chat.locator("audio[aria-label='Audio audio.m4a']")).to_be_visible()
         await shot(page, "attachments-amr-and-m4a")
         await shot(phone, "phone-audio-files")
+
+
+async def test_a_photo_without_a_preview_shows_as_a_file(
+    settings: Settings, browser: Browser
+) -> None:
+    """A contact's photo Pillow cannot read has no preview, and one whose preview does not load
+    falls back the same way: a card to open or save, never a broken picture."""
+    async with desk(settings) as d:
+        page = await new_page(browser)
+        await go_ready(page, d.url)
+        await d.customer_says(ANA, {"type": "text", "text": {"body": "Two photos"}}, "Ana Souza")
+        await open_chat(page, "Ana Souza")
+        await phone_sends_file(d, "image", files.photo((900, 600)), "image/jpeg", caption="ok")
+        chat = transcript(page)
+        await expect(chat.get_by_role("img", name="photo.jpg")).to_be_visible()
+        await phone_sends_file(d, "image", files.image(size=(400, 300))[:500], "image/jpeg")
+        card = chat.get_by_role("link", name="Open photo.jpg")
+        await expect(card).to_have_count(1)
+        await expect(chat.get_by_text("Photo · 500 bytes")).to_be_visible()
+        await expect(chat.get_by_role("img", name="photo.jpg")).to_have_count(1)
+        await shot(page, "attachments-preview-and-unreadable")
+        await page.evaluate("() => { document.documentElement.dataset.theme = 'dark' }")
+        await shot(page, "attachments-preview-and-unreadable-dark")
+
+        # the first photo's preview goes missing from storage: in a fresh browser (nothing
+        # cached) it shows as a file too
+        previews = [
+            path
+            for path in settings.attachments_dir.rglob("*")
+            if path.is_file() and path.read_bytes()[8:12] == b"WEBP"
+        ]
+        assert len(previews) == 1
+        previews[0].unlink()
+        page = await new_page(browser)
+        await go_ready(page, d.url)
+        await open_chat(page, "Ana Souza")
+        chat = transcript(page)
+        await expect(chat.get_by_role("link", name="Open photo.jpg")).to_have_count(2)
+        await expect(chat.get_by_role("img", name="photo.jpg")).to_have_count(0)
+        await shot(page, "attachments-no-preview")
+        await page.evaluate("() => { document.documentElement.dataset.theme = 'dark' }")
+        await shot(page, "attachments-no-preview-dark")

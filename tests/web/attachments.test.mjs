@@ -59,6 +59,26 @@ describe("attachmentView", () => {
     assert.equal(svg.show, "file")
   })
 
+  it("shows the server's preview, the original for moving stickers, a file when there is none", () => {
+    const photo = attachmentView({ id: 7, state: "ready", kind: "image", mime_type: "image/jpeg",
+      thumbnail: true, width: 4000, height: 3000 }, plays)
+    assert.deepEqual([photo.show, photo.src, photo.box], ["image", "thumbnail", { width: 320, height: 240 }])
+    const small = attachmentView({ id: 8, state: "ready", kind: "image", mime_type: "image/png",
+      thumbnail: true, width: 90, height: 200 }, plays)
+    assert.deepEqual(small.box, { width: 90, height: 200 }) // never enlarged
+    const tall = attachmentView({ id: 8, state: "ready", kind: "image", mime_type: "image/png",
+      thumbnail: true, width: 960, height: 1280 }, plays)
+    assert.deepEqual(tall.box, { width: 195, height: 260 }) // no taller than a bubble
+    const moving = attachmentView({ id: 9, state: "ready", kind: "sticker", mime_type: "image/webp",
+      thumbnail: false, animated: true }, plays)
+    assert.deepEqual([moving.show, moving.src], ["image", "original"])
+    const unreadable = attachmentView({ id: 10, state: "ready", kind: "image", mime_type: "image/jpeg",
+      thumbnail: false, size: 2048, filename: "photo.jpg" }, plays)
+    assert.deepEqual([unreadable.show, unreadable.type, unreadable.box], ["file", "Photo · 2 KB", null])
+    const older = attachmentView({ id: 11, state: "ready", kind: "image", mime_type: "image/jpeg" }, plays)
+    assert.deepEqual([older.show, older.src, older.box], ["image", "original", null])
+  })
+
   it("marks voice notes, loading and failures", () => {
     const voice = attachmentView({ id: 1, kind: "audio", voice: true, mime_type: "audio/ogg" })
     assert.deepEqual([voice.label, voice.state], ["Voice message", "loading"])

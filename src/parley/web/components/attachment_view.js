@@ -18,7 +18,7 @@ export function canPlay(mime) {
 
 /**
  * @param {object} attachment the message's `content.attachment`
- * @param {{url(id): string, downloadUrl(id): string}} links
+ * @param {{url(id): string, downloadUrl(id): string, thumbnailUrl(id): string}} links
  */
 export function attachmentNode(attachment, links) {
   const v = attachmentView(attachment, canPlay)
@@ -37,12 +37,17 @@ export function attachmentNode(attachment, links) {
   }
   const url = links.url(v.id)
   const save = saveLink(v, links.downloadUrl(v.id))
-  const body = mediaNode(v, url)
+  const body = mediaNode(v, url, v.src === "thumbnail" ? links.thumbnailUrl(v.id) : url)
   const node = h("div", { class: `file file-${v.show}`, dataset: { attachmentId: v.id } }, body,
     v.show === "file" ? null : h("div", { class: "file-bar" },
       v.voice ? h("span", { class: "voice-badge" }, icon("mic", { size: 13 }), "Voice message") : null,
       h("span", { class: "file-sub", dir: "auto" }, v.show === "image" ? v.filename : v.type), save))
   if (v.show === "file") node.append(save)
+  // A preview that does not load (gone, or a picture the browser cannot draw): the file instead.
+  node.querySelector(".thumb img")?.addEventListener("error", () => {
+    const card = attachmentNode({ ...attachment, thumbnail: false, animated: false }, links)
+    if (card) node.replaceWith(card)
+  }, { once: true })
   node.addEventListener("contextmenu", (event) => {
     event.preventDefault()
     event.stopPropagation()
@@ -56,11 +61,12 @@ function saveLink(v, href) {
     "aria-label": "Save as", title: `Save as… (${v.filename})` }, icon("download", { size: 16 }))
 }
 
-function mediaNode(v, url) {
+function mediaNode(v, url, preview) {
   if (v.show === "image") {
     return h("button", { type: "button", class: "thumb", "aria-label": `Open image ${v.filename}`,
       onclick: () => openViewer(v, url) },
-    h("img", { src: url, alt: v.filename, loading: "lazy", decoding: "async" }))
+    h("img", { src: preview, alt: v.filename, loading: "lazy", decoding: "async",
+      width: v.box?.width, height: v.box?.height }))
   }
   if (v.show === "video") {
     return h("video", { src: url, controls: true, preload: "metadata", "aria-label": `Video ${v.filename}` })

@@ -121,7 +121,7 @@ export class ParleyDirectory extends HTMLElement {
     const detail = h("div", { class: "dir-past" })
     const pick = (item) => {
       replace(detail, pastInteraction(item, { desktop: ctx.desktop, clock: ctx.clock, me: ctx.store.me,
-        createChat: ctx.createChat }))
+        createChat: ctx.createChat, attachmentUrl: ctx.attachmentUrl }))
       for (const b of list.querySelectorAll("button[data-id]")) b.setAttribute("aria-current", String(b.dataset.id === String(item.id)))
     }
     const list = historyList(items, { selectedId: null, onPick: pick, label: "Interaction history" })

@@ -101,7 +101,7 @@ export class ParleyHistory extends HTMLElement {
     this.#list.querySelector(`button[data-id="${item.id}"]`)?.focus()
     const ctx = this.#ctx
     replace(this.#detail, pastInteraction(item, { desktop: ctx.desktop, clock: ctx.clock, me: ctx.store.me,
-      createChat: ctx.createChat }))
+      createChat: ctx.createChat, attachmentUrl: ctx.attachmentUrl }))
   }
 }
 

@@ -125,6 +125,7 @@ function fileNode(view, attachmentUrl) {
   return attachmentNode(view.attachment, {
     url: (id) => attachmentUrl(id),
     downloadUrl: (id) => `${attachmentUrl(id)}?download=1`,
+    thumbnailUrl: (id) => `${attachmentUrl(id)}/thumbnail`,
   }) ?? labelNode(view)
 }
 

@@ -30,7 +30,8 @@ export function historyList(items, { selectedId, onPick, label }) {
 /**
  * The detail of one history item with its transcript.
  * @param {object} item a HistoryItem
- * @param {{desktop, clock, me, createChat: (contactId: number) => Promise<void>}} ctx
+ * @param {{desktop, clock, me, createChat: (contactId: number) => Promise<void>,
+ *   attachmentUrl?: (id: string) => string}} ctx
  */
 export function pastInteraction(item, ctx) {
   const line = historyLine(item)
@@ -76,7 +77,7 @@ export function pastInteraction(item, ctx) {
         const m = row.message
         const cont = previous !== null && previous.direction === m.direction
         previous = m
-        return messageNode(m, { cont, me: ctx.me, contact: name, reactions: [], attachmentUrl: () => "#", actions: null })
+        return messageNode(m, { cont, me: ctx.me, contact: name, reactions: [], attachmentUrl: ctx.attachmentUrl ?? (() => "#"), actions: null })
       }))
     } catch (error) {
       status.textContent = error?.message || "Couldn’t load messages."

@@ -18,6 +18,8 @@ const TYPE_NAMES = {
 const KIND_NAMES = { image: "Photo", video: "Video", audio: "Audio", sticker: "Sticker", document: "Document" }
 // Types a page may render in place; the rest are offered as downloads (the server agrees).
 const INLINE_IMAGES = new Set(["image/jpeg", "image/png", "image/webp", "image/gif"])
+const PREVIEW_EDGE = 320 // the server's previews are at most this many pixels a side
+const BUBBLE_HEIGHT = 260 // the tallest picture in a bubble (styles.css, .thumb img)
 
 /** `5242880` → "5 MB", `1536` → "1.5 KB" (binary units, as WhatsApp states its limits). */
 export function formatSize(bytes) {
@@ -86,10 +88,24 @@ export function describeType(attachment) {
 }
 
 /**
+ * The size a bubble shows the preview of a `width` × `height` image at: the server's preview (at
+ * most 320 px a side), no taller than the bubble's 260 px; null when the size is unknown.
+ */
+export function fitted(width, height, maxWidth = PREVIEW_EDGE, maxHeight = BUBBLE_HEIGHT) {
+  const w = Number(width)
+  const h = Number(height)
+  if (!(w > 0 && h > 0)) return null
+  const scale = Math.min(1, maxWidth / w, maxHeight / h)
+  return { width: Math.max(1, Math.round(w * scale)), height: Math.max(1, Math.round(h * scale)) }
+}
+
+/**
  * How a message's `content.attachment` shows.
- * @param {object} a the attachment summary: {id, state, kind, filename, mime_type, size, voice, error}
+ * @param {object} a the attachment summary: {id, state, kind, filename, mime_type, size, voice,
+ *   error, thumbnail, width, height, animated}
  * @param {(mime: string) => boolean} canPlay whether this browser plays a media type
  * @returns {{id: string, state: "loading"|"ready"|"failed", show: "image"|"video"|"audio"|"file",
+ *   src: "thumbnail"|"original", box: {width: number, height: number}|null,
  *   filename: string, type: string, voice: boolean, error: string, label: string}|null}
  */
 export function attachmentView(a, canPlay = () => false) {
@@ -99,7 +115,12 @@ export function attachmentView(a, canPlay = () => false) {
   const kind = String(a.kind ?? "document")
   const voice = Boolean(a.voice)
   let show = "file"
-  if ((kind === "image" || kind === "sticker") && INLINE_IMAGES.has(mime)) show = "image"
+  // The server's preview when it made one; an animated sticker moves only in the original (small
+  // by WhatsApp's limit); a photo the server could not read (`thumbnail: false`) is a file. Files
+  // stored before previews existed (no `thumbnail` at all) show the original, as they did.
+  const src = a.thumbnail === true ? "thumbnail" : "original"
+  const picture = (kind === "image" || kind === "sticker") && INLINE_IMAGES.has(mime)
+  if (picture && (a.thumbnail !== false || a.animated)) show = "image"
   else if (kind === "video" && canPlay(mime)) show = "video"
   else if (kind === "audio" && canPlay(mime)) show = "audio"
   const label = voice ? "Voice message" : KIND_NAMES[kind] ?? "File"
@@ -107,6 +128,8 @@ export function attachmentView(a, canPlay = () => false) {
     id: String(a.id),
     state,
     show,
+    src,
+    box: show === "image" ? fitted(a.width, a.height) : null,
     filename: String(a.filename || label),
     type: describeType({ ...a, mime_type: mime }),
     voice,
