@@ -112,11 +112,15 @@ async def test_whatsapp_limits_apply_at_their_edges(api: Api, clock: FixedClock)
     assert (await upload(api, alice, "big.jpg", at_limit)).status_code == 201
     over = await upload(api, alice, "big.jpg", at_limit + b"\0")
     assert over.status_code == 413
-    assert over.json()["error"]["code"] == "too_large"
+    assert over.json()["error"] == {
+        "code": "too_large",
+        "message": "This photo is over 5 MB; a photo can be at most 5 MB.",
+    }
     sticker = files.image("WEBP")
     assert (await upload(api, alice, "s.webp", files.padded(sticker, 100 * KB))).status_code == 201
     static_over = await upload(api, alice, "s.webp", files.padded(sticker, 100 * KB + 1))
     assert static_over.status_code == 413
+    assert "a sticker can be at most 100 KB" in static_over.json()["error"]["message"]
     animated = files.padded(files.animated_webp(), 500 * KB)
     assert (await upload(api, alice, "a.webp", animated)).status_code == 201
     assert (await upload(api, alice, "a.webp", animated + b"\0")).status_code == 413

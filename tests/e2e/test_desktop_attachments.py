@@ -48,7 +48,7 @@ async def test_send_an_image_and_a_pdf_and_receive_voice_video_docx(
             await page.get_by_role("button", name="Attach file").click()
         await (await chooser.value).set_files(str(too_big))
         await expect(page.get_by_role("alert")).to_contain_text(
-            "huge.jpg is 5 MB; a photo can be at most 5 MB"
+            "huge.jpg is over 5 MB; a photo can be at most 5 MB"
         )
         chips = page.get_by_role("list", name="Files to send")
         await expect(chips.get_by_role("listitem")).to_have_count(0)

@@ -19,7 +19,9 @@ describe("checkFile", () => {
       { ok: true, mime: "image/jpeg" })
     const over = checkFile({ name: "a.jpg", size: 5 * 1024 * 1024 + 1, type: "image/jpeg" }, LIMITS)
     assert.equal(over.ok, false)
-    assert.equal(over.message, "a.jpg is 5 MB; a photo can be at most 5 MB.")
+    assert.equal(over.message, "a.jpg is over 5 MB; a photo can be at most 5 MB.")
+    const big = checkFile({ name: "b.jpg", size: 7 * 1024 * 1024, type: "image/jpeg" }, LIMITS)
+    assert.equal(big.message, "b.jpg is 7 MB; a photo can be at most 5 MB.")
   })
 
   it("refuses types the server does not allow, and empty files", () => {

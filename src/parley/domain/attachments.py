@@ -169,10 +169,7 @@ class AttachmentPolicy:
             return Refusal("empty_file", "The file is empty.")
         limit = self.limit_for(bare, animated=animated)
         if size > limit:
-            return Refusal(
-                "too_large",
-                f"This {kind_of(bare)} is {format_size(size)}; the limit is {format_size(limit)}.",
-            )
+            return Refusal("too_large", too_large_message(bare, limit, size))
         return None
 
     def as_config(self) -> dict[str, object]:
@@ -203,6 +200,20 @@ def format_size(size: int) -> str:
     return f"{size} bytes"
 
 
+KIND_WORDS = {"image": "photo", "video": "video", "audio": "audio file", "document": "document"}
+
+
+def too_large_message(mime: str, limit: int, size: int | None = None) -> str:
+    """`This photo is 6 MB; a photo can be at most 5 MB.` With no `size` (a stream refused as
+    it passes the limit), or one that rounds to the limit's figure: `over 5 MB`."""
+    kind = kind_of(mime)
+    word = "sticker" if kind == "sticker" else KIND_WORDS.get(kind or "", "file")
+    said = format_size(size) if size is not None else ""
+    if not said or said == format_size(limit):
+        said = f"over {format_size(limit)}"
+    return f"This {word} is {said}; a {word} can be at most {format_size(limit)}."
+
+
 def safe_filename(name: str | None, mime: str) -> str:
     """A name to show and to offer on Save as: no path, no control or reserved characters, at
     most `MAX_NAME` characters, with an extension that matches the content. A name whose
@@ -226,7 +237,11 @@ def content_disposition(name: str, *, download: bool) -> str:
     """RFC 6266: an ASCII fallback in `filename`, the exact name in `filename*` (RFC 5987)."""
     disposition = "attachment" if download else "inline"
     fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    fallback = re.sub(r"[^A-Za-z0-9._ ()+-]", "_", fallback).strip() or "file"
+    fallback = re.sub(r"[^A-Za-z0-9._ ()+-]", "_", fallback).strip()
+    stem, dot, ext = fallback.rpartition(".")
+    if not any(c.isalnum() for c in (stem if dot else fallback)):
+        # Nothing of the name survives in ASCII (合同.pdf): never a bare ".pdf" or "_".
+        fallback = f"file.{ext}" if dot and ext else "file"
     header = f'{disposition}; filename="{fallback}"'
     if fallback != name:
         header += f"; filename*=UTF-8''{quote(name, safe='')}"

@@ -25,6 +25,7 @@ from parley.domain.attachments import (
     Refusal,
     kind_of,
     safe_filename,
+    too_large_message,
     webp_is_animated,
 )
 from parley.errors import NotFound, ParleyError, TooLarge, UnsupportedType
@@ -141,14 +142,14 @@ async def _checked(
             chunk, head = bytes(head), bytearray()
         intake.size += len(chunk)
         if intake.size > limit:
-            raise TooLarge(f"The file is larger than {limit} bytes allowed for its type.")
+            raise TooLarge(too_large_message(intake.mime_type, limit))
         intake._hash.update(chunk)
         yield chunk
     if limit is None:
         limit = _decide(intake, bytes(head), limit_for)
         intake.size = len(head)
         if intake.size > limit:
-            raise TooLarge(f"The file is larger than {limit} bytes allowed for its type.")
+            raise TooLarge(too_large_message(intake.mime_type, limit))
         intake._hash.update(head)
         yield bytes(head)
 

@@ -8,12 +8,14 @@ from parley.domain.attachments import (
     KB,
     MB,
     AttachmentPolicy,
+    Refusal,
     content_disposition,
     format_size,
     kind_of,
     normalise_mime,
     safe_filename,
     serve_inline,
+    too_large_message,
     voice_note,
     webp_is_animated,
 )
@@ -108,6 +110,9 @@ def test_content_disposition_is_rfc_6266() -> None:
     assert header == ("inline; filename=\"Ola .pdf\"; filename*=UTF-8''Ol%C3%A1%20%F0%9F%98%80.pdf")
     quoted = content_disposition('x";y.pdf', download=True)
     assert quoted.startswith('attachment; filename="x__y.pdf"')
+    chinese = content_disposition("合同.pdf", download=True)
+    assert chinese == "attachment; filename=\"file.pdf\"; filename*=UTF-8''%E5%90%88%E5%90%8C.pdf"
+    assert content_disposition("😀", download=True).startswith('attachment; filename="file";')
 
 
 def test_only_safe_types_are_inline() -> None:
@@ -124,6 +129,18 @@ def test_webp_animation_flag_and_voice_notes() -> None:
     assert not webp_is_animated(b"RIFF\0\0\0\0WEBPVP8 " + b"\0" * 20)
     assert voice_note("audio/ogg; codecs=opus", True)
     assert not voice_note("audio/mpeg", True)
+
+
+def test_too_large_says_the_limit_in_words() -> None:
+    assert too_large_message("image/jpeg", 5 * MB) == (
+        "This photo is over 5 MB; a photo can be at most 5 MB."
+    )
+    assert too_large_message("video/mp4", 16 * MB, 20 * MB) == (
+        "This video is 20 MB; a video can be at most 16 MB."
+    )
+    assert AttachmentPolicy().refusal("image/webp", 100 * KB + 1) == Refusal(
+        "too_large", "This sticker is over 100 KB; a sticker can be at most 100 KB."
+    )
 
 
 def test_sizes_read_as_people_say_them() -> None:

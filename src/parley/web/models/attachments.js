@@ -68,7 +68,9 @@ export function checkFile(file, limits) {
   const max = Math.min(Number(types[mime].max_bytes ?? Infinity), Number(limits?.max_bytes ?? Infinity))
   if (size > max) {
     const kind = (KIND_NAMES[types[mime].kind] ?? "File").toLowerCase()
-    return { ok: false, message: `${name} is ${formatSize(size)}; a ${kind} can be at most ${formatSize(max)}.` }
+    // Just over the limit both round to the same figure: say "over" rather than "5 MB; at most 5 MB".
+    const said = formatSize(size) === formatSize(max) ? `over ${formatSize(max)}` : formatSize(size)
+    return { ok: false, message: `${name} is ${said}; a ${kind} can be at most ${formatSize(max)}.` }
   }
   return { ok: true, mime }
 }
