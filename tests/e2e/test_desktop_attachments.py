@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +12,13 @@ import httpx
 from playwright.async_api import Browser, expect
 
 from parley.settings import Settings
+from parley.whatsapp.signature import sign
 from tests.e2e.conftest import new_page, shot
 from tests.e2e.desk import ANA, Desk, desk, go_ready, open_chat, transcript
 from tests.media import files
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MEDIA_ERROR_CASE = Path(__file__).parents[1] / "fixtures/realworld/inbound-media-error-hidden.json"
 
 
 async def phone_sends_file(d: Desk, kind: str, data: bytes, mime: str, **extra: Any) -> None:
@@ -187,6 +191,24 @@ async def test_a_photo_without_a_preview_shows_as_a_file(
         await expect(card).to_have_count(1)
         await expect(chat.get_by_text("Photo · 500 bytes")).to_be_visible()
         await expect(chat.get_by_role("img", name="photo.jpg")).to_have_count(1)
+        # WhatsApp's own "media download failed" (the shape of a real webhook): said, not hidden
+        case = json.loads(MEDIA_ERROR_CASE.read_text())
+        value = case["entry"][0]["changes"][0]["value"]
+        value["contacts"][0]["wa_id"] = value["messages"][0]["from"] = ANA  # Ana's chat
+        value["contacts"][0]["profile"]["name"] = "Ana Souza"
+        value["messages"][0]["timestamp"] = str(int(time.time()))
+        body = json.dumps(case).encode()
+        async with httpx.AsyncClient(base_url=d.url) as client:
+            answer = await client.post(
+                "/webhooks/whatsapp",
+                content=body,
+                headers={"X-Hub-Signature-256": sign(body, d.settings.whatsapp_app_secret)},
+            )
+            assert answer.status_code == 200
+        note = chat.get_by_role("note").filter(has_text="Photo could not be fetched")
+        await expect(note).to_contain_text("ServerThrottle")
+        await expect(note).to_contain_text("Ask the contact to send it again.")
+        await expect(chat.get_by_text("WhatsApp could not receive this photo")).to_have_count(0)
         await shot(page, "attachments-preview-and-unreadable")
         await page.evaluate("() => { document.documentElement.dataset.theme = 'dark' }")
         await shot(page, "attachments-preview-and-unreadable-dark")

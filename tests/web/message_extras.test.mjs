@@ -59,6 +59,9 @@ describe("what the agent must see beside the body", () => {
     assert.equal(view.problem,
       "WhatsApp could not receive this photo: Media download failed (400). Ask the customer to send it again.")
     assert.equal(describeMessage({ ...base, type: "image", content: {} }).problem, null)
+    const tracked = describeMessage({ ...base, type: "image", content: {
+      errors: [{ code: 400, title: "Media download failed" }], attachment: { id: 3, state: "failed" } } })
+    assert.equal(tracked.problem, null) // the file's own box says it
   })
 
   it("names welcome requests, call permission replies, products and Business app echoes", () => {

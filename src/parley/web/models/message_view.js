@@ -178,7 +178,9 @@ function extrasOf(message, view) {
     extras.product = product.product_retailer_id
   }
   const errors = Array.isArray(content.errors) ? content.errors : []
-  if (message.direction !== "out" && errors.length && message.type !== "unsupported") {
+  // A file Parley tracks says so in its own box ("Photo could not be fetched" and why): once is enough.
+  const fileSays = content.attachment && typeof content.attachment === "object"
+  if (message.direction !== "out" && errors.length && message.type !== "unsupported" && !fileSays) {
     const first = errors[0] ?? {}
     const what = (view.label ?? "This message").toLowerCase()
     extras.problem = `WhatsApp could not receive this ${what}: ${str(first.title) ?? "unknown error"}` +
