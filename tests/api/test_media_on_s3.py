@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from parley.clock import SystemClock
+from parley.clock import FixedClock, SystemClock
 from parley.settings import Settings
 from tests.api import test_with_simulator
+from tests.api.conftest import ApiFactory
 from tests.api.support import ANA, eventually, held_interactions
 from tests.api.test_media_with_simulator import attachment_settled, phone_sends, sim
 from tests.api.test_with_simulator import Stack
@@ -94,3 +95,20 @@ async def test_files_go_both_ways_through_the_bucket(
     assert fetched.content == voice
     assert len(await objects(s3_endpoint, bucket)) == 4
     assert not any(p.is_file() for p in api.runtime.settings.attachments_dir.rglob("*"))
+
+
+async def test_a_bucket_that_does_not_answer_is_a_clear_error(
+    api_with: ApiFactory, s3_endpoint: str, clock: FixedClock
+) -> None:
+    async with api_with(**s3_settings(s3_endpoint, "parley-never-made")) as api:
+        alice = await api.agent(clock, "alice")
+        up = await api.client.post(
+            "/api/v1/attachments", files={"file": ("a.pdf", files.pdf(), "")}, headers=alice
+        )
+        assert up.status_code == 503
+        assert up.json()["error"]["code"] == "storage_unavailable"
+        assert "NoSuchBucket" in up.json()["error"]["message"]
+        ready = await api.client.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["storage"] is False
+        assert "file storage" in ready.json()["problems"][0]

@@ -102,22 +102,23 @@ class S3Storage:
     async def write(self, key: str, chunks: AsyncIterable[bytes]) -> int:
         name = self._name(key)
         s3 = await self._s3()
-        part = bytearray()
-        written = 0
+        held: list[bytes] = []  # the part being gathered, as the chunks came (joined once)
+        size = written = 0
         upload: _Multipart | None = None
         try:
             async for chunk in chunks:
-                part += chunk
+                held.append(chunk)
+                size += len(chunk)
                 written += len(chunk)
-                if len(part) >= self._part_bytes:
+                if size >= self._part_bytes:
                     upload = upload or await _Multipart.start(s3, self._where.bucket, name)
-                    await upload.send(bytes(part))
-                    part.clear()
+                    data, held, size = b"".join(held), [], 0
+                    await upload.send(data)  # only the joined part is held while it is sent
             if upload is None:
-                await _call(s3.put_object(Bucket=self._where.bucket, Key=name, Body=bytes(part)))
+                await _call(s3.put_object(Bucket=self._where.bucket, Key=name, Body=b"".join(held)))
             else:
-                if part:
-                    await upload.send(bytes(part))
+                if held:
+                    await upload.send(b"".join(held))
                 await upload.complete()
         except BaseException:
             if upload is not None:
