@@ -18,6 +18,8 @@ from parley.domain.attachments import MB, WHATSAPP_LIMITS, WHATSAPP_TYPES, Attac
 
 GRAPH_API_BASE_URL = "https://graph.facebook.com"
 _VERSION = re.compile(r"^v\d+\.\d+$")
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_PREFIX = re.compile(r"[A-Za-z0-9!_.*'()/-]{0,200}")
 
 
 def _default_data_dir() -> Path:
@@ -106,10 +108,10 @@ class Settings(BaseSettings):
     # and `AWS_SECRET_ACCESS_KEY`, `AWS_PROFILE`, an instance or task role) unless set here.
     storage_backend: Literal["local", "s3"] = "local"
     storage_dir: Path | None = None
-    s3_bucket: str = Field(default="", pattern=r"^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])?$")
+    s3_bucket: str = ""
     s3_endpoint_url: str = ""
     s3_region: str = ""
-    s3_prefix: str = Field(default="", pattern=r"^([A-Za-z0-9!_.*'()/-]{0,200})$")
+    s3_prefix: str = ""
     s3_access_key_id: str = ""
     s3_secret_access_key: str = ""
     media_fetch_attempts: int = Field(default=6, ge=1, le=50)
@@ -181,6 +183,22 @@ class Settings(BaseSettings):
     def _version_shape(cls, value: str) -> str:
         if not _VERSION.match(value):
             raise ValueError("expected a Graph API version such as v23.0")
+        return value
+
+    @field_validator("s3_bucket")
+    @classmethod
+    def _bucket_shape(cls, value: str) -> str:
+        if value and not _BUCKET.fullmatch(value):
+            raise ValueError(
+                "expected an S3 bucket name: 3 to 63 lower-case letters, digits, . and -"
+            )
+        return value
+
+    @field_validator("s3_prefix")
+    @classmethod
+    def _prefix_shape(cls, value: str) -> str:
+        if not _PREFIX.fullmatch(value):
+            raise ValueError("expected at most 200 letters, digits and !_.*'()/- (e.g. parley/)")
         return value
 
     @model_validator(mode="after")

@@ -12,7 +12,8 @@ import pytest
 
 from parley.errors import StorageUnavailable
 from parley.media.s3 import S3Storage
-from parley.media.storage import LocalStorage, Storage, new_key
+from parley.media.storage import LocalStorage, Storage, new_key, open_storage
+from parley.settings import SettingsError, load_settings
 from tests.media.s3 import location, new_bucket, objects
 
 PART = 5 * 1024 * 1024  # S3's smallest multipart part
@@ -140,3 +141,29 @@ async def test_objects_are_named_under_the_prefix(s3_endpoint: str) -> None:
     finally:
         await storage.close()
     assert await objects(s3_endpoint, bucket) == {f"node-a/files/{key}": 5}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "said"),
+    [
+        ({"storage_backend": "s3"}, "PARLEY_STORAGE_BACKEND=s3 needs PARLEY_S3_BUCKET"),
+        ({"storage_backend": "s4"}, "PARLEY_STORAGE_BACKEND: Input should be 'local' or 's3'"),
+        ({"s3_bucket": "Bad_Bucket"}, "PARLEY_S3_BUCKET: Value error, expected an S3 bucket"),
+        ({"s3_prefix": "a b"}, "PARLEY_S3_PREFIX: Value error, expected at most 200"),
+        (
+            {"storage_backend": "s3", "s3_bucket": "files", "s3_access_key_id": "AKIA"},
+            "PARLEY_S3_ACCESS_KEY_ID and PARLEY_S3_SECRET_ACCESS_KEY are set together",
+        ),
+        ({"unsent_upload_max_age_seconds": -1}, "PARLEY_UNSENT_UPLOAD_MAX_AGE_SECONDS"),
+    ],
+)
+def test_storage_settings_are_checked_at_start(overrides: dict[str, object], said: str) -> None:
+    with pytest.raises(SettingsError) as refused:
+        load_settings(_env_file=None, **overrides)
+    assert said in str(refused.value)
+
+
+def test_the_settings_pick_the_storage() -> None:
+    assert isinstance(open_storage(load_settings(_env_file=None)), LocalStorage)
+    s3 = load_settings(_env_file=None, storage_backend="s3", s3_bucket="files")
+    assert isinstance(open_storage(s3), S3Storage)
