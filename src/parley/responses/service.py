@@ -182,11 +182,14 @@ async def check_attachments(uow: UnitOfWork, attachment_ids: list[int]) -> None:
         return
     found = set(
         await uow.session.scalars(
-            select(Attachment.id).where(
+            select(Attachment.id)
+            .where(
                 Attachment.id.in_(attachment_ids),
                 Attachment.direction == "out",
                 Attachment.state == READY,
             )
+            # Locked: the sweep of unsent uploads (media.sweeper) skips them until this commits.
+            .with_for_update()
         )
     )
     missing = [i for i in attachment_ids if i not in found]
