@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 from PIL import Image
@@ -94,3 +95,14 @@ async def test_an_image_pillow_cannot_read_is_refused_and_not_kept(
     bomb = await upload(api, alice, "bomb.png", files.png_declaring(40_000, 40_000))
     assert (bomb.status_code, bomb.json()["error"]["code"]) == (413, "image_too_large")
     assert stored_files(api) == []
+
+
+async def test_a_file_gone_from_storage_is_a_clear_404(api: Api, clock: FixedClock) -> None:
+    """Not a 200 that breaks off: the answer waits for storage's first bytes."""
+    alice = await api.agent(clock, "alice")
+    out = (await upload(api, alice, "a.jpg", files.image())).json()
+    for path in stored_files(api):
+        Path(path).unlink()  # noqa: ASYNC240
+    for url in (out["url"], out["thumbnail_url"]):
+        gone = await api.client.get(url, headers=alice)
+        assert (gone.status_code, gone.json()["error"]["code"]) == (404, "attachment_missing")
