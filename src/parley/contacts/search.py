@@ -1,23 +1,51 @@
-"""Contact search: by name, any way of writing a number, email, notes or a custom field value.
+"""Contact search: by name, any way of writing a number, username, email, notes or a custom
+field value, at a cost set by the page size, not by how many contacts match.
 
-The indexes are the database's own (see the contact_directory migration), so they follow every
-write to `contacts`, whoever makes it:
-- text: SQLite's FTS5 trigram table `contacts_fts`, PostgreSQL's `search_text` column with a
-  `pg_trgm` GIN index; both find substrings of 3 characters or more (`sou` finds "Ana Souza");
-- names: `ix_contacts_search_key` on the lowercased display name, for one- or two-letter
-  queries (names starting with them) and for the order of the results;
-- numbers: a typed number is parsed (`domain.phones`) and matched exactly against `wa_id` in
-  all its forms (ninth digit, Mexico's `1`), listed first; it also matches the start of
-  `wa_id` (a B-tree range: a partly typed number) and, with 8 digits or more, its last 8
-  digits (`ix_contacts_search_tail`: a local number typed without its area code).
+A query is answered in tiers, most relevant first; each tier is one bounded index lookup
+(`LIMIT` what the page still lacks), and a tier runs only while the page has room. Nothing
+counts or sorts every match: a word that 3,000 contacts share costs what a rare one does.
+
+Text, in this order:
+1. names starting with the query: `ix_contacts_search_key` on the lowercased display name,
+   read in name order;
+2. names with a word starting with each word of the query, accents and case ignored (`joao`
+   finds "João", `sou` finds "Ana Souza"): SQLite's FTS5 table `contacts_words`, PostgreSQL's
+   `search_names` tsvector (migration 0010); the candidates (at most twice what the page
+   lacks) are ranked here, whole-word matches before prefixes;
+3. any indexed text holding each word of 3+ characters as a substring (email, notes, custom
+   field values, the middle of a name or number): SQLite's FTS5 trigram table `contacts_fts`,
+   PostgreSQL's `search_text` with its `pg_trgm` GIN index (migration 0009).
+
+Numbers (a query of digits and phone punctuation), in this order: the number itself in all
+its forms (`domain.phones`: ninth digit, Mexico's `1`); with 8 digits or more, the numbers
+ending like it (`ix_contacts_search_tail`: a local number typed without its area code); the
+numbers it starts (a B-tree range on `wa_id` per form). Only when none of these finds a
+contact is the query searched as text (a customer or order number kept in a custom field).
+
+`tests/contacts/test_search_plans.py` checks that every statement here is an index lookup
+on both databases.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+import unicodedata
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, literal_column, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    column,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+)
 
 from parley.contacts.models import Contact
 from parley.db.uow import UnitOfWork
@@ -26,15 +54,83 @@ from parley.domain.phones import digits_of, looks_like_phone, lookup_forms, numb
 TRIGRAM = 3  # the shortest word the trigram indexes can look up
 TAIL = 8  # digits of a local number (without area code) in most countries
 MAX_WORDS = 8
-# The expressions the migration indexes, written the same way so the planners use the indexes.
+# The expressions the migrations index, written the same way so the planners use the indexes.
 KEY: ColumnElement[str] = literal_column(
     "lower(coalesce(contacts.name, contacts.profile_name, contacts.wa_id, ''))"
 )
 _TAILS = {"sqlite": "substr(contacts.wa_id, -8)", "postgresql": "right(contacts.wa_id, 8)"}
+_NAME_WORDS = {
+    "sqlite": "SELECT rowid AS id FROM contacts_words WHERE contacts_words MATCH :match LIMIT :n",
+    "postgresql": (
+        "SELECT id FROM contacts "
+        "WHERE search_names @@ to_tsquery('simple', parley_unaccent(:match)) LIMIT :n"
+    ),
+}
+_TOKEN = re.compile(r"[^\W_]+")  # a word as both indexes cut names: letters and digits
+
+
+@dataclass
+class _Tier:
+    """One tier's ids in the index's order; `take` of them are shown, ordered by `order`:
+    "index" (as found), "name" (by display name) or "rank" (whole-word matches first)."""
+
+    ids: list[int]
+    take: int
+    order: str
+
+
+@dataclass
+class _Page:
+    """What the tiers found so far, in the order it will be shown."""
+
+    limit: int
+    tiers: list[_Tier] = field(default_factory=list)
+
+    @property
+    def seen(self) -> set[int]:
+        return {i for tier in self.tiers for i in tier.ids}
+
+    @property
+    def room(self) -> int:
+        return self.limit - sum(t.take for t in self.tiers)
+
+    def add(self, ids: Sequence[int], order: str = "name") -> None:
+        """Add a tier of `ids` (those already found are dropped); when there are more than
+        the room left, the first ones by `order` are shown."""
+        seen = self.seen
+        fresh = list(dict.fromkeys(i for i in ids if i not in seen))
+        if order != "rank":  # only a ranked tier looks at more candidates than it shows
+            fresh = fresh[: self.room]
+        self.tiers.append(_Tier(fresh, min(len(fresh), self.room), order))
+
+
+async def search_contacts(
+    uow: UnitOfWork, query: str, *, region: str = "", limit: int = 50
+) -> list[Contact]:
+    """Up to `limit` contacts matching `query`, most relevant first (see the module's
+    docstring for the order); contacts within a tier come by name. An empty query lists
+    contacts by name. `region` (ISO country) is where numbers typed without a country code
+    belong. To tell an agent "more than `limit`", ask for `limit + 1`."""
+    query = unicodedata.normalize("NFC", query.strip())
+    page = _Page(limit)
+    if looks_like_phone(query):
+        await _find_number(uow, page, query, region)
+        if not page.seen:
+            await _find_text(uow, page, query)
+    elif _words(query):
+        await _find_text(uow, page, query)
+    else:
+        listed = select(Contact.id).order_by(KEY, Contact.id).limit(limit)
+        page.add(await _ids(uow, listed), "index")
+    return await _load(uow, page, query)
 
 
 def _words(query: str) -> list[str]:
     return [w for w in query.lower().split() if w][:MAX_WORDS]
+
+
+def _tokens(query: str) -> list[str]:
+    return _TOKEN.findall(query.lower())[:MAX_WORDS]
 
 
 def _escape_like(word: str) -> str:
@@ -47,118 +143,140 @@ def _starting(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
     return and_(column >= prefix, column < after)
 
 
-def _text_match(dialect: str, words: Sequence[str]) -> ColumnElement[bool] | None:
-    """Contacts whose indexed text holds every word (words of 3+ characters)."""
-    long_words = [w for w in words if len(w) >= TRIGRAM]
-    if not long_words:
-        return None
+async def _ids(uow: UnitOfWork, statement: Any, params: dict[str, Any] | None = None) -> list[int]:
+    return [int(i) for i in await uow.session.scalars(statement, params or {})]
+
+
+@asynccontextmanager
+async def _indexes_only(uow: UnitOfWork) -> AsyncIterator[None]:
+    """PostgreSQL: plan the text tiers with their indexes. Its estimate for a prefix tsquery
+    (`'zzz':*`) is a fixed guess of 2 % of the rows, so with a LIMIT it would rather scan the
+    table for the first matches, which reads all 100,000 rows when the word is rare. The
+    setting lasts until the RESET, or after an error until the transaction ends (SET LOCAL)."""
+    if uow.dialect != "postgresql":
+        yield
+        return
+    await uow.session.execute(text("SET LOCAL enable_seqscan = off"))
+    yield
+    await uow.session.execute(text("RESET enable_seqscan"))
+
+
+async def _find_text(uow: UnitOfWork, page: _Page, query: str) -> None:
+    words = _words(query)
+    page.add(await _ids(uow, _name_start(words, page.room)), "index")
+    tokens = _tokens(query)
+    if page.room > 0 and (tokens or any(len(w) >= TRIGRAM for w in words)):
+        async with _indexes_only(uow):
+            await _find_words(uow, page, words, tokens)
+
+
+async def _find_words(uow: UnitOfWork, page: _Page, words: list[str], tokens: list[str]) -> None:
+    if tokens:
+        statement = text(_NAME_WORDS.get(uow.dialect, _NAME_WORDS["sqlite"]))
+        # Twice the room, to rank; plus those already shown, which the index may return again.
+        n = 2 * page.room + len(page.seen)
+        match = name_words_match(uow.dialect, tokens)
+        page.add(await _ids(uow, statement, {"match": match, "n": n}), "rank")
+    if page.room > 0 and any(len(w) >= TRIGRAM for w in words):
+        substrings = _substring_statement(uow.dialect, words, page.room + len(page.seen))
+        page.add(await _ids(uow, substrings))
+
+
+def _name_start(words: Sequence[str], n: int) -> Select[Any]:
+    """Tier 1: display names starting with the query, read from the name index in order."""
+    starting = _starting(KEY, " ".join(words))
+    return select(Contact.id).where(starting).order_by(KEY, Contact.id).limit(n)
+
+
+def name_words_match(dialect: str, tokens: Sequence[str]) -> str:
+    """Tier 2's index query, "a word of the name starts with each token": FTS5's
+    `"ana"* AND "sou"*`, PostgreSQL's tsquery `'ana':* & 'sou':*`. Tokens hold only letters
+    and digits (`_TOKEN`), so quoting them is enough."""
     if dialect == "postgresql":
-        column: ColumnElement[str] = literal_column("contacts.search_text")
-        return and_(*(column.like(f"%{_escape_like(w)}%", escape="\\") for w in long_words))
-    phrase = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
-    ids = text("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :phrase").bindparams(
-        phrase=phrase
-    )
-    return Contact.id.in_(ids.columns(literal_column("rowid")))
+        return " & ".join(f"'{t}':*" for t in tokens)
+    return " AND ".join(f'"{t}"*' for t in tokens)
 
 
-def _short_match(words: Sequence[str], *, alone: bool) -> ColumnElement[bool] | None:
-    """Words under 3 characters. Alone: the display name starts with the first (an index
-    range), then any word of it starts with the others; beside longer words (already a short
-    list of candidates): any word of the name starts with each."""
-    short = [w for w in words if len(w) < TRIGRAM]
-    if not short:
-        return None
-    conditions = []
-    if alone:
-        conditions.append(_starting(KEY, short[0]))
-        short = short[1:]
-    for w in short:
-        pattern = _escape_like(w)
-        conditions.append(
-            or_(KEY.like(f"{pattern}%", escape="\\"), KEY.like(f"% {pattern}%", escape="\\"))
+_FTS = table("contacts_fts", column("rowid"), column("contacts_fts"))
+
+
+def _substring_statement(dialect: str, words: Sequence[str], n: int) -> Select[Any]:
+    """Tier 3: contacts whose indexed text holds every word of 3+ characters, in the index's
+    own order, `n` at most; words under 3 characters must start a word of the display name."""
+    long_words = [w for w in words if len(w) >= TRIGRAM]
+    short = [
+        or_(
+            KEY.like(f"{_escape_like(w)}%", escape="\\"),
+            KEY.like(f"% {_escape_like(w)}%", escape="\\"),
         )
-    return and_(*conditions)
+        for w in words
+        if len(w) < TRIGRAM
+    ]
+    if dialect == "postgresql":
+        column_: ColumnElement[str] = literal_column("contacts.search_text")
+        found = [column_.like(f"%{_escape_like(w)}%", escape="\\") for w in long_words]
+        return select(Contact.id).where(*found, *short).limit(n)
+    phrase = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
+    return (
+        select(Contact.id)
+        .select_from(_FTS)
+        .join(Contact, Contact.id == _FTS.c.rowid)
+        .where(_FTS.c.contacts_fts.op("MATCH")(phrase), *short)
+        .limit(n)
+    )
 
 
-def _number_match(
-    dialect: str, query: str, region: str
-) -> tuple[ColumnElement[bool], tuple[str, ...]]:
-    """A typed number: its full forms exactly, the numbers it starts, and with 8 digits or
-    more the numbers ending like it (a local number typed without its area code). Returns the
-    condition and the exact forms, which the results list first."""
+async def _find_number(uow: UnitOfWork, page: _Page, query: str, region: str) -> None:
     exact = lookup_forms(query, region)
     wa_id: ColumnElement[str] = Contact.wa_id.expression  # type: ignore[assignment]
-    conditions: list[ColumnElement[bool]] = [wa_id.in_(exact)] if exact else []
-    conditions += [_starting(wa_id, p) for p in number_prefixes(query, region)]
+    if exact:
+        rows = list(await uow.session.execute(select(Contact.id, wa_id).where(wa_id.in_(exact))))
+        rows.sort(key=lambda row: exact.index(row[1]))
+        page.add([row[0] for row in rows], "index")
     digits = digits_of(query)
-    if len(digits) >= TAIL:
-        tail: ColumnElement[str] = literal_column(_TAILS.get(dialect, _TAILS["sqlite"]))
-        conditions.append(tail == digits[-TAIL:])
-    return or_(*conditions), exact
+    if len(digits) >= TAIL and page.room > 0:
+        tail: ColumnElement[str] = literal_column(_TAILS.get(uow.dialect, _TAILS["sqlite"]))
+        statement = select(Contact.id).where(tail == digits[-TAIL:])
+        page.add(await _ids(uow, statement.limit(page.room + len(page.seen))))
+    prefixed: list[int] = []
+    for prefix in number_prefixes(query, region):
+        if len(prefixed) >= page.room:
+            break
+        statement = select(Contact.id).where(_starting(wa_id, prefix)).order_by(wa_id)
+        prefixed += await _ids(uow, statement.limit(page.room + len(page.seen)))
+    if prefixed:
+        page.add(prefixed)
 
 
-async def search_contacts(
-    uow: UnitOfWork, query: str, *, region: str = "", limit: int = 50
-) -> list[Contact]:
-    """Up to `limit` contacts matching `query`: exact number matches first, then contacts
-    whose name starts with the query, by name, then other matches (by name among those
-    returned). An empty query lists contacts by name. `region` (ISO country) is where numbers
-    typed without a country code belong.
-
-    A common word matches thousands of contacts; sorting them all by name would cost more than
-    finding them. So names starting with the query come from the name index, in order, and the
-    other matches in the text index's own order (oldest contact first), `limit` at most each.
-    """
-    query = query.strip()
-    if looks_like_phone(query):
-        condition, exact = _number_match(uow.dialect, query, region)
-        order: list[ColumnElement[Any]] = []
-        if exact:
-            order.append(case((Contact.wa_id.in_(exact), 0), else_=1))
-        return await _fetch(uow, select(Contact).where(condition), [*order, KEY], limit)
-    words = _words(query)
-    if not words:
-        return await _fetch(uow, select(Contact), [KEY], limit)
-    found = _text_match(uow.dialect, words)
-    short = _short_match(words, alone=found is None)
-    matching = and_(*(c for c in (found, short) if c is not None))
-    if found is None:  # short words only: the name index answers in order
-        return await _fetch(uow, select(Contact).where(matching), [KEY], limit)
-    # A name starting with the query holds every word of it: the name index alone answers.
-    first = await _fetch(uow, select(Contact).where(_starting(KEY, " ".join(words))), [KEY], limit)
-    if len(first) >= limit:
-        return first
-    seen = [c.id for c in first]
-    if uow.dialect == "sqlite" and short is None:
-        return first + await _fts_rest(uow, words, seen, limit - len(first))
-    rest_query = select(Contact).where(matching)
-    if seen:
-        rest_query = rest_query.where(Contact.id.not_in(seen))
-    rest = await _fetch(uow, rest_query, [Contact.id.expression], limit - len(first))
-    rest.sort(key=lambda c: ((c.name or c.profile_name or c.wa_id or "").lower(), c.id))
-    return first + rest
+def _fold(value: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-async def _fts_rest(
-    uow: UnitOfWork, words: Sequence[str], seen: list[int], count: int
-) -> list[Contact]:
-    """SQLite: the first `count` text matches not in `seen`, read from the FTS5 table with a
-    LIMIT, which stops its scan early instead of listing every match of a common word."""
-    phrase = " AND ".join('"' + w.replace('"', '""') + '"' for w in words if len(w) >= TRIGRAM)
-    rows = await uow.session.scalars(
-        text("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :phrase LIMIT :n"),
-        {"phrase": phrase, "n": count + len(seen)},
-    )
-    skip = set(seen)
-    ids = [i for i in rows if i not in skip][:count]
-    found = list(await uow.session.scalars(select(Contact).where(Contact.id.in_(ids))))
-    found.sort(key=lambda c: ((c.name or c.profile_name or c.wa_id or "").lower(), c.id))
-    return found
+def _name_of(contact: Contact) -> str:
+    return (contact.name or contact.profile_name or contact.wa_id or "").lower()
 
 
-async def _fetch(
-    uow: UnitOfWork, statement: Select[Contact], order: list[ColumnElement[Any]], limit: int
-) -> list[Contact]:
-    ordered = statement.order_by(*order, Contact.id).limit(limit)
-    return list(await uow.session.scalars(ordered))
+def _whole_words(contact: Contact, folded_tokens: set[str]) -> int:
+    """How many of the query's tokens are a whole word of the contact's names."""
+    names = " ".join(v for v in (contact.name, contact.profile_name, contact.username) if v)
+    return len(folded_tokens & set(_TOKEN.findall(_fold(names))))
+
+
+async def _load(uow: UnitOfWork, page: _Page, query: str) -> list[Contact]:
+    """The contacts of every tier, in order, each tier cut to what it may show."""
+    ids = page.seen
+    if not ids:
+        return []
+    loaded = await uow.session.scalars(select(Contact).where(Contact.id.in_(ids)))
+    by_id = {c.id: c for c in loaded}
+    folded = {_fold(t) for t in _tokens(query)}
+    shown: list[Contact] = []
+    for tier in page.tiers:
+        contacts = [by_id[i] for i in tier.ids if i in by_id]
+        if tier.order == "rank":
+            contacts.sort(key=lambda c: (-_whole_words(c, folded), _name_of(c), c.id))
+        elif tier.order == "name":
+            contacts.sort(key=lambda c: (_name_of(c), c.id))
+        shown += contacts[: tier.take]
+    return shown

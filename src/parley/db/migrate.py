@@ -10,9 +10,15 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-# Kept by the database itself and absent from the models: the contact search index (SQLite's
-# FTS5 table and its shadow tables; PostgreSQL's generated column; the expression indexes).
-SEARCH_OBJECTS = ("contacts_fts", "search_text", "ix_contacts_search_")
+# Kept by the database itself and absent from the models: the contact search indexes (SQLite's
+# FTS5 tables and their shadow tables; PostgreSQL's generated columns; the expression indexes).
+SEARCH_OBJECTS = (
+    "contacts_fts",
+    "contacts_words",
+    "search_text",
+    "search_names",
+    "ix_contacts_search_",
+)
 
 
 def include_object(
