@@ -1,12 +1,20 @@
 """Contact search: p50 / p95 of `GET /api/v1/contacts?q=`'s query on 100,000 contacts.
 
     python -m bench.contacts [--contacts 100000] [--backends sqlite,postgres] [--queries 200]
+                             [--rounds 3]
 
 Seeds contacts with Brazilian-style names and numbers (a tenth stored without the ninth digit,
-as WhatsApp reports older accounts), a third with an email and half with a company, on a fresh
+as WhatsApp reports older accounts), a fifth with a username, a third with an email, half with
+a company, a quarter with a customer number, and one in 500 with a rare surname, on a fresh
 database of each backend (PostgreSQL: the `parley_bench_contacts` database, dropped and
 created). Then times `contacts.search.search_contacts`, the query behind the endpoint, through
 the same unit of work the API uses, for each kind of query an agent types.
+
+The kinds are interleaved (each pass runs one query of every kind, in a shuffled order), so
+a busy machine slows them alike; `--rounds` repeats the whole measurement on the same data
+and reports each round, to show the spread. Each query's CPU time in this process (Python
+and, on SQLite, the database) is reported beside its wall time. The plan of one query of
+each kind is checked (`contacts.plans`): any statement that reads the whole table is shown.
 """
 
 from __future__ import annotations
@@ -14,18 +22,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import resource
 import statistics
 import sys
 import tempfile
 import time
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from parley.clock import SystemClock
 from parley.contacts.models import Contact
+from parley.contacts.plans import search_plans
 from parley.contacts.search import search_contacts
 from parley.db.engine import build_engine, build_reader_engine, build_sessionmaker
 from parley.db.migrate import upgrade
@@ -125,7 +137,23 @@ COMPANIES = [
     "Hooli",
     "Vandelay",
 ]
+RARE = [
+    "Wojcik",
+    "Nakamura",
+    "Okonkwo",
+    "Haddad",
+    "Kowalski",
+    "Lindqvist",
+    "Abernathy",
+    "Castellanos",
+    "Drummond",
+    "Esposito",
+]
 DDD = (11, 12, 19, 21, 27, 31, 41, 47, 51, 61, 71, 81, 85, 91)
+
+
+def _unaccented(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def _contact(n: int, rnd: random.Random, now: Any) -> dict[str, Any]:
@@ -134,13 +162,21 @@ def _contact(n: int, rnd: random.Random, now: Any) -> dict[str, Any]:
     wa_id = f"55{rnd.choice(DDD)}{subscriber}"
     if n % 10 == 0:
         wa_id = wa_id[:4] + wa_id[5:]  # reported without the ninth digit
-    fields = {"Company": f"{rnd.choice(COMPANIES)} {last}"} if n % 2 else None
+    if n % 500 == 7:
+        last = RARE[(n // 500) % len(RARE)]  # about ten contacts carry each rare surname
+    fields: dict[str, str] = {}
+    if n % 2:
+        fields["Company"] = f"{rnd.choice(COMPANIES)} {last}"
+    if n % 4 == 2:
+        fields["Customer number"] = f"C-{n:06d}"
+    plain = _unaccented(first.lower())
     return {
         "wa_id": wa_id,
         "profile_name": f"{first} {last}",
         "name": f"{first} {rnd.choice(LAST)} {last}" if n % 3 == 0 else None,
+        "username": f"{plain}_{last.lower()}{n % 1000}" if n % 5 == 4 else None,
         "email": f"{first.lower()}.{last.lower()}{n}@example.com" if n % 3 == 1 else None,
-        "fields": fields,
+        "fields": fields or None,
         "created_at": now,
         "updated_at": now,
     }
@@ -172,70 +208,165 @@ def _local(wa_id: str) -> str:
     return f"{local[:-4]}-{local[-4:]}"
 
 
-QUERIES: dict[str, Callable[[random.Random, list[dict[str, Any]]], str]] = {
+def _with_username(rnd: random.Random, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return rnd.choice([r for r in rows[:5000] if r["username"]])
+
+
+def _with_customer_number(rnd: random.Random, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return rnd.choice([r for r in rows[:5000] if r["fields"] and "Customer number" in r["fields"]])
+
+
+Make = Callable[[random.Random, list[dict[str, Any]]], str]
+QUERIES: dict[str, Make] = {
     "baseline: SELECT 1": lambda r, c: "",
-    "name (one word)": lambda r, c: r.choice(LAST).lower(),
-    "name (two words)": lambda r, c: f"{r.choice(FIRST)} {r.choice(LAST)[:3]}",
-    "name prefix (3 letters)": lambda r, c: r.choice(FIRST)[:3],
-    "short (2 letters)": lambda r, c: r.choice(FIRST)[:2],
-    "number, national format": lambda r, c: _national(r.choice(c)["wa_id"]),
-    "number, E.164": lambda r, c: "+" + r.choice(c)["wa_id"],
-    "number prefix (+55 DDD 9xx)": lambda r, c: "+" + r.choice(c)["wa_id"][:7],
-    "local number (no area code)": lambda r, c: _local(r.choice(c)["wa_id"]),
-    "email / field value": lambda r, c: r.choice(COMPANIES).lower(),
+    "name, one common word (`souza`)": lambda r, c: r.choice(LAST).lower(),
+    "name, one rare word (`nakamura`, ~10 contacts)": lambda r, c: r.choice(RARE).lower(),
+    "name, no accents typed (`joao`, `natalia`)": lambda r, c: _unaccented(r.choice(FIRST)).lower(),
+    "name, two words (`ana sou`)": lambda r, c: f"{r.choice(FIRST)} {r.choice(LAST)[:3]}",
+    "name, full (`natália ribeiro`)": lambda r, c: f"{r.choice(FIRST)} {r.choice(LAST)}".lower(),
+    "name prefix, 3 letters (`mar`)": lambda r, c: r.choice(FIRST)[:3],
+    "short, 2 letters (`an`)": lambda r, c: r.choice(FIRST)[:2],
+    "nothing matches (`zqxw`)": lambda r, c: "zq" + "".join(r.choice("xwyk") for _ in range(3)),
+    "username (`ana_souza123`)": lambda r, c: _with_username(r, c)["username"],
+    "number, national (`(11) 98765-4321`)": lambda r, c: _national(r.choice(c)["wa_id"]),
+    "number, E.164 (`+5511987654321`)": lambda r, c: "+" + r.choice(c)["wa_id"],
+    "number, 00 and spaces (`0055 11 98765 4321`)": lambda r, c: _spaced(r.choice(c)["wa_id"]),
+    "number, trunk 0 (`011 98765 4321`)": lambda r, c: _trunk(r.choice(c)["wa_id"]),
+    "number, local (`98765-4321`)": lambda r, c: _local(r.choice(c)["wa_id"]),
+    "number prefix (`+55119876`)": lambda r, c: "+" + r.choice(c)["wa_id"][:7],
+    "number prefix, short (`+55 11`)": lambda r, c: f"+55 {r.choice(DDD)}",
+    "email (`ana.souza123@example.com`)": lambda r, c: r.choice(
+        [x for x in c[:3000] if x["email"]]
+    )["email"],
+    "field value, common (`acme`: ~5,000)": lambda r, c: r.choice(COMPANIES).lower(),
+    "field value, one contact (`C-004242`)": lambda r, c: _with_customer_number(r, c)["fields"][
+        "Customer number"
+    ],
 }
 
 
-async def measure(database_url: str, work: Path, *, contacts: int, queries: int) -> dict[str, Any]:
+def _spaced(wa_id: str) -> str:
+    """`0055 11 98765 4321`: the international prefix typed as 00, with spaces."""
+    national = _national(wa_id).replace("(", "").replace(")", "").replace("-", " ")
+    return f"00{wa_id[:2]} {national}"
+
+
+def _trunk(wa_id: str) -> str:
+    """`011 98765 4321`: a national number with the trunk 0 before the area code."""
+    return "0" + _national(wa_id).replace("(", "").replace(")", "").replace("-", " ")
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(len(ordered) * share + 0.5) - 1)]
+
+
+async def _seed(engine: AsyncEngine, rows: list[dict[str, Any]], database_url: str) -> float:
+    await upgrade(engine)
+    started = time.perf_counter()
+    async with UnitOfWork(build_sessionmaker(engine), InProcessBus()) as uow:
+        for chunk in range(0, len(rows), 5000):
+            await uow.session.execute(insert(Contact), rows[chunk : chunk + 5000])
+        await uow.commit()
+    # The steady state: statistics as autovacuum (or SQLite's optimize) keeps them.
+    async with engine.connect() as connection:
+        connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await connection.execute(
+            text("VACUUM ANALYZE" if "postgresql" in database_url else "ANALYZE")
+        )
+    return time.perf_counter() - started
+
+
+async def _plans(
+    reader: AsyncEngine, rnd: random.Random, rows: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """For one query of each kind: the indexes its statements use, and any full scan."""
+    found: dict[str, Any] = {}
+    for kind, make in QUERIES.items():
+        if kind.startswith("baseline"):
+            continue
+        plans = await search_plans(reader, make(rnd, rows), region="BR")
+        found[kind] = {
+            "statements": len(plans),
+            "full_scans": [line.strip() for p in plans for line in p.full_scans],
+        }
+    return found
+
+
+async def _time_one(sessions: Any, kind: str, query: str) -> tuple[float, float, int]:
+    async with UnitOfWork(sessions, InProcessBus()) as uow:
+        cpu = resource.getrusage(resource.RUSAGE_SELF)
+        began = time.perf_counter()
+        if kind.startswith("baseline"):  # a unit of work's own cost, for scale
+            found: list[Any] = list(await uow.session.execute(text("SELECT 1")))
+        else:
+            found = await search_contacts(uow, query, region="BR", limit=50)
+        elapsed = (time.perf_counter() - began) * 1000
+        after = resource.getrusage(resource.RUSAGE_SELF)
+    used = (after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime) * 1000
+    return elapsed, used, len(found)
+
+
+async def _round(
+    sessions: Any, rnd: random.Random, rows: list[dict[str, Any]], queries: int
+) -> dict[str, Any]:
+    """`queries` passes (after 10 to warm up), each one query of every kind, shuffled."""
+    samples: dict[str, list[tuple[float, float, int]]] = {kind: [] for kind in QUERIES}
+    kinds = list(QUERIES)
+    for n in range(queries + 10):
+        rnd.shuffle(kinds)
+        for kind in kinds:
+            sample = await _time_one(sessions, kind, QUERIES[kind](rnd, rows))
+            if n >= 10:
+                samples[kind].append(sample)
+    figures: dict[str, Any] = {}
+    for kind in QUERIES:
+        wall = [s[0] for s in samples[kind]]
+        cpu = [s[1] for s in samples[kind]]
+        figures[kind] = {
+            "p50": round(statistics.median(wall), 1),
+            "p95": round(_percentile(wall, 0.95), 1),
+            "max": round(max(wall), 1),
+            "cpu_p50": round(statistics.median(cpu), 1),
+            "hits": round(statistics.mean(s[2] for s in samples[kind]), 1),
+        }
+    return figures
+
+
+def _load() -> str:
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+async def measure(
+    database_url: str, work: Path, *, contacts: int, queries: int, rounds: int = 1
+) -> dict[str, Any]:
     settings = Settings(database_url=database_url, data_dir=work, _env_file=None)  # type: ignore[call-arg,unused-ignore]
     engine = build_engine(settings)
     rnd = random.Random(11)
     now = SystemClock().now()
     rows = [_contact(n, rnd, now) for n in range(contacts)]
     try:
-        await upgrade(engine)
-        started = time.perf_counter()
-        async with UnitOfWork(build_sessionmaker(engine), InProcessBus()) as uow:
-            for chunk in range(0, contacts, 5000):
-                await uow.session.execute(insert(Contact), rows[chunk : chunk + 5000])
-            await uow.commit()
-        # The steady state: statistics as autovacuum (or SQLite's optimize) keeps them.
-        async with engine.connect() as connection:
-            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await connection.execute(
-                text("VACUUM ANALYZE" if "postgresql" in database_url else "ANALYZE")
-            )
-        seeded = time.perf_counter() - started
+        seeded = await _seed(engine, rows, database_url)
     except BaseException:
         await engine.dispose()
         raise
     reader = build_reader_engine(settings, engine)
-    results: dict[str, Any] = {"contacts": contacts, "seed_seconds": round(seeded, 1), "kinds": {}}
+    results: dict[str, Any] = {"contacts": contacts, "seed_seconds": round(seeded, 1)}
     try:
+        results["plans"] = await _plans(reader, rnd, rows)
+        for kind, plan in results["plans"].items():
+            if plan["full_scans"]:
+                print(f"  FULL SCAN in {kind}: {plan['full_scans']}", flush=True)
         sessions = build_sessionmaker(reader)
-        for kind, make in QUERIES.items():
-            times: list[float] = []
-            hits: list[int] = []
-            for n in range(queries + 10):
-                q = make(rnd, rows)
-                async with UnitOfWork(sessions, InProcessBus()) as uow:
-                    began = time.perf_counter()
-                    if kind.startswith("baseline"):  # a unit of work's own cost, for scale
-                        found = list(await uow.session.execute(text("SELECT 1")))
-                    else:
-                        found = await search_contacts(uow, q, region="BR", limit=50)
-                    elapsed = (time.perf_counter() - began) * 1000
-                if n >= 10:  # the first few warm the caches
-                    times.append(elapsed)
-                    hits.append(len(found))
-            times.sort()
-            results["kinds"][kind] = {
-                "p50": round(statistics.median(times), 1),
-                "p95": round(times[int(len(times) * 0.95) - 1], 1),
-                "max": round(times[-1], 1),
-                "hits": round(statistics.mean(hits), 1),
-            }
-            print(f"  {kind:30} {results['kinds'][kind]}", flush=True)
+        results["rounds"] = []
+        for n in range(rounds):
+            before = _load()
+            figures = await _round(sessions, rnd, rows, queries)
+            results["rounds"].append({"load": f"{before} → {_load()}", "kinds": figures})
+            print(f"  round {n + 1}: load average {results['rounds'][-1]['load']}", flush=True)
+            for kind, f in figures.items():
+                print(f"    {kind:48} {f}", flush=True)
     finally:
         await reader.dispose()
         await engine.dispose()
@@ -243,19 +374,32 @@ async def measure(database_url: str, work: Path, *, contacts: int, queries: int)
 
 
 def table(runs: list[dict[str, Any]]) -> str:
-    lines = [
-        "| backend | query | p50 (ms) | p95 (ms) | max (ms) | results (mean, of 50 at most) |",
-        "|---|---|---|---|---|---|",
-    ]
+    """One row per kind and backend: each round's p50 / p95 (ms), the CPU p50 of the first."""
+    lines = []
     for run in runs:
-        for kind, f in run["kinds"].items():
-            lines.append(
-                f"| {run['backend']} | {kind} | {f['p50']} | {f['p95']} | {f['max']} | {f['hits']} |"
+        rounds = run["rounds"]
+        head = " | ".join(f"round {n + 1} p50 / p95" for n in range(len(rounds)))
+        lines += [
+            f"{run['backend']}, {run['contacts']:,} contacts; load average per round: "
+            + "; ".join(r["load"] for r in rounds),
+            "",
+            f"| query (example) | {head} | CPU p50 (ms) | results |",
+            "|---|" + "---|" * len(rounds) + "---|---|",
+        ]
+        for kind in rounds[0]["kinds"]:
+            cells = " | ".join(
+                f"{r['kinds'][kind]['p50']} / {r['kinds'][kind]['p95']}" for r in rounds
             )
+            first = rounds[0]["kinds"][kind]
+            lines.append(f"| {kind} | {cells} | {first['cpu_p50']} | {first['hits']} |")
+        scans = {k: p["full_scans"] for k, p in run["plans"].items() if p["full_scans"]}
+        lines += ["", f"Statements reading the whole table: {scans or 'none'}.", ""]
     return "\n".join(lines)
 
 
-def run(backends: list[str], *, contacts: int, queries: int) -> list[dict[str, Any]]:
+def run(
+    backends: list[str], *, contacts: int, queries: int, rounds: int = 1
+) -> list[dict[str, Any]]:
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
         for backend in backends:
@@ -267,7 +411,9 @@ def run(backends: list[str], *, contacts: int, queries: int) -> list[dict[str, A
                 else f"sqlite:///{work / 'contacts.db'}"
             )
             print(f"contacts {backend}: seeding {contacts}", flush=True)
-            result = asyncio.run(measure(url, work, contacts=contacts, queries=queries))
+            result = asyncio.run(
+                measure(url, work, contacts=contacts, queries=queries, rounds=rounds)
+            )
             runs.append({"backend": backend, **result})
     return runs
 
@@ -278,9 +424,12 @@ def main() -> None:
     )
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--backends", default="sqlite,postgres")
     args = parser.parse_args()
-    runs = run(args.backends.split(","), contacts=args.contacts, queries=args.queries)
+    runs = run(
+        args.backends.split(","), contacts=args.contacts, queries=args.queries, rounds=args.rounds
+    )
     print(f"command: python -m bench.contacts {' '.join(sys.argv[1:])}".rstrip())
     print(table(runs))
 
