@@ -60,8 +60,16 @@ class Plan:
         return True
 
 
-async def search_plans(engine: AsyncEngine, query: str, *, region: str = "") -> list[Plan]:
-    """Run `search_contacts(query)` on `engine` and return the plan of each SELECT it sent."""
+async def search_plans(
+    engine: AsyncEngine, query: str, *, region: str = "", strict: bool = False
+) -> list[Plan]:
+    """Run `search_contacts(query)` on `engine` and return the plan of each SELECT it sent.
+
+    `strict` (PostgreSQL): explain every statement with table scans and sorts disabled, so a
+    plan shows what the indexes can do whatever the table's size; a statement that no index
+    can answer, or answer in the order it asks, still shows its Seq Scan or Sort. Without it,
+    the plans are those the planner picks for the data at hand (a small table is cheaper to
+    scan, so only a large one shows the real choice)."""
     sent: list[tuple[str, Any]] = []
 
     def record(*args: Any) -> None:
@@ -76,9 +84,12 @@ async def search_plans(engine: AsyncEngine, query: str, *, region: str = "") -> 
     dialect = engine.dialect.name
     plans: list[Plan] = []
     async with engine.connect() as connection:
+        if strict and dialect == "postgresql":
+            await connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            await connection.exec_driver_sql("SET LOCAL enable_sort = off")
         for statement, parameters in sent:
             verb = statement.lstrip().split(None, 1)[0].upper()
-            if verb in ("SET", "RESET"):
+            if verb in ("SET", "RESET") and not strict:
                 await connection.exec_driver_sql(statement)
             elif verb == "SELECT":
                 explain = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN "

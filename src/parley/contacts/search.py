@@ -17,8 +17,8 @@ Text, in this order:
    PostgreSQL's `search_text` with its `pg_trgm` GIN index (migration 0009).
 
 Numbers (a query of digits and phone punctuation), in this order: the number itself in all
-its forms (`domain.phones`: ninth digit, Mexico's `1`); with 8 digits or more, the numbers
-ending like it (`ix_contacts_search_tail`: a local number typed without its area code); the
+its forms (`domain.phones`: ninth digit, Mexico's `1`), and nothing else when it is stored;
+else, with 8 digits or more, the numbers ending like it (`ix_contacts_search_tail`: a local number typed without its area code); the
 numbers it starts (a B-tree range on `wa_id` per form). Only when none of these finds a
 contact is the query searched as text (a customer or order number kept in a custom field).
 
@@ -233,6 +233,8 @@ async def _find_number(uow: UnitOfWork, page: _Page, query: str, region: str) ->
         rows = list(await uow.session.execute(select(Contact.id, wa_id).where(wa_id.in_(exact))))
         rows.sort(key=lambda row: exact.index(row[1]))
         page.add([row[0] for row in rows], "index")
+        if rows:  # a whole number names one person: others ending alike are not asked for
+            return
     digits = digits_of(query)
     if len(digits) >= TAIL and page.room > 0:
         tail: ColumnElement[str] = literal_column(_TAILS.get(uow.dialect, _TAILS["sqlite"]))
