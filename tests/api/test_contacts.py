@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from parley.clock import FixedClock
+from parley.contacts.models import Contact
 from tests.api.conftest import Api, ApiFactory
 from tests.api.support import ANA, customer_says, eventually, held_interactions
 
@@ -116,6 +117,29 @@ async def test_search_by_name_part_number_part_and_edited_fields(
     assert got.json()["email"] == "ana@example.com"
 
 
+async def test_a_page_of_results_says_when_there_are_more(api: Api, clock: FixedClock) -> None:
+    alice = await api.agent(clock, "alice", ready=False)
+    async with api.runtime.uow() as uow:
+        for n in range(3):
+            uow.session.add(
+                Contact(
+                    wa_id=f"551190000000{n}",
+                    profile_name=f"Cliente {n} Pereira",
+                    created_at=clock.now(),
+                    updated_at=clock.now(),
+                )
+            )
+        await uow.commit()
+    url = "/api/v1/contacts"
+    page = (await api.client.get(url, params={"q": "pereira", "limit": 2}, headers=alice)).json()
+    assert ([c["name"] for c in page["items"]], page["has_more"]) == (
+        ["Cliente 0 Pereira", "Cliente 1 Pereira"],
+        True,
+    )
+    page = (await api.client.get(url, params={"q": "pereira", "limit": 3}, headers=alice)).json()
+    assert (len(page["items"]), page["has_more"]) == (3, False)
+
+
 async def test_bad_edits_are_refused_and_change_nothing(api: Api, clock: FixedClock) -> None:
     alice = await api.agent(clock, "alice", ready=False)
     await customer_says(api, "Hi", "wamid.IN1")
@@ -193,12 +217,20 @@ async def test_merging_moves_interactions_and_identities_and_is_recorded(
 
         from parley.contacts.models import ContactMerge
 
+        from parley.auth.models import User
+
         [record] = list(await uow.session.scalars(select(ContactMerge)))
         assert (record.kept_id, record.merged_id, record.merged["wa_id"]) == (
             new["id"],
             old["id"],
             ANA_OLD,
         )
+        # Who merged, when, and what moved, as the API answered it.
+        merger = await uow.session.get(User, record.by_id)
+        assert merger is not None and merger.username == "alice"
+        assert record.at == clock.now()
+        assert record.moved == merged.json()["moved"]
+        assert record.merged["name"] is None and record.merged["profile_name"] == "Ana S."
 
 
 async def test_merging_is_refused_when_both_have_open_interactions_or_other_numbers(

@@ -67,7 +67,12 @@ class ContactDetail(ContactOut):
 
 
 class ContactList(BaseModel):
+    """A page of search results, most relevant first. Matches are never counted (a common
+    name may have thousands): `has_more` says whether there are more than these, so a client
+    shows "50+" and asks the agent to type more."""
+
     items: list[ContactDetail]
+    has_more: bool = False
 
 
 def _email(value: str) -> str:

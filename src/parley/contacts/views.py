@@ -31,8 +31,10 @@ async def search_contacts(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ContactList:
     region = runtime.settings.default_country
-    found = await search.search_contacts(uow, q.replace("\x00", ""), region=region, limit=limit)
-    return ContactList(items=[ContactDetail.of(c) for c in found])
+    query = q.replace("\x00", "")
+    found = await search.search_contacts(uow, query, region=region, limit=limit + 1)
+    items = [ContactDetail.of(c) for c in found[:limit]]
+    return ContactList(items=items, has_more=len(found) > limit)
 
 
 @router.get("/{contact_id}", response_model=ContactDetail)

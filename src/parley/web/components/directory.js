@@ -54,18 +54,21 @@ export class ParleyDirectory extends HTMLElement {
     try {
       const page = await this.#ctx.desktop.searchContacts(this.#search.value.trim())
       if (asked !== this.#asked) return // a newer search is on its way
-      this.#renderResults(page?.items ?? [])
+      this.#renderResults(page?.items ?? [], page?.has_more ?? false)
     } catch (e) {
       this.#ctx.notify(e?.message || "Couldn’t search contacts.")
     }
   }
 
-  #renderResults(items) {
+  #renderResults(items, more) {
     if (!items.length) {
       replace(this.#results, h("p", { class: "muted view-empty", role: "status" }, "No contacts found."))
       return
     }
-    replace(this.#results, h("ul", { class: "hist-list", "aria-label": "Contacts" }, items.map((c) =>
+    // Matches are not counted (a common name has thousands): past one page, ask for more words.
+    const note = more && h("p", { class: "muted dir-more", role: "status" },
+      `More than ${items.length} contacts match; type more of the name or number to narrow them.`)
+    replace(this.#results, note, h("ul", { class: "hist-list", "aria-label": "Contacts" }, items.map((c) =>
       h("li", {}, h("button", { type: "button", class: "hist-row", dataset: { id: c.id },
         "aria-current": c.id === this.#contact?.id ? "true" : "false", onclick: () => this.#open(c.id) },
       h("span", { class: "hist-top" }, h("span", { class: "hist-name", dir: "auto" }, c.name)),
