@@ -433,7 +433,11 @@ def table(runs: list[dict[str, Any]]) -> str:
             mean = f" {first['server_cpu_mean']} |" if server else ""
             lines.append(f"| {kind} | {cells} | {cpu} |{mean} {first['hits']} |")
         scans = {k: p["full_scans"] for k, p in run["plans"].items() if p["full_scans"]}
-        lines += ["", f"Statements that scan the table or sort what they found: {scans or 'none'}.", ""]
+        lines += [
+            "",
+            f"Statements that scan the table or sort what they found: {scans or 'none'}.",
+            "",
+        ]
     return "\n".join(lines)
 
 

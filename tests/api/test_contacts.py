@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from parley.auth.models import User
 from parley.clock import FixedClock
-from parley.contacts.models import Contact
+from parley.contacts.models import Contact, ContactMerge
 from tests.api.conftest import Api, ApiFactory
 from tests.api.support import ANA, customer_says, eventually, held_interactions
 
@@ -213,12 +215,6 @@ async def test_merging_moves_interactions_and_identities_and_is_recorded(
     # Meta's wa_id stays; a message to the twin number now lands on the kept contact? No: the
     # kept contact keeps its own form, and the merge is recorded.
     async with api.runtime.reader() as uow:
-        from sqlalchemy import select
-
-        from parley.contacts.models import ContactMerge
-
-        from parley.auth.models import User
-
         [record] = list(await uow.session.scalars(select(ContactMerge)))
         assert (record.kept_id, record.merged_id, record.merged["wa_id"]) == (
             new["id"],
