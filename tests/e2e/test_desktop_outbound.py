@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 import httpx
 import orjson
 from playwright.async_api import Browser, Page, expect
+from sqlalchemy import insert
 
+from parley.contacts.models import Contact
+from parley.db.engine import build_engine
 from parley.settings import Settings
 from parley.whatsapp.signature import sign
 from tests.e2e.conftest import new_page, shot
@@ -42,6 +46,19 @@ async def old_message(d: Desk, wa_id: str, name: str, text: str, hours_ago: int)
             "/webhooks/whatsapp", content=body, headers={"X-Hub-Signature-256": signature}
         )
         answer.raise_for_status()
+
+
+async def add_pereiras(settings: Settings, n: int) -> None:
+    """`n` contacts who share a surname, stored as an import would (no conversation)."""
+    engine = build_engine(settings)
+    now = datetime.now(UTC)
+    rows = [
+        {"wa_id": f"55219{i:08d}", "profile_name": f"João {i} Pereira", "created_at": now}
+        for i in range(n)
+    ]
+    async with engine.begin() as connection:
+        await connection.execute(insert(Contact), [{**r, "updated_at": now} for r in rows])
+    await engine.dispose()
 
 
 async def test_create_new_chat_from_my_history_then_a_new_session(
@@ -146,6 +163,24 @@ async def test_directory_finds_national_formats_and_a_closed_window_asks_for_a_t
         )
         await expect(directory.get_by_text("Can you call me back?")).to_be_visible()
         await shot(page, "directory-light")
+        # A name thousands share is not counted: one page, and a word that more follow.
+        await add_pereiras(d.settings, 51)
+        await search.fill("pereira")
+        await expect(contacts.get_by_role("button")).to_have_count(50)
+        more = directory.get_by_role("status").filter(has_text="contacts match")
+        await expect(more).to_have_text(
+            "More than 50 contacts match; type more of the name or number to narrow them."
+        )
+        await shot(page, "directory-more-light")
+        await page.get_by_role("button", name="Switch to dark theme").click()
+        await page.wait_for_timeout(300)
+        await shot(page, "directory-more-dark")
+        await page.get_by_role("button", name="Switch to light theme").click()
+        await search.fill("joao 7 pereira")  # accents left out
+        await expect(contacts.get_by_role("button", name="João 7 Pereira")).to_be_visible()
+        await expect(more).to_have_count(0)
+        await search.fill("transportes")
+        await contacts.get_by_role("button", name="Bruno Lima").click()
         await page.get_by_role("button", name="Switch to dark theme").click()
         await page.wait_for_timeout(300)  # the buttons' colour transition
         await shot(page, "directory-dark")
