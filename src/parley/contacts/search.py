@@ -59,10 +59,14 @@ KEY: ColumnElement[str] = literal_column(
     "lower(coalesce(contacts.name, contacts.profile_name, contacts.wa_id, ''))"
 )
 _TAILS = {"sqlite": "substr(contacts.wa_id, -8)", "postgresql": "right(contacts.wa_id, 8)"}
-_NAME_WORDS = {
-    "sqlite": "SELECT rowid AS id FROM contacts_words WHERE contacts_words MATCH :match LIMIT :n",
+_NAME_WORDS = {  # the candidates with what ranks them
+    "sqlite": (
+        "SELECT contacts.id, contacts.name, contacts.profile_name, contacts.username, "
+        "contacts.wa_id FROM contacts_words JOIN contacts ON contacts.id = contacts_words.rowid "
+        "WHERE contacts_words MATCH :match LIMIT :n"
+    ),
     "postgresql": (
-        "SELECT id FROM contacts "
+        "SELECT id, name, profile_name, username, wa_id FROM contacts "
         "WHERE search_names @@ to_tsquery('simple', parley_unaccent(:match)) LIMIT :n"
     ),
 }
@@ -71,11 +75,9 @@ _TOKEN = re.compile(r"[^\W_]+")  # a word as both indexes cut names: letters and
 
 @dataclass
 class _Tier:
-    """One tier's ids in the index's order; `take` of them are shown, ordered by `order`:
-    "index" (as found), "name" (by display name) or "rank" (whole-word matches first)."""
+    """One tier's ids, shown in their order ("index") or by display name ("name")."""
 
     ids: list[int]
-    take: int
     order: str
 
 
@@ -92,16 +94,13 @@ class _Page:
 
     @property
     def room(self) -> int:
-        return self.limit - sum(t.take for t in self.tiers)
+        return self.limit - sum(len(t.ids) for t in self.tiers)
 
     def add(self, ids: Sequence[int], order: str = "name") -> None:
-        """Add a tier of `ids` (those already found are dropped); when there are more than
-        the room left, the first ones by `order` are shown."""
+        """Add a tier of `ids` (those already found are dropped), as many as there is room."""
         seen = self.seen
         fresh = list(dict.fromkeys(i for i in ids if i not in seen))
-        if order != "rank":  # only a ranked tier looks at more candidates than it shows
-            fresh = fresh[: self.room]
-        self.tiers.append(_Tier(fresh, min(len(fresh), self.room), order))
+        self.tiers.append(_Tier(fresh[: self.room], order))
 
 
 async def search_contacts(
@@ -122,7 +121,7 @@ async def search_contacts(
     else:
         listed = select(Contact.id).order_by(KEY, Contact.id).limit(limit)
         page.add(await _ids(uow, listed), "index")
-    return await _load(uow, page, query)
+    return await _load(uow, page)
 
 
 def _words(query: str) -> list[str]:
@@ -176,7 +175,10 @@ async def _find_words(uow: UnitOfWork, page: _Page, words: list[str], tokens: li
         # Twice the room, to rank; plus those already shown, which the index may return again.
         n = 2 * page.room + len(page.seen)
         match = name_words_match(uow.dialect, tokens)
-        page.add(await _ids(uow, statement, {"match": match, "n": n}), "rank")
+        rows = list(await uow.session.execute(statement, {"match": match, "n": n}))
+        folded = {_fold(t) for t in tokens}
+        rows.sort(key=lambda row: (-_whole_words(row[1:4], folded), _display(row[1:]), row[0]))
+        page.add([int(row[0]) for row in rows], "index")
     if page.room > 0 and any(len(w) >= TRIGRAM for w in words):
         substrings = _substring_statement(uow.dialect, words, page.room + len(page.seen))
         page.add(await _ids(uow, substrings))
@@ -255,30 +257,27 @@ def _fold(value: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _name_of(contact: Contact) -> str:
-    return (contact.name or contact.profile_name or contact.wa_id or "").lower()
+def _display(names: Sequence[str | None]) -> str:
+    """The display name's sort key from (name, profile_name, …, wa_id), as KEY computes it."""
+    return next((n for n in names if n), "").lower()
 
 
-def _whole_words(contact: Contact, folded_tokens: set[str]) -> int:
+def _whole_words(names: Sequence[str | None], folded_tokens: set[str]) -> int:
     """How many of the query's tokens are a whole word of the contact's names."""
-    names = " ".join(v for v in (contact.name, contact.profile_name, contact.username) if v)
-    return len(folded_tokens & set(_TOKEN.findall(_fold(names))))
+    return len(folded_tokens & set(_TOKEN.findall(_fold(" ".join(n for n in names if n)))))
 
 
-async def _load(uow: UnitOfWork, page: _Page, query: str) -> list[Contact]:
-    """The contacts of every tier, in order, each tier cut to what it may show."""
-    ids = page.seen
+async def _load(uow: UnitOfWork, page: _Page) -> list[Contact]:
+    """The contacts of every tier, in order."""
+    ids = [i for tier in page.tiers for i in tier.ids]
     if not ids:
         return []
     loaded = await uow.session.scalars(select(Contact).where(Contact.id.in_(ids)))
     by_id = {c.id: c for c in loaded}
-    folded = {_fold(t) for t in _tokens(query)}
     shown: list[Contact] = []
     for tier in page.tiers:
         contacts = [by_id[i] for i in tier.ids if i in by_id]
-        if tier.order == "rank":
-            contacts.sort(key=lambda c: (-_whole_words(c, folded), _name_of(c), c.id))
-        elif tier.order == "name":
-            contacts.sort(key=lambda c: (_name_of(c), c.id))
-        shown += contacts[: tier.take]
+        if tier.order == "name":
+            contacts.sort(key=lambda c: (_display((c.name, c.profile_name, c.wa_id)), c.id))
+        shown += contacts
     return shown
