@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from parley.audit.models import AuditEntry
 from parley.auth.models import User
 from parley.clock import FixedClock
 from parley.contacts.models import Contact, ContactMerge
@@ -227,6 +228,17 @@ async def test_merging_moves_interactions_and_identities_and_is_recorded(
         assert record.at == clock.now()
         assert record.moved == merged.json()["moved"]
         assert record.merged["name"] is None and record.merged["profile_name"] == "Ana S."
+        # The audit log says it too, in words a supervisor reads.
+        [entry] = list(await uow.session.scalars(select(AuditEntry)))
+        assert (entry.action, entry.actor_id, entry.subject_id) == (
+            "contact.merged",
+            merger.id,
+            str(new["id"]),
+        )
+        assert (
+            entry.summary == f"{merger.name} merged Ana S. (#{old['id']}) into Ana (#{new['id']})"
+        )
+        assert entry.detail["moved"] == record.moved
 
 
 async def test_merging_is_refused_when_both_have_open_interactions_or_other_numbers(

@@ -11,9 +11,10 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from parley.audit.service import record_action
 from parley.auth.models import User
 from parley.contacts.models import Contact, ContactMerge
-from parley.contacts.schemas import ContactPatch
+from parley.contacts.schemas import ContactPatch, display_name
 from parley.db.uow import UnitOfWork
 from parley.domain.codes import match_code
 from parley.domain.phones import lookup_forms, same_number
@@ -102,7 +103,8 @@ async def merge_contacts(
 ) -> dict[str, Any]:
     """Make `other` part of `kept`: its sessions, interactions and messages move over, its
     identities (wa_id, BSUID) and the fields `kept` lacks are copied, and `other` is deleted;
-    a `contact_merges` row records the merged contact as it was and what moved.
+    a `contact_merges` row records the merged contact as it was and what moved, and the audit
+    log (`contact.merged`) who merged which into which.
 
     Refused (409) when they are the same contact (`same_contact`), when both have an
     interaction that is not done (`both_open`: finish one first; two open conversations with
@@ -146,6 +148,10 @@ async def merge_contacts(
         by_id=user.id,
         at=now,
     )
+    summary = (
+        f"{user.name or user.username} merged {display_name(other)} (#{other.id}) "
+        f"into {display_name(kept)} (#{kept.id})"
+    )
     identities = {"wa_id": other.wa_id, "bsuid": other.bsuid}
     for field in ("name", "email", "notes"):
         if getattr(kept, field) is None and getattr(other, field) is not None:
@@ -160,5 +166,15 @@ async def merge_contacts(
             moved["identities"].append(field)
     kept.updated_at = now
     uow.session.add(record)
+    record_action(
+        uow.session,
+        at=now,
+        actor_id=user.id,
+        action="contact.merged",
+        subject_type="contact",
+        subject_id=kept.id,
+        summary=summary,
+        detail={"merged_id": record.merged_id, "merged": record.merged, "moved": moved},
+    )
     await uow.session.flush()
     return moved
