@@ -16,6 +16,7 @@ QUERIES = {
     "a word and a letter": (["ana z", "zq"], ("contacts_words", "ix_contacts_search_names")),
     "a substring": (["ouz"], ("contacts_fts", "ix_contacts_search_text")),
     "a full number": (["(11) 91234-5678", "+55 21 91234-5678"], ("ix_contacts_search_tail",)),
+    "digits that are no number": (["4521-8890"], ("contacts_fts", "ix_contacts_search_text")),
     "a number prefix": (["+55 11", "011 9876"], ("wa_id",)),
     "a name prefix": (["souza lim", "an"], ("ix_contacts_search_key",)),
 }

@@ -19,8 +19,9 @@ Text, in this order:
 Numbers (a query of digits and phone punctuation), in this order: the number itself in all
 its forms (`domain.phones`: ninth digit, Mexico's `1`), and nothing else when it is stored;
 else, with 8 digits or more, the numbers ending like it (`ix_contacts_search_tail`: a local number typed without its area code); the
-numbers it starts (a B-tree range on `wa_id` per form). Only when none of these finds a
-contact is the query searched as text (a customer or order number kept in a custom field).
+numbers it starts (a B-tree range on `wa_id` per form). When the digits are no whole phone
+number and none of these finds a contact, the query is searched as text (a customer or
+order number kept in a custom field).
 
 `tests/contacts/test_search_plans.py` checks that every statement here is an index lookup
 on both databases.
@@ -113,8 +114,8 @@ async def search_contacts(
     query = unicodedata.normalize("NFC", query.strip())
     page = _Page(limit)
     if looks_like_phone(query):
-        await _find_number(uow, page, query, region)
-        if not page.seen:
+        whole = await _find_number(uow, page, query, region)
+        if not page.seen and not whole:  # digits that are no phone number: perhaps an order's
             await _find_text(uow, page, query)
     elif _words(query):
         await _find_text(uow, page, query)
@@ -228,7 +229,8 @@ def _substring_statement(dialect: str, words: Sequence[str], n: int) -> Select[A
     )
 
 
-async def _find_number(uow: UnitOfWork, page: _Page, query: str, region: str) -> None:
+async def _find_number(uow: UnitOfWork, page: _Page, query: str, region: str) -> bool:
+    """The number tiers; True when the query is a whole phone number."""
     exact = lookup_forms(query, region)
     wa_id: ColumnElement[str] = Contact.wa_id.expression  # type: ignore[assignment]
     if exact:
@@ -236,7 +238,7 @@ async def _find_number(uow: UnitOfWork, page: _Page, query: str, region: str) ->
         rows.sort(key=lambda row: exact.index(row[1]))
         page.add([row[0] for row in rows], "index")
         if rows:  # a whole number names one person: others ending alike are not asked for
-            return
+            return True
     digits = digits_of(query)
     if len(digits) >= TAIL and page.room > 0:
         tail: ColumnElement[str] = literal_column(_TAILS.get(uow.dialect, _TAILS["sqlite"]))
@@ -250,6 +252,7 @@ async def _find_number(uow: UnitOfWork, page: _Page, query: str, region: str) ->
         prefixed += await _ids(uow, statement.limit(page.room + len(page.seen)))
     if prefixed:
         page.add(prefixed)
+    return bool(exact)
 
 
 def _fold(value: str) -> str:
