@@ -20,7 +20,7 @@ Numbers (a query of digits and phone punctuation), in this order: the number its
 its forms (`domain.phones`: ninth digit, Mexico's `1`), and nothing else when it is stored;
 else, with 8 digits or more, the numbers ending like it (`ix_contacts_search_tail`: a local number typed without its area code); the
 numbers it starts (a B-tree range on `wa_id` per form). When the digits are no whole phone
-number and none of these finds a contact, the query is searched as text (a customer or
+number (10 digits or more, with the area code) and none of these finds a contact, the query is searched as text (a customer or
 order number kept in a custom field).
 
 `tests/contacts/test_search_plans.py` checks that every statement here is an index lookup
@@ -54,6 +54,7 @@ from parley.domain.phones import digits_of, looks_like_phone, lookup_forms, numb
 
 TRIGRAM = 3  # the shortest word the trigram indexes can look up
 TAIL = 8  # digits of a local number (without area code) in most countries
+WHOLE = 10  # digits of a phone number with its area code (Brazil's shortest: DDD + 8)
 MAX_WORDS = 8
 # The expressions the migrations index, written the same way so the planners use the indexes.
 KEY: ColumnElement[str] = literal_column(
@@ -230,7 +231,7 @@ def _substring_statement(dialect: str, words: Sequence[str], n: int) -> Select[A
 
 
 async def _find_number(uow: UnitOfWork, page: _Page, query: str, region: str) -> bool:
-    """The number tiers; True when the query is a whole phone number."""
+    """The number tiers; True when the query is a whole phone number (10 digits or more)."""
     exact = lookup_forms(query, region)
     wa_id: ColumnElement[str] = Contact.wa_id.expression  # type: ignore[assignment]
     if exact:
@@ -252,7 +253,8 @@ async def _find_number(uow: UnitOfWork, page: _Page, query: str, region: str) ->
         prefixed += await _ids(uow, statement.limit(page.room + len(page.seen)))
     if prefixed:
         page.add(prefixed)
-    return bool(exact)
+    # Shorter digits may parse somewhere (`4521-8890` is a Danish number) yet be an order's.
+    return bool(exact) and len(digits) >= WHOLE
 
 
 def _fold(value: str) -> str:
