@@ -18,10 +18,10 @@ Text, in this order:
 
 Numbers (a query of digits and phone punctuation), in this order: the number itself in all
 its forms (`domain.phones`: ninth digit, Mexico's `1`), and nothing else when it is stored;
-else, with 8 digits or more, the numbers ending like it (`ix_contacts_search_tail`: a local number typed without its area code); the
-numbers it starts (a B-tree range on `wa_id` per form). When the digits are no whole phone
-number (10 digits or more, with the area code) and none of these finds a contact, the query is searched as text (a customer or
-order number kept in a custom field).
+else, with 8 digits or more, the numbers ending like it (`ix_contacts_search_tail`: a local
+number typed without its area code); then the numbers it starts (a B-tree range on `wa_id`
+per form, in `wa_id` order). When the digits are no whole phone number (under 10 digits) and
+none of these finds a contact, the query is searched as text (an order number in a field).
 
 `tests/contacts/test_search_plans.py` checks that every statement here is an index lookup
 on both databases.
