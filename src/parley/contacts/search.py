@@ -10,7 +10,7 @@ Text, in this order:
    read in name order;
 2. names with a word starting with each word of the query, accents and case ignored (`joao`
    finds "João", `sou` finds "Ana Souza"): SQLite's FTS5 table `contacts_words`, PostgreSQL's
-   `search_names` tsvector (migration 0012); the candidates (at most twice what the page
+   `search_names` tsvector (migration 0013); the candidates (at most twice what the page
    lacks) are ranked here, whole-word matches before prefixes;
 3. any indexed text holding each word of 3+ characters as a substring (email, notes, custom
    field values, the middle of a name or number): SQLite's FTS5 trigram table `contacts_fts`,

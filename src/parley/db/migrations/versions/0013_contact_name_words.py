@@ -13,16 +13,16 @@ comes from the contrib extension of that name, wrapped in an immutable function 
 generated column may use it. The display-name index gains the id on PostgreSQL, so results
 come in (name, id) order straight from it. Both are left out of the models (parley.db.migrate.SEARCH_OBJECTS).
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 
 from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0012"
-down_revision: str | None = "0011"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
