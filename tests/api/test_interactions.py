@@ -158,3 +158,46 @@ async def test_quoted_replies_keep_the_quoted_message(api: Api, clock: FixedCloc
         "direction": "in",
         "type": "text",
     }
+
+
+async def test_a_reply_posted_late_keeps_when_the_agent_wrote_it(
+    api: Api, clock: FixedClock
+) -> None:
+    """The desktop posts a reply again once its connection is back, with the time the agent
+    pressed Send: the message keeps it, the transcript shows it there."""
+    alice = await api.agent(clock, "alice")
+    await customer_writes(api, "Hi", "wamid.L1")
+    [interaction] = await wait_for_interactions(api, alice)
+    url = f"/api/v1/interactions/{interaction['id']}/messages"
+    written = clock.now()
+    clock.advance(40)
+    late = await api.client.post(
+        url,
+        json={"text": "Sorry, I was offline", "client_id": "l-1", "composed_at": written.isoformat()},
+        headers=alice,
+    )
+    assert late.status_code == 201, late.text
+    assert late.json()["composed_at"] == "2026-01-05T09:00:00Z"
+    assert late.json()["created_at"] == "2026-01-05T09:00:40Z"
+    page = (await api.client.get(url, headers=alice)).json()
+    assert [m["composed_at"] for m in page["items"]] == [None, "2026-01-05T09:00:00Z"]
+
+    # a browser clock ahead of the server's is not a late reply
+    ahead = await api.client.post(
+        url,
+        json={"text": "On time", "client_id": "l-2", "composed_at": "2026-01-05T09:05:00Z"},
+        headers=alice,
+    )
+    assert ahead.status_code == 201 and ahead.json()["composed_at"] is None
+    for bad, status, code in [
+        ("2026-01-05T09:00:00", 422, "validation_error"),  # no time zone
+        ("yesterday", 422, "validation_error"),
+        ("2026-01-04T08:00:00Z", 422, "composed_too_long_ago"),
+    ]:
+        refused = await api.client.post(
+            url, json={"text": "x", "client_id": "l-3", "composed_at": bad}, headers=alice
+        )
+        assert refused.status_code == status, (bad, refused.text)
+        assert refused.json()["error"]["code"] == code
+    page = (await api.client.get(url, headers=alice)).json()
+    assert [m["text"] for m in page["items"]] == ["Hi", "Sorry, I was offline", "On time"]

@@ -118,13 +118,32 @@ describe("Desktop", () => {
     api.failPost = new ApiError(0, "network_error", "Can’t reach Parley.")
     await desktop.send(12, "Hello")
     let [bubble] = store.transcript(12).items
-    assert.deepEqual([bubble.status, bubble.error.title], ["failed", "Can’t reach Parley."])
+    assert.deepEqual([bubble.status, bubble.error.title, bubble.error.offline],
+      ["failed", "Not sent: Parley can’t be reached", true])
     api.failPost = null
     await desktop.retry(12, "cid-1")
     ;[bubble] = store.transcript(12).items
     assert.deepEqual([bubble.id, bubble.status], [100, "queued"])
     const posts = api.calls.filter((c) => c[0] === "POST")
     assert.deepEqual(posts.map((c) => c[2].client_id), ["cid-1", "cid-1"])
+    // the retry says when the agent pressed Send, so the reply keeps its place
+    assert.deepEqual(posts.map((c) => c[2].composed_at), [undefined, "2026-01-01T10:05:00.000Z"])
+  })
+
+  it("sends again by itself, in order, what failed only because Parley was unreachable", async () => {
+    store.putInteraction(interaction(12, 1))
+    api.failPost = new ApiError(0, "network_error", "Can’t reach Parley.")
+    await desktop.send(12, "first")
+    await desktop.send(12, "second")
+    api.failPost = new ApiError(409, "window_closed", "The window is closed.")
+    await desktop.send(12, "refused")
+    api.failPost = null
+    await desktop.resendOffline()
+    const posts = api.calls.filter((c) => c[0] === "POST").slice(3)
+    assert.deepEqual(posts.map((c) => [c[2].text, c[2].composed_at !== undefined]), [["first", true], ["second", true]])
+    // a refusal by the server is the agent's to retry or discard
+    const refused = store.transcript(12).items.find((m) => m.client_id === "cid-3")
+    assert.deepEqual([refused.status, refused.error.offline], ["failed", false])
   })
 
   it("accepts, rejects and marks done through the API and holds the answer", async () => {

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import (
+    AwareDatetime,
     AfterValidator,
     BaseModel,
     ConfigDict,
@@ -165,6 +166,12 @@ class SendMessageIn(BaseModel):
     )
     client_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-:.]+$")
     reply_to: Id | None = None
+    composed_at: AwareDatetime | None = Field(
+        default=None,
+        description="When the agent pressed Send, for a reply posted again after the connection "
+        "was lost: kept when earlier than the server's time (at most 24 hours earlier), so the "
+        "transcript shows the reply where it was written, marked as sent late.",
+    )
 
     @model_validator(mode="after")
     def _something_to_send(self) -> SendMessageIn:

@@ -16,6 +16,7 @@ from parley.auth.models import User
 from parley.clock import Clock
 from parley.contacts.models import Contact
 from parley.db.uow import UnitOfWork
+from parley.domain.late_replies import ComposedTooLongAgo, composed_time
 from parley.domain.window import window_open
 from parley.errors import Conflict, Invalid
 from parley.interactions.models import Interaction
@@ -39,13 +40,16 @@ async def send_message(
     reply_to: int | None = None,
     text: str | None = None,
     shown: dict[str, object] | None = None,
+    composed_at: datetime | None = None,
 ) -> Message:
     """Queue `content` to the interaction's contact; returns the stored message.
 
     A repeated `client_id` returns the message it first made (the agent's retry); reused for
     different content it is refused (409 `client_id_reused`). Outside the window anything but a
     template is refused (409 `window_closed`, WHATSAPP.md §8.4). `text` and `shown` override the
-    transcript's text and content (see `queue_outbound`).
+    transcript's text and content (see `queue_outbound`). `composed_at`, when the agent pressed
+    Send on a reply posted again after a lost connection, is kept on the message if it is
+    earlier than now (422 `composed_too_long_ago` when more than 24 hours earlier).
     """
     if client_id is not None:
         existing = await _by_client_id(uow, interaction, client_id)
@@ -58,6 +62,10 @@ async def send_message(
             return existing
     require_active(user, interaction)
     now = clock.now()
+    try:
+        written = composed_time(composed_at, now)
+    except ComposedTooLongAgo as exc:
+        raise Invalid(f"{exc}: the reply is too old to send.", code="composed_too_long_ago") from None
     if not allowed_outside_window(content):
         require_window(interaction, now)
     quoted = await quoted_wamid(uow, interaction, reply_to)
@@ -72,6 +80,7 @@ async def send_message(
         reply_to_wamid=quoted,
         client_id=client_id,
     )
+    message.composed_at = written
     answered(interaction, message, now)
     uow.emit(MessageCreated(message=await message_out(uow, message)), to=user.id)
     await publish_interaction(uow, interaction)

@@ -102,6 +102,7 @@ async def send_message(
             client_id=body.client_id,
             reply_to=body.reply_to,
             as_caption=body.caption,
+            composed_at=body.composed_at,
         )
     else:
         assert body.text is not None  # the schema requires text or attachments
@@ -113,6 +114,7 @@ async def send_message(
             TextContent(body=body.text),
             client_id=body.client_id,
             reply_to=body.reply_to,
+            composed_at=body.composed_at,
         )
     out = await message_transcript.message_out(uow, message)
     await uow.commit()

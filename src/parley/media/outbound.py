@@ -10,6 +10,8 @@ first and `<client_id>.<n>` for the next, so a retried request is recognised and
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from parley.auth.models import User
@@ -64,6 +66,7 @@ async def send_with_attachments(
     client_id: str,
     reply_to: int | None,
     as_caption: bool = False,
+    composed_at: datetime | None = None,
 ) -> list[Message]:
     """Queue the messages (see the module docstring); returns them in sending order."""
     first = await uow.session.scalar(
@@ -96,6 +99,7 @@ async def send_with_attachments(
                 TextContent(body=text),
                 client_id=client_id,
                 reply_to=reply_to,
+                composed_at=composed_at,
             )
         )
     for attachment in attachments:
@@ -113,6 +117,7 @@ async def send_with_attachments(
             content,
             client_id=client_id_for(client_id, n),
             reply_to=reply_to if n == 0 else None,
+            composed_at=composed_at,
             shown={**content.model_dump(), "attachment": summary(attachment)},
         )
         attachment.message_id = attachment.message_id or message.id

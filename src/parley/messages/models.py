@@ -42,6 +42,9 @@ class Message(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     timestamp: Mapped[datetime]
     created_at: Mapped[datetime]
+    # When the agent pressed Send, for a reply posted late (the browser was offline): the
+    # transcript shows it there. Null when it reached Parley at once.
+    composed_at: Mapped[datetime | None]
     status_at: Mapped[datetime | None]
     raw: Mapped[dict[str, Any] | None]
     # The latest reaction per side, {"in"|"out": {"emoji", "at", "message_id"}}; an empty emoji

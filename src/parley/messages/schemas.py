@@ -56,6 +56,11 @@ class MessageOut(BaseModel):
     author: Author | None
     timestamp: datetime
     created_at: datetime
+    composed_at: datetime | None = Field(
+        default=None,
+        description="When the agent pressed Send, if the reply reached Parley later (the browser "
+        "was offline): the transcript shows it there, marked as sent late.",
+    )
     reactions: list[Reaction] = Field(default_factory=list)
 
     @classmethod
@@ -95,6 +100,7 @@ class MessageOut(BaseModel):
             author=author,
             timestamp=message.timestamp,
             created_at=message.created_at,
+            composed_at=message.composed_at,
             reactions=[Reaction.model_validate(r) for r in listed_reactions(message.reactions)],
         )
 

@@ -11,6 +11,17 @@ const PAGE_SIZE = 50
 const MAX_GAP_PAGES = 20
 const TYPING_EVERY_MS = 10_000
 
+const UNREACHABLE = new Set(["network_error", "timeout"])
+
+/** What a failed bubble says; `offline` ones are sent again by themselves when the connection is back. */
+export function sendFailure(error) {
+  if (UNREACHABLE.has(error?.code)) {
+    return { title: "Not sent: Parley can’t be reached", offline: true,
+      details: "It goes out by itself when the connection is back, where you wrote it." }
+  }
+  return { title: error?.message || "Not sent", details: error?.code ? `Error code: ${error.code}` : "" }
+}
+
 const serverIds = (items) => items.filter((m) => m.id !== null && m.id !== undefined).map((m) => m.id)
 
 export class Desktop {
@@ -20,7 +31,8 @@ export class Desktop {
   #newClientId
   #loading = new Map() // interaction id → promise of its newest-page load
   #loadingOlder = new Map()
-  #drafts = new Map() // client_id → {text, replyTo} of unsent bubbles, for Retry
+  #drafts = new Map() // client_id → {text, replyTo, attachmentIds, composedAt, interactionId} of unsent bubbles
+  #resending = new Set() // client_ids being posted again
   #typing = new Throttle(TYPING_EVERY_MS)
   #reading = new Map() // interaction id → the version whose unread count we are clearing
   #parkedTo = new Map() // interaction id → the workbin name the agent moved it to
@@ -144,10 +156,11 @@ export class Desktop {
   async send(id, text, { replyTo = null, attachmentIds = [] } = {}) {
     const clientId = this.#newClientId()
     const me = this.#store.me
-    this.#drafts.set(clientId, { text, replyTo, attachmentIds })
+    const composedAt = new Date(this.#now()).toISOString()
+    this.#drafts.set(clientId, { text, replyTo, attachmentIds, composedAt, interactionId: String(id) })
     this.#store.addOptimistic(id, {
       clientId, text: text || (attachmentIds.length ? "Attachment" : ""), replyTo,
-      createdAt: new Date(this.#now()).toISOString(),
+      createdAt: composedAt,
       author: me ? { id: me.id, name: me.name } : null,
     })
     this.#typing.reset(String(id))
@@ -189,11 +202,37 @@ export class Desktop {
     for (const attachmentId of attachmentIds) await this.send(id, "", { attachmentIds: [attachmentId] })
   }
 
-  /** Send a failed bubble again, with the same client_id (the server never sends it twice). */
+  /**
+   * Send a failed bubble again, with the same client_id (the server never sends it twice) and
+   * the time the agent first pressed Send: the transcript keeps it there, marked as sent late.
+   */
   async retry(id, clientId) {
-    if (!this.#drafts.has(clientId)) return
-    this.#store.retryOptimistic(id, clientId)
-    await this.#post(id, clientId)
+    if (!this.#drafts.has(clientId) || this.#resending.has(clientId)) return
+    this.#resending.add(clientId)
+    try {
+      this.#store.retryOptimistic(id, clientId)
+      await this.#post(id, clientId, { late: true })
+    } finally {
+      this.#resending.delete(clientId)
+    }
+  }
+
+  /**
+   * The connection is back: send again, oldest first, every reply that failed only because
+   * Parley could not be reached. Each interaction's replies go one after the other, so they
+   * leave in the order they were written. Their Retry buttons stay until then.
+   */
+  async resendOffline() {
+    const byInteraction = new Map()
+    for (const [clientId, draft] of this.#drafts) {
+      const held = this.#store.transcript(draft.interactionId).items
+        .find((m) => m.local && m.client_id === clientId)
+      if (held?.status !== "failed" || !held.error?.offline) continue
+      byInteraction.set(draft.interactionId, [...(byInteraction.get(draft.interactionId) ?? []), held])
+    }
+    await Promise.all([...byInteraction].map(async ([id, bubbles]) => {
+      for (const bubble of bubbles.sort((a, b) => a.local_seq - b.local_seq)) await this.retry(id, bubble.client_id)
+    }))
   }
 
   discard(id, clientId) {
@@ -201,21 +240,19 @@ export class Desktop {
     this.#store.discardOptimistic(id, clientId)
   }
 
-  async #post(id, clientId) {
-    const { text, replyTo, attachmentIds = [] } = this.#drafts.get(clientId)
+  async #post(id, clientId, { late = false } = {}) {
+    const { text, replyTo, attachmentIds = [], composedAt } = this.#drafts.get(clientId)
     const body = { client_id: clientId }
     if (text) body.text = text
     if (attachmentIds.length) body.attachment_ids = attachmentIds
     if (replyTo?.id !== undefined && replyTo?.id !== null) body.reply_to = replyTo.id
+    if (late) body.composed_at = composedAt
     try {
       const message = await this.#api.post(`interactions/${id}/messages`, body)
       this.#drafts.delete(clientId)
       if (message) this.#store.putMessages([{ ...message, interaction_id: message.interaction_id ?? id }])
     } catch (error) {
-      this.#store.failOptimistic(id, clientId, {
-        title: error?.message || "Not sent",
-        details: error?.code && error.code !== "network_error" ? `Error code: ${error.code}` : "",
-      })
+      this.#store.failOptimistic(id, clientId, sendFailure(error))
     }
   }
 

@@ -464,12 +464,13 @@ export class Store {
   }
 
   /** The POST failed before the server took the message. */
-  failOptimistic(interactionId, clientId, { title, details = "" }) {
-    return this.#updateLocal(interactionId, clientId, { status: "failed", error: { title, details } })
+  failOptimistic(interactionId, clientId, { title, details = "", offline = false }) {
+    return this.#updateLocal(interactionId, clientId, { status: "failed", error: { title, details, offline } })
   }
 
+  /** Posted again: `resent` keeps the bubble where it was written (models/late_replies.js). */
   retryOptimistic(interactionId, clientId) {
-    return this.#updateLocal(interactionId, clientId, { status: "pending", error: null })
+    return this.#updateLocal(interactionId, clientId, { status: "pending", error: null, resent: true })
   }
 
   discardOptimistic(interactionId, clientId) {

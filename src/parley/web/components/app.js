@@ -284,6 +284,7 @@ export class ParleyApp extends HTMLElement {
       onOpen: (reconnected) => {
         for (const fn of listeners.open) fn(reconnected)
         return (reconnected ? desktop.catchUp() : desktop.sync()).catch((e) => this.#notify(e.message))
+          .finally(() => desktop.resendOffline())
       },
       onState: (state) => store.setConnection(state),
       onUnauthenticated: () => this.#api.get("me").catch(() => {}),
@@ -292,6 +293,7 @@ export class ParleyApp extends HTMLElement {
       showConnection()
       socket.nudge()
       desktop.recover().catch(() => {}) // the transcript shows Retry while it still cannot load
+      desktop.resendOffline()
     }
     window.addEventListener("focus", markRead)
     document.addEventListener("visibilitychange", markRead)

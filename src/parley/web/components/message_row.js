@@ -19,9 +19,13 @@ import { formattedText, h, icon } from "./dom.js"
  * @param {{emoji, direction}[]} o.reactions shown under the bubble
  * @param {(id: string) => string} o.attachmentUrl the file's URL (`?download=1` appended for Save as)
  * @param {{reply(m), react(m, anchor), retry(m), discard(m)}|null} o.actions null: read only (a parked item's transcript)
+ * @param {boolean} [o.late] a reply shown where it was written, though it went out later
  */
-export function messageNode(message, { cont, me, contact, reactions = [], attachmentUrl, actions }) {
+export function messageNode(message, { cont, me, contact, reactions = [], attachmentUrl, actions, late = false }) {
   const view = describeMessage(message)
+  if (late) {
+    view.notes = [...(view.notes ?? []), `Sent late · went out at ${formatTime(message.created_at)}`]
+  }
   const time = h("time", { datetime: view.time ?? "", title: formatDateTime(view.time) }, formatTime(view.time))
   if (view.kind === "system") {
     return h("li", { class: `msg msg-center${message.event ? " msg-event" : ""}` }, h("div", { class: "system-line" },

@@ -9,6 +9,7 @@ import { registerPanel } from "../panels.js"
 import { toMs } from "../models/format.js"
 import { describeMessage, messageKey, messageTime, transcriptRows } from "../models/message_view.js"
 import { describeOutcome } from "../models/outcome.js"
+import { placeLateReplies } from "../models/late_replies.js"
 import { foldReactions, myReaction, reactionSignature } from "../models/reactions.js"
 import { eventMessages, sessionEvents, withEvents } from "../models/session_events.js"
 import { h, nearBottom } from "./dom.js"
@@ -116,7 +117,8 @@ export class ParleyTranscript extends HTMLElement {
       ? eventMessages(sessionEvents(interaction, { contactName: contact, agentName: store.me?.name ?? "",
         events: store.events(id) }), id, interaction?.session_id ?? null)
       : []
-    const rows = transcriptRows(withEvents(visible, events, interaction?.session_id), clock.now())
+    const placed = placeLateReplies(visible)
+    const rows = transcriptRows(withEvents(placed.items, events, interaction?.session_id), clock.now())
     const nodes = []
     const next = new Map()
     let previous = null
@@ -134,10 +136,11 @@ export class ParleyTranscript extends HTMLElement {
       const cont = this.#continues(previous, row.message)
       const reactions = this.#plan.reactions.get(row.key) ?? []
       const sig = reactionSignature(reactions)
+      const late = placed.late.has(row.key)
       const held = this.#rows.get(row.key)
-      const entry = held && held.message === row.message && held.cont === cont && held.sig === sig
+      const entry = held && held.message === row.message && held.cont === cont && held.sig === sig && held.late === late
         ? held
-        : { li: this.#messageNode(row.message, cont, contact, reactions), message: row.message, cont, sig }
+        : { li: this.#messageNode(row.message, cont, contact, reactions, late), message: row.message, cont, sig, late }
       entry.li.dataset.key = row.key
       next.set(row.key, entry)
       nodes.push(entry.li)
@@ -250,11 +253,11 @@ export class ParleyTranscript extends HTMLElement {
     return h("li", { class: "day", dataset: { key: row.key } }, h("span", {}, row.label))
   }
 
-  #messageNode(message, cont, contact, reactions) {
+  #messageNode(message, cont, contact, reactions, late) {
     const { desktop, notify, store } = this.#ctx
     const id = () => message.interaction_id ?? this.#forId
     return messageNode(message, {
-      cont, contact, reactions, me: store.me, attachmentUrl: this.#ctx.attachmentUrl,
+      cont, contact, reactions, late, me: store.me, attachmentUrl: this.#ctx.attachmentUrl,
       actions: {
         reply: (m) => this.#ctx.replyTo({ ...m, label: describeMessage(m).label }),
         react: (m, anchor) => this.#menu.open(anchor, myReaction(this.#plan, m), (emoji) =>

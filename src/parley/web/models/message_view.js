@@ -10,9 +10,10 @@ export function messageKey(message) {
   return message.client_id ? `c:${message.client_id}` : `m:${message.id}`
 }
 
-/** The time a message happened: WhatsApp's timestamp, else when Parley stored it. */
+/** The time a message happened: when the agent wrote a reply that went out late, else
+ * WhatsApp's timestamp, else when Parley stored it. */
 export function messageTime(message) {
-  return message.timestamp ?? message.created_at ?? null
+  return message.composed_at ?? message.timestamp ?? message.created_at ?? null
 }
 
 const LABELS = {
