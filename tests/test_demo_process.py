@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 import websockets
 
 PARLEY = [sys.executable, "-m", "parley"]
@@ -54,46 +55,131 @@ def test_a_busy_port_stops_the_demo_with_one_line(tmp_path: Path) -> None:
     ]
 
 
-async def test_ctrl_c_stops_the_demo_promptly_with_a_desktop_connected(tmp_path: Path) -> None:
-    port = free_port_pair()
-    demo = await asyncio.create_subprocess_exec(
-        *PARLEY,
-        "demo",
-        "--port",
-        str(port),
-        "--fresh",
-        env=environment(tmp_path),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        async with httpx.AsyncClient() as client:
-            for _ in range(600):
-                try:
-                    if (await client.get(f"{base}/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.1)
-            login = await client.post(
-                f"{base}/api/v1/auth/login", json={"username": "alice", "password": "parley-demo"}
-            )
-            token = login.json()["token"]
-        url = f"ws://127.0.0.1:{port}/api/v1/events?token={token}"
-        async with websockets.connect(url) as desktop:
-            await desktop.recv()  # hello
-            started = time.monotonic()
-            demo.send_signal(signal.SIGINT)
-            try:
-                await asyncio.wait_for(desktop.recv(), 5)
-            except websockets.ConnectionClosed as closed:
-                assert closed.rcvd is not None and closed.rcvd.code in (1001, 1012)
+class Demo:
+    """`parley demo` as a process: its banner read line by line until it is up."""
+
+    def __init__(self, tmp_path: Path, port: int) -> None:
+        self.tmp_path, self.port = tmp_path, port
+        self.process: asyncio.subprocess.Process | None = None
+        self.banner: list[str] = []
+
+    @property
+    def desktop(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def phone(self) -> str:
+        return f"http://127.0.0.1:{self.port + 1}"
+
+    async def start(self, *flags: str) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            *PARLEY,
+            "demo",
+            "--port",
+            str(self.port),
+            *flags,
+            env=environment(self.tmp_path),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        assert self.process.stdout is not None
+        self.banner = []
+        while not any("Stop with Ctrl+C" in line for line in self.banner):
+            line = await asyncio.wait_for(self.process.stdout.readline(), 120)
+            assert line, f"the demo stopped before it was up: {self.banner}"
+            self.banner.append(line.decode().rstrip())
+        # the state line follows the instructions
+        self.banner.append((await self.process.stdout.readline()).decode().rstrip())
+        self.banner.append((await self.process.stdout.readline()).decode().rstrip())
+
+    async def interrupt(self) -> float:
+        """SIGINT; the seconds until the process has gone."""
+        assert self.process is not None
+        started = time.monotonic()
+        self.process.send_signal(signal.SIGINT)
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(demo.wait(), 10)
-        stopped_after = time.monotonic() - started
+            await asyncio.wait_for(self.process.wait(), 10)
+        return time.monotonic() - started
+
+    async def kill(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()
+
+
+async def customer_writes(demo: Demo, text: str) -> None:
+    async with httpx.AsyncClient(base_url=demo.phone) as client:
+        sent = await client.post(
+            "/_sim/customers/447700900123/messages",
+            json={"type": "text", "text": {"body": text}},
+        )
+        sent.raise_for_status()
+
+
+@pytest.mark.e2e
+async def test_ctrl_c_stops_the_demo_promptly_with_pages_open_and_it_comes_back_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A desktop, a phone page and an API client's socket are open: Ctrl+C stops the demo in
+    under 2 s, the socket closes with 1001 and both pages say they are reconnecting. Started
+    again, the demo carries on: the phone page still holds its conversation."""
+    from playwright.async_api import async_playwright, expect
+
+    from tests.e2e.conftest import ARGS, CHROMIUM, shot
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    demo = Demo(tmp_path, free_port_pair())
+    try:
+        await demo.start("--fresh")
+        assert "Started fresh" in demo.banner[-2] + demo.banner[-1]
+        await customer_writes(demo, "Is my order on its way?")
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            desktop = await (await browser.new_context()).new_page()
+            await desktop.goto(demo.desktop)
+            await desktop.get_by_label("Username").fill("alice")
+            await desktop.get_by_label("Password").fill("parley-demo")
+            await desktop.get_by_role("button", name="Log in").click()
+            await expect(desktop.get_by_role("button", name="Log out")).to_be_visible()
+            phone = await (await browser.new_context()).new_page()
+            await phone.goto(demo.phone)
+            await phone.get_by_label("Customer").select_option("447700900123")
+            chat = phone.get_by_role("log", name="Chat")
+            await expect(chat.get_by_text("Is my order on its way?")).to_be_visible()
+            async with httpx.AsyncClient() as client:
+                login = await client.post(
+                    f"{demo.desktop}/api/v1/auth/login",
+                    json={"username": "alice", "password": "parley-demo"},
+                )
+            url = f"ws://127.0.0.1:{demo.port}/api/v1/events?token={login.json()['token']}"
+            async with websockets.connect(url) as client_socket:
+                await client_socket.recv()  # hello
+                stopped_after = await demo.interrupt()
+                with contextlib.suppress(TimeoutError, websockets.ConnectionClosed):
+                    await asyncio.wait_for(client_socket.recv(), 5)
+                assert client_socket.close_code == 1001
+            assert stopped_after < 2, f"the demo took {stopped_after:.1f} s to stop"
+            await expect(
+                desktop.get_by_role("status").filter(has_text="Reconnecting")
+            ).to_be_visible(timeout=5_000)
+            await expect(phone.get_by_role("status").filter(has_text="Reconnecting")).to_be_visible(
+                timeout=5_000
+            )
+            await shot(desktop, "demo-stopped-desktop-reconnecting")
+            await shot(phone, "demo-stopped-phone-reconnecting")
+
+            await demo.start()
+            assert "Carried on from the last run" in demo.banner[-2] + demo.banner[-1]
+            await expect(phone.get_by_role("status")).to_be_hidden(timeout=10_000)
+            await expect(chat.get_by_text("Is my order on its way?")).to_be_visible()
+            await phone.reload()
+            await phone.get_by_label("Customer").select_option("447700900123")
+            await expect(chat.get_by_text("Is my order on its way?")).to_be_visible()
+            # the desktop, still logged in, reconnects to the same data
+            await expect(
+                desktop.get_by_role("status").filter(has_text="Reconnecting")
+            ).to_be_hidden(timeout=15_000)
+            await expect(desktop.get_by_role("button", name="Log out")).to_be_visible()
+            await browser.close()
     finally:
-        if demo.returncode is None:
-            demo.kill()
-        await demo.wait()
-    assert stopped_after < 2, f"the demo took {stopped_after:.1f} s to stop"
+        await demo.kill()

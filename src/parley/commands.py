@@ -21,6 +21,7 @@ from parley.ingest.replay import ReplayFilter, states_of, webhooks_to_replay
 from parley.ingest.worker import IngestWorker
 from parley.logs import configure_logging
 from parley.metrics import Metrics
+from parley.node_server import node_server
 from parley.realtime.bus import InProcessBus, build_bus
 from parley.settings import Settings
 
@@ -142,7 +143,7 @@ def _server(app: object, host: str, port: int, log_level: str) -> uvicorn.Server
         access_log=False,
         ws_ping_interval=20,
     )
-    return uvicorn.Server(config)
+    return node_server(app, config)
 
 
 def serve(settings: Settings, host: str | None, port: int | None) -> int:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -20,6 +22,7 @@ from parley.db.uow import UnitOfWork
 from parley.interactions.models import ChatSession, Interaction, InteractionEvent
 from parley.logs import configure_logging
 from parley.messages.models import Message
+from parley.node_server import node_server
 from parley.realtime.bus import InProcessBus
 from parley.responses.seed import seed_library
 from parley.settings import Settings
@@ -245,6 +248,8 @@ def demo_settings(
     port = port or settings.port
     sim_port = sim_port or port + 1
     database_url = settings.database_url
+    if fresh:
+        shutil.rmtree(phones_dir(settings), ignore_errors=True)
     if not database_url:
         path = settings.data_dir / "demo.db"
         if fresh:
@@ -262,6 +267,23 @@ def demo_settings(
         }
     )
     return updated, sim_port
+
+
+def phones_dir(settings: Settings) -> Path:
+    """Where the demo's simulator keeps its customers and their chats, beside the database."""
+    return settings.data_dir / "demo-phones"
+
+
+def state_line(fresh_data: bool, restored: bool) -> str:
+    """What the demo starts from, in one line: the desktop and the phones always agree."""
+    if fresh_data:
+        return "  Started fresh: new demo data, and the customer phones are empty."
+    if restored:
+        return "  Carried on from the last run (desktop and phones); start over with --fresh."
+    return (
+        "  The desktop keeps its chats from the last run, but the customer phones had none saved;"
+        "\n  start both over with --fresh."
+    )
 
 
 def _reachable(host: str) -> str:
@@ -299,13 +321,17 @@ async def run_demo(
     settings, sim_port = demo_settings(settings, host, port, sim_port, fresh)
     configure_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
     fresh_data = await seed(settings)
+    if fresh_data:  # new demo data: the phones start over with it, never with older chats
+        shutil.rmtree(phones_dir(settings), ignore_errors=True)
     app = create_app(settings)
     webhook_url = f"http://{_reachable(settings.host)}:{settings.port}/webhooks/whatsapp"
-    simulator = create_simulator_app(settings, webhook_url)
+    simulator = create_simulator_app(settings, webhook_url, state_dir=phones_dir(settings))
+    restored = simulator.state.simulator.restored
     for wa_id, name in CUSTOMERS:
         simulator.state.simulator.add_customer(wa_id, name)
     servers = [
-        uvicorn.Server(
+        node_server(
+            a,
             uvicorn.Config(
                 a,
                 host=settings.host,
@@ -313,7 +339,7 @@ async def run_demo(
                 log_config=None,
                 access_log=False,
                 timeout_graceful_shutdown=1,
-            )
+            ),
         )
         for a, p in ((app, settings.port), (simulator, sim_port))
     ]
@@ -326,6 +352,6 @@ async def run_demo(
         if fresh_data:
             for wa_id, message in FIRST_MESSAGES:
                 simulator.state.simulator.customer_sends(wa_id, message, None)
-        print(banner(settings, sim_port), flush=True)
+        print(banner(settings, sim_port) + state_line(fresh_data, restored) + "\n", flush=True)
     await asyncio.gather(*tasks)
     return 0 if all(s.started for s in servers) else 1

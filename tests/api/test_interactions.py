@@ -173,7 +173,11 @@ async def test_a_reply_posted_late_keeps_when_the_agent_wrote_it(
     clock.advance(40)
     late = await api.client.post(
         url,
-        json={"text": "Sorry, I was offline", "client_id": "l-1", "composed_at": written.isoformat()},
+        json={
+            "text": "Sorry, I was offline",
+            "client_id": "l-1",
+            "composed_at": written.isoformat(),
+        },
         headers=alice,
     )
     assert late.status_code == 201, late.text

@@ -11,7 +11,9 @@ from tests.e2e.desk import ANA, desk, go_ready, open_chat, transcript
 
 
 async def rows_text(page: Page) -> list[str]:
-    texts: list[str] = await transcript(page).locator("li.msg:not(.msg-event) .body").all_inner_texts()
+    texts: list[str] = (
+        await transcript(page).locator("li.msg:not(.msg-event) .body").all_inner_texts()
+    )
     return texts
 
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import (
-    AwareDatetime,
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,

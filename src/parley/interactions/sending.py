@@ -65,7 +65,9 @@ async def send_message(
     try:
         written = composed_time(composed_at, now)
     except ComposedTooLongAgo as exc:
-        raise Invalid(f"{exc}: the reply is too old to send.", code="composed_too_long_ago") from None
+        raise Invalid(
+            f"{exc}: the reply is too old to send.", code="composed_too_long_ago"
+        ) from None
     if not allowed_outside_window(content):
         require_window(interaction, now)
     quoted = await quoted_wamid(uow, interaction, reply_to)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import httpx
 from starlette.applications import Starlette
@@ -25,6 +26,7 @@ def create_simulator_app(
     http: httpx.AsyncClient | None = None,
     retry_schedule: Sequence[float] | None = None,
     options: SimulatorOptions | None = None,
+    state_dir: Path | None = None,
 ) -> Starlette:
     """Build the simulator. Nothing is started until the app serves requests.
 
@@ -36,6 +38,8 @@ def create_simulator_app(
       hourly, about 7 days in all).
     - `options`: behaviour switches (rate limits, auto delivery/read, batching…), see
       `SimulatorOptions`; also changeable at run time with `POST /_sim/config`.
+    - `state_dir`: where the customers, their chats and media are kept across restarts
+      (`snapshot.py`); None keeps them in memory only.
 
     The `Simulator` is at `app.state.simulator`; call `await app.state.simulator.aclose()`
     when not running the app under a server that sends lifespan events.
@@ -44,7 +48,7 @@ def create_simulator_app(
     if webhook_url is not None:
         opts.webhook_url = webhook_url
     schedule = retry_schedule if retry_schedule is not None else default_retry_schedule()
-    simulator = Simulator(settings, opts, clock or system_clock, schedule, http)
+    simulator = Simulator(settings, opts, clock or system_clock, schedule, http, state_dir)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,6 +22,7 @@ from .faults import FaultBook
 from .payloads import Event, contact, pricing, status_object, template_status_value
 from .providers import Clock, Ids, bsuid
 from .ratelimit import SendLimits
+from .snapshot import Snapshot
 from .store import MEDIA_TYPES, ChatMessage, Customer, Store
 from .templates import Template, normalize_language, seed_templates
 from .validation import MarkRead, Outbound
@@ -48,6 +50,7 @@ class Simulator:
         clock: Clock,
         retry_schedule: Sequence[float],
         http: httpx.AsyncClient | None,
+        state_dir: Path | None = None,
     ) -> None:
         self.settings = settings
         self.options = options
@@ -59,6 +62,13 @@ class Simulator:
         self.faults = FaultBook()
         self.limits = SendLimits(clock)
         self.webhooks = WebhookSender(settings, options, clock, self.faults, retry_schedule, http)
+        self.snapshot = Snapshot(state_dir) if state_dir is not None else None
+        self.restored = False
+        """Whether the customers and their chats were read back from `state_dir`."""
+        if self.snapshot is not None:
+            self.restored = self.snapshot.load(self.store)
+            snapshot, store = self.snapshot, self.store
+            self.store.on_change = lambda: snapshot.save_soon(store)
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -74,6 +84,8 @@ class Simulator:
 
     async def aclose(self) -> None:
         await self.webhooks.aclose()
+        if self.snapshot is not None:
+            self.snapshot.flush(self.store)
 
     # --- customers -----------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -107,6 +108,8 @@ class Store:
         self.media_urls: dict[str, MediaUrl] = {}
         self.version = 0
         self._changed = asyncio.Event()
+        self.on_change: Callable[[], None] | None = None
+        """Called after each change (the snapshot writes the store to disk)."""
 
     def clear(self) -> None:
         self.customers.clear()
@@ -120,10 +123,13 @@ class Store:
         self.version += 1
         self._changed.set()
         self._changed = asyncio.Event()
+        if self.on_change is not None:
+            self.on_change()
 
     async def wait_for_change(self, since: int, seconds: float) -> int:
-        """Return the version once it is above `since`, or after `seconds`."""
-        if self.version > since:
+        """Return the version once it is above `since`, or after `seconds`; at once when it
+        differs (a `since` above it comes from before a restart)."""
+        if self.version != since:
             return self.version
         event = self._changed
         with contextlib.suppress(TimeoutError):

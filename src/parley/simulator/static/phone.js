@@ -15,7 +15,7 @@ const els = {
   locationDialog: $("location-dialog"), locationForm: $("location-form"),
   listDialog: $("list-dialog"), listRows: $("list-rows"),
   sideCustomer: $("side-customer"), sideWindow: $("side-window"),
-  sideBusiness: $("side-business"), sideWebhooks: $("side-webhooks"),
+  sideBusiness: $("side-business"), sideWebhooks: $("side-webhooks"), conn: $("conn"),
 };
 
 const state = {
@@ -197,11 +197,13 @@ async function follow() {
   for (;;) {
     try {
       const { version } = await api.changes(state.version);
+      els.conn.hidden = true;
       if (version !== state.version) {
         state.version = version;
         await refresh();
       }
     } catch {
+      els.conn.hidden = false; // the simulator stopped or restarted: say so, keep trying
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
