@@ -111,6 +111,14 @@ def entry(page: Page, name: str) -> Any:
     )
 
 
+def card(page: Page, name: str) -> Any:
+    """The interaction bar's whole entry for a contact: its name button, preview, time, tags."""
+    nav = page.get_by_role("navigation", name="Interactions")
+    return nav.get_by_role("listitem").filter(
+        has=page.get_by_role("button", name=name, exact=True)  # looked for inside each item
+    )
+
+
 async def open_chat(page: Page, name: str) -> None:
     """Click the contact's interaction and accept it if it is offered."""
     await entry(page, name).click()

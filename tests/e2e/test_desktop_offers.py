@@ -9,7 +9,7 @@ from playwright.async_api import Browser, expect
 
 from parley.settings import Settings
 from tests.e2e.conftest import new_page, shot
-from tests.e2e.desk import ANA, desk, entry, go_ready
+from tests.e2e.desk import ANA, card, desk, entry, go_ready
 
 LEFT = re.compile(r"^Offer · 0:(\d\d) left$")
 
@@ -29,7 +29,7 @@ async def test_an_offer_counts_down_on_its_entry_and_in_the_header(
         page = await new_page(browser)
         await go_ready(page, d.url)
         await d.customer_says(ANA, {"type": "text", "text": {"body": "Hello?"}}, "Ana Souza")
-        tag = entry(page, "Ana Souza").locator(".tag-offer")
+        tag = card(page, "Ana Souza").locator(".tag-offer")
         header = page.locator("parley-control-bar .tag-offer")
         await expect(tag).to_have_text(LEFT)
         await expect(header).to_have_text(LEFT)

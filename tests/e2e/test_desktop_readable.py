@@ -7,7 +7,7 @@ from playwright.async_api import Browser, Page, expect
 
 from parley.settings import Settings
 from tests.e2e.conftest import new_page, shot
-from tests.e2e.desk import ANA, BRUNO, desk, entry, go_ready, open_chat
+from tests.e2e.desk import ANA, BRUNO, card, desk, go_ready, open_chat
 from tests.e2e.readability import control_contrasts, too_faint
 
 THEMES = ("light", "dark")
@@ -88,7 +88,7 @@ async def test_an_offer_that_expired_while_parley_was_down_loses_its_chip(
         page = await new_page(browser)
         await go_ready(page, d.url)
         await d.say(ANA, "Anyone?")
-        ana = entry(page, "Ana Souza")
+        ana = card(page, "Ana Souza")
         await expect(ana.get_by_text("Offer ·")).to_be_visible()
         await d.stop_server()
         await page.wait_for_timeout(4_000)

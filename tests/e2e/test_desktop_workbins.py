@@ -11,7 +11,7 @@ from playwright.async_api import Browser, Page, expect
 from parley.commands import add_user
 from parley.settings import Settings
 from tests.e2e.conftest import new_page, shot
-from tests.e2e.desk import ANA, BRUNO, Desk, desk, entry, go_ready, log_in, open_chat
+from tests.e2e.desk import ANA, BRUNO, Desk, card, desk, entry, go_ready, log_in, open_chat
 from tests.factories import PASSWORD
 
 
@@ -213,7 +213,7 @@ async def test_a_second_agent_receives_it_when_the_customer_writes(
         # Alice is Not Ready: it leaves her workbin, live, and reaches Bob, saying where it was
         await expect(item(alice, "Ana Souza")).to_have_count(0)
         await expect(entry(bob, "Ana Souza")).to_be_visible()
-        await expect(entry(bob, "Ana Souza")).to_contain_text("Back from Alice Martins's workbin")
+        await expect(card(bob, "Ana Souza")).to_contain_text("Back from Alice Martins's workbin")
         await entry(bob, "Ana Souza").click()
         info = bob.get_by_role("complementary", name="Case information")
         await expect(info).to_contain_text("Back from Alice Martins's workbin")

@@ -10,7 +10,7 @@ from playwright.async_api import Browser, Page, expect
 
 from parley.settings import Settings
 from tests.e2e.conftest import new_page, shot
-from tests.e2e.desk import ANA, BRUNO, desk, entry, go_ready, open_chat, transcript
+from tests.e2e.desk import ANA, BRUNO, card, desk, entry, go_ready, open_chat, transcript
 
 HIDE = """
 Object.defineProperty(document, "visibilityState", {configurable: true, get: () => "hidden"})
@@ -43,7 +43,7 @@ async def test_pending_indicator_turns_yellow_then_red_and_goes_when_the_agent_s
         await go_ready(page, d.url)
         await d.customer_says(ANA, {"type": "text", "text": {"body": "Anyone there?"}}, "Ana Souza")
         await open_chat(page, "Ana Souza")
-        dot = entry(page, "Ana Souza").locator(".pending-dot")
+        dot = card(page, "Ana Souza").locator(".pending-dot")
         await expect(dot).to_have_attribute("data-level", "green")
         await expect(dot).to_have_attribute("aria-label", re.compile(r"^Pending response 0:0\d$"))
         green = await dot.evaluate("el => getComputedStyle(el).backgroundColor")
@@ -64,7 +64,7 @@ async def test_pending_indicator_turns_yellow_then_red_and_goes_when_the_agent_s
 
         await page.get_by_role("textbox", name="Message").fill("Here, sorry for the wait!")
         await page.get_by_role("textbox", name="Message").press("Enter")
-        await expect(entry(page, "Ana Souza").locator(".pending-dot")).to_be_hidden()
+        await expect(card(page, "Ana Souza").locator(".pending-dot")).to_be_hidden()
 
 
 async def test_hidden_tab_flashes_title_and_favicon_notifies_and_stops_on_click(
@@ -86,7 +86,7 @@ async def test_hidden_tab_flashes_title_and_favicon_notifies_and_stops_on_click(
         await open_chat(page, "Ana Souza")
         await page.get_by_role("textbox", name="Message").fill("Hello!")
         await page.get_by_role("textbox", name="Message").press("Enter")
-        await expect(entry(page, "Ana Souza").locator(".pending-dot")).to_be_hidden()
+        await expect(card(page, "Ana Souza").locator(".pending-dot")).to_be_hidden()
 
         await page.evaluate(HIDE)
         await d.customer_says(
@@ -104,9 +104,7 @@ async def test_hidden_tab_flashes_title_and_favicon_notifies_and_stops_on_click(
 
         # a new inbound message makes the entry blink
         await d.say(ANA, "Second question")
-        await expect(entry(page, "Ana Souza").locator("xpath=..")).to_have_class(
-            re.compile("blink")
-        )
+        await expect(card(page, "Ana Souza")).to_have_class(re.compile("blink"))
 
         # back on the tab, clicking each waiting interaction stops the flashing
         await page.evaluate(SHOW)
@@ -135,7 +133,7 @@ async def test_bar_keeps_drafts_and_scroll_per_interaction_and_receipts_reach_th
         )
         bar = page.get_by_role("navigation", name="Interactions")
         await expect(bar.get_by_role("button")).to_have_count(2)
-        await expect(entry(page, "Bruno Lima")).to_contain_text("Hi from Bruno")
+        await expect(card(page, "Bruno Lima")).to_contain_text("Hi from Bruno")
 
         await open_chat(page, "Ana Souza")
         await expect(transcript(page).get_by_text("Message 29")).to_be_visible()
@@ -162,7 +160,7 @@ async def test_bar_keeps_drafts_and_scroll_per_interaction_and_receipts_reach_th
         await expect(composer).to_have_value("")
         await composer.fill("For Bruno")
         await d.say(ANA, "Message 30")  # arrives while Ana is in the background
-        await expect(entry(page, "Ana Souza").locator(".badge")).to_have_text("1")
+        await expect(card(page, "Ana Souza").locator(".badge")).to_have_text("1")
 
         await entry(page, "Ana Souza").click()
         await expect(composer).to_have_value("Half a dra")
@@ -203,7 +201,7 @@ async def test_offer_accept_reject_and_status_with_reason(
         page = await new_page(browser)
         await go_ready(page, d.url)
         await d.customer_says(ANA, {"type": "text", "text": {"body": "Hello"}}, "Ana Souza")
-        await expect(entry(page, "Ana Souza")).to_contain_text("Offer")
+        await expect(card(page, "Ana Souza")).to_contain_text("Offer")
         await expect(page.get_by_role("textbox", name="Message")).to_be_disabled()
         await shot(page, "desktop-offer")
         await page.get_by_role("button", name="Reject").click()
@@ -312,10 +310,10 @@ async def test_pending_indicator_is_right_after_a_reload(
         page = await new_page(browser)
         await go_ready(page, d.url)
         await d.customer_says(ANA, {"type": "text", "text": {"body": "Hello?"}}, "Ana Souza")
-        await expect(entry(page, "Ana Souza").locator(".pending-dot")).to_have_attribute(
+        await expect(card(page, "Ana Souza").locator(".pending-dot")).to_have_attribute(
             "data-level", "red", timeout=5_000
         )
         await page.reload()
-        await expect(entry(page, "Ana Souza").locator(".pending-dot")).to_have_attribute(
+        await expect(card(page, "Ana Souza").locator(".pending-dot")).to_have_attribute(
             "data-level", "red"
         )

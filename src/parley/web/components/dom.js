@@ -71,6 +71,7 @@ const ICONS = {
   merge: ["M6 4v5a4 4 0 0 0 4 4h8", "M6 20v-5", "M15 10l3 3-3 3"],
   users: ["M9 4.5a3.5 3.5 0 1 0 0 7 3.5 3.5 0 0 0 0-7z", "M2.5 19.5a6.5 6.5 0 0 1 13 0", "M16 4.8a3.5 3.5 0 0 1 0 6.4", "M18 13.6a6.5 6.5 0 0 1 3.5 5.9"],
   inbox: ["M4 13l2.5-7h11L20 13v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1z", "M4 13h4.5l1 2h5l1-2H20"],
+  rows: ["M4 6h16", "M4 10h16", "M4 14h16", "M4 18h16"],
 }
 
 /** A decorative inline SVG icon (aria-hidden); name it with the button's own label. */

@@ -9,7 +9,7 @@ import { formatDuration, formatListTime } from "../models/format.js"
 import { offerCountdown } from "../models/offer.js"
 import { previewOf } from "../models/preview.js"
 import { PendingTimer } from "../models/pending_timer.js"
-import { h, replace } from "./dom.js"
+import { h, icon, replace } from "./dom.js"
 import { channelIcon, updateChannelIcon } from "./pending.js"
 
 let ids = 0
@@ -37,8 +37,20 @@ export class ParleyInteractionBar extends HTMLElement {
     this.#count = h("span", { class: "count" })
     this.#list = h("ul", { class: "ibar-list", role: "list", onkeydown: (e) => this.#key(e) })
     this.#empty = h("div", { class: "ibar-empty" })
-    this.append(h("div", { class: "pane-head" }, h("h2", { class: "pane-title" }, "Interactions"), this.#count),
-      this.#list, this.#empty)
+    const compact = h("button", { type: "button", class: "btn btn-ghost btn-icon btn-small ibar-density",
+      "aria-label": "Compact list", title: "Compact list: one line per interaction", onclick: () => {
+        setDensity(!this.#list.classList.contains("ibar-compact"))
+        this.#showDensity(compact)
+      } }, icon("rows", { size: 15 }))
+    this.append(h("div", { class: "pane-head" }, h("h2", { class: "pane-title" }, "Interactions"), this.#count,
+      compact), this.#list, this.#empty)
+    this.#showDensity(compact)
+  }
+
+  #showDensity(button) {
+    const compact = density() === "compact"
+    this.#list.classList.toggle("ibar-compact", compact)
+    button.setAttribute("aria-pressed", String(compact))
   }
 
   disconnectedCallback() {
@@ -106,15 +118,17 @@ export class ParleyInteractionBar extends HTMLElement {
       back: h("span", { class: "ibar-back", hidden: true }),
       desc: h("span", { id: descId, class: "visually-hidden" }),
     }
+    // The button holds the contact's name only, so its name is what it shows (WCAG's label in
+    // name); it stretches over the whole entry (CSS), where the rest is read through its description.
     entry.button = h("button", { type: "button", class: "ibar-item", "aria-describedby": descId,
-      dataset: { id }, onclick: (e) => this.#ctx?.open(id, { pointer: e.detail > 0 }) },
-    entry.icon,
-    h("span", { class: "ibar-main" },
-      h("span", { class: "ibar-row" }, entry.name, entry.time),
-      h("span", { class: "ibar-row" }, entry.tag, entry.preview, entry.badge),
-      entry.back),
-    entry.desc)
-    entry.li = h("li", { class: "ibar-entry" }, entry.button)
+      dataset: { id }, onclick: (e) => this.#ctx?.open(id, { pointer: e.detail > 0 }) }, entry.name)
+    entry.li = h("li", { class: "ibar-entry" },
+      entry.icon,
+      h("span", { class: "ibar-main" },
+        h("span", { class: "ibar-row" }, entry.button, entry.time),
+        h("span", { class: "ibar-row" }, entry.preview, entry.badge),
+        h("span", { class: "ibar-row ibar-row-meta" }, entry.tag, entry.back)),
+      entry.desc)
     this.#entries.set(id, entry)
     return entry
   }
@@ -124,9 +138,9 @@ export class ParleyInteractionBar extends HTMLElement {
     const name = contactName(interaction)
     const selected = store.selectedId === String(interaction.id)
     const unread = store.unread(interaction.id)
-    entry.button.setAttribute("aria-label", name)
     if (selected) entry.button.setAttribute("aria-current", "true")
     else entry.button.removeAttribute("aria-current")
+    entry.li.dataset.current = String(selected)
     entry.li.dataset.state = interaction.state
     entry.name.textContent = name
     entry.preview.textContent = previewOf(interaction)
@@ -169,6 +183,21 @@ export class ParleyInteractionBar extends HTMLElement {
     event.preventDefault()
     buttons[Math.max(0, Math.min(buttons.length - 1, to))].focus()
   }
+}
+
+const DENSITY_KEY = "parley-list-density"
+
+/** "compact" (one line per interaction, for agents holding many) or "comfortable"; kept per browser. */
+export function density() {
+  try {
+    return localStorage.getItem(DENSITY_KEY) === "compact" ? "compact" : "comfortable"
+  } catch {
+    return "comfortable" // blocked storage: the default, every time
+  }
+}
+
+function setDensity(compact) {
+  try { localStorage.setItem(DENSITY_KEY, compact ? "compact" : "comfortable") } catch { /* private mode */ }
 }
 
 /** The "Offer" tag, with the time left once the server says when offers expire: "Offer · 0:24 left". */

@@ -5,10 +5,11 @@
 import { ticks } from "../models/delivery.js"
 import { formatDateTime, formatTime } from "../models/format.js"
 import { withoutControls } from "../models/linkify.js"
+import { clipText } from "../models/long_text.js"
 import { describeMessage } from "../models/message_view.js"
 import { formatText } from "../models/wa_format.js"
 import { attachmentNode } from "./attachment_view.js"
-import { formattedText, h, icon } from "./dom.js"
+import { formattedText, h, icon, replace } from "./dom.js"
 
 /**
  * @param {object} message
@@ -20,8 +21,9 @@ import { formattedText, h, icon } from "./dom.js"
  * @param {(id: string) => string} o.attachmentUrl the file's URL (`?download=1` appended for Save as)
  * @param {{reply(m), react(m, anchor), retry(m), discard(m)}|null} o.actions null: read only (a parked item's transcript)
  * @param {boolean} [o.late] a reply shown where it was written, though it went out later
+ * @param {{expanded: boolean, toggle(expanded: boolean): void}|null} [o.fold] a long text shown whole or folded
  */
-export function messageNode(message, { cont, me, contact, reactions = [], attachmentUrl, actions, late = false }) {
+export function messageNode(message, { cont, me, contact, reactions = [], attachmentUrl, actions, late = false, fold = null }) {
   const view = describeMessage(message)
   if (late) {
     view.notes = [...(view.notes ?? []), `Sent late · went out at ${formatTime(message.created_at)}`]
@@ -47,7 +49,7 @@ export function messageNode(message, { cont, me, contact, reactions = [], attach
     view.fields?.length ? fieldsNode(view.fields) : null,
     view.order ? orderNode(view.order) : null,
     view.deleted ? h("div", { class: "body body-deleted" }, view.text)
-      : view.text ? h("div", { class: "body", dir: "auto" }, formattedText(formatText(view.text))) : null,
+      : view.text ? bodyNode(view.text, fold) : null,
     view.history?.length ? historyNode(view) : null,
     view.problem ? h("div", { class: "msg-problem", role: "note" }, view.problem) : null,
     h("div", { class: "meta" }, time, tick
@@ -68,6 +70,29 @@ export function messageNode(message, { cont, me, contact, reactions = [], attach
   reactions.length ? reactionsNode(reactions, contact) : null)
   if (view.error) li.append(errorNode(message, view, actions))
   return li
+}
+
+let bodies = 0
+
+/** The text; a long one folded to its first lines with "Show more" / "Show less" (models/long_text.js). */
+function bodyNode(text, fold) {
+  const clip = clipText(text)
+  let expanded = Boolean(fold?.expanded) || !clip.more
+  const body = h("div", { class: "body", dir: "auto", id: `msg-body-${++bodies}` },
+    formattedText(formatText(expanded ? text : clip.text)))
+  if (!clip.more) return body
+  const button = h("button", { type: "button", class: "btn btn-secondary btn-small show-more",
+    "aria-controls": body.id, "aria-expanded": String(expanded),
+    title: `${text.length.toLocaleString()} characters` }, expanded ? "Show less" : "Show more")
+  button.addEventListener("click", () => {
+    expanded = !expanded
+    replace(body, formattedText(formatText(expanded ? text : clip.text)))
+    button.textContent = expanded ? "Show less" : "Show more"
+    button.setAttribute("aria-expanded", String(expanded))
+    fold?.toggle(expanded)
+    if (!expanded) body.scrollIntoView({ block: "nearest" })
+  })
+  return [body, button]
 }
 
 function adNode(ad) {

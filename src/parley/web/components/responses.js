@@ -150,42 +150,60 @@ export class ParleyResponses extends HTMLElement {
     return highlight(text, this.#query).map((s) => (s.match ? h("mark", {}, s.text) : s.text))
   }
 
+  /** A listbox only while it holds options: a message or the category tree is no listbox's child. */
+  #asListbox(on) {
+    if (on) {
+      this.#list.setAttribute("role", "listbox")
+      this.#list.setAttribute("aria-label", "Standard responses")
+    } else {
+      this.#list.removeAttribute("role")
+      this.#list.removeAttribute("aria-label")
+    }
+  }
+
   #renderList(error = null) {
     if (!this.#list || !this.#ctx) return
     if (error) {
+      this.#asListbox(false)
       replace(this.#list, h("p", { class: "muted responses-empty" }, error))
       return
     }
     const store = this.#ctx.store
     if (this.#results) {
       this.#visible = this.#results
+      this.#asListbox(this.#results.length > 0)
       replace(this.#list, this.#results.length
         ? this.#results.map((r) => this.#option(r, h("span", { class: "response-text" },
           h("span", { class: "response-name" }, this.#marked(r.name)),
           r.text ? h("span", { class: "response-snippet" }, this.#marked(excerpt(r.text, this.#query, 60))) : null)))
         : h("p", { class: "muted responses-empty" }, `No response matches “${this.#query}”.`))
     } else {
+      // The tree: each category's toggle, then its responses as a listbox named by it, then its
+      // subcategories, flat (a listbox holds options only; indentation shows the depth).
       const tree = buildTree(store.collection("response-categories"), store.collection("responses"))
       this.#visible = []
+      this.#asListbox(false)
       const branch = (node, depth) => {
         const open = !this.#collapsed.has(String(node.id))
+        const listId = `responses-category-${node.id}`
         const toggle = h("button", { type: "button", class: "category", "aria-expanded": String(open),
+          "aria-controls": open && node.responses.length ? listId : null,
           style: `--depth:${depth}`, onclick: () => {
             if (open) this.#collapsed.add(String(node.id))
             else this.#collapsed.delete(String(node.id))
             this.#renderList()
           } }, icon("chevron", { size: 14 }), h("span", {}, node.name), h("span", { class: "count" }, String(countResponses(node))))
-        const inner = open ? [
-          ...node.responses.map((r) => {
-            this.#visible.push(r)
-            return h("div", { class: "response-row", style: `--depth:${depth + 1}` },
-              this.#option(r, h("span", { class: "response-name" }, r.name)))
-          }),
-          ...node.children.map((c) => branch(c, depth + 1)),
-        ] : []
-        return h("div", { role: "group", "aria-label": node.name }, toggle, ...inner)
+        if (!open) return [toggle]
+        const options = node.responses.map((r) => {
+          this.#visible.push(r)
+          return h("div", { class: "response-row", style: `--depth:${depth + 1}` },
+            this.#option(r, h("span", { class: "response-name" }, r.name)))
+        })
+        return [toggle,
+          options.length ? h("div", { id: listId, role: "listbox", "aria-label": node.name }, ...options) : null,
+          ...node.children.flatMap((c) => branch(c, depth + 1))]
       }
-      replace(this.#list, tree.length ? tree.map((n) => branch(n, 0))
+      replace(this.#list, tree.length ? tree.flatMap((n) => branch(n, 0))
         : h("p", { class: "muted responses-empty" }, "No standard responses yet."))
       if (this.#active >= this.#visible.length) this.#active = -1
     }

@@ -40,6 +40,7 @@ export class ParleyTranscript extends HTMLElement {
   #wasLoaded = false
   #pinned = false // follow the bottom: rows drawn for the first time grow from their estimated height
   #plan = { hidden: new Set(), reactions: new Map() }
+  #unfolded = new Set() // keys of long messages the agent opened with "Show more"
 
   /** @param {{store, desktop, clock, notify, attachmentUrl(id): string, picker, replyTo(m): void}} ctx */
   connect(ctx) {
@@ -140,7 +141,7 @@ export class ParleyTranscript extends HTMLElement {
       const held = this.#rows.get(row.key)
       const entry = held && held.message === row.message && held.cont === cont && held.sig === sig && held.late === late
         ? held
-        : { li: this.#messageNode(row.message, cont, contact, reactions, late), message: row.message, cont, sig, late }
+        : { li: this.#messageNode(row.message, cont, contact, reactions, late, row.key), message: row.message, cont, sig, late }
       entry.li.dataset.key = row.key
       next.set(row.key, entry)
       nodes.push(entry.li)
@@ -253,11 +254,13 @@ export class ParleyTranscript extends HTMLElement {
     return h("li", { class: "day", dataset: { key: row.key } }, h("span", {}, row.label))
   }
 
-  #messageNode(message, cont, contact, reactions, late) {
+  #messageNode(message, cont, contact, reactions, late, key) {
     const { desktop, notify, store } = this.#ctx
     const id = () => message.interaction_id ?? this.#forId
+    const fold = { expanded: this.#unfolded.has(key),
+      toggle: (on) => (on ? this.#unfolded.add(key) : this.#unfolded.delete(key)) }
     return messageNode(message, {
-      cont, contact, reactions, late, me: store.me, attachmentUrl: this.#ctx.attachmentUrl,
+      cont, contact, reactions, late, fold, me: store.me, attachmentUrl: this.#ctx.attachmentUrl,
       actions: {
         reply: (m) => this.#ctx.replyTo({ ...m, label: describeMessage(m).label }),
         react: (m, anchor) => this.#menu.open(anchor, myReaction(this.#plan, m), (emoji) =>
@@ -294,7 +297,8 @@ export class ParleyTranscript extends HTMLElement {
     const name = contactName(this.#ctx.store.interaction(this.#forId))
     for (const m of messages.slice(-3)) {
       const view = describeMessage(m)
-      this.#live.append(h("p", {}, `${name}: ${view.text || view.label || "New message"}`))
+      const said = view.text.length > 300 ? `${view.text.slice(0, 300)}…` : view.text
+      this.#live.append(h("p", {}, `${name}: ${said || view.label || "New message"}`))
     }
     while (this.#live.childElementCount > 6) this.#live.firstElementChild.remove()
   }

@@ -32,7 +32,7 @@ export class WorkbinDetail {
     this.#head = h("div", { class: "wb-detail-who" })
     this.#open = h("button", { type: "button", class: "btn btn-primary", onclick: () => this.#openItem() },
       icon("inbox"), h("span", {}, "Open"))
-    this.#facts = h("dl", { class: "wb-facts" })
+    this.#facts = h("div", {}) // the item's facts (a dl), or the hint to pick one
     this.#error = h("p", { class: "dialog-error wb-error", role: "alert", hidden: true })
     this.#list = h("ol", { class: "rows wb-rows", "aria-label": "Messages" })
     this.#status = h("p", { class: "transcript-status" })
@@ -58,7 +58,7 @@ export class WorkbinDetail {
     if (changed) this.#showError("")
     if (!item) {
       replace(this.#head, h("p", { class: "empty-title" }, "No item selected"))
-      replace(this.#facts, h("p", { class: "empty-text" },
+      replace(this.#facts, h("p", { class: "empty-text wb-hint" },
         "Pick a parked interaction to read its conversation, then Open it to answer the customer."))
       this.#open.hidden = true
       this.#scroller.hidden = true
@@ -72,11 +72,11 @@ export class WorkbinDetail {
     this.#open.disabled = this.#busy
     this.#waited = h("dd", { class: "wb-waited" })
     const row = (term, ...value) => [h("dt", {}, term), h("dd", {}, ...value)]
-    replace(this.#facts,
+    replace(this.#facts, h("dl", { class: "wb-facts" },
       h("dt", {}, "Customer waiting"), this.#waited,
       row("Parked", h("time", { datetime: item.parked_at ?? "", title: formatDateTime(item.parked_at) },
         formatShortDateTime(item.parked_at)), item.parked_by?.name ? ` by ${item.parked_by.name}` : ""),
-      row("Reason", item.reason ? h("span", { dir: "auto" }, item.reason) : h("span", { class: "muted" }, "None given")))
+      row("Reason", item.reason ? h("span", { dir: "auto" }, item.reason) : h("span", { class: "muted" }, "None given"))))
     this.tick()
     this.#scroller.hidden = false
     const key = `${item.interaction_id}:${item.version}`

@@ -171,13 +171,17 @@ export class ParleyWorkbins extends HTMLElement {
       const count = this.#count(bin)
       const selected = String(bin.id) === this.#selectedBin
       const label = workbinLabel(bin, me)
-      return h("li", {}, h("button", { type: "button", class: "wb-bin", dataset: { id: String(bin.id), kind: bin.kind },
-        "aria-current": selected ? "true" : null, "aria-label": `${label}, ${count} item${count === 1 ? "" : "s"}`,
-        onclick: () => this.#select(bin.id) },
-      icon(bin.kind === "shared" ? "users" : "inbox", { size: 16 }),
-      h("span", { class: "wb-bin-text" }, h("span", { class: "wb-bin-name" }, label),
-        h("span", { class: "wb-bin-sub" }, workbinSubtitle(bin) || (bin.kind === "shared" ? "Shared" : ""))),
-      h("span", { class: "wb-bin-count", dataset: { zero: String(count === 0) } }, String(count))))
+      // The button shows what it is named ("My workbin, 2 items"); the subtitle below it is its
+      // description, outside it (WCAG's label in name), and its ::after makes the whole row pressable.
+      const sub = `wb-bin-sub-${bin.id}`
+      return h("li", { class: "wb-bin-entry", dataset: { current: String(selected) } },
+        h("button", { type: "button", class: "wb-bin", dataset: { id: String(bin.id), kind: bin.kind },
+          "aria-current": selected ? "true" : null, "aria-label": `${label}, ${count} item${count === 1 ? "" : "s"}`,
+          "aria-describedby": sub, onclick: () => this.#select(bin.id) },
+        icon(bin.kind === "shared" ? "users" : "inbox", { size: 16 }),
+        h("span", { class: "wb-bin-name" }, label), " ",
+        h("span", { class: "wb-bin-count", dataset: { zero: String(count === 0) } }, String(count))),
+        h("span", { class: "wb-bin-sub", id: sub }, workbinSubtitle(bin) || (bin.kind === "shared" ? "Shared" : "")))
     }))
     if (focused) this.#bins.querySelector(`[data-id="${CSS.escape(focused)}"]`)?.focus()
     if (!bins.length) {
