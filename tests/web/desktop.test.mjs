@@ -130,6 +130,17 @@ describe("Desktop", () => {
     assert.deepEqual(posts.map((c) => c[2].composed_at), [undefined, "2026-01-01T10:05:00.000Z"])
   })
 
+  it("never dates a reply before a message the agent had on screen (a clock estimate may lag)", async () => {
+    store.putInteraction(interaction(12, 1))
+    store.putMessages([msg(5, { created_at: "2026-01-01T10:05:02.500Z" })]) // after our "now"
+    api.failPost = new ApiError(0, "network_error", "Can’t reach Parley.")
+    await desktop.send(12, "Hello")
+    api.failPost = null
+    await desktop.retry(12, "cid-1")
+    const posts = api.calls.filter((c) => c[0] === "POST")
+    assert.equal(posts.at(-1)[2].composed_at, "2026-01-01T10:05:02.501Z")
+  })
+
   it("sends again by itself, in order, what failed only because Parley was unreachable", async () => {
     store.putInteraction(interaction(12, 1))
     api.failPost = new ApiError(0, "network_error", "Can’t reach Parley.")

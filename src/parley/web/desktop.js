@@ -156,7 +156,7 @@ export class Desktop {
   async send(id, text, { replyTo = null, attachmentIds = [] } = {}) {
     const clientId = this.#newClientId()
     const me = this.#store.me
-    const composedAt = new Date(this.#now()).toISOString()
+    const composedAt = new Date(Math.max(this.#now(), this.#newestHeld(id) + 1)).toISOString()
     this.#drafts.set(clientId, { text, replyTo, attachmentIds, composedAt, interactionId: String(id) })
     this.#store.addOptimistic(id, {
       clientId, text: text || (attachmentIds.length ? "Attachment" : ""), replyTo,
@@ -166,6 +166,17 @@ export class Desktop {
     this.#typing.reset(String(id))
     await this.#post(id, clientId)
     return clientId
+  }
+
+  /** When Parley stored the newest message the agent has of an interaction (ms; 0 for none). A
+   * reply was written after everything on screen, whatever the estimate of the server's clock. */
+  #newestHeld(id) {
+    let newest = 0
+    for (const m of this.#store.transcript(id).items) {
+      const at = m.local ? NaN : Date.parse(m.created_at ?? "")
+      if (at > newest) newest = at
+    }
+    return newest
   }
 
   /**

@@ -397,7 +397,7 @@ export class ParleyApp extends HTMLElement {
 function focusNext(bar, nav) {
   const lost = !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected
   if (!lost) return
-  const next = bar.querySelector("button[aria-current='true']") ?? bar.querySelector("button")
+  const next = bar.querySelector(".ibar-item[aria-current='true']") ?? bar.querySelector(".ibar-item")
   ;(next ?? nav).focus()
 }
 
