@@ -1,6 +1,6 @@
 """axe-core (the npm package, from node_modules: no CDN) over every view of the desktop in both
 themes: the log in form, the interaction window, the Notification tab, Workbins, My History, the
-Contact Directory and the admin's Response library. No serious or critical violation."""
+Contact Directory, the admin's Response library and the supervisors' Floor. No serious or critical violation."""
 
 from __future__ import annotations
 
@@ -89,4 +89,7 @@ async def test_no_serious_accessibility_violations_on_any_view(
             )
         ).to_be_visible()
         found += await serious_violations(admin, "response-library")
+        await admin.get_by_role("tab", name="Floor").click()
+        await expect(admin.get_by_role("table", name="Agents")).to_be_visible()
+        found += await serious_violations(admin, "floor")
     assert found == [], "\n".join(found)

@@ -205,17 +205,18 @@ export class ParleyFloor extends HTMLElement {
       } }, "Monitor")
   }
 
+  // The visible words are the end of the name ("Set Alice Martins Not Ready"): WCAG's label in name.
   #statusButton(agent) {
     if (agent.status === "logged_out") return null
     if (agent.status === "not_ready") {
       return h("button", { type: "button", class: "btn btn-secondary btn-small", "aria-label": `Set ${agent.name} Ready`,
-        dataset: { key: `ready:${agent.id}` }, onclick: () => this.#setStatus(agent, "ready") }, "Set Ready")
+        dataset: { key: `ready:${agent.id}` }, onclick: () => this.#setStatus(agent, "ready") }, "Ready")
     }
     return h("button", { type: "button", class: "btn btn-secondary btn-small", "aria-label": `Set ${agent.name} Not Ready`,
       dataset: { key: `notready:${agent.id}` }, onclick: () => openStatusDialog(this, {
         agent, reasons: this.#ctx.store.config?.not_ready_reasons ?? [],
         onSet: (reason) => this.#setStatus(agent, "not_ready", reason, { rethrow: true }),
-      }) }, "Set Not Ready")
+      }) }, "Not Ready")
   }
 
   async #setStatus(agent, status, reason = null, { rethrow = false } = {}) {
