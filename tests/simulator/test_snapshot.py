@@ -75,10 +75,11 @@ async def test_a_restarted_simulator_keeps_its_phones(
         assert texts == ["Where is my order?", None, "Thanks!"]
 
 
-@pytest.fixture
-def damaged(state_dir: Path) -> Path:
+@pytest.fixture(params=['{"version": 1, "customers": [', '{"version": 1, "messages": [{"id": 1}]}'])
+def damaged(state_dir: Path, request: pytest.FixtureRequest) -> Path:
+    """Cut short, or of another shape."""
     state_dir.mkdir()
-    (state_dir / FILE).write_text('{"version": 1, "customers": [', encoding="utf-8")
+    (state_dir / FILE).write_text(request.param, encoding="utf-8")
     return state_dir
 
 

@@ -51,8 +51,22 @@ class Snapshot:
             return False
         if not isinstance(data, dict) or data.get("version") != VERSION:
             return False
-        messages = {m["id"]: _message(m) for m in data.get("messages", [])}
+        try:
+            messages, customers, media = self._parse(data)
+        except (KeyError, TypeError, ValueError) as exc:  # a file of another shape: start empty
+            log.warning("simulator state unreadable, starting empty: %r", exc)
+            return False
         store.messages.update(messages)
+        store.customers.update(customers)
+        store.media.update(media)
+        store.touch()
+        return True
+
+    def _parse(
+        self, data: dict[str, Any]
+    ) -> tuple[dict[str, ChatMessage], dict[str, Customer], dict[str, Media]]:
+        messages = {m["id"]: _message(m) for m in data.get("messages", [])}
+        customers = {}
         for raw in data.get("customers", []):
             customer = Customer(
                 wa_id=raw["wa_id"],
@@ -62,13 +76,13 @@ class Snapshot:
                 last_inbound_at=raw.get("last_inbound_at"),
             )
             customer.messages = [messages[i] for i in raw.get("messages", []) if i in messages]
-            store.customers[customer.wa_id] = customer
+            customers[customer.wa_id] = customer
+        media = {}
         for raw in data.get("media", []):
-            with contextlib.suppress(OSError, ValueError):
+            with contextlib.suppress(OSError, ValueError):  # a file gone: that media is gone
                 path = self.directory / "media" / _safe(raw["id"])
-                store.media[raw["id"]] = Media(**{**raw, "content": path.read_bytes()})
-        store.touch()
-        return True
+                media[raw["id"]] = Media(**{**raw, "content": path.read_bytes()})
+        return messages, customers, media
 
     def save_soon(self, store: Store) -> None:
         """Write the store shortly (changes within `SAVE_AFTER_SECONDS` are written together)."""
@@ -92,8 +106,7 @@ class Snapshot:
         """Write now what is waiting (at shutdown)."""
         if self._pending is not None:
             self._pending.cancel()
-            self._pending = None
-            self.save(store)
+            self._save_now(store)
 
     def save(self, store: Store) -> None:
         media_dir = self.directory / "media"
