@@ -35,21 +35,28 @@ async def active_labels(uow: UnitOfWork, kind: CodeKind) -> tuple[str, ...]:
     return tuple(rows)
 
 
-async def _used_keys(uow: UnitOfWork, kind: CodeKind) -> set[str]:
+async def _used_keys(uow: UnitOfWork, kind: CodeKind, labels: list[str]) -> set[str]:
+    """Which of `labels` some record names (casefolded): a past interaction's disposition (an
+    index lookup per label), an agent's current Not Ready reason."""
+    if not labels:
+        return set()
     if kind == "disposition":
-        named = select(_interactions.c.disposition).where(_interactions.c.disposition.is_not(None))
+        column_ = _interactions.c.disposition
+        named = select(column_).where(column_.in_(labels)).distinct()
     else:
-        named = select(User.status_reason).where(User.status_reason.is_not(None))
-    return {str(label).casefold() for label in await uow.session.scalars(named.distinct())}
+        named = select(User.status_reason).where(User.status_reason.in_(labels)).distinct()
+    return {str(label).casefold() for label in await uow.session.scalars(named)}
 
 
 async def list_codes(uow: UnitOfWork, kind: CodeKind) -> list[CodeOut]:
     """Every code of the list, active or not, in order, each saying whether a record names it
     (a past interaction's disposition; an agent's current Not Ready reason)."""
-    rows = await uow.session.scalars(
-        select(Code).where(Code.kind == kind).order_by(Code.position, Code.id)
+    rows = list(
+        await uow.session.scalars(
+            select(Code).where(Code.kind == kind).order_by(Code.position, Code.id)
+        )
     )
-    used = await _used_keys(uow, kind)
+    used = await _used_keys(uow, kind, [c.label for c in rows])
     return [_out(code, code.label_key in used) for code in rows]
 
 
@@ -60,7 +67,7 @@ def _out(code: Code, used: bool) -> CodeOut:
 
 
 async def code_out(uow: UnitOfWork, code: Code) -> CodeOut:
-    return _out(code, code.label_key in await _used_keys(uow, _kind(code.kind)))
+    return _out(code, code.label_key in await _used_keys(uow, _kind(code.kind), [code.label]))
 
 
 async def get_code(uow: UnitOfWork, kind: CodeKind, code_id: int) -> Code:
@@ -133,7 +140,7 @@ async def delete_code(
 ) -> None:
     """Only a code no record names goes (409 `code_in_use`: deactivate it instead)."""
     kind = _kind(code.kind)
-    if code.label_key in await _used_keys(uow, kind):
+    if code.label_key in await _used_keys(uow, kind, [code.label]):
         raise Conflict(
             f"“{code.label}” is named by past records: deactivate it instead.",
             code="code_in_use",

@@ -94,6 +94,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_codes")),
         sa.UniqueConstraint("kind", "label_key", name="uq_codes_kind_label_key"),
     )
+    op.create_index(op.f("ix_interactions_disposition"), "interactions", ["disposition"])
     op.create_table(
         "code_lists",
         sa.Column("kind", sa.String(length=20), nullable=False),
@@ -104,6 +105,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("code_lists")
+    op.drop_index(op.f("ix_interactions_disposition"), table_name="interactions")
     op.drop_table("codes")
     op.drop_index(op.f("ix_team_workbins_workbin_id"), table_name="team_workbins")
     op.drop_table("team_workbins")
