@@ -12,6 +12,7 @@ export class ParleyAdminTeams extends HTMLElement {
   #list
   #detail
   #status
+  #ready = Promise.resolve()
 
   connect(ctx) { this.#ctx = ctx }
 
@@ -28,7 +29,13 @@ export class ParleyAdminTeams extends HTMLElement {
     this.#render()
   }
 
-  async shown() {
+  /** The view became visible: load the lists (a form opened meanwhile waits for them). */
+  shown() {
+    this.#ready = this.#load()
+    return this.#ready
+  }
+
+  async #load() {
     try {
       ;[this.#teams, this.#users, this.#workbins] = await Promise.all([
         this.#ctx.admin.teams(), this.#ctx.admin.users(), this.#ctx.admin.sharedWorkbins()])
@@ -43,9 +50,10 @@ export class ParleyAdminTeams extends HTMLElement {
     this.#status.dataset.error = error ? "true" : ""
   }
 
-  #choose(id) {
+  async #choose(id) {
     this.#selected = id
     this.#say("")
+    await this.#ready // the teams, users and workbins the form offers
     this.#render()
   }
 

@@ -14,6 +14,7 @@ export class ParleyAdminUsers extends HTMLElement {
   #list
   #detail
   #status
+  #ready = Promise.resolve()
 
   connect(ctx) { this.#ctx = ctx }
 
@@ -34,7 +35,13 @@ export class ParleyAdminUsers extends HTMLElement {
     this.#renderDetail()
   }
 
-  async shown() {
+  /** The view became visible: load the lists (a form opened meanwhile waits for them). */
+  shown() {
+    this.#ready = this.#load()
+    return this.#ready
+  }
+
+  async #load() {
     try {
       ;[this.#users, this.#teams] = await Promise.all([this.#ctx.admin.users(), this.#ctx.admin.teams()])
       this.#renderList()
@@ -62,9 +69,10 @@ export class ParleyAdminUsers extends HTMLElement {
       : h("p", { class: "muted view-empty" }, words.length ? "No user matches." : "No users yet."))
   }
 
-  #choose(id) {
+  async #choose(id) {
     this.#selected = id
     this.#say("")
+    await this.#ready // the teams the form offers
     this.#renderList()
     this.#renderDetail()
   }
