@@ -64,3 +64,21 @@ async def test_filters_paging_and_a_csv_that_spreadsheets_cannot_run(
     empty = await api.client.get("/api/v1/audit", params={"format": "csv", "actor": "nobody"},
                                  headers=people.admin)  # fmt: skip
     assert empty.text.splitlines() == [",".join(rows[0])]
+
+
+async def test_the_response_library_and_template_sync_are_audited(
+    api: Api, clock: FixedClock
+) -> None:
+    people = await staff(api, clock)
+    category = await call(api, "POST", "/response-categories", people.admin, {"name": "Billing"},
+                          status=201)  # fmt: skip
+    response = await call(api, "POST", "/responses", people.admin,
+                          {"name": "Refund", "category_id": category["id"], "text": "Done"},
+                          status=201)  # fmt: skip
+    await call(api, "DELETE", f"/responses/{response['id']}", people.admin, status=204)
+    await call(api, "POST", "/templates/sync", people.admin)
+    entries = await audit(api, people.admin)
+    assert [e["action"] for e in entries[:4]] == [
+        "template.synced", "response.deleted", "response.created", "response_category.created"
+    ]  # fmt: skip
+    assert entries[1]["summary"] == "Root deleted the response “Refund”"
