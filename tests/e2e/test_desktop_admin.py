@@ -82,6 +82,7 @@ async def test_an_admin_adds_a_user_who_logs_in_and_is_deactivated_live(
         await bruno.get_by_label("Password").fill(temporary)
         await bruno.get_by_role("button", name="Log in").click()
         await expect(bruno.get_by_role("heading", name="Choose a new password")).to_be_visible()
+        await both_themes(bruno, "password-change")
         await bruno.get_by_label("Current password").fill(temporary)
         await bruno.get_by_label("New password", exact=True).fill("bruno-own-password")
         await bruno.get_by_label("Confirm new password").fill("bruno-own-password")
