@@ -142,3 +142,30 @@ async def test_a_supervisor_limited_to_their_teams_sees_and_steers_only_them(
 
 async def audit_as(api: Api, headers: Headers) -> list[dict[str, Any]]:
     return await audit(api, headers, action="user.")
+
+
+async def test_the_floor_shows_a_scoped_supervisor_their_teams_and_never_a_deactivated_agent(
+    api: Api, clock: FixedClock
+) -> None:
+    people = await staff(api, clock)
+    await api.agent(clock, "bruno")
+    ids = {n: await user_id(api, people.admin, n) for n in ("alice", "bruno", "sara")}
+    await call(api, "POST", "/teams", people.admin,
+               {"name": "Billing", "member_ids": [ids["alice"], ids["sara"]]}, status=201)  # fmt: skip
+
+    async def floor_agents(who: Headers) -> set[str]:
+        return {a["username"] for a in (await call(api, "GET", "/floor", who))["agents"]}
+
+    assert await floor_agents(people.supervisor) == {"alice", "bruno"}
+    await call(api, "PATCH", f"/users/{ids['sara']}", people.admin, {"supervisor_scope": "teams"})
+    assert await floor_agents(people.supervisor) == {"alice"}
+    outside = await call(api, "PUT", f"/agents/{ids['bruno']}/status", people.supervisor,
+                         {"status": "not_ready", "reason": "Break"}, status=404)  # fmt: skip
+    assert outside["error"]["code"] == "agent_not_found"
+    # The floor's Not Ready reasons are the admins' list.
+    await call(api, "POST", "/not-ready-reasons", people.admin, {"label": "Coaching"}, status=201)
+    set_ = await call(api, "PUT", f"/agents/{ids['alice']}/status", people.supervisor,
+                      {"status": "not_ready", "reason": "coaching"})  # fmt: skip
+    assert set_["status_reason"] == "Coaching"
+    await call(api, "POST", f"/users/{ids['bruno']}/deactivate", people.admin)
+    assert await floor_agents(people.admin) == {"alice"}
