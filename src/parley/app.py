@@ -18,8 +18,12 @@ from starlette.routing import Match, Mount
 from starlette.types import Scope
 
 from parley.account.views import router as account_router
+from parley.audit.views import router as audit_router
 from parley.auth.views import router as auth_router
 from parley.clock import Clock, SystemClock
+from parley.codes.seed import seed_code_lists
+from parley.codes.service import active_labels
+from parley.codes.views import router as codes_router
 from parley.contacts.views import router as contacts_router
 from parley.db.engine import build_engine, build_reader_engine, build_sessionmaker
 from parley.db.migrate import upgrade
@@ -50,8 +54,10 @@ from parley.routing.views import router as presence_router
 from parley.routing.worker import RoutingWorker
 from parley.runtime import Runtime
 from parley.settings import Settings
+from parley.teams.views import router as teams_router
 from parley.templates.views import router as templates_router
 from parley.templates.worker import TemplateSyncWorker
+from parley.users.views import router as users_router
 from parley.whatsapp.graph import GraphClient, WhatsAppGateway
 from parley.whatsapp.webhook import WebhookLog, webhook_router
 from parley.workbins.views import router as workbins_router
@@ -101,6 +107,7 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if migrate:
             await upgrade(engine)
+        await seed_code_lists(runtime.uow, runtime.clock, settings)
         if isinstance(runtime.bus, RedisBus):
             runtime.bus.on_recovered = hub.restart_all
         await runtime.bus.start(runtime.deliver)
@@ -147,6 +154,10 @@ def create_app(
     app.include_router(history_router)
     app.include_router(floor_router)
     app.include_router(reports_router)
+    app.include_router(codes_router)
+    app.include_router(users_router)
+    app.include_router(teams_router)
+    app.include_router(audit_router)
     _add_operational_routes(app, runtime, files)
     add_error_handlers(app)
     _mount_desktop(app)
@@ -261,15 +272,18 @@ def _add_operational_routes(app: FastAPI, runtime: Runtime, storage: Storage) ->
     @app.get("/api/v1/config", tags=["operations"])
     async def config() -> dict[str, object]:
         settings = runtime.settings
+        async with runtime.reader() as uow:  # the admins' lists (Dispositions, Not Ready reasons)
+            dispositions = await active_labels(uow, "disposition")
+            reasons = await active_labels(uow, "not_ready_reason")
         return {
             "pending_response_thresholds": list(settings.pending_response_thresholds),
             "agent_capacity": settings.agent_capacity,
             "auto_accept": settings.auto_accept,
             "offer_timeout_seconds": settings.offer_timeout_seconds,
             "text_limit": 4096,
-            "dispositions": list(settings.dispositions),
+            "dispositions": list(dispositions),
             "disposition_required": settings.disposition_required,
-            "not_ready_reasons": list(settings.not_ready_reasons),
+            "not_ready_reasons": list(reasons),
             "service_level_seconds": settings.service_level_seconds,
             "contact_fields": list(settings.contact_fields),
             "send_read_receipts": settings.send_read_receipts,

@@ -10,7 +10,7 @@ from fastapi import Depends, Path, Request, WebSocket
 from parley.auth.models import AuthToken, User
 from parley.auth.service import authenticate
 from parley.db.uow import UnitOfWork
-from parley.errors import CsrfFailed, NotAuthenticated
+from parley.errors import CsrfFailed, Forbidden, NotAuthenticated
 from parley.fields import MAX_ID
 from parley.runtime import Runtime
 
@@ -65,8 +65,20 @@ async def current_auth(request: Request, uow: Uow, runtime: RuntimeDep) -> tuple
 CurrentAuth = Annotated[tuple[User, AuthToken], Depends(current_auth)]
 
 
-async def current_user(auth: CurrentAuth) -> User:
-    return auth[0]
+# What a user holding a temporary password may reach: who they are, and the change itself.
+PASSWORD_CHANGE_PATHS = frozenset({("GET", "/api/v1/me"), ("PUT", "/api/v1/me/password")})
+
+
+async def current_user(auth: CurrentAuth, request: Request) -> User:
+    user = auth[0]
+    if user.must_change_password and (request.method, request.url.path) not in (
+        PASSWORD_CHANGE_PATHS
+    ):
+        raise Forbidden(
+            "Choose a new password first: yours was reset by an admin.",
+            code="password_change_required",
+        )
+    return user
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -88,6 +100,8 @@ async def websocket_session(
             user, auth = await authenticate(uow, runtime.clock, token)
         except NotAuthenticated:
             return None
+        if user.must_change_password:
+            return None  # the stream opens once the temporary password is changed
         uow.session.expunge(user)
         uow.session.expunge(auth)
         return user, auth

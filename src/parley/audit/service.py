@@ -54,6 +54,9 @@ class AuditFilter:
     subject_id: str | None = None
     before_id: int | None = None
     limit: int = 100
+    # Only entries whose actor is one of these users, or whose subject is one of them (a
+    # supervisor limited to their teams); None: every entry.
+    within: frozenset[int] | None = None
 
 
 async def list_actions(session: AsyncSession, query: AuditFilter) -> list[AuditEntry]:
@@ -71,6 +74,15 @@ async def list_actions(session: AsyncSession, query: AuditFilter) -> list[AuditE
         statement = statement.where(AuditEntry.subject_type == query.subject_type)
     if query.subject_id is not None:
         statement = statement.where(AuditEntry.subject_id == query.subject_id)
+    if query.within is not None:
+        ids = sorted(query.within)
+        statement = statement.where(
+            AuditEntry.actor_id.in_(ids)
+            | (
+                (AuditEntry.subject_type == "user")
+                & AuditEntry.subject_id.in_([str(i) for i in ids])
+            )
+        )
     if query.before_id is not None:
         statement = statement.where(AuditEntry.id < query.before_id)
     statement = statement.limit(max(1, min(query.limit, MAX_PAGE)))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from parley.db.base import Base
@@ -29,6 +31,15 @@ class User(Base):
     last_stream_at: Mapped[datetime | None]
     # Offers that expired one after another; accepting, rejecting or going Ready resets it.
     missed_offers: Mapped[int] = mapped_column(default=0)
+    # Users are never deleted (their name stays on what they did): a deactivated one cannot log
+    # in, and their username is never given to anyone else.
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    deactivated_at: Mapped[datetime | None]
+    # Set by an admin's password reset: the temporary password opens only the page that
+    # changes it (see parley.deps).
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # A supervisor's view of the floor: "all" agents, or only the "teams" they belong to.
+    supervisor_scope: Mapped[str] = mapped_column(String(10), default="all", server_default="all")
 
 
 class AuthToken(Base):

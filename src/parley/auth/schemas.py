@@ -22,6 +22,10 @@ class UserOut(BaseModel):
     status_reason: str | None
     status_since: datetime
     capacity: int
+    must_change_password: bool = Field(
+        default=False,
+        description="An admin reset the password: only `PUT /me/password` is allowed until then.",
+    )
 
     @classmethod
     def of(cls, user: User, default_capacity: int) -> UserOut:
@@ -34,6 +38,7 @@ class UserOut(BaseModel):
             status_reason=user.status_reason,
             status_since=user.status_since,
             capacity=user.capacity or default_capacity,
+            must_change_password=bool(user.must_change_password),
         )
 
 
@@ -55,3 +60,10 @@ class StatusIn(BaseModel):
 
     status: Literal["ready", "not_ready"]
     reason: Text | None = Field(default=None, max_length=100)
+
+
+class PasswordChangeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: Text = Field(min_length=1, max_length=1024)

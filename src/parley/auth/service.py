@@ -20,6 +20,10 @@ from parley.domain.roles import ROLES
 from parley.errors import Conflict, Invalid, NotAuthenticated
 from parley.workers.wake import Wake
 
+MIN_PASSWORD = 8
+MAX_PASSWORD = 1024
+DEACTIVATED = "This account is deactivated. Ask an admin to reactivate it."
+
 
 @dataclass(frozen=True)
 class Login:
@@ -43,10 +47,9 @@ async def create_user(
         or not username.replace("_", "").replace(".", "").isalnum()
     ):
         raise Invalid("a username has 1 to 64 letters, digits, dots or underscores")
-    if len(password) < 8:
-        raise Invalid("a password has at least 8 characters")
-    existing = await uow.session.scalar(select(User.id).where(User.username == username))
-    if existing is not None:
+    check_password(password)
+    if await username_taken(uow, username):
+        # Also when that user is deactivated: a username is never given to another person.
         raise Conflict(f"the user {username} already exists", code="user_exists")
     now = clock.now()
     user = User(
@@ -64,6 +67,20 @@ async def create_user(
     return user
 
 
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(f"a password has at least {MIN_PASSWORD} characters", code="weak_password")
+    if len(password) > MAX_PASSWORD:
+        raise Invalid(f"a password has at most {MAX_PASSWORD} characters", code="weak_password")
+
+
+async def username_taken(uow: UnitOfWork, username: str) -> bool:
+    """Whether any user, active or not, has this username in any case ("Alice" is "alice")."""
+    wanted = username.casefold()
+    names = await uow.session.scalars(select(User.username))
+    return any(name.casefold() == wanted for name in names)
+
+
 async def log_in(
     uow: UnitOfWork, clock: Clock, *, username: str, password: str, max_age: int
 ) -> Login:
@@ -72,6 +89,8 @@ async def log_in(
     valid = await asyncio.to_thread(verify_password, user.password_hash if user else None, password)
     if not valid or user is None:
         raise NotAuthenticated("Wrong username or password.", code="invalid_credentials")
+    if not user.active:
+        raise NotAuthenticated(DEACTIVATED, code="account_deactivated")
     token, csrf = issue_token(uow, clock, user, max_age=max_age)
     if user.status == "logged_out":
         _set_status(user, "not_ready", None, clock)
@@ -105,6 +124,8 @@ async def authenticate(uow: UnitOfWork, clock: Clock, token: str) -> tuple[User,
     if found is None:
         raise NotAuthenticated("Log in first.")
     user, auth = found
+    if not user.active:
+        raise NotAuthenticated(DEACTIVATED, code="account_deactivated")
     if auth.revoked_at is not None or auth.expires_at <= clock.now():
         raise NotAuthenticated("Your session has ended; log in again.", code="session_expired")
     return user, auth
@@ -115,6 +136,50 @@ def end_login(uow: UnitOfWork, clock: Clock, user: User, auth: AuthToken) -> Non
     auth.revoked_at = clock.now()
     _set_status(user, "logged_out", None, clock)
     uow.emit(AuthTokenEnded(auth_token_id=auth.id), to=user.id, supervisors=False)
+
+
+async def revoke_logins(
+    uow: UnitOfWork, clock: Clock, user: User, *, keep: int | None = None
+) -> int:
+    """End every live login of the user but `keep` (an auth token id): each token is revoked
+    and its sockets close on every node (`AuthTokenEnded`). Presence is the caller's business.
+    Returns how many ended."""
+    now = clock.now()
+    live = await uow.session.scalars(
+        select(AuthToken).where(
+            AuthToken.user_id == user.id,
+            AuthToken.revoked_at.is_(None),
+            AuthToken.expires_at > now,
+        )
+    )
+    ended = 0
+    for token in live:
+        if token.id == keep:
+            continue
+        token.revoked_at = now
+        uow.emit(AuthTokenEnded(auth_token_id=token.id), to=user.id, supervisors=False)
+        ended += 1
+    return ended
+
+
+async def change_password(
+    uow: UnitOfWork, clock: Clock, user: User, auth: AuthToken, *, current: str, new: str
+) -> None:
+    """The user's own change (also the one a temporary password asks for): the current password
+    must match, the new one differ; the user's other logins end, this one stays."""
+    valid = await asyncio.to_thread(verify_password, user.password_hash, current)
+    if not valid:
+        raise Invalid(
+            "The current password is not right.",
+            code="wrong_password",
+            fields=[{"field": "current_password", "message": "does not match"}],
+        )
+    check_password(new)
+    if new == current:
+        raise Invalid("Choose a password different from the current one.", code="same_password")
+    user.password_hash = await asyncio.to_thread(hash_password, new)
+    user.must_change_password = False
+    await revoke_logins(uow, clock, user, keep=auth.id)
 
 
 def _set_status(user: User, status: str, reason: str | None, clock: Clock) -> None:

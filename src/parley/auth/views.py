@@ -6,9 +6,11 @@ import math
 
 from fastapi import APIRouter, Request, Response
 
+from parley.audit.service import record_action
 from parley.auth import service
-from parley.auth.schemas import LoginIn, LoginOut, StatusIn, UserOut
-from parley.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentUser, RuntimeDep, Uow
+from parley.auth.schemas import LoginIn, LoginOut, PasswordChangeIn, StatusIn, UserOut
+from parley.codes.service import active_labels
+from parley.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentAuth, CurrentUser, RuntimeDep, Uow
 from parley.errors import NotAuthenticated, RateLimited
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
@@ -68,9 +70,33 @@ async def me(user: CurrentUser, runtime: RuntimeDep) -> UserOut:
 
 @router.put("/me/status", response_model=UserOut)
 async def set_status(body: StatusIn, user: CurrentUser, uow: Uow, runtime: RuntimeDep) -> UserOut:
-    reasons = runtime.settings.not_ready_reasons
+    reasons = await active_labels(uow, "not_ready_reason")
     service.set_status(uow, runtime.clock, user, body.status, body.reason, reasons=reasons)
     service.announce(uow, user, runtime.settings.agent_capacity)
+    out = UserOut.of(user, runtime.settings.agent_capacity)
+    await uow.commit()
+    return out
+
+
+@router.put("/me/password", response_model=UserOut)
+async def change_password(
+    body: PasswordChangeIn, auth: CurrentAuth, uow: Uow, runtime: RuntimeDep
+) -> UserOut:
+    """Change one's own password (the current one, or the temporary one an admin set, must be
+    given). This login stays; the user's other logins end."""
+    user, token = auth
+    await service.change_password(
+        uow, runtime.clock, user, token, current=body.current_password, new=body.new_password
+    )
+    record_action(
+        uow.session,
+        at=runtime.clock.now(),
+        actor_id=user.id,
+        action="user.password_changed",
+        subject_type="user",
+        subject_id=user.id,
+        summary=f"{user.name} changed their password",
+    )
     out = UserOut.of(user, runtime.settings.agent_capacity)
     await uow.commit()
     return out

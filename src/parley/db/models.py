@@ -3,6 +3,7 @@
 from parley.account.models import AccountAlert
 from parley.audit.models import AuditEntry
 from parley.auth.models import AuthToken, LoginFailure, User
+from parley.codes.models import Code, CodeList
 from parley.contacts.models import Contact, ContactMerge
 from parley.db.base import Base
 from parley.ingest.models import InboundWebhook
@@ -10,6 +11,7 @@ from parley.interactions.models import ChatSession, Interaction, InteractionEven
 from parley.media.models import Attachment
 from parley.messages.models import Message, OutboxItem, PendingStatus
 from parley.responses.models import ResponseCategory, StandardResponse
+from parley.teams.models import Team, TeamMember, TeamWorkbin
 from parley.templates.models import MessageTemplate
 from parley.workbins.models import Workbin
 
@@ -20,6 +22,8 @@ __all__ = [
     "AuthToken",
     "Base",
     "ChatSession",
+    "Code",
+    "CodeList",
     "Contact",
     "ContactMerge",
     "InboundWebhook",
@@ -32,6 +36,9 @@ __all__ = [
     "PendingStatus",
     "ResponseCategory",
     "StandardResponse",
+    "Team",
+    "TeamMember",
+    "TeamWorkbin",
     "User",
     "Workbin",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -65,14 +65,15 @@ class UnitOfWork:
         to: int | None = None,
         supervisors: bool = True,
         everyone: bool = False,
+        users: Collection[int] = (),
     ) -> None:
-        """Queue an event for the agent `to` (and, with `supervisors`, the roles that watch every
-        event: `domain.roles.EVENT_WATCHERS`), or for `everyone` logged in; it leaves only after
-        commit."""
+        """Queue an event for the agent `to` and the `users` (and, with `supervisors`, the roles
+        that watch every event: `domain.roles.EVENT_WATCHERS`), or for `everyone` logged in; it
+        leaves only after commit."""
         roles = frozenset(ROLES) if everyone else EVENT_WATCHERS if supervisors else frozenset()
         self._pending.append(
             Envelope(
-                user_ids=frozenset([to] if to is not None else []),
+                user_ids=frozenset([to] if to is not None else []) | frozenset(users),
                 roles=roles,
                 event=event.model_dump(mode="json"),
             )

@@ -30,3 +30,9 @@ EVENT_WATCHERS: frozenset[str] = frozenset(STAFF)
 def runs_the_system(role: str) -> bool:
     """Who manages what every agent uses (the response library, the template list): admins."""
     return role == "admin"
+
+
+def reads_the_audit_log(role: str) -> bool:
+    """Supervisors and admins read the audit log (a supervisor limited to their teams reads
+    their teams' entries); agents never."""
+    return role in STAFF

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from parley.domain.teams import sees_shared_workbin
+
 PERSONAL_NAME = "WhatsApp in progress"
 Kind = Literal["personal", "shared"]
 
@@ -19,16 +21,25 @@ class WorkbinAccess:
 
     kind: Kind
     owner_id: int | None
+    # The teams that use a shared workbin (none: everyone's), see `domain.teams`.
+    team_ids: frozenset[int] = frozenset()
 
 
-def can_see(workbin: WorkbinAccess, user_id: int, staff: bool) -> bool:
-    """Supervisors and admins see every workbin; an agent sees their own and the shared ones."""
-    return staff or workbin.kind == "shared" or workbin.owner_id == user_id
+def can_see(
+    workbin: WorkbinAccess, user_id: int, staff: bool, teams: frozenset[int] = frozenset()
+) -> bool:
+    """Supervisors and admins see every workbin; an agent sees their own and the shared ones of
+    their teams (`teams`: the agent's; see `domain.teams.sees_shared_workbin`)."""
+    if staff or workbin.owner_id == user_id:
+        return True
+    return workbin.kind == "shared" and sees_shared_workbin(teams, workbin.team_ids)
 
 
-def can_park_in(workbin: WorkbinAccess, user_id: int, staff: bool) -> bool:
-    """An agent parks in their own workbin or a shared one; staff anywhere (moving work)."""
-    return can_see(workbin, user_id, staff)
+def can_park_in(
+    workbin: WorkbinAccess, user_id: int, staff: bool, teams: frozenset[int] = frozenset()
+) -> bool:
+    """An agent parks in their own workbin or a shared one they see; staff anywhere."""
+    return can_see(workbin, user_id, staff, teams)
 
 
 def has_capacity(held: int, capacity: int) -> bool:

@@ -1,22 +1,22 @@
-"""Which agents a supervisor's floor shows: the seam where team scoping plugs in.
+"""Which agents a supervisor's floor shows: the supervisor's scope, from `parley.teams`.
 
-Every floor and report query takes `agents: frozenset[int] | None` (None = every agent). Today
-everyone who watches the floor sees every agent; once teams exist, `visible_agent_ids` returns
-the agents of the supervisor's teams (admins keep None).
+Every floor and report query takes `agents: frozenset[int] | None` (None = every agent): admins
+and supervisors whose scope is "all" see everyone, a supervisor limited to their teams sees
+their teams' members.
 """
 
 from __future__ import annotations
 
 from parley.auth.models import User
 from parley.db.uow import UnitOfWork
+from parley.teams import service as teams
 
 AgentScope = frozenset[int] | None
 
 
 async def visible_agent_ids(uow: UnitOfWork, user: User) -> AgentScope:
     """The agent ids `user` may see on the floor and in reports; None for all of them."""
-    del uow, user  # teams: look up the user's teams' members here
-    return None
+    return await teams.visible_agent_ids(uow.session, user)
 
 
 def in_scope(scope: AgentScope, agent_id: int | None) -> bool:

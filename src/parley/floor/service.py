@@ -136,7 +136,7 @@ async def floor_agents(
     query = (
         select(User, func.coalesce(load.c.held, 0), load.c.oldest)
         .outerjoin(load, load.c.agent_id == User.id)
-        .where(User.role == "agent")
+        .where(User.role == "agent", User.active.is_(True))  # a deactivated agent has left
     )
     if agents is not None:
         query = query.where(User.id.in_(sorted(agents)))

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 
 from parley.auth.models import User
 from parley.auth.schemas import UserOut
+from parley.codes.service import active_labels
 from parley.deps import CurrentUser, PathId, RuntimeDep, Uow
 from parley.domain.roles import watches_the_floor
 from parley.errors import Forbidden, NotFound
@@ -90,7 +91,7 @@ async def set_agent_status(
         agent,
         body.status,
         body.reason,
-        reasons=settings.not_ready_reasons,
+        reasons=await active_labels(uow, "not_ready_reason"),
         capacity=settings.agent_capacity,
     )
     out = UserOut.of(agent, settings.agent_capacity)

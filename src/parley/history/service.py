@@ -16,6 +16,7 @@ from parley.history.schemas import HistoryFilter, HistoryItem, HistoryPage
 from parley.interactions.models import Interaction
 from parley.interactions.schemas import LastMessage
 from parley.messages.schemas import Author
+from parley.teams.service import visible_agent_ids
 
 STAFF = ("supervisor", "admin")
 
@@ -63,7 +64,8 @@ async def list_history(
 ) -> HistoryPage:
     """Interactions newest first (by id, which grows with creation). An agent sees the ones
     they handled (`agent_id` themselves, whatever `f.agent_id` says); supervisors and admins
-    see everyone's, or one agent's with `f.agent_id`. `everyone` lifts the agent's limit: a
+    see everyone's (a supervisor limited to their teams: their teams' agents'), or one agent's
+    with `f.agent_id`. `everyone` lifts the agent's limit: a
     contact's history (`f.contact_id`) is shared like the Contact Directory."""
     if user.role not in STAFF and not everyone:
         f = f.model_copy(update={"agent_id": user.id})
@@ -72,6 +74,11 @@ async def list_history(
         .join(Contact, Contact.id == Interaction.contact_id)
         .outerjoin(User, User.id == Interaction.agent_id)
     )
+    if user.role in STAFF and not everyone:
+        # A supervisor limited to their teams lists their teams' agents' interactions.
+        visible = await visible_agent_ids(uow.session, user)
+        if visible is not None:
+            query = query.where(Interaction.agent_id.in_(sorted(visible)))
     query = _filtered(query, f).order_by(Interaction.id.desc()).limit(f.limit + 1)
     rows = (await uow.session.execute(query)).all()
     items = [_item(i, c, name) for i, c, name in rows[: f.limit]]

@@ -61,7 +61,8 @@ class Interaction(Base):
     last_message_at: Mapped[datetime | None]
     last_message: Mapped[dict[str, Any] | None]
     unread_count: Mapped[int] = mapped_column(default=0)
-    disposition: Mapped[str | None] = mapped_column(String(100))
+    # Indexed: an admin may delete a disposition only while no interaction names it.
+    disposition: Mapped[str | None] = mapped_column(String(100), index=True)
     note: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)
     # The newest inbound message already marked read toward WhatsApp (mark-as-read is sent once).

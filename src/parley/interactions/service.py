@@ -22,6 +22,7 @@ from parley.errors import Conflict, Invalid, NotFound
 from parley.interactions.events import InteractionOffered, InteractionRemoved, InteractionUpdated
 from parley.interactions.models import Interaction, InteractionEvent
 from parley.interactions.schemas import InteractionOut
+from parley.teams.service import team_ids_of, workbin_teams
 from parley.workers.wake import Wake
 
 
@@ -59,8 +60,13 @@ async def _parked_where_they_see(uow: UnitOfWork, user: User, interaction: Inter
     if row is None:
         return False
     kind, owner_id = row
-    access = WorkbinAccess(kind="shared" if kind == "shared" else "personal", owner_id=owner_id)
-    return can_see(access, user.id, staff=False)
+    used_by = await workbin_teams(uow.session, [interaction.workbin_id])
+    access = WorkbinAccess(
+        kind="shared" if kind == "shared" else "personal",
+        owner_id=owner_id,
+        team_ids=used_by.get(interaction.workbin_id, frozenset()),
+    )
+    return can_see(access, user.id, False, await team_ids_of(uow.session, user.id))
 
 
 def require_active(user: User, interaction: Interaction, action: str = "send") -> None:

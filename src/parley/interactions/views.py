@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query
 
+from parley.codes.service import active_labels
 from parley.deps import CurrentUser, PathId, RuntimeDep, Uow
 from parley.fields import MAX_ID
 from parley.interactions import (
@@ -201,7 +202,7 @@ async def done(
         interaction,
         disposition=body.disposition,
         note=body.note,
-        dispositions=settings.dispositions,
+        dispositions=await active_labels(uow, "disposition"),
         disposition_required=settings.disposition_required,
     )
     return await _committed(uow, interaction)

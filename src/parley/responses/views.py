@@ -6,11 +6,15 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from parley.audit.service import record_action
+from parley.auth.models import User
+from parley.db.uow import UnitOfWork
 from parley.deps import CurrentUser, RuntimeDep, Uow
 from parley.domain.field_codes import locale_or_default, zone_or_default
 from parley.fields import MAX_ID
 from parley.interactions.service import access_interaction
 from parley.responses import library, service
+from parley.responses.models import ResponseCategory
 from parley.responses.schemas import (
     CategoryIn,
     CategoryList,
@@ -21,11 +25,23 @@ from parley.responses.schemas import (
     ResponseList,
     ResponseOut,
 )
+from parley.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1", tags=["responses"])
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Format = Literal["json", "yaml"]
 MEDIA = {"json": "application/json", "yaml": "application/yaml"}
+
+
+def _audit(
+    uow: UnitOfWork, runtime: Runtime, user: User, action: str, subject_id: int | str, what: str,
+    detail: dict[str, object] | None = None,
+) -> None:  # fmt: skip
+    """Every change to the library goes into the audit log, in the change's transaction."""
+    kind = action.split(".")[0]
+    record_action(uow.session, at=runtime.clock.now(), actor_id=user.id, action=action,
+                  subject_type=kind, subject_id=subject_id, summary=f"{user.name} {what}",
+                  detail=detail)  # fmt: skip
 
 
 @router.get("/response-categories", response_model=CategoryList)
@@ -39,6 +55,14 @@ async def create_category(
 ) -> CategoryOut:
     service.require_admin(user)
     row = await service.create_category(uow, body, runtime.clock.now())
+    _audit(
+        uow,
+        runtime,
+        user,
+        "response_category.created",
+        row.id,
+        f"added the response category “{row.name}”",
+    )
     out = service.category_out(row)
     await uow.commit()
     return out
@@ -50,15 +74,35 @@ async def update_category(
 ) -> CategoryOut:
     service.require_admin(user)
     row = await service.update_category(uow, category_id, body, runtime.clock.now())
+    _audit(
+        uow,
+        runtime,
+        user,
+        "response_category.updated",
+        row.id,
+        f"changed the response category “{row.name}”",
+    )
     out = service.category_out(row)
     await uow.commit()
     return out
 
 
 @router.delete("/response-categories/{category_id}", status_code=204)
-async def delete_category(category_id: ItemId, user: CurrentUser, uow: Uow) -> Response:
+async def delete_category(
+    category_id: ItemId, user: CurrentUser, uow: Uow, runtime: RuntimeDep
+) -> Response:
     service.require_admin(user)
+    found = await uow.session.get(ResponseCategory, category_id)
     await service.delete_category(uow, category_id)
+    name = found.name if found else str(category_id)
+    _audit(
+        uow,
+        runtime,
+        user,
+        "response_category.deleted",
+        category_id,
+        f"deleted the response category “{name}”",
+    )
     await uow.commit()
     return Response(status_code=204)
 
@@ -97,6 +141,8 @@ async def import_library(
     kind = format or ("yaml" if "yaml" in request.headers.get("content-type", "") else "json")
     parsed = library.load(await request.body(), kind)
     out = await library.import_library(uow, parsed, runtime.clock.now())
+    _audit(uow, runtime, user, "response.imported", "*", "imported a response library",
+           out.model_dump())  # fmt: skip
     await uow.commit()
     return out
 
@@ -137,6 +183,7 @@ async def create_response(
 ) -> ResponseOut:
     service.require_admin(user)
     row = await service.create_response(uow, body, runtime.clock.now())
+    _audit(uow, runtime, user, "response.created", row.id, f"added the response “{row.name}”")
     out = service.response_out(row)
     await uow.commit()
     return out
@@ -148,14 +195,19 @@ async def update_response(
 ) -> ResponseOut:
     service.require_admin(user)
     row = await service.update_response(uow, response_id, body, runtime.clock.now())
+    _audit(uow, runtime, user, "response.updated", row.id, f"changed the response “{row.name}”")
     out = service.response_out(row)
     await uow.commit()
     return out
 
 
 @router.delete("/responses/{response_id}", status_code=204)
-async def delete_response(response_id: ItemId, user: CurrentUser, uow: Uow) -> Response:
+async def delete_response(
+    response_id: ItemId, user: CurrentUser, uow: Uow, runtime: RuntimeDep
+) -> Response:
     service.require_admin(user)
+    name = (await service.get_response(uow, response_id)).name
     await service.delete_response(uow, response_id)
+    _audit(uow, runtime, user, "response.deleted", response_id, f"deleted the response “{name}”")
     await uow.commit()
     return Response(status_code=204)

@@ -13,6 +13,7 @@ from parley.clock import Clock
 from parley.db.uow import UnitOfWork
 from parley.domain.presence import DISCONNECTED, stream_gone
 from parley.interactions.service import release_offers
+from parley.routing.service import serialise_with_routing
 from parley.workbins.service import park_held
 from parley.workers.wake import Wake
 
@@ -28,6 +29,24 @@ async def log_out(
     await release_offers(uow, clock, user)
     auth.announce(uow, user, capacity)
     uow.wake(Wake.ROUTING)
+
+
+async def sign_out_everywhere(
+    uow: UnitOfWork, clock: Clock, user: User, *, capacity: int, reason: str
+) -> int:
+    """Log the user out of every login at once, as if they pressed Log out on each desktop: all
+    their auth tokens are revoked (their sockets close on every node), what they hold goes to
+    their personal workbin (`reason` says why there), offers go back to the queue, everyone
+    watching hears they are logged out. Serialised with routing, so no offer reaches them from a
+    decision taken a moment before. Returns how many logins ended."""
+    await serialise_with_routing(uow)
+    ended = await auth.revoke_logins(uow, clock, user)
+    auth.set_status(uow, clock, user, "logged_out", None)
+    await park_held(uow, clock, user, reason=reason)
+    await release_offers(uow, clock, user)
+    auth.announce(uow, user, capacity)
+    uow.wake(Wake.ROUTING)
+    return ended
 
 
 async def heartbeat(uow: UnitOfWork, now: datetime, user_ids: Collection[int]) -> None:

@@ -30,10 +30,14 @@ BATCH = 500
 DECLINE_COOLDOWN = timedelta(seconds=60)
 
 
-async def _serialise(uow: UnitOfWork) -> None:
-    # One routing decision at a time across nodes; SQLite's write lock already serialises.
+async def serialise_with_routing(uow: UnitOfWork) -> None:
+    """One routing decision at a time across nodes (SQLite's write lock already serialises);
+    taken too by what must not race with one (an agent signed out everywhere)."""
     if uow.dialect == "postgresql":
         await uow.session.execute(text("SELECT pg_advisory_xact_lock(7781001)"))
+
+
+_serialise = serialise_with_routing
 
 
 async def ready_slots(uow: UnitOfWork, default_capacity: int) -> list[AgentSlot]:

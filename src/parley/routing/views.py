@@ -21,6 +21,7 @@ from parley.interactions.schemas import InteractionOut
 from parley.interactions.service import access_interaction, interaction_out
 from parley.routing.presence import log_out
 from parley.routing.service import move_to_agent
+from parley.teams.service import visible_agent_ids
 from parley.workbins.schemas import AssignIn
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
@@ -51,6 +52,14 @@ async def assign(
     agent = await uow.session.get(User, body.agent_id)
     if agent is None:
         raise NotFound("No such agent.", code="agent_not_found")
+    visible = await visible_agent_ids(uow.session, user)
+    holder = interaction.agent_id
+    if visible is not None and (
+        agent.id not in visible or (holder is not None and holder not in visible)
+    ):
+        raise Forbidden(
+            "You move work only between the agents of your teams.", code="outside_scope"
+        )
     capacity = runtime.settings.agent_capacity
     await move_to_agent(uow, runtime.clock, interaction, agent, capacity=capacity, by=user)
     out = await interaction_out(uow, interaction)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
+from parley.audit.service import record_action
 from parley.deps import CurrentUser, RuntimeDep, Uow
 from parley.domain.roles import runs_the_system
 from parley.errors import BadGateway, Conflict, Forbidden
@@ -39,6 +40,16 @@ async def sync_templates(user: CurrentUser, uow: Uow, runtime: RuntimeDep) -> Sy
     except (GraphError, GraphTransportError) as exc:
         raise BadGateway(f"The Cloud API did not list the templates: {exc}") from None
     out = await service.sync_templates(uow, listed, runtime.clock.now())
+    record_action(
+        uow.session,
+        at=runtime.clock.now(),
+        actor_id=user.id,
+        action="template.synced",
+        subject_type="template",
+        subject_id="*",
+        summary=f"{user.name} synced the templates from WhatsApp ({out.approved} approved)",
+        detail=out.model_dump(),
+    )
     await uow.commit()
     return out
 

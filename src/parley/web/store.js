@@ -286,6 +286,14 @@ export class Store {
         if (String(event.template.status).toUpperCase() === "APPROVED") this.putCollectionItem("templates", event.template)
         else this.removeCollectionItem("templates", event.template.id)
         return true
+      case "codes.updated": // an admin changed the dispositions or the Not Ready reasons
+        if (!Array.isArray(event.labels)) return false
+        this.setConfig({ [event.kind === "disposition" ? "dispositions" : "not_ready_reasons"]: event.labels })
+        return true
+      case "team.updated":
+      case "team.removed":
+        this.#emit("teams")
+        return true
       case "agent.updated":
         if (!event.agent || (this.#me && event.agent.id !== this.#me.id)) return false
         this.setMe(event.agent)

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from parley.audit.service import record_action
+from parley.auth.models import User
 from parley.clock import Clock
 from parley.db.uow import UnitOfWork
 from parley.domain import workbins as rules
 from parley.errors import Conflict
 from parley.interactions.models import Interaction
+from parley.teams.service import workbin_audience
 from parley.workbins.events import WorkbinRemoved, WorkbinUpdated
 from parley.workbins.models import Workbin
 from parley.workbins.service import workbin_out
 
 
 async def create_workbin(
-    uow: UnitOfWork, clock: Clock, *, name: str, description: str | None
+    uow: UnitOfWork, clock: Clock, actor: User, *, name: str, description: str | None
 ) -> Workbin:
     """A shared workbin for the team (admins)."""
     await _name_free(uow, name)
@@ -24,24 +27,43 @@ async def create_workbin(
     )
     uow.session.add(workbin)
     await uow.session.flush()
+    _audit(
+        uow, clock, actor, workbin, "created", f"{actor.name} created the workbin “{workbin.name}”"
+    )
     uow.emit(WorkbinUpdated(workbin=await workbin_out(uow, workbin)), everyone=True)
     return workbin
 
 
 async def update_workbin(
-    uow: UnitOfWork, workbin: Workbin, *, name: str | None, description: str | None
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: User,
+    workbin: Workbin,
+    *,
+    name: str | None,
+    description: str | None,
 ) -> None:
     if workbin.kind != "shared":
         raise Conflict("A personal workbin keeps its name.", code="workbin_personal")
+    before = (workbin.name, workbin.description)
     if name is not None and name.strip() != workbin.name:
         await _name_free(uow, name, but=workbin.id)
         workbin.name = name.strip()
     if description is not None:
         workbin.description = description.strip() or None
-    uow.emit(WorkbinUpdated(workbin=await workbin_out(uow, workbin)), everyone=True)
+    if (workbin.name, workbin.description) != before:
+        _audit(uow, clock, actor, workbin, "updated",
+               f"{actor.name} changed the workbin “{workbin.name}”",
+               {"before": {"name": before[0], "description": before[1]}})  # fmt: skip
+    event = WorkbinUpdated(workbin=await workbin_out(uow, workbin))
+    audience = await workbin_audience(uow.session, workbin.id)
+    if audience is None:
+        uow.emit(event, everyone=True)
+    else:  # the agents of other teams never see it
+        uow.emit(event, users=audience)
 
 
-async def delete_workbin(uow: UnitOfWork, workbin: Workbin) -> None:
+async def delete_workbin(uow: UnitOfWork, clock: Clock, actor: User, workbin: Workbin) -> None:
     """Only an empty shared workbin goes: nothing parked is ever orphaned."""
     if workbin.kind != "shared":
         raise Conflict("A personal workbin cannot be deleted.", code="workbin_personal")
@@ -55,6 +77,9 @@ async def delete_workbin(uow: UnitOfWork, workbin: Workbin) -> None:
             f"{parked} interaction(s) still wait in this workbin: move them first.",
             code="workbin_not_empty",
         )
+    _audit(
+        uow, clock, actor, workbin, "deleted", f"{actor.name} deleted the workbin “{workbin.name}”"
+    )
     await uow.session.delete(workbin)
     uow.emit(WorkbinRemoved(workbin_id=workbin.id), everyone=True)
 
@@ -73,3 +98,19 @@ async def _name_free(uow: UnitOfWork, name: str, *, but: int | None = None) -> N
     )
     if any(w_id != but and w_name.casefold() == wanted for w_id, w_name in rows.all()):
         raise Conflict("A shared workbin with this name exists.", code="workbin_exists")
+
+
+def _audit(
+    uow: UnitOfWork, clock: Clock, actor: User, workbin: Workbin, verb: str, summary: str,
+    detail: dict[str, object] | None = None,
+) -> None:  # fmt: skip
+    record_action(
+        uow.session,
+        at=clock.now(),
+        actor_id=actor.id,
+        action=f"workbin.{verb}",
+        subject_type="workbin",
+        subject_id=workbin.id,
+        summary=summary,
+        detail={"name": workbin.name, **(detail or {})},
+    )

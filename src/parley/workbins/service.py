@@ -27,6 +27,7 @@ from parley.interactions.models import Interaction
 from parley.interactions.schemas import InteractionOut, LastMessage
 from parley.interactions.service import interaction_out, transition
 from parley.messages.schemas import Author
+from parley.teams.service import team_ids_of, workbin_audience, workbin_teams
 from parley.workbins.events import (
     WorkbinItemRemoved,
     WorkbinItemUpdated,
@@ -36,9 +37,21 @@ from parley.workbins.schemas import WorkbinItemOut, WorkbinOut
 from parley.workers.wake import Wake
 
 
-def _access(workbin: Workbin) -> rules.WorkbinAccess:
+def _access(workbin: Workbin, teams: frozenset[int] = frozenset()) -> rules.WorkbinAccess:
     kind: rules.Kind = "personal" if workbin.kind == "personal" else "shared"
-    return rules.WorkbinAccess(kind=kind, owner_id=workbin.owner_id)
+    return rules.WorkbinAccess(kind=kind, owner_id=workbin.owner_id, team_ids=teams)
+
+
+async def _viewer_teams(uow: UnitOfWork, user: User) -> frozenset[int]:
+    """The teams whose shared workbins an agent sees (staff see every workbin anyway)."""
+    if sees_every_interaction(user.role):
+        return frozenset()
+    return await team_ids_of(uow.session, user.id)
+
+
+async def _workbin_access(uow: UnitOfWork, workbin: Workbin) -> rules.WorkbinAccess:
+    teams = await workbin_teams(uow.session, [workbin.id]) if workbin.kind == "shared" else {}
+    return _access(workbin, teams.get(workbin.id, frozenset()))
 
 
 async def personal_workbin(uow: UnitOfWork, clock: Clock, owner: User) -> Workbin:
@@ -89,7 +102,9 @@ async def access_workbin(uow: UnitOfWork, user: User, workbin_id: int) -> Workbi
     """A workbin the user may see (404 otherwise, as for any resource not theirs)."""
     workbin = await uow.session.get(Workbin, workbin_id)
     staff = sees_every_interaction(user.role)
-    if workbin is None or not rules.can_see(_access(workbin), user.id, staff):
+    if workbin is None or not rules.can_see(
+        await _workbin_access(uow, workbin), user.id, staff, await _viewer_teams(uow, user)
+    ):
         raise NotFound("No such workbin.", code="workbin_not_found")
     return workbin
 
@@ -120,6 +135,7 @@ async def list_workbins(uow: UnitOfWork, clock: Clock, user: User) -> list[Workb
         )
     )
     staff = sees_every_interaction(user.role)
+    mine, used_by = await _viewer_teams(uow, user), await workbin_teams(uow.session)
     return [
         WorkbinOut(
             id=w.id,
@@ -131,7 +147,7 @@ async def list_workbins(uow: UnitOfWork, clock: Clock, user: User) -> list[Workb
             oldest_parked_at=oldest,
         )
         for w, owner, n, oldest in rows.all()
-        if rules.can_see(_access(w), user.id, staff)
+        if rules.can_see(_access(w, used_by.get(w.id, frozenset())), user.id, staff, mine)
     ]
 
 
@@ -198,7 +214,8 @@ async def move_to_workbin(
         workbin = await personal_workbin(uow, clock, owner)
     else:
         workbin = await access_workbin(uow, user, workbin_id)
-    if not rules.can_park_in(_access(workbin), user.id, staff):
+    access = await _workbin_access(uow, workbin)
+    if not rules.can_park_in(access, user.id, staff, await _viewer_teams(uow, user)):
         raise Forbidden("You cannot park in another agent's workbin.", code="workbin_forbidden")
     if interaction.state == "parked" and interaction.workbin_id == workbin.id:
         return workbin  # already there: a repeated request
@@ -367,7 +384,7 @@ async def _announce_item(
     contact = await uow.session.get(Contact, interaction.contact_id)
     assert contact is not None
     event = WorkbinItemUpdated(item=item_out(interaction, contact, names))
-    _emit_to_watchers(uow, event, workbin)
+    await _emit_to_watchers(uow, event, workbin)
     uow.emit(InteractionUpdated(interaction=InteractionOut.of(interaction, contact)))
 
 
@@ -377,14 +394,19 @@ async def announce_removed(
     workbin = await uow.session.get(Workbin, workbin_id)
     event = WorkbinItemRemoved(interaction_id=interaction.id, workbin_id=workbin_id, reason=reason)
     if workbin is not None:
-        _emit_to_watchers(uow, event, workbin)
+        await _emit_to_watchers(uow, event, workbin)
 
 
-def _emit_to_watchers(
+async def _emit_to_watchers(
     uow: UnitOfWork, event: WorkbinItemUpdated | WorkbinItemRemoved, workbin: Workbin
 ) -> None:
-    """A personal workbin's owner and the staff hear of it; a shared one's, everyone."""
-    if workbin.kind == "shared":
+    """A personal workbin's owner and the staff hear of it; a shared one's, whoever sees it
+    (everyone, or its teams' members and the agents in no team: `teams.service`)."""
+    if workbin.kind != "shared":
+        uow.emit(event, to=workbin.owner_id)
+        return
+    audience = await workbin_audience(uow.session, workbin.id)
+    if audience is None:
         uow.emit(event, everyone=True)
     else:
-        uow.emit(event, to=workbin.owner_id)
+        uow.emit(event, users=audience)

@@ -78,7 +78,7 @@ async def create_workbin(
 ) -> WorkbinOut:
     _admin(user)
     workbin = await admin.create_workbin(
-        uow, runtime.clock, name=body.name, description=body.description
+        uow, runtime.clock, user, name=body.name, description=body.description
     )
     out = await service.workbin_out(uow, workbin)
     await uow.commit()
@@ -87,22 +87,26 @@ async def create_workbin(
 
 @router.patch("/workbins/{workbin_id}", response_model=WorkbinOut)
 async def update_workbin(
-    workbin_id: PathId, body: WorkbinPatch, user: CurrentUser, uow: Uow
+    workbin_id: PathId, body: WorkbinPatch, user: CurrentUser, uow: Uow, runtime: RuntimeDep
 ) -> WorkbinOut:
     """Rename or describe a shared workbin."""
     _admin(user)
     workbin = await service.access_workbin(uow, user, workbin_id)
-    await admin.update_workbin(uow, workbin, name=body.name, description=body.description)
+    await admin.update_workbin(
+        uow, runtime.clock, user, workbin, name=body.name, description=body.description
+    )
     out = await service.workbin_out(uow, workbin)
     await uow.commit()
     return out
 
 
 @router.delete("/workbins/{workbin_id}", status_code=204)
-async def delete_workbin(workbin_id: PathId, user: CurrentUser, uow: Uow) -> Response:
+async def delete_workbin(
+    workbin_id: PathId, user: CurrentUser, uow: Uow, runtime: RuntimeDep
+) -> Response:
     _admin(user)
     workbin = await service.access_workbin(uow, user, workbin_id)
-    await admin.delete_workbin(uow, workbin)
+    await admin.delete_workbin(uow, runtime.clock, user, workbin)
     await uow.commit()
     return Response(status_code=204)
 

@@ -2,6 +2,7 @@
 // desktop, wires the store, the socket and the components, and shows errors
 // as toasts. Components get one context object; none reaches for globals.
 
+import { Admin } from "../admin.js"
 import { Api } from "../api.js"
 import { Desktop } from "../desktop.js"
 import { Supervisor } from "../supervisor.js"
@@ -21,6 +22,7 @@ import { TitleFlasher } from "./title_flash.js"
 import { ViewTabs } from "./view_tabs.js"
 import "./emoji_picker.js"
 import "./login.js"
+import "./password_change.js"
 import "./panels.js" // every part of the desktop registers itself there
 
 const THEME_KEY = "parley-theme"
@@ -120,7 +122,20 @@ export class ParleyApp extends HTMLElement {
     this.#session = null
   }
 
+  /** A temporary password opens only the form that changes it. */
+  #showPasswordChange() {
+    this.#teardown()
+    const form = h("parley-password-change", {})
+    form.onChange = async (current, next) => {
+      const me = await this.#api.put("me/password", { current_password: current, new_password: next })
+      this.#showDesktop(me)
+    }
+    form.onLogout = () => this.#logout()
+    replace(this, form)
+  }
+
   #showDesktop(me) {
+    if (me?.must_change_password) return this.#showPasswordChange()
     this.#teardown()
     const store = new Store()
     store.setMe(me)
@@ -151,7 +166,7 @@ export class ParleyApp extends HTMLElement {
       return () => set.delete(fn)
     }
     const ctx = {
-      store, desktop, clock: this.#clock, picker, memory,
+      store, desktop, clock: this.#clock, picker, memory, admin: new Admin({ api: this.#api }),
       supervisor: new Supervisor({ api: this.#api }),
       onEvent: (fn) => listen(listeners.event, fn),
       onStreamOpen: (fn) => listen(listeners.open, fn),
@@ -268,6 +283,8 @@ export class ParleyApp extends HTMLElement {
         if (text) this.#notify(text, { polite: true })
       }
       if (topic === "me" && store.me?.status === "logged_out") this.#api.get("me").catch(() => {})
+      // A team changed: the shared workbins this agent sees may have too.
+      if (topic === "teams" && store.collection("workbins").length) desktop.loadWorkbins().catch(() => {})
     })
     showSelection()
 

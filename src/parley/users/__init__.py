@@ -1,0 +1,1 @@
+"""Users as admins manage them: add, change, reset a password, deactivate and reactivate."""
