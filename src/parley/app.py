@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.routing import Match, Mount
-from starlette.types import Scope
+from starlette.types import Receive, Scope, Send
 
 from parley.account.views import router as account_router
 from parley.auth.views import router as auth_router
@@ -29,6 +29,7 @@ from parley.floor.views import router as floor_router
 from parley.history.views import router as history_router
 from parley.http_edge import ApiBodyLimit, add_error_handlers, is_api
 from parley.ingest.health import export_health, ingest_health
+from parley.ingest.process import IngestProcess
 from parley.ingest.views import router as ingest_router
 from parley.ingest.worker import IngestWorker
 from parley.interactions.views import router as interactions_router
@@ -53,8 +54,10 @@ from parley.settings import Settings
 from parley.templates.views import router as templates_router
 from parley.templates.worker import TemplateSyncWorker
 from parley.whatsapp.graph import GraphClient, WhatsAppGateway
-from parley.whatsapp.webhook import WebhookLog, webhook_router
+from parley.whatsapp.webhook import PATH as WEBHOOK_PATH
+from parley.whatsapp.webhook import WebhookEndpoint, WebhookLog
 from parley.workbins.views import router as workbins_router
+from parley.workers.base import Worker
 from parley.workers.wake import Wake
 
 log = logging.getLogger("parley.app")
@@ -70,7 +73,10 @@ def create_app(
     migrate: bool = True,
     workers: bool = True,
     storage: Storage | None = None,
+    ingest_process: bool = False,
 ) -> FastAPI:
+    """`ingest_process`: ingest runs in a worker process of its own, started and supervised by
+    this node (`parley serve` and `parley demo`), instead of on this event loop."""
     clock = clock or SystemClock()
     engine = build_engine(settings)
     reader = build_reader_engine(settings, engine)
@@ -105,13 +111,13 @@ def create_app(
             runtime.bus.on_recovered = hub.restart_all
         await runtime.bus.start(runtime.deliver)
         if workers:
-            _start_workers(runtime, gateway, send_rate, files)
+            _start_workers(runtime, gateway, send_rate, files, ingest_process=ingest_process)
         log.info("parley.started", extra={"database": engine.url.get_backend_name()})
         try:
             yield
         finally:
-            for worker in runtime.workers.values():
-                await worker.stop()
+            # Together: each finishes its round (the ingest process its batch) at the same time.
+            await asyncio.gather(*(worker.stop() for worker in runtime.workers.values()))
             await runtime.bus.stop()
             await send_rate.close()
             if storage is None:
@@ -121,7 +127,7 @@ def create_app(
             await engine.dispose()
             await reader.dispose()
 
-    app = FastAPI(title="Parley", version="0.1.0", lifespan=lifespan, docs_url="/api/docs")
+    app = ParleyApp(title="Parley", version="0.1.0", lifespan=lifespan, docs_url="/api/docs")
     # Uploads stream to storage: their cap is the file's, plus room for the multipart framing.
     upload_cap = settings.attachment_max_bytes + 64 * 1024
     app.add_middleware(
@@ -132,7 +138,7 @@ def create_app(
     store = WebhookLog(
         engine, clock, on_stored=lambda: runtime.wake(Wake.INGEST), gate=runtime.write_gate
     )
-    app.include_router(webhook_router(settings, store, metrics))
+    app.webhook = WebhookEndpoint(settings, store, metrics)
     app.include_router(auth_router)
     app.include_router(presence_router)
     app.include_router(workbins_router)
@@ -153,20 +159,45 @@ def create_app(
     return app
 
 
+def _ingest(runtime: Runtime, *, in_process: bool) -> Worker:
+    settings = runtime.settings
+    if in_process:
+        return IngestProcess(settings, runtime.metrics, runtime.bus.publish, runtime.wake_all)
+    return IngestWorker(
+        runtime.uow,
+        runtime.clock,
+        runtime.metrics,
+        on_ingested=lambda: runtime.wake(Wake.ROUTING),
+        phone_number_id=settings.whatsapp_phone_number_id,
+        prefer_previous=settings.route_to_previous_agent,
+    )
+
+
+class ParleyApp(FastAPI):
+    """FastAPI with Meta's webhook mounted beside it: a delivery goes straight to the plain
+    ASGI endpoint, never through the API's middleware and router."""
+
+    webhook: WebhookEndpoint | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.webhook is not None and scope["type"] == "http" and scope["path"] == WEBHOOK_PATH:
+            await self.webhook(scope, receive, send)  # type: ignore[arg-type]
+            return
+        await super().__call__(scope, receive, send)
+
+
 def _start_workers(
-    runtime: Runtime, gateway: WhatsAppGateway, send_rate: RateLimiter, storage: Storage
+    runtime: Runtime,
+    gateway: WhatsAppGateway,
+    send_rate: RateLimiter,
+    storage: Storage,
+    *,
+    ingest_process: bool,
 ) -> None:
     settings = runtime.settings
 
     runtime.workers = {
-        Wake.INGEST: IngestWorker(
-            runtime.uow,
-            runtime.clock,
-            runtime.metrics,
-            on_ingested=lambda: runtime.wake(Wake.ROUTING),
-            phone_number_id=settings.whatsapp_phone_number_id,
-            prefer_previous=settings.route_to_previous_agent,
-        ),
+        Wake.INGEST: _ingest(runtime, in_process=ingest_process),
         Wake.ROUTING: RoutingWorker(
             runtime.uow,
             runtime.clock,

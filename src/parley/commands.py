@@ -147,7 +147,7 @@ def _server(app: object, host: str, port: int, log_level: str) -> uvicorn.Server
 
 def serve(settings: Settings, host: str | None, port: int | None) -> int:
     configure_logging(settings.log_level)
-    app = create_app(settings)
+    app = create_app(settings, ingest_process=True)
     server = _server(app, host or settings.host, port or settings.port, settings.log_level)
     run_served(server.serve())
     return 0

@@ -299,7 +299,7 @@ async def run_demo(
     settings, sim_port = demo_settings(settings, host, port, sim_port, fresh)
     configure_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
     fresh_data = await seed(settings)
-    app = create_app(settings)
+    app = create_app(settings, ingest_process=True)
     webhook_url = f"http://{_reachable(settings.host)}:{settings.port}/webhooks/whatsapp"
     simulator = create_simulator_app(settings, webhook_url)
     for wa_id, name in CUSTOMERS:
