@@ -29,6 +29,7 @@ from parley.floor.views import router as floor_router
 from parley.history.views import router as history_router
 from parley.http_edge import ApiBodyLimit, add_error_handlers, is_api
 from parley.ingest.health import export_health, ingest_health
+from parley.ingest.log import log_engine, prepare_log
 from parley.ingest.process import IngestProcess
 from parley.ingest.views import router as ingest_router
 from parley.ingest.worker import IngestWorker
@@ -102,11 +103,17 @@ def create_app(
     gateway: WhatsAppGateway = GraphClient.from_settings(settings, http)
     runtime.gateway = gateway
     files: Storage = storage or open_storage(settings)
+    # With ingest in its own process, the webhook log has a SQLite file of its own.
+    webhooks = log_engine(settings) if ingest_process else None
+    if webhooks is not None:
+        runtime.log_sessionmaker = build_sessionmaker(webhooks)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if migrate:
             await upgrade(engine)
+        if webhooks is not None:
+            await prepare_log(webhooks, engine)
         if isinstance(runtime.bus, RedisBus):
             runtime.bus.on_recovered = hub.restart_all
         await runtime.bus.start(runtime.deliver)
@@ -126,6 +133,8 @@ def create_app(
                 await http.aclose()
             await engine.dispose()
             await reader.dispose()
+            if webhooks is not None:
+                await webhooks.dispose()
 
     app = ParleyApp(title="Parley", version="0.1.0", lifespan=lifespan, docs_url="/api/docs")
     # Uploads stream to storage: their cap is the file's, plus room for the multipart framing.
@@ -136,7 +145,10 @@ def create_app(
     app.state.runtime = runtime
     app.state.storage = files
     store = WebhookLog(
-        engine, clock, on_stored=lambda: runtime.wake(Wake.INGEST), gate=runtime.write_gate
+        webhooks or engine,
+        clock,
+        on_stored=lambda: runtime.wake(Wake.INGEST),
+        gate=None if webhooks is not None else runtime.write_gate,
     )
     app.webhook = WebhookEndpoint(settings, store, metrics)
     app.include_router(auth_router)
@@ -281,7 +293,8 @@ def _add_operational_routes(app: FastAPI, runtime: Runtime, storage: Storage) ->
     @app.get("/metrics", tags=["operations"], include_in_schema=False)
     async def metrics() -> Response:
         try:
-            async with runtime.reader() as uow:
+            reading = runtime.reader() if runtime.log_sessionmaker is None else runtime.log_uow()
+            async with reading as uow:
                 health = await ingest_health(uow)
                 await export_floor(uow, runtime.metrics, runtime.clock.now())
             export_health(runtime.metrics, health, runtime.clock.now())

@@ -28,6 +28,7 @@ from parley.clock import SystemClock
 from parley.db.engine import build_engine, build_sessionmaker
 from parley.db.migrate import upgrade
 from parley.db.uow import UnitOfWork
+from parley.ingest.log import log_file
 from parley.realtime.bus import InProcessBus
 from parley.settings import Settings
 from tests.conftest import make_settings
@@ -209,7 +210,10 @@ async def test_kill_9_mid_burst_loses_and_duplicates_nothing(
 async def assert_every_acknowledged_message_once(settings: Settings) -> None:
     inbound = await fetch(settings, "SELECT wamid FROM messages WHERE direction = 'in'")
     stored = Counter(wamid_ for (wamid_,) in inbound)
-    log = await fetch(settings, "SELECT state, count(*) FROM inbound_log GROUP BY state")
+    # `parley serve` on SQLite keeps the webhook log in a file of its own.
+    path = log_file(settings)
+    where = make_settings(path.parent, database_url=f"sqlite:///{path}") if path else settings
+    log = await fetch(where, "SELECT state, count(*) FROM inbound_log GROUP BY state")
     states = {state: count for state, count in log}
     expected = {wamid(i, j) for i in range(WEBHOOKS) for j in range(PER_WEBHOOK)}
     assert set(stored) == expected, f"lost: {len(expected - set(stored))}"

@@ -173,10 +173,13 @@ async def _serve(settings: Settings) -> None:
     from parley.clock import SystemClock
     from parley.db.engine import build_engine, build_sessionmaker
     from parley.db.uow import UnitOfWork
+    from parley.ingest.log import log_engine
     from parley.ingest.worker import IngestWorker
 
     engine = build_engine(settings)
     sessionmaker = build_sessionmaker(engine)
+    webhooks = log_engine(settings)  # the node created it and moved its backlog in
+    log_sessions = build_sessionmaker(webhooks) if webhooks is not None else None
     pipe = _Pipe()
     gate = asyncio.Lock() if settings.is_sqlite else None
     metrics = Metrics()
@@ -184,6 +187,10 @@ async def _serve(settings: Settings) -> None:
 
     def uow() -> UnitOfWork:
         return UnitOfWork(sessionmaker, pipe, gate, waker=pipe.wake_all)
+
+    def log_uow() -> UnitOfWork:
+        assert log_sessions is not None
+        return UnitOfWork(log_sessions, pipe)
 
     def ingested() -> None:
         counts = {}
@@ -202,6 +209,7 @@ async def _serve(settings: Settings) -> None:
         on_ingested=ingested,
         phone_number_id=settings.whatsapp_phone_number_id,
         prefer_previous=settings.route_to_previous_agent,
+        log=log_uow if log_sessions is not None else None,
     )
     worker.start()
     reader = asyncio.StreamReader()
@@ -213,6 +221,8 @@ async def _serve(settings: Settings) -> None:
     finally:  # the node closed the pipe, or is gone
         await worker.stop()
         await engine.dispose()
+        if webhooks is not None:
+            await webhooks.dispose()
         # The batch is committed and the engine closed: leave now, without the event loop's
         # and the interpreter's teardown (they wait on idle driver threads for a second).
         sys.stdout.flush()
