@@ -135,10 +135,6 @@ def parley_step(
         "send_seconds": round(raw["send_seconds"], 2),
         "last_arrival_s": round(max(arrivals), 2) if arrivals else None,
         "arrival_p99_s": round(_percentile(arrivals, 99), 2) if arrivals else None,
-        "late": sorted(
-            (round(raw["message_at"].get(w) or 0, 2), w, stored[w][2])
-            for w in shown if (raw["message_at"].get(w) or 0) > raw["send_seconds"] + 2
-        )[:5],
     }
 
 
