@@ -116,7 +116,8 @@ def _scans(dialect: str, sql: str, plan: list[str]) -> list[str]:
     paged = " LIMIT " in sql.upper().replace("\n", " ")
     for line in plan:
         match = _SCAN[dialect].search(line)
-        whole = bool(match) and re.sub(r"_\d+$", "", match.group(1)) in GROWING if match else False
+        table = match.group(1) if match else ""
+        whole = re.sub(r"_\d+$", "", table) in GROWING
         history = not paged and any(index in line for index in HISTORY_INDEXES)
         if whole or history:
             found.append(line.strip())
