@@ -19,6 +19,8 @@ import json
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
@@ -27,39 +29,55 @@ SECRET = "parley-dev-app-secret"
 PHONE = {"display_phone_number": "15550001111", "phone_number_id": "109876543210987"}
 
 
-def body_for(run: str, n: int, contacts: int) -> tuple[str, bytes]:
-    wamid = f"wamid.BENCH.{run}.{n}"
-    wa_id = f"5511{n % contacts:09d}"
-    payload = {
-        "object": "whatsapp_business_account",
-        "entry": [
-            {
-                "id": "880011223344556",
-                "changes": [
-                    {
-                        "field": "messages",
-                        "value": {
-                            "messaging_product": "whatsapp",
-                            "metadata": PHONE,
-                            "contacts": [
-                                {"profile": {"name": f"Customer {n % contacts}"}, "wa_id": wa_id}
-                            ],
-                            "messages": [
-                                {
-                                    "from": wa_id,
-                                    "id": wamid,
-                                    "timestamp": str(int(time.time())),
-                                    "type": "text",
-                                    "text": {"body": f"Hello, this is message {n}"},
-                                }
-                            ],
-                        },
-                    }
-                ],
-            }
-        ],
-    }
-    return wamid, orjson.dumps(payload)
+def _message(kind: str, run: str, n: int, wa_id: str) -> dict[str, Any]:
+    base = {"from": wa_id, "id": f"wamid.BENCH.{run}.{n}", "timestamp": str(int(time.time()))}
+    if kind == "image":
+        return {**base, "type": "image",
+                "image": {"id": f"77{n}", "mime_type": "image/jpeg", "sha256": "x", "caption": "photo"}}  # fmt: skip
+    if kind == "reaction":
+        return {**base, "type": "reaction",
+                "reaction": {"message_id": f"wamid.BENCH.{run}.{max(0, n - 3)}", "emoji": "👍"}}  # fmt: skip
+    text = {"body": f"Hello, this is message {n}"}
+    if kind == "reply":
+        return {**base, "type": "text", "text": text,
+                "context": {"from": PHONE["display_phone_number"], "id": f"wamid.BENCH.{run}.{max(0, n - 5)}"}}  # fmt: skip
+    return {**base, "type": "text", "text": text}
+
+
+def kind_of(n: int, mix: bool) -> str:
+    """The realistic mix, by position: 10 % media, 5 % reactions, 10 % quoted replies, 10 %
+    status webhooks (for the business's own messages), 5 % from a contact never seen, the rest
+    text from returning contacts."""
+    if not mix:
+        return "text"
+    return {0: "image", 1: "image", 2: "reaction", 3: "reply", 4: "reply", 5: "status",
+            6: "status", 7: "new"}.get(n % 20, "text")  # fmt: skip
+
+
+def body_for(
+    run: str, n: int, contacts: int, mix: bool = False, history: bool = False
+) -> tuple[str, bytes]:
+    """The tag of webhook `n` (its message's wamid, or `status:<n>`) and its body."""
+    kind = kind_of(n, mix)
+    new = f"5599{int(run[:4], 16) % 10000:04d}{n:07d}"
+    # With `history`: the contacts of bench.history, each with 100 messages already stored.
+    returning = f"5521{n % contacts + 1:08d}" if history else f"5511{n % contacts:09d}"
+    wa_id = new if kind == "new" else returning
+    value: dict[str, Any] = {"messaging_product": "whatsapp", "metadata": PHONE}
+    if kind == "status":
+        # A read receipt for one of the business's messages (the history's even wamids).
+        value["statuses"] = [{"id": f"wamid.H{2 * (n % 400_000) + 2}", "status": "read",
+                              "timestamp": str(int(time.time())), "recipient_id": wa_id}]  # fmt: skip
+        tag = f"status:{n}"
+    else:
+        value["contacts"] = [{"profile": {"name": f"Customer {n % contacts}"}, "wa_id": wa_id}]
+        message = _message(kind, run, n, wa_id)
+        value["messages"] = [message]
+        tag = message["id"]
+    change = {"field": "messages", "value": value}
+    payload = {"object": "whatsapp_business_account",
+               "entry": [{"id": "880011223344556", "changes": [change]}]}  # fmt: skip
+    return tag, orjson.dumps(payload)
 
 
 def sign(body: bytes, secret: str = SECRET) -> str:
@@ -77,6 +95,14 @@ class Result:
     processed: int = 0
     processed_per_second: float = 0.0
     latency_ms: dict[str, float] = field(default_factory=dict)
+    run: str = ""
+    # Raw timings for the driver, in seconds from the first POST: when each tag was sent, the
+    # tags answered 200, when each wamid's message.created reached an agent's socket, and when
+    # each interaction first reached an agent's socket (offered or updated, with that agent).
+    sent_at: dict[str, float] = field(default_factory=dict)
+    acknowledged: list[str] = field(default_factory=list)
+    message_at: dict[str, float] = field(default_factory=dict)
+    routed_at: dict[str, float] = field(default_factory=dict)
 
 
 class Connection:
@@ -137,6 +163,28 @@ async def listen(
                         return
 
 
+async def listen_agent(
+    ws_url: str, message_at: dict[str, float], routed_at: dict[str, float], ready: asyncio.Event
+) -> None:
+    """One agent's socket: the first time each message and each interaction reaches it."""
+    from websockets.asyncio.client import connect
+
+    async with connect(ws_url, max_queue=None) as ws:
+        ready.set()
+        async for frame in ws:
+            now = time.perf_counter()
+            event = orjson.loads(frame)
+            kind = event.get("type")
+            if kind == "message.created":
+                wamid = event["message"].get("wamid")
+                if wamid:
+                    message_at.setdefault(wamid, now)
+            elif kind in ("interaction.offered", "interaction.updated"):
+                interaction = event.get("interaction") or {}
+                if interaction.get("agent_id") is not None:
+                    routed_at.setdefault(str(interaction["id"]), now)
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -145,10 +193,20 @@ def percentile(values: list[float], p: float) -> float:
 async def run(args: argparse.Namespace) -> Result:
     url = urlsplit(args.url)
     run_id = uuid.uuid4().hex[:8]
-    bodies = [body_for(run_id, n, args.contacts) for n in range(args.count)]
+    bodies = [body_for(run_id, n, args.contacts, args.mix, args.history) for n in range(args.count)]
+    agents: list[str] = args.agent_urls
+    message_at: dict[str, float] = {}
+    routed_at: dict[str, float] = {}
+    readies = [asyncio.Event() for _ in agents]
+    sockets = [
+        asyncio.create_task(listen_agent(url, message_at, routed_at, ready))
+        for url, ready in zip(agents, readies, strict=True)
+    ]
+    for ready in readies:
+        await asyncio.wait_for(ready.wait(), 30)
     sent: dict[str, float] = {}
     seen: dict[str, float] = {}
-    result = Result(offered_rate=args.rate, count=args.count)
+    result = Result(offered_rate=args.rate, count=args.count, run=run_id)
     ready, done = asyncio.Event(), asyncio.Event()
     listener = None
     if args.ws:
@@ -172,12 +230,27 @@ async def run(args: argparse.Namespace) -> Result:
             status = await connection.post(body)
             if status == 200:
                 result.accepted += 1
+                result.acknowledged.append(wamid)
             else:
                 result.refused += 1
 
     await asyncio.gather(*(worker() for _ in range(args.connections)))
     result.send_seconds = time.perf_counter() - start
     result.accepted_per_second = result.accepted / result.send_seconds
+    if sockets:
+        # Until the agents' sockets have been quiet for a while: the work has settled.
+        heard = -1
+        deadline = time.perf_counter() + args.timeout
+        while time.perf_counter() < deadline:
+            await asyncio.sleep(args.quiet)
+            if len(message_at) + len(routed_at) == heard:
+                break
+            heard = len(message_at) + len(routed_at)
+        for task in sockets:
+            task.cancel()
+        result.sent_at = {tag: at - start for tag, at in sent.items()}
+        result.message_at = {w: at - start for w, at in message_at.items()}
+        result.routed_at = {i: at - start for i, at in routed_at.items()}
     if listener is not None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(done.wait(), args.timeout)
@@ -200,7 +273,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0.0, help="webhooks per second; 0 = max")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--contacts", type=int, default=300)
-    parser.add_argument("--ws", default="")
+    parser.add_argument("--ws", default="", help="a supervisor's socket (the older measure)")
+    parser.add_argument("--agents", default="", help="a JSON file: the agents' socket URLs")
+    parser.add_argument("--mix", action="store_true", help="the realistic mix, not only text")
+    parser.add_argument("--history", action="store_true", help="contacts of bench.history")
+    parser.add_argument("--quiet", type=float, default=2.0, help="seconds of silence = settled")
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--out", default="")
     args = parser.parse_args()
@@ -210,6 +287,7 @@ def main() -> None:
         uvloop.install()
     except ImportError:
         pass
+    args.agent_urls = json.loads(Path(args.agents).read_text()) if args.agents else []
     result = asyncio.run(run(args))
     text = json.dumps(asdict(result))
     if args.out:

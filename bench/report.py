@@ -119,3 +119,76 @@ def plot(runs: list[dict[str, Any]], path: Path) -> None:
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path)
+
+
+def inbound_table(figures: dict[str, Any]) -> str:
+    """Every inbound figure in one table: the ceilings, Parley at full speed and at set rates,
+    and Parley on a database already holding history."""
+
+    def median(rows: list[dict[str, Any]], key: str) -> float:
+        values = sorted(r[key] for r in rows)
+        return values[len(values) // 2] if values else 0
+
+    fastapi = median(figures["fastapi"], "accepted_per_second")
+    raw = median(figures["raw"], "accepted_per_second")
+    lines = [
+        "| run | offered (/s) | webhooks acknowledged (/s) | fully processed, at agents (/s) | "
+        "vs FastAPI bare | vs raw ASGI bare | messages at agents | acknowledged wamids stored "
+        "exactly once | p50 ms | p95 ms | p99 ms | CPU µs / webhook |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        f"| FastAPI bare (median of {len(figures['fastapi'])}) | max | {fastapi:.0f} | – | 100 % | "
+        f"– | – | – | – | – | – | {median(figures['fastapi'], 'cpu_us')} |",
+        f"| raw ASGI bare (median of {len(figures['raw'])}) | max | {raw:.0f} | – | – | 100 % | "
+        f"– | – | – | – | – | {median(figures['raw'], 'cpu_us')} |",
+    ]
+    ratios = figures.get("ratios", {})
+    steps = [("Parley", s) for s in figures["parley"]] + [("Parley", s) for s in figures["rates"]]
+    steps += [(f"Parley, {s['history']:,} messages stored", s) for s in figures["history"]]
+    for label, s in steps:
+        full = not s["offered_rate"]
+        lat = s["latency_ms"] or {}
+        vs_fastapi = (
+            f"{100 * s['processed_per_second'] / fastapi:.0f} %" if full and fastapi else "–"
+        )
+        vs_raw = f"{100 * s['processed_per_second'] / raw:.0f} %" if full and raw else "–"
+        offered = "max" if full else f"{s['offered_rate']:.0f}"
+        lines.append(
+            f"| {label} | {offered} | "
+            f"{s['accepted_per_second']} | {s['processed_per_second']} | {vs_fastapi} | {vs_raw} | "
+            f"{s['at_agents']}/{s['shown']} | {s['stored_exactly_once']}/"
+            f"{s['messages_acknowledged']} | {lat.get('p50', '–')} | {lat.get('p95', '–')} | "
+            f"{lat.get('p99', '–')} | {s['cpu_us']} |"
+        )
+    if ratios:
+        lines.append(
+            f"\nFull speed, round by round (median): Parley / FastAPI bare = "
+            f"{100 * ratios['fastapi']:.0f} %, Parley / raw ASGI bare = {100 * ratios['raw']:.0f} %."
+        )
+    return "\n".join(lines)
+
+
+def plot_inbound(figures: dict[str, Any], path: Path) -> None:
+    """p50/p99 latency to the agents' sockets against the offered rate."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    steps = [s for s in figures["rates"] if s["latency_ms"]]
+    if not steps:
+        return
+    rates = [s["offered_rate"] for s in steps]
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    for key in ("p50", "p95", "p99"):
+        ax.plot(rates, [s["latency_ms"][key] for s in steps], marker="o", label=key)
+    ax.axhline(100, color="grey", linestyle=":", linewidth=1)
+    ax.axhline(50, color="grey", linestyle=":", linewidth=1)
+    ax.set_xlabel("offered webhooks per second (realistic mix)")
+    ax.set_ylabel("webhook → agent's socket (ms)")
+    ax.set_yscale("log")
+    ax.legend()
+    ax.grid(True, alpha=0.3)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

@@ -1,9 +1,12 @@
 """Parley's benchmarks: one command, one machine, one report.
 
     python -m bench.run [--quick] [--backends sqlite,postgres]
-                        [--only ingest,outbound,sockets,routing,desktop,contacts]
+                        [--only inbound,ingest,outbound,sockets,routing,desktop,contacts]
 
-Inbound (every backend, with the bare endpoint as ceiling), outbound through the outbox to the
+Inbound on one SQLite node (the realistic mix, latency to the agents' sockets, every
+acknowledged wamid checked, the FastAPI and raw ASGI ceilings interleaved, CPU per webhook, and
+a run on a database holding 1,000,000 messages), inbound per backend (text only, the older
+measure: `--only ingest`), outbound through the outbox to the
 simulator (at the configured per-number rate and at a high one), 1,000 WebSockets on one node,
 routing 10,000 queued interactions to 500 agents, the desktop with a 2,000-message
 transcript in Chromium, and contact search on 100,000 contacts. Prints Markdown tables; writes
@@ -23,11 +26,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import contacts, desktop, ingest, outbound, report, routing, sockets
+from bench import contacts, desktop, inbound, ingest, outbound, report, routing, sockets
 from bench.procs import database_for
 
 RESULTS = Path(__file__).parent / "results"
 PLOT = Path(__file__).parent.parent / "docs" / "img" / "latency.png"
+INBOUND_PLOT = Path(__file__).parent.parent / "docs" / "img" / "inbound-latency.png"
 RATES = (250, 500, 1000, 1500, 2000)
 
 
@@ -65,7 +69,10 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="fewer messages per step")
     parser.add_argument("--backends", default="sqlite,postgres")
-    parser.add_argument("--only", default="ingest,outbound,sockets,routing,desktop,contacts")
+    parser.add_argument("--only", default="inbound,outbound,sockets,routing,desktop,contacts")
+    parser.add_argument(
+        "--history", type=int, default=1_000_000, help="messages stored for the history run"
+    )
     args = parser.parse_args()
     backends, parts = args.backends.split(","), set(args.only.split(","))
     scale = 0.3 if args.quick else 1.0
@@ -80,6 +87,19 @@ def main() -> None:
     sections = [header]
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
+        if "inbound" in parts:
+            burst = int(6000 * scale)
+            result = inbound.measure(
+                tmp / "inbound",
+                burst=burst,
+                rates=[(int(rate * 10 * scale), float(rate)) for rate in (250, 500, 1000)],
+                rounds=3,
+                history=args.history,
+                ports=(8180, 8181, 8182),
+            )
+            figures["inbound"] = result
+            sections.append("Inbound (one SQLite node)\n\n" + report.inbound_table(result))
+            report.plot_inbound(result, INBOUND_PLOT)
         if "ingest" in parts:
             bare, runs = run_ingest(backends, scale, tmp)
             figures["ingest"] = {"bare": bare, "runs": runs}

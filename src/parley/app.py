@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.routing import Match, Mount
-from starlette.types import Scope
+from starlette.types import Receive, Scope, Send
 
 from parley.account.views import router as account_router
 from parley.audit.views import router as audit_router
@@ -33,6 +33,8 @@ from parley.floor.views import router as floor_router
 from parley.history.views import router as history_router
 from parley.http_edge import ApiBodyLimit, add_error_handlers, is_api
 from parley.ingest.health import export_health, ingest_health
+from parley.ingest.log import log_engine, prepare_log
+from parley.ingest.process import IngestProcess
 from parley.ingest.views import router as ingest_router
 from parley.ingest.worker import IngestWorker
 from parley.interactions.views import router as interactions_router
@@ -59,8 +61,10 @@ from parley.templates.views import router as templates_router
 from parley.templates.worker import TemplateSyncWorker
 from parley.users.views import router as users_router
 from parley.whatsapp.graph import GraphClient, WhatsAppGateway
-from parley.whatsapp.webhook import WebhookLog, webhook_router
+from parley.whatsapp.webhook import PATH as WEBHOOK_PATH
+from parley.whatsapp.webhook import WebhookEndpoint, WebhookLog
 from parley.workbins.views import router as workbins_router
+from parley.workers.base import Worker
 from parley.workers.wake import Wake
 
 log = logging.getLogger("parley.app")
@@ -76,7 +80,10 @@ def create_app(
     migrate: bool = True,
     workers: bool = True,
     storage: Storage | None = None,
+    ingest_process: bool = False,
 ) -> FastAPI:
+    """`ingest_process`: ingest runs in a worker process of its own, started and supervised by
+    this node (`parley serve` and `parley demo`), instead of on this event loop."""
     clock = clock or SystemClock()
     engine = build_engine(settings)
     reader = build_reader_engine(settings, engine)
@@ -102,23 +109,29 @@ def create_app(
     gateway: WhatsAppGateway = GraphClient.from_settings(settings, http)
     runtime.gateway = gateway
     files: Storage = storage or open_storage(settings)
+    # With ingest in its own process, the webhook log has a SQLite file of its own.
+    webhooks = log_engine(settings) if ingest_process else None
+    if webhooks is not None:
+        runtime.log_sessionmaker = build_sessionmaker(webhooks)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if migrate:
             await upgrade(engine)
         await seed_code_lists(runtime.uow, runtime.clock, settings)
+        if webhooks is not None:
+            await prepare_log(webhooks, engine)
         if isinstance(runtime.bus, RedisBus):
             runtime.bus.on_recovered = hub.restart_all
         await runtime.bus.start(runtime.deliver)
         if workers:
-            _start_workers(runtime, gateway, send_rate, files)
+            _start_workers(runtime, gateway, send_rate, files, ingest_process=ingest_process)
         log.info("parley.started", extra={"database": engine.url.get_backend_name()})
         try:
             yield
         finally:
-            for worker in runtime.workers.values():
-                await worker.stop()
+            # Together: each finishes its round (the ingest process its batch) at the same time.
+            await asyncio.gather(*(worker.stop() for worker in runtime.workers.values()))
             await runtime.bus.stop()
             await send_rate.close()
             if storage is None:
@@ -127,8 +140,10 @@ def create_app(
                 await http.aclose()
             await engine.dispose()
             await reader.dispose()
+            if webhooks is not None:
+                await webhooks.dispose()
 
-    app = FastAPI(title="Parley", version="0.1.0", lifespan=lifespan, docs_url="/api/docs")
+    app = ParleyApp(title="Parley", version="0.1.0", lifespan=lifespan, docs_url="/api/docs")
     # Uploads stream to storage: their cap is the file's, plus room for the multipart framing.
     upload_cap = settings.attachment_max_bytes + 64 * 1024
     app.add_middleware(
@@ -137,9 +152,12 @@ def create_app(
     app.state.runtime = runtime
     app.state.storage = files
     store = WebhookLog(
-        engine, clock, on_stored=lambda: runtime.wake(Wake.INGEST), gate=runtime.write_gate
+        webhooks or engine,
+        clock,
+        on_stored=lambda: runtime.wake(Wake.INGEST),
+        gate=None if webhooks is not None else runtime.write_gate,
     )
-    app.include_router(webhook_router(settings, store, metrics))
+    app.webhook = WebhookEndpoint(settings, store, metrics)
     app.include_router(auth_router)
     app.include_router(presence_router)
     app.include_router(workbins_router)
@@ -164,20 +182,45 @@ def create_app(
     return app
 
 
+def _ingest(runtime: Runtime, *, in_process: bool) -> Worker:
+    settings = runtime.settings
+    if in_process:
+        return IngestProcess(settings, runtime.metrics, runtime.bus.publish, runtime.wake_all)
+    return IngestWorker(
+        runtime.uow,
+        runtime.clock,
+        runtime.metrics,
+        on_ingested=lambda: runtime.wake(Wake.ROUTING),
+        phone_number_id=settings.whatsapp_phone_number_id,
+        prefer_previous=settings.route_to_previous_agent,
+    )
+
+
+class ParleyApp(FastAPI):
+    """FastAPI with Meta's webhook mounted beside it: a delivery goes straight to the plain
+    ASGI endpoint, never through the API's middleware and router."""
+
+    webhook: WebhookEndpoint | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.webhook is not None and scope["type"] == "http" and scope["path"] == WEBHOOK_PATH:
+            await self.webhook(scope, receive, send)  # type: ignore[arg-type]
+            return
+        await super().__call__(scope, receive, send)
+
+
 def _start_workers(
-    runtime: Runtime, gateway: WhatsAppGateway, send_rate: RateLimiter, storage: Storage
+    runtime: Runtime,
+    gateway: WhatsAppGateway,
+    send_rate: RateLimiter,
+    storage: Storage,
+    *,
+    ingest_process: bool,
 ) -> None:
     settings = runtime.settings
 
     runtime.workers = {
-        Wake.INGEST: IngestWorker(
-            runtime.uow,
-            runtime.clock,
-            runtime.metrics,
-            on_ingested=lambda: runtime.wake(Wake.ROUTING),
-            phone_number_id=settings.whatsapp_phone_number_id,
-            prefer_previous=settings.route_to_previous_agent,
-        ),
+        Wake.INGEST: _ingest(runtime, in_process=ingest_process),
         Wake.ROUTING: RoutingWorker(
             runtime.uow,
             runtime.clock,
@@ -261,7 +304,8 @@ def _add_operational_routes(app: FastAPI, runtime: Runtime, storage: Storage) ->
     @app.get("/metrics", tags=["operations"], include_in_schema=False)
     async def metrics() -> Response:
         try:
-            async with runtime.reader() as uow:
+            reading = runtime.reader() if runtime.log_sessionmaker is None else runtime.log_uow()
+            async with reading as uow:
                 health = await ingest_health(uow)
                 await export_floor(uow, runtime.metrics, runtime.clock.now())
             export_health(runtime.metrics, health, runtime.clock.now())

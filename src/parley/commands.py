@@ -17,6 +17,7 @@ from parley.db.engine import build_engine, build_sessionmaker
 from parley.db.migrate import upgrade
 from parley.db.uow import UnitOfWork
 from parley.errors import ParleyError
+from parley.ingest.log import log_engine, prepare_log
 from parley.ingest.replay import ReplayFilter, states_of, webhooks_to_replay
 from parley.ingest.worker import IngestWorker
 from parley.logs import configure_logging
@@ -72,15 +73,22 @@ async def replay_webhooks(
     except ParleyError as exc:
         raise CommandError(exc.message) from None
     engine = build_engine(settings)
+    webhooks = log_engine(settings)  # the log's own file, as `parley serve` keeps it
     bus = build_bus(settings.redis_url)  # with Redis, open desktops see replayed messages live
     sessionmaker = build_sessionmaker(engine)
+    log_sessions = build_sessionmaker(webhooks) if webhooks is not None else sessionmaker
 
     def uow() -> UnitOfWork:
         return UnitOfWork(sessionmaker, bus)
 
+    def log_uow() -> UnitOfWork:
+        return UnitOfWork(log_sessions, bus)
+
     try:
         await upgrade(engine)
-        async with uow() as reading:
+        if webhooks is not None:
+            await prepare_log(webhooks, engine)
+        async with log_uow() as reading:
             ids = await webhooks_to_replay(reading, chosen)
         worker = IngestWorker(
             uow,
@@ -88,13 +96,16 @@ async def replay_webhooks(
             Metrics(),
             on_ingested=lambda: None,
             phone_number_id=settings.whatsapp_phone_number_id,
+            log=log_uow if webhooks is not None else None,
         )
         created = await worker.reprocess(ids)
-        async with uow() as reading:
+        async with log_uow() as reading:
             states = await states_of(reading, ids)
     finally:
         await bus.stop()
         await engine.dispose()
+        if webhooks is not None:
+            await webhooks.dispose()
     print(
         f"replayed {len(ids)} webhook(s): {states.get('processed', 0)} processed, "
         f"{states.get('failed', 0)} failed; {created} new message(s)"
@@ -148,7 +159,7 @@ def _server(app: object, host: str, port: int, log_level: str) -> uvicorn.Server
 
 def serve(settings: Settings, host: str | None, port: int | None) -> int:
     configure_logging(settings.log_level)
-    app = create_app(settings)
+    app = create_app(settings, ingest_process=True)
     server = _server(app, host or settings.host, port or settings.port, settings.log_level)
     run_served(server.serve())
     return 0

@@ -323,7 +323,7 @@ async def run_demo(
     fresh_data = await seed(settings)
     if fresh_data:  # new demo data: the phones start over with it, never with older chats
         shutil.rmtree(phones_dir(settings), ignore_errors=True)
-    app = create_app(settings)
+    app = create_app(settings, ingest_process=True)
     webhook_url = f"http://{_reachable(settings.host)}:{settings.port}/webhooks/whatsapp"
     simulator = create_simulator_app(settings, webhook_url, state_dir=phones_dir(settings))
     restored = simulator.state.simulator.restored

@@ -44,6 +44,8 @@ class Runtime:
     node_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     # The Cloud API client, for requests that read from it directly (template sync).
     gateway: WhatsAppGateway | None = None
+    # The webhook log's own SQLite file (`parley.ingest.log`); None: a table of the database.
+    log_sessionmaker: async_sessionmaker[AsyncSession] | None = None
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessionmaker, self.bus, self.write_gate, waker=self.wake_all)
@@ -53,6 +55,12 @@ class Runtime:
         if self.reader_sessionmaker is None:
             return self.uow()
         return UnitOfWork(self.reader_sessionmaker, self.bus)
+
+    def log_uow(self) -> UnitOfWork:
+        """A unit of work on the stored webhook log, wherever it lives."""
+        if self.log_sessionmaker is None:
+            return self.uow()
+        return UnitOfWork(self.log_sessionmaker, self.bus, waker=self.wake_all)
 
     def wake(self, worker: Wake) -> None:
         """Wake one of this node's loops now (the others are told by `wake_all`)."""

@@ -64,6 +64,13 @@ class ServerProcess:
         self._close_log()
         return code
 
+    def workers(self) -> list[int]:
+        """The pids of this server's child processes (its ingest worker), from /proc."""
+        assert self.process is not None
+        pid = self.process.pid
+        path = Path(f"/proc/{pid}/task/{pid}/children")
+        return [int(child) for child in path.read_text().split()] if path.exists() else []
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -133,3 +140,21 @@ class MetaSender:
             self.failed_attempts += 1
             await asyncio.sleep(0 if attempt == 0 else min(0.5, 0.02 * 2**attempt))
         raise AssertionError("a webhook was never acknowledged")
+
+
+def alive(pid: int) -> bool:
+    """True while process `pid` exists and is not a zombie."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
+async def gone(pid: int, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if not alive(pid):
+            return True
+        await asyncio.sleep(0.05)
+    return False

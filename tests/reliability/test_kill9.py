@@ -1,6 +1,7 @@
-"""kill -9 the server during a burst of webhooks from a sender that retries like Meta.
+"""kill -9 the server, or its ingest worker process alone, during a burst of webhooks from a
+sender that retries like Meta.
 
-After the restart every acknowledged message is stored exactly once and every interaction is
+After the restart (the node's, or the worker's by the node) every acknowledged message is stored exactly once and every interaction is
 routed. With Ready agents whose seats (capacity 3 each) cover every contact, "routed" means:
 each contact has one interaction, held by a Ready agent (`offered`, or `active` with
 auto-accept), none is left `queued`, and no agent holds more than its capacity.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import time
 from collections import Counter
 from pathlib import Path
@@ -26,12 +28,13 @@ from parley.clock import SystemClock
 from parley.db.engine import build_engine, build_sessionmaker
 from parley.db.migrate import upgrade
 from parley.db.uow import UnitOfWork
+from parley.ingest.log import log_file
 from parley.realtime.bus import InProcessBus
 from parley.settings import Settings
 from tests.conftest import make_settings
 from tests.factories import BUSINESS, PASSWORD
 from tests.live import free_port
-from tests.reliability.server import MetaSender, ServerProcess
+from tests.reliability.server import MetaSender, ServerProcess, gone
 
 SECRET = "parley-dev-app-secret"
 CONTACTS = 200
@@ -130,8 +133,18 @@ async def wait_routed(settings: Settings, within: float) -> None:
         await asyncio.sleep(0.1)
 
 
+async def _wait_for_worker(server: ServerProcess, other_than: int | None = None) -> int:
+    for _ in range(200):
+        pids = [pid for pid in server.workers() if pid != other_than]
+        if pids:
+            return pids[0]
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no ingest worker process:\n{server.output()}")
+
+
+@pytest.mark.parametrize("victim", ["node", "worker"])
 async def test_kill_9_mid_burst_loses_and_duplicates_nothing(
-    database_url: str, tmp_path: Path, record_property: Any
+    database_url: str, tmp_path: Path, record_property: Any, victim: str
 ) -> None:
     settings = make_settings(tmp_path, database_url=database_url)
     await seed(settings)
@@ -160,10 +173,19 @@ async def test_kill_9_mid_burst_loses_and_duplicates_nothing(
                 sender.progress.clear()
                 await sender.progress.wait()
             figures["acknowledged_at_kill"] = len(sender.acknowledged)
-            figures["exit_code"] = server.kill()
-            await asyncio.sleep(0.5)  # Meta keeps retrying into a closed port meanwhile
-            server.start()
-            await server.ready()
+            worker = await _wait_for_worker(server)
+            if victim == "worker":
+                os.kill(worker, signal.SIGKILL)
+                figures["exit_code"] = -9
+                # the node starts a new worker; webhooks are acknowledged meanwhile
+                figures["new_worker"] = await _wait_for_worker(server, other_than=worker)
+            else:
+                figures["exit_code"] = server.kill()
+                # the worker notices its node is gone and leaves: no orphan keeps writing
+                assert await gone(worker, within=15), "the ingest worker outlived its node"
+                await asyncio.sleep(0.5)  # Meta keeps retrying into a closed port meanwhile
+                server.start()
+                await server.ready()
             figures["restarted_at_s"] = time.monotonic() - started
 
         await asyncio.gather(sender.deliver_all(bodies, concurrency=16), kill_mid_burst())
@@ -188,7 +210,10 @@ async def test_kill_9_mid_burst_loses_and_duplicates_nothing(
 async def assert_every_acknowledged_message_once(settings: Settings) -> None:
     inbound = await fetch(settings, "SELECT wamid FROM messages WHERE direction = 'in'")
     stored = Counter(wamid_ for (wamid_,) in inbound)
-    log = await fetch(settings, "SELECT state, count(*) FROM inbound_log GROUP BY state")
+    # `parley serve` on SQLite keeps the webhook log in a file of its own.
+    path = log_file(settings)
+    where = make_settings(path.parent, database_url=f"sqlite:///{path}") if path else settings
+    log = await fetch(where, "SELECT state, count(*) FROM inbound_log GROUP BY state")
     states = {state: count for state, count in log}
     expected = {wamid(i, j) for i in range(WEBHOOKS) for j in range(PER_WEBHOOK)}
     assert set(stored) == expected, f"lost: {len(expected - set(stored))}"

@@ -34,12 +34,18 @@ def build_engine(settings: Settings) -> AsyncEngine:
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, poolclass=NullPool if not path else None)
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        event.listen(engine.sync_engine, "connect", _sqlite_autocommit_driver)
-        event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
-        return engine
+        return build_sqlite_engine(url)
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+def build_sqlite_engine(url: str) -> AsyncEngine:
+    """A SQLite engine with WAL, the pragmas below, and writers that queue (BEGIN IMMEDIATE)."""
+    path = url.split("///", 1)[1] if "///" in url else ""
+    engine = create_async_engine(url, poolclass=NullPool if not path else None)
+    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    event.listen(engine.sync_engine, "connect", _sqlite_autocommit_driver)
+    event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
+    return engine
 
 
 def build_reader_engine(settings: Settings, engine: AsyncEngine) -> AsyncEngine:

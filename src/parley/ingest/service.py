@@ -268,10 +268,18 @@ def _message_values(
         "wamid": inbound.wamid,
         "status": "received",
         "reply_to_wamid": inbound.context_wamid,
+        "reacts_to_wamid": _reaction_target(inbound),
         "timestamp": inbound.timestamp,
         "created_at": now,
         "raw": inbound.raw,
     }
+
+
+def _reaction_target(inbound: InboundMessage) -> str | None:
+    if inbound.type != "reaction":
+        return None
+    target = inbound.content.get("message_id")
+    return str(target) if target else None
 
 
 async def _note_inbound(

@@ -30,6 +30,7 @@ LINGER_SECONDS = 0.003
 MAX_RETRY_SECONDS = 3600
 NOTE_MAX = 2000  # the length of a webhook's note kept (what was ignored in it, and why)
 DONE = ("processed", "ignored")
+Mark = tuple[list[int], str, str | None]  # webhook ids, the state they reach, a note
 
 
 def _due(now: datetime) -> ColumnElement[bool]:
@@ -51,10 +52,14 @@ class IngestWorker(Worker):
         *,
         phone_number_id: str | None = None,
         prefer_previous: bool = True,
+        log: Callable[[], UnitOfWork] | None = None,
     ) -> None:
         """`phone_number_id`: our number; traffic for another number of the app is ignored.
-        `prefer_previous`: see `ingest_batch`."""
+        `prefer_previous`: see `ingest_batch`. `log`: units of work on the webhook log's own
+        file (`parley.ingest.log`); without it the log is a table of the database, claimed in
+        the transaction that stores its messages."""
         super().__init__()
+        self._log = log
         self._phone_number_id = phone_number_id
         self._prefer_previous = prefer_previous
         self._uow = uow
@@ -64,9 +69,11 @@ class IngestWorker(Worker):
         self._busy = False
 
     async def run_once(self) -> bool:
-        failed = False
         if self._busy:
             await asyncio.sleep(LINGER_SECONDS)
+        if self._log is not None:
+            return await self._run_beside()
+        failed = False
         async with self._uow() as uow:
             rows = await self._claim(uow, BATCH)
             self._busy = len(rows) >= LINGER_AFTER
@@ -74,7 +81,8 @@ class IngestWorker(Worker):
                 return False
             ids = [row.id for row in rows]
             try:
-                created = await self._process(uow, rows)
+                created, marks = await self._process(uow, rows)
+                await self._mark(uow, marks)
                 await uow.commit()
             except Exception:
                 await uow.rollback()
@@ -82,6 +90,37 @@ class IngestWorker(Worker):
                 failed = True
         if failed:
             created = await self._one_by_one(ids)
+        return self._done(ids, created)
+
+    async def _run_beside(self) -> bool:
+        """The log in its own file: read a batch (no lock: one worker process reads it), store
+        its messages, then mark it. A crash between the two commits processes the batch again,
+        which changes nothing (messages are keyed by wamid, statuses never go back)."""
+        assert self._log is not None
+        async with self._log() as reading:
+            rows = await self._claim(reading, BATCH)
+        self._busy = len(rows) >= LINGER_AFTER
+        if not rows:
+            return False
+        ids = [row.id for row in rows]
+        marks: list[Mark] = []
+        async with self._uow() as uow:
+            try:
+                created, marks = await self._process(uow, rows)
+                await uow.commit()
+            except Exception:
+                await uow.rollback()
+                log.warning("ingest.batch_failed", extra={"count": len(ids)}, exc_info=True)
+                marks = []
+        if marks:
+            async with self._log() as marking:
+                await self._mark(marking, marks)
+                await marking.commit()
+        else:
+            created = await self._one_by_one(ids)
+        return self._done(ids, created)
+
+    def _done(self, ids: list[int], created: int) -> bool:
         self._metrics.webhooks_processed.inc(len(ids))
         self._metrics.messages_ingested.inc(created)
         self._on_ingested()
@@ -95,26 +134,10 @@ class IngestWorker(Worker):
         created = 0
         for start in range(0, len(ids), BATCH):
             chunk = list(ids[start : start + BATCH])
-            failed = False
-            async with self._uow() as uow:
-                rows = await self._load(uow, chunk)
-                try:
-                    created += await self._process(uow, rows)
-                    await uow.commit()
-                except Exception:
-                    await uow.rollback()
-                    failed = True
-            if failed:
-                created += await self._one_by_one(chunk, again=True)
+            created += await self._one_by_one(chunk, again=True)
         self._metrics.messages_ingested.inc(created)
         self._on_ingested()
         return created
-
-    async def _load(self, uow: UnitOfWork, ids: list[int]) -> list[InboundWebhook]:
-        query = select(InboundWebhook).where(InboundWebhook.id.in_(ids)).order_by(InboundWebhook.id)
-        if uow.dialect == "postgresql":
-            query = query.with_for_update()
-        return list(await uow.session.scalars(query))
 
     async def _claim(self, uow: UnitOfWork, limit: int) -> list[InboundWebhook]:
         query = (
@@ -141,7 +164,8 @@ class IngestWorker(Worker):
             return "; ".join(batch.ignored)[:NOTE_MAX]
         return batch
 
-    async def _process(self, uow: UnitOfWork, rows: list[InboundWebhook]) -> int:
+    async def _process(self, uow: UnitOfWork, rows: list[InboundWebhook]) -> tuple[int, list[Mark]]:
+        """Store what these webhooks carry; returns the new messages and how to mark each."""
         parsed = [(row, self._parse(row)) for row in rows]
         batches = [batch for _, batch in parsed if isinstance(batch, WebhookBatch)]
         created = await ingest_batch(
@@ -149,15 +173,19 @@ class IngestWorker(Worker):
         )
         # One statement for the whole batch: per-row ORM updates cost more than the ingest itself.
         plain = [r.id for r, b in parsed if isinstance(b, WebhookBatch) and not b.ignored]
-        await self._set_state(uow, plain, "processed", None)
+        marks: list[Mark] = [(plain, "processed", None)]
         for row, batch in parsed:
             if isinstance(batch, str):
                 self._metrics.webhooks_ignored.inc()
                 log.info("ingest.webhook_ignored", extra={"webhook_id": row.id, "reason": batch})
-                await self._set_state(uow, [row.id], "ignored", batch)
+                marks.append(([row.id], "ignored", batch))
             elif batch.ignored:
-                await self._set_state(uow, [row.id], "processed", "; ".join(batch.ignored))
-        return created
+                marks.append(([row.id], "processed", "; ".join(batch.ignored)))
+        return created, marks
+
+    async def _mark(self, uow: UnitOfWork, marks: list[Mark]) -> None:
+        for ids, state, note in marks:
+            await self._set_state(uow, ids, state, note)
 
     async def _set_state(
         self, uow: UnitOfWork, ids: list[int], state: str, note: str | None
@@ -178,26 +206,38 @@ class IngestWorker(Worker):
         created = 0
         for webhook_id in ids:
             error: Exception | None = None
+            async with self._log_uow() as reading:
+                row = await reading.session.get(InboundWebhook, webhook_id)
+            if row is None or (row.state in DONE and not again):
+                continue
+            marks: list[Mark] = []
             async with self._uow() as uow:
-                row = await uow.session.get(InboundWebhook, webhook_id)
-                if row is None or (row.state in DONE and not again):
-                    continue
                 try:
-                    created += await self._process(uow, [row])
+                    found, marks = await self._process(uow, [row])
+                    if self._log is None:
+                        await self._mark(uow, marks)
                     await uow.commit()
+                    created += found
                 except Exception as exc:
                     error = exc
             if error is not None:
                 created += await self._record_by_record(webhook_id)
+            elif self._log is not None:
+                async with self._log() as marking:
+                    await self._mark(marking, marks)
+                    await marking.commit()
         return created
+
+    def _log_uow(self) -> UnitOfWork:
+        return (self._log or self._uow)()
 
     async def _record_by_record(self, webhook_id: int) -> int:
         """A webhook that fails whole: each message and status in its own transaction, so one
         bad record never holds back the others of the same body (Meta batches customers).
         The webhook stays failed (retried with backoff) while any record fails; the stored
         ones are skipped on the retry (keyed by wamid)."""
-        async with self._uow() as uow:
-            row = await uow.session.get(InboundWebhook, webhook_id)
+        async with self._log_uow() as reading:
+            row = await reading.session.get(InboundWebhook, webhook_id)
             parsed = self._parse(row) if row is not None else "gone"
         if not isinstance(parsed, WebhookBatch):
             return 0
@@ -215,15 +255,16 @@ class IngestWorker(Worker):
         if first_error is not None:
             await self._mark_failed(webhook_id, first_error)
         else:
-            async with self._uow() as uow:
-                await self._set_state(uow, [webhook_id], "processed", "; ".join(parsed.ignored))
-                await uow.commit()
+            async with self._log_uow() as marking:
+                note = "; ".join(parsed.ignored)
+                await self._set_state(marking, [webhook_id], "processed", note)
+                await marking.commit()
         return created
 
     async def _mark_failed(self, webhook_id: int, exc: Exception) -> None:
         self._metrics.webhooks_failed.inc()
         log.error("ingest.webhook_failed", extra={"webhook_id": webhook_id, "error": repr(exc)})
-        async with self._uow() as uow:
+        async with self._log_uow() as uow:
             row = await uow.session.get(InboundWebhook, webhook_id)
             if row is None:
                 return

@@ -22,6 +22,7 @@ class Message(Base):
         UniqueConstraint("interaction_id", "client_id", name="uq_messages_interaction_client"),
         Index("ix_messages_interaction_id_id", "interaction_id", "id"),
         Index("ix_messages_contact_id_id", "contact_id", "id"),
+        Index("ix_messages_reacts_to_wamid", "reacts_to_wamid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,6 +39,9 @@ class Message(Base):
     error_title: Mapped[str | None] = mapped_column(String(200))
     error_details: Mapped[str | None] = mapped_column(Text)
     reply_to_wamid: Mapped[str | None] = mapped_column(String(255))
+    # A customer's reaction: the wamid it is on, so a message arriving after its reaction finds
+    # it by index instead of reading every message of the contact.
+    reacts_to_wamid: Mapped[str | None] = mapped_column(String(255))
     client_id: Mapped[str | None] = mapped_column(String(64))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     timestamp: Mapped[datetime]

@@ -63,10 +63,9 @@ async def attach_early_reactions(uow: UnitOfWork, rows: Held) -> None:
     early = await uow.session.scalars(
         select(Message)
         .where(
+            Message.reacts_to_wamid.in_(sorted(fresh)),
             Message.type == "reaction",
             Message.direction == "in",
-            Message.contact_id.in_(sorted({m.contact_id for m in fresh.values()})),
-            Message.content["message_id"].as_string().in_(sorted(fresh)),
         )
         .order_by(Message.timestamp, Message.id)
     )

@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qsl
 
 import orjson
-from fastapi import APIRouter, Request
-from fastapi.responses import PlainTextResponse, Response
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -77,49 +77,62 @@ class WebhookLog:
             self._on_stored()
 
 
-async def _read_capped(request: Request, limit: int) -> bytes | None:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+PATH = "/webhooks/whatsapp"
 
 
-def _error(status: int, code: str, message: str) -> Response:
-    body = orjson.dumps({"error": {"code": code, "message": message}})
-    return Response(body, status_code=status, media_type="application/json")
+class WebhookEndpoint:
+    """`GET|POST /webhooks/whatsapp` as a plain ASGI app, mounted in front of FastAPI: the
+    signature check and the durable append are all a delivery costs (no routing, dependency
+    injection or middleware of the API). Answers, limits and metrics are the API's:
+    413 `too_large` over `PARLEY_WEBHOOK_MAX_BODY_BYTES`, 401 `bad_signature`, 400 `bad_request`
+    for a body that is not a JSON object, 503 `unavailable` when it could not be stored (Meta
+    retries), 200 once stored; the verification handshake answers the challenge or 403."""
 
+    def __init__(self, settings: Settings, store: WebhookLog, metrics: Metrics) -> None:
+        self._settings = settings
+        self._store = store
+        self._metrics = metrics
 
-def webhook_router(settings: Settings, store: WebhookLog, metrics: Metrics) -> APIRouter:
-    router = APIRouter(tags=["webhooks"])
+    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        method = scope["method"]
+        if method == "POST":
+            status, body, kind = await self._receive(scope, receive)
+        elif method in ("GET", "HEAD"):
+            status, body, kind = self._verify(scope)
+        else:
+            status, body, kind = _error(
+                405, "method_not_allowed", "This address does not accept that method."
+            )
+        headers = [(b"content-length", str(len(body)).encode())]
+        if kind:
+            headers.append((b"content-type", kind))
+        if status == 405:
+            headers.append((b"allow", b"GET, POST"))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
 
-    @router.get("/webhooks/whatsapp", response_class=PlainTextResponse)
-    async def verify(request: Request) -> Response:
-        params = request.query_params
+    def _verify(self, scope: dict[str, Any]) -> Answer:
+        params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
         # Each refusal says what is wrong, so whoever sets up the callback can fix the right thing.
-        if params.get("hub.verify_token") != settings.whatsapp_verify_token:
+        if params.get("hub.verify_token") != self._settings.whatsapp_verify_token:
             return _error(403, "verification_failed", "The verify token does not match.")
         if params.get("hub.mode") != "subscribe":
             return _error(403, "verification_failed", 'hub.mode must be "subscribe".')
         challenge = params.get("hub.challenge")
         if challenge is None:
             return _error(403, "verification_failed", "hub.challenge is missing.")
-        return PlainTextResponse(challenge)
+        return 200, challenge.encode(), b"text/plain; charset=utf-8"
 
-    @router.post("/webhooks/whatsapp")
-    async def receive(request: Request) -> Response:
-        body = await _read_capped(request, settings.webhook_max_body_bytes)
+    async def _receive(self, scope: dict[str, Any], receive: Receive) -> Answer:
+        metrics = self._metrics
+        body = await _read_capped(scope, receive, self._settings.webhook_max_body_bytes)
         if body is None:
             metrics.webhooks_rejected.labels("too_large").inc()
             return _error(413, "too_large", "The webhook body is larger than allowed.")
-        signature = request.headers.get("x-hub-signature-256")
-        if not verify_signature(body, signature, settings.whatsapp_app_secret):
+        signature = _header(scope, b"x-hub-signature-256")
+        if not verify_signature(body, signature, self._settings.whatsapp_app_secret):
             metrics.webhooks_rejected.labels("signature").inc()
             return _error(401, "bad_signature", "X-Hub-Signature-256 is missing or wrong.")
         try:
@@ -132,11 +145,43 @@ def webhook_router(settings: Settings, store: WebhookLog, metrics: Metrics) -> A
             metrics.webhooks_rejected.labels("json").inc()
             return _error(400, "bad_request", "The webhook body is not a JSON object.")
         try:
-            await store.append(body)
+            await self._store.append(body)
         except Exception:
             # Not stored, so not acknowledged: Meta retries the delivery.
             return _error(503, "unavailable", "The webhook could not be stored; retry.")
         metrics.webhooks_received.inc()
-        return Response(status_code=200)
+        return 200, b"", b""
 
-    return router
+
+Answer = tuple[int, bytes, bytes]
+
+
+def _header(scope: dict[str, Any], name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key.lower() == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+async def _read_capped(scope: dict[str, Any], receive: Receive, limit: int) -> bytes | None:
+    declared = _header(scope, b"content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return b"".join(chunks)
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _error(status: int, code: str, message: str) -> Answer:
+    body = orjson.dumps({"error": {"code": code, "message": message}})
+    return status, body, b"application/json"

@@ -1,0 +1,70 @@
+"""Where the raw webhook log lives: its own SQLite file beside the database, or a table of it.
+
+On the embedded default (a SQLite file) a node that runs ingest in its worker process keeps the
+log in `<database>.webhooks.db`: SQLite has one writer per file, so a webhook's append never
+waits for an ingest transaction, nor ingest for an append. On PostgreSQL (and an in-memory
+SQLite) the log is the `inbound_log` table of the database, claimed with `FOR UPDATE SKIP
+LOCKED` in the transaction that stores its messages.
+
+The file holds the same `inbound_log` table (created when missing). A database that kept
+unprocessed webhooks in its own table (before the file existed) hands them over at start.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Table, delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from parley.db.engine import build_sqlite_engine
+from parley.ingest.models import InboundWebhook
+from parley.settings import Settings
+
+SUFFIX = ".webhooks.db"
+UNPROCESSED = ("pending", "failed")
+TABLE: Table = InboundWebhook.__table__  # type: ignore[assignment]
+
+
+def log_file(settings: Settings) -> Path | None:
+    """The log's own file for this database, or None where the log is a table of it."""
+    url = settings.resolved_database_url
+    if not url.startswith("sqlite") or "///" not in url:
+        return None
+    path = url.split("///", 1)[1]
+    if not path or path == ":memory:":
+        return None
+    main = Path(path)
+    return main.with_name(main.name + SUFFIX)
+
+
+def log_engine(settings: Settings) -> AsyncEngine | None:
+    """The engine of the log's own file, or None where the log is a table of the database."""
+    path = log_file(settings)
+    return build_sqlite_engine(f"sqlite+aiosqlite:///{path}") if path is not None else None
+
+
+async def prepare_log(log: AsyncEngine, database: AsyncEngine) -> None:
+    """Create the file's table if missing, and move in the webhooks the database's own table
+    still has to process."""
+    async with log.begin() as connection:
+        await connection.run_sync(InboundWebhook.metadata.create_all, [TABLE])
+    await _adopt(database, log)
+
+
+async def _adopt(database: AsyncEngine, log: AsyncEngine) -> None:
+    """Move the webhooks the database's own table still has to process into the file, in one
+    transaction each side (the file's first: a crash between leaves them in both, and
+    processing is idempotent on wamid)."""
+    table = TABLE
+    async with database.connect() as connection:
+        rows = (
+            await connection.execute(select(table).where(table.c.state.in_(UNPROCESSED)))
+        ).mappings()
+        moved = [{k: v for k, v in row.items() if k != "id"} for row in rows]
+    if not moved:
+        return
+    async with log.begin() as connection:
+        await connection.execute(insert(table), moved)
+    async with database.begin() as connection:
+        await connection.execute(delete(table).where(table.c.state.in_(UNPROCESSED)))

@@ -1,0 +1,251 @@
+"""Ingest on a core of its own: a worker process that the node starts and supervises.
+
+The node (`parley serve`, `parley demo`) only verifies and appends webhooks; this process turns
+the stored log into contacts, sessions, interactions and messages. They speak over the child's
+standard streams, one line per message:
+
+- node → worker (stdin): one byte per wake-up ("webhooks were stored"); end of file means the
+  node is gone (stopped, or killed with -9), and the worker finishes its batch and exits;
+- worker → node (stdout): `E<envelope JSON>` an event to deliver (after its commit),
+  `W<JSON list>` background loops to wake (routing, media, outbox), `C<JSON object>` counts
+  for the node's metrics.
+
+A worker that dies is started again (with a growing pause if it keeps dying). Nothing
+acknowledged is lost: the log row is only marked processed in the transaction that stored its
+messages, and a dead worker's transaction is rolled back by the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+import orjson
+
+from parley.metrics import Metrics
+from parley.realtime.bus import Envelope
+from parley.settings import Settings
+from parley.workers.base import Worker
+from parley.workers.wake import Wake
+
+log = logging.getLogger("parley.ingest.process")
+RESTART_PAUSES = (0.1, 0.5, 1.0, 2.0, 5.0)
+STEADY_SECONDS = 10.0  # a worker that lived this long starts again without a pause
+COUNTERS = ("webhooks_processed", "webhooks_failed", "webhooks_ignored", "messages_ingested")
+
+
+class IngestProcess(Worker):
+    """The node's side: starts the worker process, wakes it, relays what it says, restarts it."""
+
+    name = Wake.INGEST
+
+    def __init__(
+        self,
+        settings: Settings,
+        metrics: Metrics,
+        publish: Callable[[Envelope], Awaitable[None]],
+        wake_all: Callable[[Iterable[Wake]], Awaitable[None]],
+    ) -> None:
+        super().__init__()
+        self._settings = settings
+        self._metrics = metrics
+        self._publish = publish
+        self._wake_all = wake_all
+        self._child: asyncio.subprocess.Process | None = None
+        self.starts = 0
+
+    @property
+    def pid(self) -> int | None:
+        return self._child.pid if self._child is not None else None
+
+    def wake(self) -> None:
+        child = self._child
+        if child is None or child.stdin is None or child.stdin.is_closing():
+            return
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            child.stdin.write(b"\x01")
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._supervise(), name="ingest-process")
+
+    async def stop(self, grace_seconds: float = 5.0) -> None:
+        self._stopping = True
+        child = self._child
+        if child is not None and child.stdin is not None:
+            child.stdin.close()  # end of file: the worker finishes its batch and leaves
+            try:
+                await asyncio.wait_for(child.wait(), grace_seconds)
+            except TimeoutError:
+                child.kill()
+                await child.wait()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _supervise(self) -> None:
+        failures = 0
+        while not self._stopping:
+            loop = asyncio.get_running_loop()
+            born = loop.time()
+            code = await self._run_child()
+            if self._stopping:
+                return
+            failures = 0 if loop.time() - born > STEADY_SECONDS else failures + 1
+            pause = RESTART_PAUSES[min(failures, len(RESTART_PAUSES) - 1)]
+            log.error("ingest.worker_died", extra={"exit_code": code, "restart_in": pause})
+            await asyncio.sleep(pause)
+
+    async def _run_child(self) -> int:
+        self.starts += 1
+        child = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "parley.ingest.process",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            env={**os.environ, "PARLEY_INGEST_SETTINGS": self._settings.model_dump_json()},
+            limit=64 * 1024 * 1024,  # one event line can carry a long message
+        )
+        self._child = child
+        self.wake()  # whatever was stored while no worker ran
+        assert child.stdout is not None
+        try:
+            while line := await child.stdout.readline():
+                await self._relay(line)
+        finally:
+            code = await child.wait()
+        return code
+
+    async def _relay(self, line: bytes) -> None:
+        kind, body = line[:1], line[1:]
+        try:
+            if kind == b"E":
+                await self._publish(Envelope.from_bytes(body))
+            elif kind == b"W":
+                await self._wake_all(Wake(name) for name in orjson.loads(body))
+            elif kind == b"C":
+                for name, count in orjson.loads(body).items():
+                    if name in COUNTERS:
+                        getattr(self._metrics, name).inc(count)
+        except Exception:  # one bad line never stops the relay
+            log.warning("ingest.relay_failed", exc_info=True)
+
+
+# The worker process.
+
+
+class _Pipe:
+    """The worker's bus and waker: lines on stdout, read by the node."""
+
+    shared = False
+
+    def __init__(self) -> None:
+        self._out = sys.stdout.buffer
+
+    def send(self, kind: bytes, body: bytes) -> None:
+        self._out.write(kind + body + b"\n")
+        self._out.flush()
+
+    async def start(self, deliver: Any) -> None:
+        return None
+
+    async def publish(self, envelope: Envelope) -> None:
+        self.send(b"E", envelope.to_bytes())
+
+    async def ping(self) -> bool:
+        return True
+
+    async def stop(self) -> None:
+        return None
+
+    async def wake_all(self, workers: Iterable[Wake]) -> None:
+        self.send(b"W", orjson.dumps(sorted(set(workers))))
+
+
+async def _serve(settings: Settings) -> None:
+    from parley.clock import SystemClock
+    from parley.db.engine import build_engine, build_sessionmaker
+    from parley.db.uow import UnitOfWork
+    from parley.ingest.log import log_engine
+    from parley.ingest.worker import IngestWorker
+
+    engine = build_engine(settings)
+    sessionmaker = build_sessionmaker(engine)
+    webhooks = log_engine(settings)  # the node created it and moved its backlog in
+    log_sessions = build_sessionmaker(webhooks) if webhooks is not None else None
+    pipe = _Pipe()
+    gate = asyncio.Lock() if settings.is_sqlite else None
+    metrics = Metrics()
+    sent = dict.fromkeys(COUNTERS, 0.0)
+
+    def uow() -> UnitOfWork:
+        return UnitOfWork(sessionmaker, pipe, gate, waker=pipe.wake_all)
+
+    def log_uow() -> UnitOfWork:
+        assert log_sessions is not None
+        return UnitOfWork(log_sessions, pipe)
+
+    def ingested() -> None:
+        counts = {}
+        for name in COUNTERS:
+            value = getattr(metrics, name)._value.get()
+            if value != sent[name]:
+                counts[name], sent[name] = value - sent[name], value
+        if counts:
+            pipe.send(b"C", orjson.dumps(counts))
+        pipe.send(b"W", orjson.dumps([Wake.ROUTING]))
+
+    worker = IngestWorker(
+        uow,
+        SystemClock(),
+        metrics,
+        on_ingested=ingested,
+        phone_number_id=settings.whatsapp_phone_number_id,
+        prefer_previous=settings.route_to_previous_agent,
+        log=log_uow if log_sessions is not None else None,
+    )
+    worker.start()
+    reader = asyncio.StreamReader()
+    loop = asyncio.get_running_loop()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    try:
+        while await reader.read(4096):
+            worker.wake()
+    finally:  # the node closed the pipe, or is gone
+        await worker.stop()
+        await engine.dispose()
+        if webhooks is not None:
+            await webhooks.dispose()
+        # The batch is committed and the engine closed: leave now, without the event loop's
+        # and the interpreter's teardown (they wait on idle driver threads for a second).
+        sys.stdout.flush()
+        os._exit(0)
+
+
+def main() -> None:
+    from parley.logs import configure_logging
+
+    # Ctrl+C in a terminal reaches the whole process group: the node stops this worker itself,
+    # by closing its stdin, once its own shutdown begins.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    settings = Settings(**orjson.loads(os.environ["PARLEY_INGEST_SETTINGS"]), _env_file=None)
+    configure_logging(settings.log_level)
+    try:
+        import uvloop
+    except ImportError:
+        factory = None
+    else:
+        factory = uvloop.new_event_loop
+    with asyncio.Runner(loop_factory=factory) as runner:
+        runner.run(_serve(settings))
+
+
+if __name__ == "__main__":
+    main()
