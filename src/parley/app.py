@@ -303,14 +303,19 @@ def _add_operational_routes(app: FastAPI, runtime: Runtime, storage: Storage) ->
 
     @app.get("/metrics", tags=["operations"], include_in_schema=False)
     async def metrics() -> Response:
+        # The webhook log may live in a file of its own; the floor is always in the database.
         try:
             reading = runtime.reader() if runtime.log_sessionmaker is None else runtime.log_uow()
             async with reading as uow:
                 health = await ingest_health(uow)
-                await export_floor(uow, runtime.metrics, runtime.clock.now())
             export_health(runtime.metrics, health, runtime.clock.now())
         except Exception:  # the node's own metrics are still worth serving
             log.warning("metrics.ingest_health_failed", exc_info=True)
+        try:
+            async with runtime.reader() as uow:
+                await export_floor(uow, runtime.metrics, runtime.clock.now())
+        except Exception:
+            log.warning("metrics.floor_failed", exc_info=True)
         return Response(generate_latest(runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/api/v1/config", tags=["operations"])

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
+
+import pytest
 
 from parley.clock import FixedClock
+from parley.db.engine import build_engine, build_sessionmaker
+from parley.ingest.log import prepare_log
 from parley.routing.sessions import close_idle_sessions
 from tests.api.conftest import Api, ApiFactory
 from tests.api.support import BRUNO, customer_says, eventually, held_interactions
+from tests.conftest import make_settings
 from tests.factories import add_agent
 
 
@@ -146,6 +152,31 @@ async def test_the_floor_gauges_read_the_whole_floor_at_scrape(
         assert "parley_queue_longest_wait_seconds 42.0" in text
         assert 'parley_agents{state="not_ready"} 2.0' in text
         assert 'parley_agents{state="ready"} 0.0' in text
+
+
+async def held_or_queued(api: Api) -> bool:
+    text = (await api.client.get("/metrics")).text
+    return "parley_queue_depth 1.0" in text
+
+
+async def test_the_floor_gauges_are_read_from_the_database_when_the_log_has_its_own_file(
+    api_with: ApiFactory, clock: FixedClock, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with api_with(auto_accept=False) as api:
+        await api.agent(clock, "alice", ready=False)
+        await customer_says(api, "Hi", "wamid.L1")
+        await eventually(lambda: held_or_queued(api), "the customer is queued")
+        # As `parley serve` on SQLite runs it: the webhook log in a file beside the database.
+        log = build_engine(make_settings(tmp_path, database_url=f"sqlite:///{tmp_path}/l.db"))
+        await prepare_log(log, api.runtime.engine)
+        api.runtime.log_sessionmaker = build_sessionmaker(log)
+        try:
+            text = (await api.client.get("/metrics")).text
+        finally:
+            await log.dispose()
+        assert "parley_queue_depth 1.0" in text
+        assert 'parley_agents{state="not_ready"} 1.0' in text
+        assert "failed" not in caplog.text, caplog.text  # neither reading failed
 
 
 async def test_a_customer_nobody_answered_is_abandoned_when_the_session_closes(
