@@ -248,6 +248,8 @@ def _start_workers(
             settings.whatsapp_send_rate,
             limiter=send_rate,
             media=MediaSender(storage),
+            lease_seconds=settings.claim_lease_seconds,
+            confirm_claims=not settings.is_sqlite,  # SQLite: one node, nobody to take over
         ),
         Wake.MEDIA: MediaFetcher(
             runtime.uow, runtime.clock, gateway, storage, attempts=settings.media_fetch_attempts

@@ -117,6 +117,9 @@ class Settings(BaseSettings):
     media_fetch_attempts: int = Field(default=6, ge=1, le=50)
     # An upload neither sent nor named by a standard response this long is deleted (0: never).
     unsent_upload_max_age_seconds: int = Field(default=24 * 3600, ge=0)
+    # Scale-out: an outbox send claimed by a node that dies goes to another node after this
+    # long. A live node renews its claims while it sends, so this only bounds a dead node's.
+    claim_lease_seconds: int = Field(default=30, ge=10, le=3600)
 
     @field_validator("pending_response_thresholds", mode="before")
     @classmethod

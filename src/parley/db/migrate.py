@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -19,6 +20,8 @@ SEARCH_OBJECTS = (
     "search_names",
     "ix_contacts_search_",
 )
+# Nodes started together each upgrade at start: one at a time, the others then find it done.
+MIGRATION_LOCK = 7781000
 
 
 def include_object(
@@ -42,7 +45,9 @@ def _upgrade(connection: Connection, url: str) -> None:
 
 
 async def upgrade(engine: AsyncEngine) -> None:
-    """Bring the database to the newest schema (idempotent)."""
+    """Bring the database to the newest schema (idempotent; safe from several nodes at once)."""
     url = engine.url.render_as_string(hide_password=False)
     async with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            await connection.execute(text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
         await connection.run_sync(_upgrade, url)

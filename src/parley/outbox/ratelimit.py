@@ -53,10 +53,13 @@ class SharedRate:
     """The business number's rate across every node, counted in Redis in 100 ms slices of
     `rate / 10` sends each (Meta's limit is per number, not per node: WHATSAPP.md §8.1). A node
     that dies holds nothing: a slice's count expires with it. Sends are still paced locally, so a
-    node never bursts a whole slice at once; without Redis each node falls back to its own pace.
+    node never bursts a whole slice at once. Without Redis each node falls back to its own pace
+    (Meta may then answer 130429, which the sender retries later) and tries Redis again every
+    `RETRY_SECONDS`. The slices are numbered by each node's clock: keep the nodes on NTP.
     """
 
     SLICES_PER_SECOND = 10
+    RETRY_SECONDS = 1.0
 
     def __init__(self, redis: Any, key: str, rate: float, now: Callable[[], float] = time.time):
         self._redis = redis
@@ -64,17 +67,25 @@ class SharedRate:
         self._per_slice = max(1, int(rate / self.SLICES_PER_SECOND))
         self._local = TokenBucket(rate)
         self._now = now
+        self._down_until = 0.0  # Redis failed: the local pace alone until then
 
     async def acquire(self) -> None:
         await self._local.acquire()
         while True:
             now = self._now()
+            if now < self._down_until:
+                return
             slot = int(now * self.SLICES_PER_SECOND)
             try:
                 count = await self._take(slot)
-            except Exception:  # Redis is down: the local pace alone, until it is back
-                log.warning("outbox.shared_rate_unavailable", exc_info=True)
+            except Exception:
+                if not self._down_until:
+                    log.error("outbox.shared_rate_unavailable", exc_info=True)
+                self._down_until = now + self.RETRY_SECONDS
                 return
+            if self._down_until:
+                log.warning("outbox.shared_rate_recovered")
+                self._down_until = 0.0
             if count <= self._per_slice:
                 return
             await asyncio.sleep(max(0.0, (slot + 1) / self.SLICES_PER_SECOND - now))

@@ -13,7 +13,9 @@ from parley.db.uow import UnitOfWork
 from parley.messages.models import OutboxItem
 from parley.messages.outbound import OutboxKind
 
-CLAIM_SECONDS = 60  # a claim older than this belongs to a dead sender and is taken over
+# A claim not renewed for this long belongs to a dead sender and is taken over (the sender
+# renews its claims while it works: see `renew`).
+CLAIM_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -27,8 +29,11 @@ class Claimed:
     created_at: datetime
 
 
-async def claim_due(uow: UnitOfWork, now: datetime, limit: int) -> list[Claimed]:
-    """Take up to `limit` due items for this sender; other nodes skip the rows we lock."""
+async def claim_due(
+    uow: UnitOfWork, now: datetime, limit: int, lease_seconds: float = CLAIM_SECONDS
+) -> list[Claimed]:
+    """Take up to `limit` due items for this sender, leased for `lease_seconds`; other nodes skip
+    the rows we lock, and take over a lease that ran out (its sender died)."""
     due = or_(
         (OutboxItem.state == "pending") & (OutboxItem.next_attempt_at <= now),
         (OutboxItem.state == "sending") & (OutboxItem.claimed_until < now),
@@ -52,12 +57,36 @@ async def claim_due(uow: UnitOfWork, now: datetime, limit: int) -> list[Claimed]
     items = list(await uow.session.scalars(query))
     for item in items:
         item.state = "sending"
-        item.claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
+        item.claimed_until = now + timedelta(seconds=lease_seconds)
         item.attempts += 1
     return [
         Claimed(i.id, i.kind, i.message_id, i.to_wa_id, dict(i.payload), i.attempts, i.created_at)
         for i in items
     ]
+
+
+async def renew(uow: UnitOfWork, item_ids: list[int], until: datetime) -> None:
+    """The sender is alive and still holds these items: keep them from being taken over."""
+    await uow.session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id.in_(item_ids), OutboxItem.state == "sending")
+        .values(claimed_until=until)
+    )
+
+
+async def confirm(uow: UnitOfWork, item_id: int, attempts: int, until: datetime) -> bool:
+    """Just before the call to Meta: is the claim still this sender's (the same attempt, not
+    taken over while the sender stalled)? If so it is extended to `until` for the call."""
+    result = await uow.session.execute(
+        update(OutboxItem)
+        .where(
+            OutboxItem.id == item_id,
+            OutboxItem.state == "sending",
+            OutboxItem.attempts == attempts,
+        )
+        .values(claimed_until=until)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def finish(uow: UnitOfWork, item_id: int, now: datetime) -> None:

@@ -7,6 +7,7 @@ under the number's rate limit. Meta's error codes decide between retrying, waiti
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable
@@ -56,9 +57,18 @@ class OutboxWorker(Worker):
         rate: float,
         limiter: RateLimiter | None = None,
         media: MediaSender | None = None,
+        lease_seconds: float = service.CLAIM_SECONDS,
+        confirm_claims: bool = False,
     ) -> None:
+        """`lease_seconds`: how long a claim holds without renewal (see `service.claim_due`);
+        claims in hand are renewed every third of it, so only a dead node's run out.
+        `confirm_claims`: other nodes share the outbox, so each claim is confirmed still ours
+        right before its call to Meta (a node that stalled past its lease sends nothing)."""
         super().__init__()
+        self._confirm = confirm_claims
         self._media = media
+        self._lease = lease_seconds
+        self._in_hand: set[int] = set()  # claimed items not yet sent, rescheduled or released
         self._uow = uow
         self._clock = clock
         self._gateway = gateway
@@ -68,7 +78,7 @@ class OutboxWorker(Worker):
 
     async def run_once(self) -> bool:
         async with self._uow() as uow:
-            claimed = await service.claim_due(uow, self._clock.now(), BATCH)
+            claimed = await service.claim_due(uow, self._clock.now(), BATCH, self._lease)
             await uow.commit()
         if not claimed:
             await self._update_depth()
@@ -76,9 +86,33 @@ class OutboxWorker(Worker):
         by_contact: dict[str, list[service.Claimed]] = defaultdict(list)
         for item in claimed:
             by_contact[item.to_wa_id].append(item)
-        await asyncio.gather(*(self._send_in_order(items) for items in by_contact.values()))
+        self._in_hand = {item.id for item in claimed}
+        renewing = asyncio.create_task(self._renew_claims())
+        try:
+            await asyncio.gather(*(self._send_in_order(items) for items in by_contact.values()))
+        finally:
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
+            self._in_hand.clear()
         await self._update_depth()
         return len(claimed) == BATCH
+
+    async def _renew_claims(self) -> None:
+        """While this round sends (a batch at a rate shared by many nodes can outlast a lease),
+        keep its claims: another node takes over only the claims of a sender that died."""
+        while True:
+            await asyncio.sleep(self._lease / 3)
+            held = sorted(self._in_hand)
+            if not held:
+                continue
+            until = self._clock.now() + timedelta(seconds=self._lease)
+            try:
+                async with self._uow() as uow:
+                    await service.renew(uow, held, until)
+                    await uow.commit()
+            except Exception:  # the next renewal tries again; the lease has room for it
+                log.warning("outbox.renew_failed", extra={"count": len(held)}, exc_info=True)
 
     async def _update_depth(self) -> None:
         async with self._uow() as uow:
@@ -99,6 +133,7 @@ class OutboxWorker(Worker):
                     await self._on_graph_error(item, _unsendable(f"could not be sent: {exc!r}"))
                 else:
                     self._held.add(item.id)
+            self._in_hand.discard(item.id)
             if item.id in self._held:
                 self._held.discard(item.id)
                 # It will go again later: what follows it to this contact waits for it, so the
@@ -109,6 +144,7 @@ class OutboxWorker(Worker):
     async def _release(self, items: list[service.Claimed]) -> None:
         if not items:
             return
+        self._in_hand.difference_update(item.id for item in items)
         async with self._uow() as uow:
             await service.release(uow, [item.id for item in items])
             await uow.commit()
@@ -125,6 +161,9 @@ class OutboxWorker(Worker):
             await self._drop(item, "typing indicator too old to show")
             return
         await self._bucket.acquire()
+        if self._confirm and not await self._still_ours(item):
+            log.warning("outbox.claim_lost", extra={"outbox_id": item.id})
+            return
         try:
             with self._metrics.send_seconds.time():
                 wamid = await self._deliver(kind, item)
@@ -145,6 +184,13 @@ class OutboxWorker(Worker):
             return
         self._metrics.outbox_sent.labels(item.kind).inc()
         await self._on_sent(item, wamid)
+
+    async def _still_ours(self, item: service.Claimed) -> bool:
+        until = self._clock.now() + timedelta(seconds=self._lease)
+        async with self._uow() as uow:
+            ours = await service.confirm(uow, item.id, item.attempts, until)
+            await uow.commit()
+        return ours
 
     async def _deliver(self, kind: OutboxKind, item: service.Claimed) -> str | None:
         """One call to the Cloud API for the item; the new message's wamid, if it is one."""

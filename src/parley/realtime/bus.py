@@ -69,24 +69,31 @@ class InProcessBus:
 
 
 class RedisBus:
-    """Redis pub/sub across nodes. Losing Redis never fails a request: publishing logs and drops
-    the event (the desktops catch up from REST), the listener resubscribes with backoff, and once
-    it is back `on_recovered` runs (the hub closes its sockets so every desktop reconnects and
-    catches up on what the outage hid)."""
+    """Redis pub/sub across nodes. Losing Redis never fails a request: while it is gone an event
+    reaches only this node's own sockets (the other nodes' desktops catch up from REST), the
+    listener resubscribes with backoff, and once it is back `on_recovered` runs (the hub closes
+    its sockets so every desktop reconnects and catches up on what the outage hid)."""
 
     shared = True
     RETRY_SECONDS = (0.2, 0.5, 1.0, 2.0, 5.0)
+    PING_SECONDS = 2.0
 
-    def __init__(self, url: str, channel: str = CHANNEL) -> None:
+    def __init__(self, url: str, channel: str | None = None) -> None:
         from redis.asyncio import Redis
 
         self._redis: Any = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=None)
-        self._channel = channel
+        # Pub/sub ignores Redis's numbered databases: two deployments on one Redis server
+        # (db 0 and db 1) would hear each other's events, so the channel names the database.
+        db = self._redis.connection_pool.connection_kwargs.get("db", 0)
+        self._channel = channel or f"{CHANNEL}:{db}"
         self._task: asyncio.Task[None] | None = None
+        self._deliver: Deliver | None = None
+        self._publish_failing = False
         self.connected = False
         self.on_recovered: Callable[[], None] | None = None
 
     async def start(self, deliver: Deliver) -> None:
+        self._deliver = deliver
         pubsub = await self._subscribe()
         self._task = asyncio.create_task(self._listen(pubsub, deliver), name="redis-bus")
 
@@ -138,18 +145,36 @@ class RedisBus:
             log.exception("bus.deliver_failed")
 
     async def publish(self, envelope: Envelope) -> None:
+        # Known to be down: no connection attempt per event (a partition would stall each one
+        # for the connect timeout); this node's own sockets still get it.
+        if self.connected:
+            try:
+                await self._redis.publish(self._channel, envelope.to_bytes())
+                self._publish_failing = False
+                return
+            except Exception:
+                # The transaction behind the event has committed: never fail it for the bus. The
+                # desktops on other nodes catch up when their socket reconnects.
+                if not self._publish_failing:
+                    log.error("bus.publish_failed", extra={"type": envelope.event.get("type")})
+                self._publish_failing = True
+        if self._deliver is not None:
+            await self._deliver_local(envelope)
+
+    async def _deliver_local(self, envelope: Envelope) -> None:
+        assert self._deliver is not None
         try:
-            await self._redis.publish(self._channel, envelope.to_bytes())
+            await self._deliver(envelope)
         except Exception:
-            # The transaction behind the event has committed: never fail it for the bus. The
-            # desktops that miss the event catch up when their socket reconnects.
-            log.error("bus.publish_failed", extra={"type": envelope.event.get("type")})
+            log.exception("bus.deliver_failed")
 
     async def ping(self) -> bool:
+        """Redis answers within `PING_SECONDS` and this node is subscribed."""
         try:
-            return bool(await self._redis.ping()) and self.connected
+            answer = await asyncio.wait_for(self._redis.ping(), self.PING_SECONDS)
         except Exception:
             return False
+        return bool(answer) and self.connected
 
     async def stop(self) -> None:
         if self._task is not None:

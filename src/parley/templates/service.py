@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from parley.db.uow import UnitOfWork
 from parley.domain.templates import approved
@@ -26,6 +26,8 @@ from parley.workers.wake import Wake
 
 log = logging.getLogger("parley.templates")
 GONE = "DELETED"
+# Every node syncs at start: one at a time, or two would add the same template at once.
+SYNC_LOCK = 7781002
 
 
 def _language(value: Any) -> str:
@@ -41,6 +43,8 @@ async def sync_templates(
 ) -> SyncOut:
     """Make the stored templates what the Cloud API listed: new ones added, changed ones
     updated, ones no longer listed marked `DELETED`. Entries without a name are skipped."""
+    if uow.dialect == "postgresql":
+        await uow.session.execute(text(f"SELECT pg_advisory_xact_lock({SYNC_LOCK})"))
     rows = {(t.name, t.language): t for t in await uow.session.scalars(select(MessageTemplate))}
     seen: set[tuple[str, str]] = set()
     for item in listed:
