@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
+from collections.abc import Awaitable, Callable
 
 import pytest
 
@@ -69,6 +70,36 @@ async def test_redis_bus_carries_events_between_nodes() -> None:
     finally:
         await bus_a.stop()
         await bus_b.stop()
+
+
+@pytest.mark.redis
+async def test_deployments_on_two_redis_databases_do_not_hear_each_other() -> None:
+    """Pub/sub ignores Redis's database numbers: the channel carries the number instead."""
+    other_db = REDIS_URL.rsplit("/", 1)[0] + ("/6" if not REDIS_URL.endswith("/6") else "/5")
+    heard: dict[str, list[object]] = {"sender": [], "same": [], "other": []}
+
+    def listener(name: str) -> Callable[[Envelope], Awaitable[None]]:
+        async def deliver(envelope: Envelope) -> None:
+            heard[name].append(envelope.event["n"])
+
+        return deliver
+
+    sender, same, other = RedisBus(REDIS_URL), RedisBus(REDIS_URL), RedisBus(other_db)
+    await sender.start(listener("sender"))
+    await same.start(listener("same"))
+    await other.start(listener("other"))
+    try:
+        await asyncio.sleep(0.1)
+        await sender.publish(Envelope(frozenset({1}), event={"type": "t", "n": 1}))
+        for _ in range(100):
+            if heard["same"]:
+                break
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.1)
+        assert heard == {"same": [1], "other": [], "sender": [1]}
+    finally:
+        for bus in (sender, same, other):
+            await bus.stop()
 
 
 async def test_a_socket_that_cannot_keep_up_is_cut_off() -> None:

@@ -80,13 +80,17 @@ async def until(check: object, seconds: float = 15) -> None:
 async def test_events_flow_again_after_redis_restarts(redis_server: RedisServer) -> None:
     a, b = RedisBus(redis_server.url), RedisBus(redis_server.url)
     got: list[dict[str, object]] = []
+    on_a: list[dict[str, object]] = []
     recovered: list[str] = []
 
     async def deliver(envelope: Envelope) -> None:
         got.append(envelope.event)
 
+    async def deliver_a(envelope: Envelope) -> None:
+        on_a.append(envelope.event)
+
     b.on_recovered = lambda: recovered.append("b")
-    await a.start(deliver)
+    await a.start(deliver_a)
     await b.start(deliver)
     try:
         await a.publish(Envelope(frozenset({1}), event={"type": "t", "n": 1}))
@@ -94,8 +98,11 @@ async def test_events_flow_again_after_redis_restarts(redis_server: RedisServer)
         assert await a.ping()
 
         redis_server.stop()
+        await until(lambda: not a.connected)
         await a.publish(Envelope(frozenset({1}), event={"type": "t", "n": 2}))  # never raises
         assert not await a.ping()
+        assert {"type": "t", "n": 2} in on_a, "this node's own sockets still get its events"
+        assert {"type": "t", "n": 2} not in got
 
         redis_server.start()
         await until(lambda: recovered == ["b"])

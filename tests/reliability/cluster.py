@@ -108,9 +108,23 @@ class Cluster:
             await engine.dispose()
 
     async def sim(self, method: str, path: str, body: Any = None) -> Any:
-        response = await self._client().request(method, f"{self.simulator.url}{path}", json=body)
+        response = await self._request(method, f"{self.simulator.url}{path}", body)
         assert response.status_code < 300, response.text
         return response.json()
+
+    async def _request(
+        self, method: str, url: str, body: Any, headers: dict[str, str] | None = None
+    ) -> httpx.Response:
+        """A request, sent again if a pooled connection was closed under it (the server's
+        keep-alive ran out): an agent's send repeats its client_id, so it is never doubled."""
+        for attempt in range(3):
+            try:
+                return await self._client().request(method, url, json=body, headers=headers)
+            except (httpx.ReadError, httpx.RemoteProtocolError, httpx.ConnectError):
+                if attempt == 2:
+                    raise
+                await asyncio.sleep(0.2)
+        raise AssertionError("unreachable")
 
     async def close_client(self) -> None:
         if self._http is not None:
@@ -142,9 +156,7 @@ class Cluster:
         self, node: ServerProcess, username: str, method: str, path: str, body: Any = None
     ) -> Any:
         headers = {"Authorization": f"Bearer {self.tokens[username]}"}
-        response = await self._client().request(
-            method, f"{node.url}{path}", json=body, headers=headers
-        )
+        response = await self._request(method, f"{node.url}{path}", body, headers)
         assert response.status_code < 300, f"{method} {path}: {response.text}"
         return response.json()
 

@@ -20,7 +20,6 @@ from websockets.exceptions import ConnectionClosed
 from tests.conftest import _truncate, make_settings
 from tests.realtime.test_bus_recovery import RedisServer
 from tests.reliability.cluster import (
-    CLAIM_LEASE,
     DISCONNECT_GRACE,
     Cluster,
     add_agents,
@@ -207,7 +206,7 @@ async def test_2000_sends_through_both_nodes_keep_metas_rate_and_go_once(
         )
         return waiting == 0
 
-    assert await until(all_sent, within=120, every=0.5), "sends still waiting"
+    assert await until(all_sent, within=300, every=0.5), "sends still waiting"
     texts = await outbound_texts(cluster, sorted({wa for _, _, wa in held}))
     counted = Counter(text for text, _ in texts)
     assert set(counted) == {f"Reply {n}" for n in range(OUTBOUND)}, "a send is missing"
@@ -224,48 +223,65 @@ async def test_2000_sends_through_both_nodes_keep_metas_rate_and_go_once(
     print(f"busiest second {busiest}, sent by node {sent_by}, retried {retried}")
 
 
+async def seat(cluster: Cluster, agent: str, customers: list[str]) -> list[tuple[int, str]]:
+    """A Ready agent of their own holding one interaction with each of these customers (who
+    each wrote once): (interaction id, wa_id) pairs."""
+    await add_agents(cluster.settings, [agent], capacity=len(customers), ready=True)
+    await cluster.login(cluster.a, agent)
+    await gather_limited(16, [customer_writes(cluster, wa, "Hello") for wa in customers])
+
+    async def holds() -> list[tuple[int, str]]:
+        mine = await cluster.api(cluster.a, agent, "GET", "/api/v1/interactions")
+        pairs = [(i["id"], i["contact"]["wa_id"]) for i in mine["items"]]
+        return pairs if len(pairs) == len(customers) else []
+
+    held: list[tuple[int, str]] = await until(holds, within=60, every=0.5)
+    assert held, f"{agent} never held every interaction"
+    return held
+
+
 async def test_kill_9_of_a_node_mid_burst_the_survivor_sends_each_once_and_its_agents_go(
     cluster: Cluster,
 ) -> None:
-    """Node B dies holding claimed sends: after the lease A takes them (the status webhooks of
-    those B had already handed to Meta settle them without a second send). Lena's desktop was
+    """Node B dies holding claimed sends: after the lease A takes them (those B had already
+    handed to Meta are settled by their status webhooks, not sent again). Kira's desktop was
     on B: she counts as gone after the grace time, not at once."""
-    await cluster.api(cluster.a, "lena", "PUT", "/api/v1/me/status", {"status": "ready"})
-    ws = await cluster.socket(cluster.b, "lena")
+    await cluster.sim(
+        "POST", "/_sim/config",
+        {"throughput_mps": RATE, "batch_webhooks": True, "auto_deliver": False},
+    )  # fmt: skip
+    await cluster.aim_webhooks(cluster.a)
+    held = await seat(cluster, "kira", [wa_id(30, n) for n in range(60)])
+    ws = await cluster.socket(cluster.b, "kira")
     await asyncio.sleep(3)  # B's heartbeat has seen her stream
-    names = [f"router{n:02d}" for n in range(AGENTS)]
-    held: list[tuple[str, int, str]] = []
-    for name in names:
-        mine = await cluster.api(cluster.a, name, "GET", "/api/v1/interactions")
-        held += [(name, i["id"], i["contact"]["wa_id"]) for i in mine["items"]]
     burst = 600
     [(before,)] = await cluster.fetch("SELECT count(*) FROM outbox WHERE state = 'sent'")
 
-    async def send(agent: str, interaction: int, n: int) -> None:
+    async def send(interaction: int, n: int) -> None:
         await cluster.api(
-            cluster.a, agent, "POST", f"/api/v1/interactions/{interaction}/messages",
+            cluster.a, "kira", "POST", f"/api/v1/interactions/{interaction}/messages",
             {"text": f"Burst {n}", "client_id": f"b-{n}"},
         )  # fmt: skip
 
-    await gather_limited(24, [send(*held[n % len(held)][:2], n) for n in range(burst)])
+    await gather_limited(24, [send(held[n % len(held)][0], n) for n in range(burst)])
 
     async def a_quarter_sent() -> bool:
         [(sent,)] = await cluster.fetch("SELECT count(*) FROM outbox WHERE state = 'sent'")
         return sent - before >= burst // 4
 
-    assert await until(a_quarter_sent, within=30, every=0.05)
+    assert await until(a_quarter_sent, within=120, every=0.05)
     assert cluster.b.kill() == -9
     await ws.close()
     killed_at = asyncio.get_running_loop().time()
 
-    async def lena() -> tuple[str, str | None]:
+    async def kira() -> tuple[str, str | None]:
         [(status, reason)] = await cluster.fetch(
-            "SELECT status, status_reason FROM users WHERE username = 'lena'"
+            "SELECT status, status_reason FROM users WHERE username = 'kira'"
         )
         return status, reason
 
     await asyncio.sleep(2)
-    assert await lena() == ("ready", None), "not gone at once"
+    assert await kira() == ("ready", None), "not gone at once"
 
     async def all_sent() -> bool:
         [(waiting,)] = await cluster.fetch(
@@ -273,15 +289,14 @@ async def test_kill_9_of_a_node_mid_burst_the_survivor_sends_each_once_and_its_a
         )
         return waiting == 0
 
-    assert await until(all_sent, within=60, every=0.25), "the survivor did not finish"
-
     async def gone() -> bool:
-        return await lena() == ("not_ready", "Disconnected")
+        return await kira() == ("not_ready", "Disconnected")
 
-    assert await until(gone, within=DISCONNECT_GRACE + 10), "her stream never counted as gone"
+    assert await until(gone, within=DISCONNECT_GRACE + 15), "her stream never counted as gone"
     gone_after = asyncio.get_running_loop().time() - killed_at
-    assert gone_after >= DISCONNECT_GRACE - 3  # heartbeats come every 2.5 s
-    texts = await outbound_texts(cluster, sorted({wa for _, _, wa in held}))
+    assert gone_after >= DISCONNECT_GRACE - 3  # B's last heartbeat was up to 2.5 s before
+    assert await until(all_sent, within=300, every=0.25), "the survivor did not finish"
+    texts = await outbound_texts(cluster, [wa for _, wa in held])
     counted = Counter(text for text, _ in texts if text.startswith("Burst "))
     assert set(counted) == {f"Burst {n}" for n in range(burst)}, "a send is missing"
     assert set(counted.values()) == {1}, "a message reached a customer twice"
@@ -290,11 +305,10 @@ async def test_kill_9_of_a_node_mid_burst_the_survivor_sends_each_once_and_its_a
     )
     [(failed,)] = await cluster.fetch("SELECT count(*) FROM outbox WHERE state != 'sent'")
     assert failed == 0
-    print(f"taken over from the dead node: {taken_over}; lena gone after {gone_after:.1f} s")
+    print(f"taken over from the dead node: {taken_over}; kira gone after {gone_after:.1f} s")
     assert taken_over > 0, "B held no claim when it died: the takeover went untested"
     cluster.b.start()
     await cluster.b.ready(60)
-    assert CLAIM_LEASE < 60
 
 
 @pytest.fixture

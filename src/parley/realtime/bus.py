@@ -131,6 +131,8 @@ class RedisBus:
         await asyncio.sleep(self.RETRY_SECONDS[min(failures, len(self.RETRY_SECONDS) - 1)])
         pubsub = await self._subscribe()
         if self.connected:
+            # Publishing used other connections of the pool, broken by the outage: start afresh.
+            await self._redis.connection_pool.disconnect(inuse_connections=False)
             log.warning("bus.redis_recovered")
             if self.on_recovered is not None:
                 self.on_recovered()
