@@ -2,7 +2,7 @@
 #   docker build -t parley .
 # The build stage installs the package into a virtualenv; its build hook fetches the desktop's
 # npm data (emoji), so node and npm are needed there and nowhere else.
-FROM python:3.12-slim-bookworm AS build
+FROM python:3.11-slim-bookworm AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends nodejs npm \
  && rm -rf /var/lib/apt/lists/*
@@ -13,7 +13,7 @@ RUN python -m venv /opt/parley \
  && /opt/parley/bin/pip install --no-cache-dir --upgrade pip \
  && /opt/parley/bin/pip install --no-cache-dir .
 
-FROM python:3.12-slim-bookworm
+FROM python:3.11-slim-bookworm
 # libmagic decides attachment types from their bytes.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libmagic1 \

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
 from tests.conftest import _truncate, make_settings
@@ -223,6 +224,15 @@ async def test_2000_sends_through_both_nodes_keep_metas_rate_and_go_once(
     print(f"busiest second {busiest}, sent by node {sent_by}, retried {retried}")
 
 
+async def read_all(ws: ClientConnection) -> int | None:
+    """Read the stream as a desktop does, until it closes: the close code (1006: cut off)."""
+    try:
+        while True:
+            await ws.recv()
+    except ConnectionClosed as closed:
+        return closed.rcvd.code if closed.rcvd is not None else 1006
+
+
 async def seat(cluster: Cluster, agent: str, customers: list[str]) -> list[tuple[int, str]]:
     """A Ready agent of their own holding one interaction with each of these customers (who
     each wrote once): (interaction id, wa_id) pairs."""
@@ -253,6 +263,7 @@ async def test_kill_9_of_a_node_mid_burst_the_survivor_sends_each_once_and_its_a
     await cluster.aim_webhooks(cluster.a)
     held = await seat(cluster, "kira", [wa_id(30, n) for n in range(60)])
     ws = await cluster.socket(cluster.b, "kira")
+    desktop = asyncio.create_task(read_all(ws))  # a desktop reads what comes, or is cut off
     await asyncio.sleep(3)  # B's heartbeat has seen her stream
     burst = 600
     [(before,)] = await cluster.fetch("SELECT count(*) FROM outbox WHERE state = 'sent'")
@@ -271,7 +282,7 @@ async def test_kill_9_of_a_node_mid_burst_the_survivor_sends_each_once_and_its_a
 
     assert await until(a_quarter_sent, within=120, every=0.05)
     assert cluster.b.kill() == -9
-    await ws.close()
+    assert await desktop == 1006, "her stream was open when B died"
     killed_at = asyncio.get_running_loop().time()
 
     async def kira() -> tuple[str, str | None]:
