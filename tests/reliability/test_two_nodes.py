@@ -235,14 +235,17 @@ async def read_all(ws: ClientConnection) -> int | None:
 
 async def seat(cluster: Cluster, agent: str, customers: list[str]) -> list[tuple[int, str]]:
     """A Ready agent of their own holding one interaction with each of these customers (who
-    each wrote once): (interaction id, wa_id) pairs."""
-    await add_agents(cluster.settings, [agent], capacity=len(customers), ready=True)
+    each wrote once): (interaction id, wa_id) pairs. Room for whatever already waits in the
+    queue too (it is offered first)."""
+    [(queued,)] = await cluster.fetch("SELECT count(*) FROM interactions WHERE state = 'queued'")
+    await add_agents(cluster.settings, [agent], capacity=len(customers) + queued, ready=True)
     await cluster.login(cluster.a, agent)
     await gather_limited(16, [customer_writes(cluster, wa, "Hello") for wa in customers])
 
     async def holds() -> list[tuple[int, str]]:
         mine = await cluster.api(cluster.a, agent, "GET", "/api/v1/interactions")
         pairs = [(i["id"], i["contact"]["wa_id"]) for i in mine["items"]]
+        pairs = [(id_, wa) for id_, wa in pairs if wa in customers]
         return pairs if len(pairs) == len(customers) else []
 
     held: list[tuple[int, str]] = await until(holds, within=60, every=0.5)
@@ -335,15 +338,12 @@ async def test_redis_stopped_and_started_during_traffic_loses_nothing(
     cluster: Cluster, private_redis: RedisServer
 ) -> None:
     await restart_nodes(cluster, PARLEY_REDIS_URL=private_redis.url)
-    await add_agents(cluster.settings, ["rita"], capacity=50, ready=True)
-    await cluster.login(cluster.b, "rita")
     await cluster.aim_webhooks(cluster.a)
-    ws = await cluster.socket(cluster.b, "rita")
     customers = [wa_id(40, n) for n in range(10)]
+    held = dict((wa, id_) for id_, wa in await seat(cluster, "rita", customers))
+    interaction_id = held[customers[0]]
+    ws = await cluster.socket(cluster.b, "rita")
     written: list[str] = []
-    await customer_writes(cluster, customers[0], "before")
-    first = await next_event(ws, "interaction.offered", 15)
-    interaction_id = first["interaction"]["id"]
     traffic_on = True
 
     async def traffic() -> None:  # a customer message every 50 ms, to node A
