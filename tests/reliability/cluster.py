@@ -16,6 +16,7 @@ from typing import IO, Any
 import httpx
 from sqlalchemy import Row, text
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from parley.auth.models import User
 from parley.auth.service import create_user
@@ -292,3 +293,46 @@ async def restart_nodes(cluster: Cluster, **env: str) -> None:
         node.env = {**node.env, **env}
         node.start()
     await asyncio.gather(cluster.a.ready(60), cluster.b.ready(60))
+
+
+async def customer_writes(cluster: Cluster, wa: str, body: str) -> str:
+    sent = await cluster.sim(
+        "POST", f"/_sim/customers/{wa}/messages",
+        {"type": "text", "text": {"body": body}, "profile_name": f"Customer {wa[-4:]}"},
+    )  # fmt: skip
+    wamid: str = sent["id"]
+    return wamid
+
+
+async def outbound_texts(cluster: Cluster, customers: list[str]) -> list[tuple[str, float]]:
+    """(text, accepted_at) of every message the business sent to these customers' phones."""
+
+    async def phone(wa: str) -> list[tuple[str, float]]:
+        chat = await cluster.sim("GET", f"/_sim/customers/{wa}/messages")
+        return [
+            (m["content"]["body"], m["accepted_at"])
+            for m in chat["messages"]
+            if m["direction"] == "out" and m["type"] == "text"
+        ]
+
+    phones = await gather_limited(16, [phone(wa) for wa in customers])
+    return [sent for texts in phones for sent in texts]
+
+
+def busiest_second(times: list[float]) -> int:
+    ordered = sorted(times)
+    start, most = 0, 0
+    for end, at in enumerate(ordered):
+        while at - ordered[start] >= 1.0:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
+
+
+async def read_all(ws: ClientConnection) -> int | None:
+    """Read the stream as a desktop does, until it closes: the close code (1006: cut off)."""
+    try:
+        while True:
+            await ws.recv()
+    except ConnectionClosed as closed:
+        return closed.rcvd.code if closed.rcvd is not None else 1006

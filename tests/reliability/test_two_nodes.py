@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
 from tests.conftest import _truncate, make_settings
@@ -24,8 +23,12 @@ from tests.reliability.cluster import (
     DISCONNECT_GRACE,
     Cluster,
     add_agents,
+    busiest_second,
+    customer_writes,
     gather_limited,
     next_event,
+    outbound_texts,
+    read_all,
     restart_nodes,
     start_processes,
     until,
@@ -65,40 +68,6 @@ async def pooled_http(cluster: Cluster) -> AsyncIterator[None]:
 
 def wa_id(prefix: int, n: int) -> str:
     return f"55{prefix:02d}9{n:07d}"
-
-
-async def customer_writes(cluster: Cluster, wa: str, body: str) -> str:
-    sent = await cluster.sim(
-        "POST", f"/_sim/customers/{wa}/messages",
-        {"type": "text", "text": {"body": body}, "profile_name": f"Customer {wa[-4:]}"},
-    )  # fmt: skip
-    wamid: str = sent["id"]
-    return wamid
-
-
-async def outbound_texts(cluster: Cluster, customers: list[str]) -> list[tuple[str, float]]:
-    """(text, accepted_at) of every message the business sent to these customers' phones."""
-
-    async def phone(wa: str) -> list[tuple[str, float]]:
-        chat = await cluster.sim("GET", f"/_sim/customers/{wa}/messages")
-        return [
-            (m["content"]["body"], m["accepted_at"])
-            for m in chat["messages"]
-            if m["direction"] == "out" and m["type"] == "text"
-        ]
-
-    phones = await gather_limited(16, [phone(wa) for wa in customers])
-    return [sent for texts in phones for sent in texts]
-
-
-def busiest_second(times: list[float]) -> int:
-    ordered = sorted(times)
-    start, most = 0, 0
-    for end, at in enumerate(ordered):
-        while at - ordered[start] >= 1.0:
-            start += 1
-        most = max(most, end - start + 1)
-    return most
 
 
 async def test_a_webhook_to_node_a_reaches_an_agent_socket_on_node_b_live(
@@ -222,15 +191,6 @@ async def test_2000_sends_through_both_nodes_keep_metas_rate_and_go_once(
     assert all(count > 0 for count in sent_by), f"both nodes send: {sent_by}"
     [(retried,)] = await cluster.fetch("SELECT count(*) FROM outbox WHERE attempts > 1")
     print(f"busiest second {busiest}, sent by node {sent_by}, retried {retried}")
-
-
-async def read_all(ws: ClientConnection) -> int | None:
-    """Read the stream as a desktop does, until it closes: the close code (1006: cut off)."""
-    try:
-        while True:
-            await ws.recv()
-    except ConnectionClosed as closed:
-        return closed.rcvd.code if closed.rcvd is not None else 1006
 
 
 async def seat(cluster: Cluster, agent: str, customers: list[str]) -> list[tuple[int, str]]:
