@@ -1,7 +1,8 @@
 # Parley node image: `parley serve` (the default), `parley db upgrade`, `parley user add …`.
 #   docker build -t parley .
 # The build stage installs the package into a virtualenv; its build hook fetches the desktop's
-# npm data (emoji), so node and npm are needed there and nowhere else.
+# npm files (emoji data, charts), so node and npm are needed there and nowhere else. The S3
+# storage backend is included (PARLEY_STORAGE_BACKEND=s3).
 FROM python:3.11-slim-bookworm AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends nodejs npm \
@@ -11,7 +12,7 @@ COPY pyproject.toml README.md hatch_build.py package.json package-lock.json ./
 COPY src ./src
 RUN python -m venv /opt/parley \
  && /opt/parley/bin/pip install --no-cache-dir --upgrade pip \
- && /opt/parley/bin/pip install --no-cache-dir .
+ && /opt/parley/bin/pip install --no-cache-dir '.[s3]'
 
 FROM python:3.11-slim-bookworm
 # libmagic decides attachment types from their bytes.
