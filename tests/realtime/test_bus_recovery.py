@@ -125,12 +125,12 @@ async def test_readiness_names_redis_while_it_is_down_and_recovers(
         async with httpx.AsyncClient(transport=transport, base_url="http://node") as client:
             ready = await client.get("/readyz")
             assert ready.status_code == 200
-            assert ready.json()["checks"] == {"database": True, "redis": True}
+            assert ready.json()["checks"] == {"database": True, "redis": True, "storage": True}
 
             redis_server.stop()
             down = await client.get("/readyz")
             assert down.status_code == 503
-            assert down.json()["checks"] == {"database": True, "redis": False}
+            assert down.json()["checks"] == {"database": True, "redis": False, "storage": True}
             assert "Redis does not answer" in down.json()["problems"][0]
             assert (await client.get("/healthz")).status_code == 200
 

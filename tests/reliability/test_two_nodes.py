@@ -319,7 +319,11 @@ async def test_redis_stopped_and_started_during_traffic_loses_nothing(
     await asyncio.sleep(0.5)
     for node in cluster.nodes:
         status, body = await cluster.readyz(node)
-        assert status == 503 and body["checks"] == {"database": True, "redis": False}, body
+        assert status == 503 and body["checks"] == {
+            "database": True,
+            "redis": False,
+            "storage": True,
+        }, body
         assert "Redis does not answer" in body["problems"][0]
     # Without Redis the node still takes an agent's reply and sends it.
     reply = await cluster.api(
