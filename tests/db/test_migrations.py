@@ -77,3 +77,69 @@ async def test_messages_waiting_to_be_sent_keep_their_place_across_0003(settings
     payload = json.loads(stored) if isinstance(stored, str) else stored
     content = load_content(payload["content"])
     assert content == TextContent(body="Olá")
+
+
+async def test_contacts_keep_their_rows_links_and_search_across_0017(settings: Settings) -> None:
+    """The rebuilt contacts table keeps every row, the rows pointing at it, and its search
+    index; the next contact gets an id above any merged away, never one used before."""
+    engine = build_engine(settings)
+    url = engine.url.render_as_string(hide_password=False)
+    now = {"now": datetime(2026, 1, 1)}
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_step, url, "0016", True)
+            ids = []
+            for n, name in enumerate(("Ana Souza", "Bruno Lima", "Carla Dias")):
+                inserted = await connection.execute(
+                    text(
+                        "INSERT INTO contacts (wa_id, name, created_at, updated_at) "
+                        "VALUES (:wa_id, :name, :now, :now) RETURNING id"
+                    ),
+                    {"wa_id": f"55119876543{n}", "name": name, **now},
+                )
+                ids.append(inserted.scalar_one())
+            await connection.execute(
+                text(
+                    "INSERT INTO sessions (contact_id, origin, created_at) "
+                    "VALUES (:id, 'inbound', :now)"
+                ),
+                {"id": ids[2], **now},
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO contact_merges (kept_id, merged_id, merged, moved, at) "
+                    "VALUES (:kept, :merged, '{}', '{}', :now)"
+                ),
+                {"kept": ids[0], "merged": ids[2] + 1, **now},
+            )
+            await connection.run_sync(_step, url, "head", False)
+            await connection.execute(
+                text(
+                    "INSERT INTO contacts (name, created_at, updated_at) "
+                    "VALUES ('Davi', :now, :now)"
+                ),
+                now,
+            )
+            names = (await connection.execute(text("SELECT id, name FROM contacts"))).all()
+            owner = (await connection.execute(text("SELECT contact_id FROM sessions"))).scalar()
+            if connection.dialect.name == "sqlite":
+                assert (await connection.execute(text("PRAGMA foreign_key_check"))).all() == []
+                found = await connection.execute(
+                    text("SELECT rowid FROM contacts_words WHERE contacts_words MATCH 'carl*'")
+                )
+                assert found.scalars().all() == [ids[2]]
+                found = await connection.execute(
+                    text("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH 'lima'")
+                )
+                assert found.scalars().all() == [ids[1]]
+            await connection.run_sync(_step, url, "0016", True)
+            await connection.run_sync(_step, url, "head", False)
+    finally:
+        await engine.dispose()
+    assert owner == ids[2]
+    by_id = dict(names)
+    assert [by_id[k] for k in ids] == ["Ana Souza", "Bruno Lima", "Carla Dias"]
+    [davi] = [k for k, v in by_id.items() if v == "Davi"]
+    # PostgreSQL's sequence handed out the merged id itself (here it was only made up).
+    floor = ids[2] + 1 if settings.resolved_database_url.startswith("sqlite") else ids[2]
+    assert davi > floor, "above the contact merged away"

@@ -24,6 +24,9 @@ class Contact(Base):
     contact_directory migration), so every writer keeps it in sync."""
 
     __tablename__ = "contacts"
+    # A merged-away contact's id is never given to another: a client or link still holding it
+    # must not open a different person (SQLite would reuse the highest id without this).
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     wa_id: Mapped[str | None] = mapped_column(String(32), unique=True)

@@ -18,7 +18,11 @@ class Attachment(Base):
     until the fetcher stores it (`ready`) or gives up (`failed`, `error` says why)."""
 
     __tablename__ = "attachments"
-    __table_args__ = (Index("ix_attachments_state_next", "state", "next_attempt_at"),)
+    # An abandoned upload swept away never lends its id to another one (SQLite would reuse it).
+    __table_args__ = (
+        Index("ix_attachments_state_next", "state", "next_attempt_at"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     direction: Mapped[str] = mapped_column(String(3))
