@@ -24,6 +24,8 @@ class ParleyError(Exception):
     fields: list[dict[str, str]] | None = None
     # For a refusal for now (429): the seconds after which to try again.
     retry_after: int | None = None
+    # More members of the error body a client acts on (a merged contact's `kept_id`).
+    extra: dict[str, object] | None = None
 
     def __init__(
         self, message: str, *, code: str | None = None, fields: list[dict[str, str]] | None = None

@@ -160,7 +160,7 @@ def _allowed_methods(request: Request) -> list[str]:
 def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ParleyError)
     async def parley_error(_request: Request, exc: ParleyError) -> JSONResponse:
-        extra = {"fields": exc.fields} if exc.fields else {}
+        extra = {**(exc.extra or {}), **({"fields": exc.fields} if exc.fields else {})}
         retry = exc.retry_after
         headers = {"Retry-After": str(retry)} if retry is not None else None
         return _error(exc.status, exc.code, exc.message, headers=headers, **extra)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from parley.audit.models import AuditEntry
 from parley.auth.models import User
 from parley.clock import FixedClock
-from parley.contacts.models import Contact, ContactMerge
+from parley.contacts.models import Contact, ContactAlias, ContactMerge
 from tests.api.conftest import Api, ApiFactory
 from tests.api.support import ANA, customer_says, eventually, held_interactions
 
@@ -239,6 +239,38 @@ async def test_merging_moves_interactions_and_identities_and_is_recorded(
             entry.summary == f"{merger.name} merged Ana S. (#{old['id']}) into Ana (#{new['id']})"
         )
         assert entry.detail["moved"] == record.moved
+
+
+async def test_a_merged_twin_number_stays_with_the_kept_contact_and_its_id_is_never_reused(
+    api: Api, clock: FixedClock
+) -> None:
+    """After merging the twin form away, its next message reaches the kept contact, the next
+    new customer gets a new id, and the merged id answers 404 naming the kept contact."""
+    alice = await api.agent(clock, "alice")
+    await customer_says(api, "Hi", "wamid.IN1", name="Ana")
+    await finish(api, alice)
+    await customer_says(api, "Oi", "wamid.IN2", wa_id=ANA_OLD, name="Ana S.")
+    await finish(api, alice, 1)
+    [kept, twin] = sorted(await search(api, alice, "ana"), key=lambda c: c["id"])
+    url = f"/api/v1/contacts/{kept['id']}/merge"
+    merged = await api.client.post(url, json={"merge_id": twin["id"]}, headers=alice)
+    assert merged.status_code == 200, merged.text
+    await customer_says(api, "De novo", "wamid.IN3", wa_id=ANA_OLD, name="Ana S.")
+    await customer_says(api, "Olá", "wamid.IN4", wa_id="5521998765432", name="Bruno")
+    contacts = await ingested(api, alice, 2)
+    assert len(contacts) == 2, contacts
+    [bruno] = [c for c in contacts if c["name"] == "Bruno"]
+    assert bruno["id"] > twin["id"]
+    page = (await api.client.get(f"{url[:-6]}/messages", headers=alice)).json()
+    assert [m["text"] for m in page["items"]] == ["Hi", "Oi", "De novo"]
+    gone = await api.client.get(f"/api/v1/contacts/{twin['id']}", headers=alice)
+    assert gone.status_code == 404
+    assert gone.json()["error"]["code"] == "contact_merged"
+    assert gone.json()["error"]["kept_id"] == kept["id"]
+    assert "was merged into" in gone.json()["error"]["message"]
+    async with api.runtime.reader() as uow:
+        [alias] = list(await uow.session.scalars(select(ContactAlias)))
+        assert (alias.contact_id, alias.wa_id) == (kept["id"], ANA_OLD)
 
 
 async def test_merging_is_refused_when_both_have_open_interactions_or_other_numbers(

@@ -14,7 +14,7 @@ from itertools import islice
 
 from sqlalchemy import select
 
-from parley.contacts.models import Contact
+from parley.contacts.models import Contact, ContactAlias
 from parley.db.uow import UnitOfWork
 
 CHUNK = 500  # ids per IN (...) list
@@ -74,7 +74,20 @@ async def load_contacts(
         query = select(Contact).where(Contact.bsuid.in_(chunk))
         for contact in await uow.session.scalars(query):
             book.add(contact)
+    await _load_aliases(uow, book, [n for n in numbers if n not in book.by_wa_id], "wa_id")
+    await _load_aliases(uow, book, [u for u in users if u not in book.by_bsuid], "bsuid")
     return book
+
+
+async def _load_aliases(uow: UnitOfWork, book: ContactBook, values: list[str], kind: str) -> None:
+    """The contacts that took in a contact merged away, found by its number or BSUID."""
+    column = getattr(ContactAlias, kind)
+    index = book.by_wa_id if kind == "wa_id" else book.by_bsuid
+    for chunk in _chunks(values):
+        query = select(column, Contact).join(Contact, Contact.id == ContactAlias.contact_id)
+        for value, contact in (await uow.session.execute(query.where(column.in_(chunk)))).all():
+            book.add(contact)
+            index[value] = contact
 
 
 def resolve(book: ContactBook, uow: UnitOfWork, who: Identity, now: datetime) -> Contact:

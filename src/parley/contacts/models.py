@@ -55,7 +55,11 @@ class ContactMerge(Base):
     now lives on as `kept_id`, with its sessions, interactions and messages."""
 
     __tablename__ = "contact_merges"
-    __table_args__ = (Index("ix_contact_merges_kept", "kept_id"),)
+    __table_args__ = (
+        Index("ix_contact_merges_kept", "kept_id"),
+        # A merged-away id still asked for answers with the contact it became.
+        Index("ix_contact_merges_merged", "merged_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kept_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"))
@@ -64,3 +68,18 @@ class ContactMerge(Base):
     moved: Mapped[dict[str, Any]]
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime]
+
+
+class ContactAlias(Base):
+    """A WhatsApp identity a contact is also known by: the number (or BSUID) of a contact merged
+    into it that it could not take because it has its own (a Brazilian number with and without
+    its ninth digit, a Mexican one with and without its 1). Ingest and the number lookup find
+    the kept contact by it, so the next message from the merged form does not make a new one."""
+
+    __tablename__ = "contact_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    wa_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    bsuid: Mapped[str | None] = mapped_column(String(160), unique=True)
+    created_at: Mapped[datetime]

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 
 from parley.audit.service import record_action
 from parley.auth.models import User
-from parley.contacts.models import Contact, ContactMerge
+from parley.contacts.models import Contact, ContactAlias, ContactMerge
 from parley.contacts.schemas import ContactPatch, display_name
 from parley.db.uow import UnitOfWork
 from parley.domain.codes import match_code
@@ -24,11 +24,39 @@ from parley.messages.models import Message
 
 
 async def access_contact(uow: UnitOfWork, contact_id: int, *, for_update: bool = False) -> Contact:
-    """Any signed-in user may look contacts up (the directory is shared); 404 if none."""
+    """Any signed-in user may look contacts up (the directory is shared); 404 if none, with
+    the code `contact_merged` and the `kept_id` of the contact it now lives on as when it was
+    merged away (someone else's merge while a client still holds it)."""
     contact = await uow.session.get(Contact, contact_id, with_for_update=for_update)
     if contact is None:
-        raise NotFound("No such contact.")
+        kept = await _merged_into(uow, contact_id)
+        if kept is None:
+            raise NotFound("No such contact.")
+        error = NotFound(
+            f"This contact was merged into {display_name(kept)} (#{kept.id}); open that one.",
+            code="contact_merged",
+        )
+        error.extra = {"kept_id": kept.id, "kept_name": display_name(kept)}
+        raise error
     return contact
+
+
+async def _merged_into(uow: UnitOfWork, contact_id: int) -> Contact | None:
+    """The contact a merged-away one lives on as, following later merges of that one too."""
+    for _ in range(20):
+        kept_id = await uow.session.scalar(
+            select(ContactMerge.kept_id)
+            .where(ContactMerge.merged_id == contact_id)
+            .order_by(ContactMerge.id.desc())
+            .limit(1)
+        )
+        if kept_id is None:
+            return None
+        kept = await uow.session.get(Contact, kept_id)
+        if kept is not None:
+            return kept
+        contact_id = kept_id
+    return None
 
 
 async def find_by_number(uow: UnitOfWork, typed: str, region: str = "") -> Contact | None:
@@ -38,7 +66,11 @@ async def find_by_number(uow: UnitOfWork, typed: str, region: str = "") -> Conta
         return None
     found = list(await uow.session.scalars(select(Contact).where(Contact.wa_id.in_(forms))))
     found.sort(key=lambda c: forms.index(c.wa_id or ""))
-    return found[0] if found else None
+    if found:
+        return found[0]
+    # A number merged into another contact reaches the contact that kept it.
+    query = select(Contact).join(ContactAlias, ContactAlias.contact_id == Contact.id)
+    return await uow.session.scalar(query.where(ContactAlias.wa_id.in_(forms)).limit(1))
 
 
 def update_contact(
@@ -158,12 +190,18 @@ async def merge_contacts(
             setattr(kept, field, getattr(other, field))
     kept.profile_name = kept.profile_name or other.profile_name
     kept.fields = {**(other.fields or {}), **(kept.fields or {})} or None
+    await uow.session.execute(
+        update(ContactAlias).where(ContactAlias.contact_id == other.id).values(contact_id=kept.id)
+    )
     await uow.session.delete(other)
     await uow.session.flush()  # the unique ids are free before the kept contact takes them
     for field, value in identities.items():
         if value and getattr(kept, field) is None:
             setattr(kept, field, value)
             moved["identities"].append(field)
+        elif value and getattr(kept, field) != value:
+            # The kept contact has its own form; messages from this one still reach it.
+            uow.session.add(ContactAlias(contact_id=kept.id, created_at=now, **{field: value}))
     kept.updated_at = now
     uow.session.add(record)
     record_action(

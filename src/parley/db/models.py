@@ -4,7 +4,7 @@ from parley.account.models import AccountAlert
 from parley.audit.models import AuditEntry
 from parley.auth.models import AuthToken, LoginFailure, User
 from parley.codes.models import Code, CodeList
-from parley.contacts.models import Contact, ContactMerge
+from parley.contacts.models import Contact, ContactAlias, ContactMerge
 from parley.db.base import Base
 from parley.ingest.models import InboundWebhook
 from parley.interactions.models import ChatSession, Interaction, InteractionEvent
@@ -25,6 +25,7 @@ __all__ = [
     "Code",
     "CodeList",
     "Contact",
+    "ContactAlias",
     "ContactMerge",
     "InboundWebhook",
     "Interaction",

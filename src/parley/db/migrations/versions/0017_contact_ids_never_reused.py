@@ -1,4 +1,5 @@
-"""contact ids never reused: SQLite's contacts table gains AUTOINCREMENT
+"""contact ids never reused, merged identities kept: SQLite's contacts table gains
+AUTOINCREMENT, and `contact_aliases` holds the numbers and BSUIDs of contacts merged away
 
 Without it SQLite gives a new row the highest id plus one, so after the contact with the highest
 id was merged away the next new customer took its id, and a client (or a link) still holding it
@@ -12,12 +13,17 @@ counts every referencing row as an orphan; re-inserting the rows under the same 
 them), and the indexes and triggers (the search index's) are created again from their stored
 text. The next id starts above every id ever merged away.
 
+`contact_aliases`: a merged contact's number (say the Brazilian form without the ninth digit)
+that the kept contact could not take because it has its own; ingest finds the kept contact by
+it instead of creating the merged one again.
+
 Revision ID: 0017
 Revises: 0016
 """
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
@@ -31,6 +37,38 @@ _AUTO = "id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "
 
 
 def upgrade() -> None:
+    op.create_table(
+        "contact_aliases",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("contact_id", sa.Integer(), nullable=False),
+        sa.Column("wa_id", sa.String(length=32), nullable=True),
+        sa.Column("bsuid", sa.String(length=160), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["contact_id"], ["contacts.id"], name=op.f("fk_contact_aliases_contact_id_contacts")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_contact_aliases")),
+        sa.UniqueConstraint("wa_id", name=op.f("uq_contact_aliases_wa_id")),
+        sa.UniqueConstraint("bsuid", name=op.f("uq_contact_aliases_bsuid")),
+    )
+    op.create_index(
+        op.f("ix_contact_aliases_contact_id"), "contact_aliases", ["contact_id"], unique=False
+    )
+    op.create_index("ix_contact_merges_merged", "contact_merges", ["merged_id"])
+    # Numbers merged away before this migration become aliases of the contact that kept them.
+    snapshot = (
+        "merged ->> '{key}'"
+        if op.get_bind().dialect.name == "postgresql"
+        else "json_extract(merged, '$.{key}')"
+    )
+    wa_id = snapshot.format(key="wa_id")
+    op.execute(
+        "INSERT INTO contact_aliases (contact_id, wa_id, created_at) "
+        f"SELECT max(m.kept_id), {wa_id}, max(m.at) FROM contact_merges AS m "
+        f"WHERE {wa_id} IS NOT NULL AND {wa_id} NOT IN "
+        "(SELECT wa_id FROM contacts WHERE wa_id IS NOT NULL) "
+        f"AND m.kept_id IN (SELECT id FROM contacts) GROUP BY {wa_id}"
+    )
     if op.get_bind().dialect.name != "sqlite":
         return
     for table in _TABLES:
@@ -43,6 +81,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_contact_aliases_contact_id"), table_name="contact_aliases")
+    op.drop_table("contact_aliases")
+    op.drop_index("ix_contact_merges_merged", table_name="contact_merges")
     if op.get_bind().dialect.name != "sqlite":
         return
     for table in _TABLES:
