@@ -188,6 +188,7 @@ async def _seed_history(uow: UnitOfWork, now: datetime) -> None:
             state="done",
             origin="inbound",
             agent_id=alice.id,
+            handled_by_id=alice.id,
             created_at=at,
             updated_at=done_at,
             queued_at=at,

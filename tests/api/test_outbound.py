@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from parley.clock import FixedClock
@@ -211,3 +212,45 @@ async def test_my_history_filters_and_supervisors_see_everyone(api: Api, clock: 
     ]:
         response = await api.client.get("/api/v1/history", params=params, headers=alice)
         assert (response.status_code, response.json()["error"]["code"]) == (422, code)
+
+
+async def test_a_parked_interaction_stays_in_its_agents_history_in_time_order(
+    api: Api, clock: FixedClock
+) -> None:
+    """Parked (agent_id cleared), it is still the agent's: listed, with the agent named; and
+    the list goes by time, whatever order the ids were given in."""
+    alice = await api.agent(clock, "alice")
+    older = await handled(api, alice, "Hi", "wamid.IN1")
+    clock.advance(60)
+    await customer_says(api, "Olá", "wamid.IN2", wa_id=BRUNO, name="Bruno")
+    [held] = await held_interactions(api, alice)
+    parked = await api.client.post(f"/api/v1/interactions/{held['id']}/workbin", headers=alice)
+    assert parked.status_code == 200, parked.text
+
+    async def listed(headers: dict[str, str], **params: Any) -> list[tuple[int, str | None]]:
+        response = await api.client.get("/api/v1/history", params=params, headers=headers)
+        assert response.status_code == 200, response.text
+        items = response.json()["items"]
+        return [(i["id"], (i["agent"] or {}).get("name")) for i in items]
+
+    assert await listed(alice) == [(held["id"], "Alice"), (older["id"], "Alice")]
+    assert await listed(alice, state="parked") == [(held["id"], "Alice")]
+    async with api.runtime.uow() as uow:
+        await add_agent(uow, clock, "sam", role="supervisor", ready=False)
+        from parley.interactions.models import Interaction
+
+        # An interaction recorded late (an import, the demo's seed): a higher id, an older time.
+        first = await uow.session.get(Interaction, older["id"])
+        assert first is not None
+        first.created_at = clock.now() + timedelta(hours=1)
+        await uow.commit()
+    sam = {"Authorization": "Bearer " + await api.login("sam")}
+    assert await listed(sam) == [(older["id"], "Alice"), (held["id"], "Alice")]
+    page = (await api.client.get("/api/v1/history", params={"limit": 1}, headers=sam)).json()
+    assert page["next_before"] == older["id"]
+    assert [
+        (i["id"])
+        for i in (
+            await api.client.get("/api/v1/history", params={"before": older["id"]}, headers=sam)
+        ).json()["items"]
+    ] == [held["id"]]

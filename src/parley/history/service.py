@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from parley.auth.models import User
 from parley.contacts.models import Contact
@@ -43,7 +43,7 @@ def _filtered(query: Row, f: HistoryFilter) -> Row:
             fields=[{"field": "until", "message": "is before since"}],
         )
     if f.agent_id is not None:
-        query = query.where(Interaction.agent_id == f.agent_id)
+        query = query.where(Interaction.handled_by_id == f.agent_id)
     if f.contact_id is not None:
         query = query.where(Interaction.contact_id == f.contact_id)
     if f.contact_ids is not None:
@@ -54,16 +54,30 @@ def _filtered(query: Row, f: HistoryFilter) -> Row:
         query = query.where(Interaction.created_at >= _day_start(f.since))
     if f.until is not None:
         query = query.where(Interaction.created_at < _day_start(f.until) + timedelta(days=1))
-    if f.before is not None:
-        query = query.where(Interaction.id < f.before)
     return query
+
+
+async def _before(uow: UnitOfWork, query: Row, before: int | None) -> Row:
+    """The page after interaction `before`: older by (created_at, id), the order of the list."""
+    if before is None:
+        return query
+    at = await uow.session.scalar(select(Interaction.created_at).where(Interaction.id == before))
+    if at is None:
+        return query.where(Interaction.id < before)
+    return query.where(
+        or_(
+            Interaction.created_at < at,
+            and_(Interaction.created_at == at, Interaction.id < before),
+        )
+    )
 
 
 async def list_history(
     uow: UnitOfWork, user: User, f: HistoryFilter, *, everyone: bool = False
 ) -> HistoryPage:
-    """Interactions newest first (by id, which grows with creation). An agent sees the ones
-    they handled (`agent_id` themselves, whatever `f.agent_id` says); supervisors and admins
+    """Interactions newest first (by creation time, then id). An agent sees the ones they
+    handled (held, or held before it was parked or requeued: `handled_by_id`, whatever
+    `f.agent_id` says); supervisors and admins
     see everyone's (a supervisor limited to their teams: their teams' agents'), or one agent's
     with `f.agent_id`. `everyone` lifts the agent's limit: a
     contact's history (`f.contact_id`) is shared like the Contact Directory."""
@@ -72,14 +86,15 @@ async def list_history(
     query = (
         select(Interaction, Contact, User.name)
         .join(Contact, Contact.id == Interaction.contact_id)
-        .outerjoin(User, User.id == Interaction.agent_id)
+        .outerjoin(User, User.id == Interaction.handled_by_id)
     )
     if user.role in STAFF and not everyone:
         # A supervisor limited to their teams lists their teams' agents' interactions.
         visible = await visible_agent_ids(uow.session, user)
         if visible is not None:
-            query = query.where(Interaction.agent_id.in_(sorted(visible)))
-    query = _filtered(query, f).order_by(Interaction.id.desc()).limit(f.limit + 1)
+            query = query.where(Interaction.handled_by_id.in_(sorted(visible)))
+    query = await _before(uow, _filtered(query, f), f.before)
+    query = query.order_by(Interaction.created_at.desc(), Interaction.id.desc()).limit(f.limit + 1)
     rows = (await uow.session.execute(query)).all()
     items = [_item(i, c, name) for i, c, name in rows[: f.limit]]
     more = len(rows) > f.limit
@@ -88,8 +103,8 @@ async def list_history(
 
 def _item(interaction: Interaction, contact: Contact, agent_name: str | None) -> HistoryItem:
     agent = None
-    if interaction.agent_id is not None:
-        agent = Author(id=interaction.agent_id, name=agent_name or "")
+    if interaction.handled_by_id is not None:
+        agent = Author(id=interaction.handled_by_id, name=agent_name or "")
     return HistoryItem(
         id=interaction.id,
         state=interaction.state,

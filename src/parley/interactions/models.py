@@ -39,6 +39,10 @@ class Interaction(Base):
         # My History and a contact's history, newest (highest id) first.
         Index("ix_interactions_agent_id_id", "agent_id", "id"),
         Index("ix_interactions_contact_id_id", "contact_id", "id"),
+        # My History (the agent who handled it; everyone's for supervisors) and a contact's
+        # history in time order, newest first, a page at a time.
+        Index("ix_interactions_handled_by_created", "handled_by_id", "created_at", "id"),
+        Index("ix_interactions_contact_created", "contact_id", "created_at", "id"),
         # The floor's and the reports' periods: offered by created time, handled by done time.
         Index("ix_interactions_created_at", "created_at"),
         Index("ix_interactions_done_at", "done_at"),
@@ -50,6 +54,9 @@ class Interaction(Base):
     state: Mapped[str] = mapped_column(String(10))
     origin: Mapped[str] = mapped_column(String(10))
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The agent who last held it (accepted it, opened it from a workbin, started it): it stays
+    # when the interaction is parked or requeued, so it remains in that agent's My History.
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     queued_at: Mapped[datetime | None]

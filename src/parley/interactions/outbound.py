@@ -103,6 +103,7 @@ async def start_chat(
         state="active",
         origin=OUTBOUND,
         agent_id=user.id,
+        handled_by_id=user.id,
         created_at=now,
         updated_at=now,
         offered_at=now,

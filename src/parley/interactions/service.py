@@ -102,6 +102,8 @@ def transition(
         raise Conflict(
             str(exc).capitalize() + ".", code=f"interaction_{interaction.state}"
         ) from None
+    if target == "active" and agent_id is not None:
+        interaction.handled_by_id = agent_id  # whoever takes it on handles it from now
     uow.session.add(
         InteractionEvent(
             interaction_id=interaction.id,

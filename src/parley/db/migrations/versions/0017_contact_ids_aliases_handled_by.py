@@ -17,10 +17,16 @@ text. The next id starts above every id ever merged away.
 that the kept contact could not take because it has its own; ingest finds the kept contact by
 it instead of creating the merged one again.
 
+`interactions.handled_by_id`: the agent who last held an interaction, kept when it is parked
+or requeued (its `agent_id` is cleared then), so My History still lists it. Filled from the
+state history (the last move to `active`, by whom). My History and a contact's history go in
+time order, newest first, through indexes on (agent or contact, created_at, id).
+
 Revision ID: 0017
 Revises: 0016
 """
 
+import warnings
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -55,6 +61,7 @@ def upgrade() -> None:
         op.f("ix_contact_aliases_contact_id"), "contact_aliases", ["contact_id"], unique=False
     )
     op.create_index("ix_contact_merges_merged", "contact_merges", ["merged_id"])
+    _add_handled_by()
     # Numbers merged away before this migration become aliases of the contact that kept them.
     snapshot = (
         "merged ->> '{key}'"
@@ -84,10 +91,54 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_contact_aliases_contact_id"), table_name="contact_aliases")
     op.drop_table("contact_aliases")
     op.drop_index("ix_contact_merges_merged", table_name="contact_merges")
+    op.drop_index("ix_interactions_contact_created", table_name="interactions")
+    op.drop_index("ix_interactions_handled_by_created", table_name="interactions")
+    with warnings.catch_warnings():
+        # Reflecting interactions reflects contacts, whose search indexes are expressions.
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based")
+        with op.batch_alter_table("interactions") as batch:
+            if op.get_bind().dialect.name != "sqlite":  # SQLite's goes with its column
+                batch.drop_constraint("fk_interactions_handled_by_id_users", type_="foreignkey")
+            batch.drop_column("handled_by_id")
     if op.get_bind().dialect.name != "sqlite":
         return
     for table in _TABLES:
         _rebuild(table, autoincrement=False)
+
+
+def _add_handled_by() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite adds a column with its reference in place (no table rebuild).
+        op.execute(
+            "ALTER TABLE interactions ADD COLUMN handled_by_id INTEGER "
+            "CONSTRAINT fk_interactions_handled_by_id_users REFERENCES users (id)"
+        )
+    else:
+        op.add_column("interactions", sa.Column("handled_by_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(
+            "fk_interactions_handled_by_id_users",
+            "interactions",
+            "users",
+            ["handled_by_id"],
+            ["id"],
+        )
+    op.execute(
+        "UPDATE interactions SET handled_by_id = (SELECT e.agent_id FROM interaction_events AS e "
+        "WHERE e.interaction_id = interactions.id AND e.to_state = 'active' "
+        "AND e.agent_id IS NOT NULL ORDER BY e.id DESC LIMIT 1)"
+    )
+    op.execute(
+        "UPDATE interactions SET handled_by_id = agent_id WHERE handled_by_id IS NULL "
+        "AND state IN ('active', 'done')"
+    )
+    op.create_index(
+        "ix_interactions_handled_by_created",
+        "interactions",
+        ["handled_by_id", "created_at", "id"],
+    )
+    op.create_index(
+        "ix_interactions_contact_created", "interactions", ["contact_id", "created_at", "id"]
+    )
 
 
 def _rebuild(table: str, *, autoincrement: bool) -> None:
