@@ -118,8 +118,15 @@ async def test_a_contact_busy_elsewhere_is_not_given_a_second_interaction(
     in_workbin = await new_chat(api, bob, open_one["contact"]["id"])
     assert in_workbin.status_code == 409
     message = in_workbin.json()["error"]["message"]
-    assert message.startswith("Ana Souza's conversation is parked in the workbin “")
-    assert message.endswith("”; open it from there.")
+    assert message == (
+        "Ana Souza's conversation is parked in Alice's workbin “WhatsApp in progress”; "
+        "Alice or a supervisor can open it (a supervisor can also move it to you)."
+    )
+    own = (await new_chat(api, alice, open_one["contact"]["id"])).json()["error"]["message"]
+    assert own == (
+        "Ana Souza's conversation is parked in your workbin “WhatsApp in progress”; "
+        "open it from there."
+    )
 
 
 async def test_create_new_chat_counts_against_capacity(

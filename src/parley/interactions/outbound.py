@@ -53,8 +53,7 @@ async def _where_open(uow: UnitOfWork, user: User, open_one: Interaction, contac
         workbin = (
             await uow.session.get(Workbin, open_one.workbin_id) if open_one.workbin_id else None
         )
-        where = f"the workbin “{workbin.name}”" if workbin is not None else "a workbin"
-        return f"{name}'s conversation is parked in {where}; open it from there."
+        return f"{name}'s conversation is parked in {await _parked_where(uow, user, workbin)}"
     if open_one.state == "queued":
         return f"{name}'s conversation is waiting in the queue for an agent."
     holder = await uow.session.get(User, open_one.agent_id) if open_one.agent_id else None
@@ -62,6 +61,23 @@ async def _where_open(uow: UnitOfWork, user: User, open_one: Interaction, contac
         return f"{name}'s conversation is already on your desktop."
     who = holder.name if holder is not None else "another agent"
     return f"{name} is already in a conversation with {who}."
+
+
+async def _parked_where(uow: UnitOfWork, user: User, workbin: Workbin | None) -> str:
+    """Which workbin, whose, and who may open it from there: a personal workbin is its
+    owner's (and the supervisors'), a shared one its teams'."""
+    if workbin is None:
+        return "a workbin; open it from there."
+    if workbin.kind != "personal":
+        return f"the shared workbin “{workbin.name}”; its team's agents can open it from there."
+    if workbin.owner_id == user.id:
+        return f"your workbin “{workbin.name}”; open it from there."
+    owner = await uow.session.get(User, workbin.owner_id) if workbin.owner_id else None
+    who = (owner.name or owner.username) if owner is not None else "another agent"
+    return (
+        f"{who}'s workbin “{workbin.name}”; {who} or a supervisor can open it "
+        "(a supervisor can also move it to you)."
+    )
 
 
 async def start_chat(
