@@ -170,6 +170,12 @@ async def test_create_new_session_ends_the_current_one(api: Api, clock: FixedClo
         headers=alice,
     )
     assert sent.json()["session_id"] == after["session_id"]
+    clock.advance(60)
+    again = await api.client.post(url, headers=alice)
+    assert again.status_code == 201, again.text
+    empty = await api.client.post(url, headers=alice)  # nothing said in the new one yet
+    assert (empty.status_code, empty.json()["error"]["code"]) == (409, "session_empty")
+    assert "no message yet" in empty.json()["error"]["message"]
     await api.client.post(f"/api/v1/interactions/{after['id']}/done", headers=alice)
     refused = await api.client.post(url, json={}, headers=alice)
     assert refused.status_code == 409

@@ -155,8 +155,22 @@ async def new_session(
 ) -> ChatSession:
     """Start a new outbound session in the user's active interaction: the current session is
     recorded as ended (`closed_at`), and messages from now on belong to the new one. 409
-    `interaction_not_active` unless the interaction is active and held by the user."""
+    `interaction_not_active` unless the interaction is active and held by the user; 409
+    `session_empty` while the current session has no message (clicks would stack empty ones)."""
     require_active(user, interaction, "start a new session")
+    # The newest message (through the interaction's index) belongs to the current session
+    # unless that session has none.
+    last_session = await uow.session.scalar(
+        select(Message.session_id)
+        .where(Message.interaction_id == interaction.id)
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+    if last_session != interaction.session_id:
+        raise Conflict(
+            "This session has no message yet: write in it first, a new session would be empty.",
+            code="session_empty",
+        )
     now = clock.now()
     current = await uow.session.get(ChatSession, interaction.session_id)
     if current is not None and current.closed_at is None:
