@@ -238,17 +238,35 @@ function errorOf(error) {
 }
 
 /**
- * Transcript rows, oldest first: a "day" row whenever the calendar day changes,
- * a "session" row where one WhatsApp session of the contact gives way to the
- * next (the transcript is the contact's, across sessions), then the message rows.
+ * Transcript rows, oldest first: a "session" row where one WhatsApp session of
+ * the contact gives way to the next (the transcript is the contact's, across
+ * sessions), a "day" row whenever the calendar day changes (after the session
+ * row, so a session's end is filed under the day it ended), then the message
+ * rows. Event rows (`event: true`) take the session they tell of: one that
+ * starts a session ("joined", "started", "new_session") the next message's,
+ * any other the previous message's. A session row names the interaction that
+ * ended there (`endedId`) only when the next session belongs to another one.
  */
 export function transcriptRows(messages, nowMs, { locale, timeZone } = {}) {
   const rows = []
   const seen = new Map()
+  const sessions = new Map()
+  const owners = eventSessions(messages)
   let lastDay = null
   let lastSession = null
   let lastInteraction = null
-  for (const message of messages) {
+  messages.forEach((message, index) => {
+    const owner = message.event ? owners[index] : { session: message.session_id ?? null, interaction: message.interaction_id ?? null }
+    const session = owner.session
+    if (session !== null) {
+      if (lastSession !== null && session !== lastSession) {
+        const nth = (sessions.get(session) ?? 0) + 1
+        sessions.set(session, nth)
+        const ended = owner.interaction !== null && owner.interaction === lastInteraction ? null : lastInteraction
+        rows.push({ type: "session", key: `s:${session}:${nth}`, label: "New session", endedId: ended })
+      }
+      lastSession = session
+    }
     const time = messageTime(message)
     const day = dayNumber(time, { timeZone })
     if (day !== null && day !== lastDay) {
@@ -258,16 +276,31 @@ export function transcriptRows(messages, nowMs, { locale, timeZone } = {}) {
       rows.push({ type: "day", key: `d:${day}:${nth}`, label })
       lastDay = day
     }
-    const session = message.session_id ?? null
-    if (session !== null) {
-      if (lastSession !== null && session !== lastSession) {
-        // endedId: the interaction whose messages end here, so the row can say how it ended
-        rows.push({ type: "session", key: `s:${session}`, label: "New session", endedId: lastInteraction })
-      }
-      lastSession = session
-    }
-    if (!message.event) lastInteraction = message.interaction_id ?? null
+    if (!message.event && owner.interaction !== null) lastInteraction = owner.interaction
+    else if (!message.event) lastInteraction = null
     rows.push({ type: "message", key: messageKey(message), message })
-  }
+  })
   return rows
+}
+
+const STARTS = new Set(["joined", "started", "new_session"])
+
+/** The session and interaction each event row tells of (see transcriptRows); null for messages. */
+function eventSessions(messages) {
+  const real = (m) => !m?.event && (m?.session_id ?? null) !== null
+  const owners = new Array(messages.length).fill(null)
+  let next = null
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]
+    if (real(m)) next = m
+    else if (m.event) owners[i] = { next }
+  }
+  let previous = null
+  messages.forEach((m, i) => {
+    if (real(m)) previous = m
+    if (!m.event) return
+    const from = STARTS.has(m.content?.kind) ? owners[i].next ?? previous : previous ?? owners[i].next
+    owners[i] = { session: from?.session_id ?? null, interaction: from?.interaction_id ?? null }
+  })
+  return owners
 }

@@ -127,17 +127,23 @@ export function eventMessages(events, interactionId, sessionId = null) {
 
 /**
  * Messages with the event rows merged in: "joined" just before the first
- * message of the interaction's session (WhatsApp's time of that message can
- * precede the moment Parley opened the interaction), the others by time.
+ * message of the interaction (WhatsApp's time of that message can precede the
+ * moment Parley opened the interaction; without interaction ids, of `sessionId`),
+ * the others by time: before the first
+ * message later than the event. Rows of the same time keep their order.
  */
-export function withEvents(items, eventRows, sessionId) {
+export function withEvents(items, eventRows, sessionId = null) {
   if (!eventRows.length) return items
   const out = items.slice()
   for (const row of eventRows) {
-    let at
+    let at = -1
     if (row.content?.kind === "joined") {
-      at = out.findIndex((m) => !m.event && m.session_id === sessionId)
-      if (at < 0) at = out.findIndex((m) => !m.event && time(m) >= time(row))
+      at = out.findIndex((m) => !m.event && m.interaction_id === row.interaction_id && m.interaction_id != null)
+      // messages that do not say their interaction: the first of the interaction's session
+      const session = row.session_id ?? sessionId
+      if (at < 0 && session != null) at = out.findIndex((m) => !m.event && m.session_id === session)
+      const later = out.findIndex((m) => !m.local && time(m) > time(row))
+      if (at < 0 || (later >= 0 && later < at && !sameDayish(out[at], row))) at = later
     } else {
       at = out.findIndex((m) => !m.local && time(m) > time(row))
     }
@@ -145,5 +151,8 @@ export function withEvents(items, eventRows, sessionId) {
   }
   return out
 }
+
+// WhatsApp's time of the first message may precede the interaction's opening by a little.
+const sameDayish = (m, row) => Math.abs(time(m) - time(row)) < 10 * 60_000
 
 const time = (m) => Date.parse(m.timestamp ?? m.created_at ?? "") || 0
