@@ -2,6 +2,8 @@
 // requests, and one error type. No DOM at import: cookies, fetch and the
 // clock are passed in, so node tests drive it with fakes.
 
+import { humanValidation } from "./models/validation.js"
+
 export class ApiError extends Error {
   /**
    * @param {number} status HTTP status (0 when the server could not be reached)
@@ -15,6 +17,8 @@ export class ApiError extends Error {
     this.status = status
     this.code = code
     this.fields = fields
+    /** @type {Record<string, unknown>} other members of the error ("kept_id") */
+    this.detail = {}
   }
 }
 
@@ -157,12 +161,20 @@ export class Api {
     if (response.ok) return data
     if (response.status === 401) this.#onUnauthenticated()
     const error = data?.error
-    throw new ApiError(
+    const fields = Array.isArray(error?.fields) ? error.fields : []
+    const message = typeof error?.message === "string" && error.message ? error.message : statusMessage(response.status)
+    const apiError = new ApiError(
       response.status,
       typeof error?.code === "string" ? error.code : `http_${response.status}`,
-      typeof error?.message === "string" && error.message ? error.message : statusMessage(response.status),
-      Array.isArray(error?.fields) ? error.fields : [],
+      // a refused input in words ("The notes are too long…"), not the validator's
+      response.status === 422 ? humanValidation(fields, message) : message,
+      fields,
     )
+    // what else the error says (a merged contact's kept_id)
+    for (const [key, value] of Object.entries(error ?? {})) {
+      if (!["code", "message", "fields"].includes(key)) apiError.detail[key] = value
+    }
+    throw apiError
   }
 
   async #json(response) {

@@ -172,6 +172,8 @@ export class ParleyApp extends HTMLElement {
       onStreamOpen: (fn) => listen(listeners.open, fn),
       replyTo: (message) => parts.composer.replyTo(message),
       notify: (message, options) => this.#notify(message, options),
+      // Take back the toasts given this key (an error the next save has made untrue).
+      dismiss: (key) => this.#toasts?.querySelectorAll(`[data-key="${CSS.escape(key)}"]`).forEach((t) => t.remove()),
       confirm: (question) => confirm.ask(question),
       // "Create new chat" (My History, the Contact Directory): the chat opens on the desk.
       createChat: async (contactId) => {
@@ -345,9 +347,11 @@ export class ParleyApp extends HTMLElement {
   }
 
   /** A toast: an error (role alert), or with `polite` a notice that waits its turn (role status). */
-  #notify(message, { polite = false } = {}) {
+  #notify(message, { polite = false, key = null } = {}) {
     if (!this.#toasts || !message) return
-    const toast = h("div", { class: `toast${polite ? " toast-notice" : ""}`, role: polite ? "status" : "alert" },
+    // a keyed toast replaces the one it updates instead of piling up
+    if (key) this.#toasts.querySelectorAll(`[data-key="${CSS.escape(key)}"]`).forEach((t) => t.remove())
+    const toast = h("div", { class: `toast${polite ? " toast-notice" : ""}`, role: polite ? "status" : "alert", dataset: key ? { key } : null },
       h("span", {}, message),
       h("button", { type: "button", class: "btn btn-ghost btn-icon", "aria-label": "Dismiss",
         onclick: () => toast.remove() }, icon("close", { size: 14 })))

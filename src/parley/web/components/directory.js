@@ -27,7 +27,7 @@ export class ParleyDirectory extends HTMLElement {
 
   connectedCallback() {
     if (this.firstChild) return
-    this.#search = h("input", { type: "search", class: "dir-search", "aria-label": "Search contacts",
+    this.#search = h("input", { type: "search", class: "dir-search", "aria-label": "Search contacts", maxlength: 200,
       placeholder: "Name, number, email or any field", autocomplete: "off",
       oninput: () => { clearTimeout(this.#timer); this.#timer = setTimeout(() => this.#find(), SEARCH_DELAY_MS) },
       onkeydown: (e) => { if (e.key === "Enter") { clearTimeout(this.#timer); this.#find() } } })
@@ -85,18 +85,37 @@ export class ParleyDirectory extends HTMLElement {
       }
       this.#renderContact(contact, history?.items ?? [])
     } catch (e) {
-      this.#ctx.notify(e?.message || "Couldn’t open the contact.")
+      if (!this.#followMerge(e)) this.#ctx.notify(e?.message || "Couldn’t open the contact.")
     }
+  }
+
+  /** Someone merged the open contact away: say into whom, and show that one. True if so. */
+  #followMerge(error) {
+    const kept = error?.code === "contact_merged" ? Number(error.detail?.kept_id) : NaN
+    if (!Number.isInteger(kept) || kept <= 0) return false
+    this.#ctx.notify(error.message, { polite: true, key: "contact-save" })
+    this.#find()
+    this.#open(kept)
+    return true
   }
 
   #renderContact(contact, items) {
     const ctx = this.#ctx
     const fieldNames = ctx.store.config?.contact_fields ?? []
-    const input = (label, name, value, attrs = {}) => h("label", { class: "vfield" },
-      h("span", { class: "vfield-label" }, label),
-      h(attrs.multiline ? "textarea" : "input", { name, value: attrs.multiline ? null : value ?? "", rows: attrs.multiline ? 3 : null,
-        type: attrs.type ?? (attrs.multiline ? null : "text"), autocomplete: "off", "data-field": attrs.field ?? null },
-      attrs.multiline ? value ?? "" : null))
+    // The API's limits, so nothing typed is refused after the fact (notes count down).
+    const input = (label, name, value, attrs = {}) => {
+      const counter = attrs.counter ? h("span", { class: "vfield-count muted", "aria-live": "polite" }) : null
+      const control = h(attrs.multiline ? "textarea" : "input", { name, value: attrs.multiline ? null : value ?? "", rows: attrs.multiline ? 3 : null,
+        type: attrs.type ?? (attrs.multiline ? null : "text"), autocomplete: "off", "data-field": attrs.field ?? null,
+        maxlength: attrs.max ?? null, oninput: counter ? () => count() : null },
+      attrs.multiline ? value ?? "" : null)
+      const count = () => {
+        const left = attrs.max - control.value.length
+        counter.textContent = left <= attrs.counter ? `${left.toLocaleString("en-US")} characters left` : ""
+      }
+      if (counter) count()
+      return h("label", { class: "vfield" }, h("span", { class: "vfield-label" }, label), control, counter)
+    }
     const status = h("p", { class: "form-status", role: "status" })
     const form = h("form", { class: "dir-form", "aria-label": "Contact details", onsubmit: async (e) => {
       e.preventDefault()
@@ -106,20 +125,21 @@ export class ParleyDirectory extends HTMLElement {
       if (!body) { status.textContent = "Nothing to save."; return }
       try {
         const saved = await ctx.desktop.editContact(contact.id, body)
+        ctx.dismiss?.("contact-save") // the error of an earlier try no longer holds
         this.#contact = saved
         status.textContent = "Saved."
         Object.assign(contact, saved)
         this.#find()
       } catch (err) {
         status.textContent = ""
-        ctx.notify(err?.message || "Couldn’t save the contact.")
+        if (!this.#followMerge(err)) ctx.notify(err?.message || "Couldn’t save the contact.", { key: "contact-save" })
       }
     } },
     h("div", { class: "dir-grid" },
-      input("Name", "name", contact.name),
-      input("Email", "email", contact.email, { type: "email" }),
-      fieldNames.map((f) => input(f, `field:${f}`, contact.fields?.[f], { field: f })),
-      h("div", { class: "dir-wide" }, input("Notes", "notes", contact.notes, { multiline: true }))),
+      input("Name", "name", contact.name, { max: 200 }),
+      input("Email", "email", contact.email, { type: "email", max: 254 }),
+      fieldNames.map((f) => input(f, `field:${f}`, contact.fields?.[f], { field: f, max: 500 })),
+      h("div", { class: "dir-wide" }, input("Notes", "notes", contact.notes, { multiline: true, max: 4000, counter: 500 }))),
     h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-secondary" }, "Save"), status))
     const detail = h("div", { class: "dir-past" })
     const pick = (item) => {
@@ -148,15 +168,23 @@ export class ParleyDirectory extends HTMLElement {
     return h("button", { type: "button", class: "btn btn-secondary", "aria-haspopup": "dialog", onclick: async () => {
       const dialog = h("dialog", { class: "dialog", "aria-labelledby": "merge-title" })
       const results = h("div", { class: "merge-results" })
-      const search = h("input", { type: "search", "aria-label": "Find the duplicate contact", autocomplete: "off",
+      const search = h("input", { type: "search", "aria-label": "Find the duplicate contact", autocomplete: "off", maxlength: 200,
         class: "dir-search", placeholder: "Name or number of the duplicate" })
       let asked = 0
       const find = async () => {
         const mine = ++asked
-        const page = await ctx.desktop.searchContacts(search.value.trim()).catch(() => ({ items: [] }))
+        let page
+        try {
+          page = await ctx.desktop.searchContacts(search.value.trim())
+        } catch (err) {
+          if (mine === asked) replace(results, h("p", { class: "muted", role: "status" }, err?.message || "Couldn’t search contacts."))
+          return
+        }
         if (mine !== asked) return // a newer search is on its way: answers may arrive out of order
         const others = (page?.items ?? []).filter((c) => c.id !== contact.id)
-        replace(results, others.length ? h("ul", { class: "hist-list", "aria-label": "Duplicates" }, others.map((c) =>
+        const more = page?.has_more && h("p", { class: "muted dir-more", role: "status" },
+          `More than ${page.items.length} contacts match; type more of the name or number to narrow them.`)
+        replace(results, more || null, others.length ? h("ul", { class: "hist-list", "aria-label": "Duplicates" }, others.map((c) =>
           h("li", {}, h("button", { type: "button", class: "hist-row", onclick: async () => {
             dialog.close()
             dialog.remove()

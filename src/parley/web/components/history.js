@@ -32,7 +32,7 @@ export class ParleyHistory extends HTMLElement {
     const field = (label, control) => h("label", { class: "vfield" }, h("span", { class: "vfield-label" }, label), control)
     this.#form = h("form", { class: "view-filters", role: "search", "aria-label": "Filter history",
       onsubmit: (e) => { e.preventDefault(); this.reload() } },
-    field("Contact", h("input", { name: "q", type: "search", placeholder: "Name or number", autocomplete: "off" })),
+    field("Contact", h("input", { name: "q", type: "search", placeholder: "Name or number", autocomplete: "off", maxlength: 200 })),
     field("From", h("input", { name: "since", type: "date" })),
     field("To", h("input", { name: "until", type: "date" })),
     field("Disposition", h("select", { name: "disposition" }, h("option", { value: "" }, "Any disposition"))),
