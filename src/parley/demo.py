@@ -144,7 +144,8 @@ async def seed(settings: Settings) -> bool:
             now = clock.now()
             for n, (wa_id, name) in enumerate(CUSTOMERS):
                 if wa_id not in known:
-                    at = now - timedelta(days=n + 1)
+                    # Weeks before any of their conversations (PAST), in the list's order.
+                    at = now - timedelta(days=30 - n)
                     uow.session.add(
                         Contact(wa_id=wa_id, profile_name=name, created_at=at, updated_at=at)
                     )
@@ -171,7 +172,8 @@ async def _seed_history(uow: UnitOfWork, now: datetime) -> None:
         return
     alice = await uow.session.scalar(select(User).where(User.username == "alice"))
     assert alice is not None
-    for wa_id, days, asked, answer, disposition, note, extra in PAST:
+    # Oldest first, so ids grow with time as they do in real use.
+    for wa_id, days, asked, answer, disposition, note, extra in sorted(PAST, key=lambda p: -p[1]):
         contact = await uow.session.scalar(select(Contact).where(Contact.wa_id == wa_id))
         if contact is None:
             continue
