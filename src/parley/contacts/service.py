@@ -41,6 +41,15 @@ async def access_contact(uow: UnitOfWork, contact_id: int, *, for_update: bool =
     return contact
 
 
+async def _add_alias(uow: UnitOfWork, kept: Contact, field: str, value: str, now: datetime) -> None:
+    column = getattr(ContactAlias, field)
+    alias = await uow.session.scalar(select(ContactAlias).where(column == value))
+    if alias is None:
+        uow.session.add(ContactAlias(contact_id=kept.id, created_at=now, **{field: value}))
+    else:
+        alias.contact_id = kept.id
+
+
 async def _merged_into(uow: UnitOfWork, contact_id: int) -> Contact | None:
     """The contact a merged-away one lives on as, following later merges of that one too."""
     for _ in range(20):
@@ -201,7 +210,7 @@ async def merge_contacts(
             moved["identities"].append(field)
         elif value and getattr(kept, field) != value:
             # The kept contact has its own form; messages from this one still reach it.
-            uow.session.add(ContactAlias(contact_id=kept.id, created_at=now, **{field: value}))
+            await _add_alias(uow, kept, field, value, now)
     kept.updated_at = now
     uow.session.add(record)
     record_action(
