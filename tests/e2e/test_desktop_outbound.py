@@ -11,13 +11,14 @@ import orjson
 from playwright.async_api import Browser, Page, expect
 from sqlalchemy import insert
 
+from parley.commands import add_user
 from parley.contacts.models import Contact
 from parley.db.engine import build_engine
 from parley.settings import Settings
 from parley.whatsapp.signature import sign
 from tests.e2e.conftest import new_page, shot
-from tests.e2e.desk import ANA, BRUNO, Desk, desk, entry, go_ready, transcript
-from tests.factories import text_webhook
+from tests.e2e.desk import ANA, BRUNO, Desk, desk, entry, go_ready, log_in, transcript
+from tests.factories import PASSWORD, text_webhook
 
 
 async def mark_done(page: Page, name: str) -> None:
@@ -213,6 +214,19 @@ async def test_merging_a_duplicate_in_the_directory(settings: Settings, browser:
         await directory.get_by_role("searchbox", name="Search contacts").fill("+55 11 98765-4321")
         contacts = directory.get_by_role("list", name="Contacts")
         await expect(contacts.get_by_role("button")).to_have_count(2)  # both forms of one number
+        # A supervisor has the duplicate open elsewhere while Alice merges it away.
+        await add_user(d.settings, "sara", "supervisor", "Sara Lopes", PASSWORD)
+        sara = await new_page(browser, 1440, 860)
+        await log_in(sara, d.url, "sara")
+        await sara.get_by_role("tab", name="Contact Directory").click()
+        elsewhere = sara.get_by_role("region", name="Contact Directory")
+        await elsewhere.get_by_role("searchbox", name="Search contacts").fill("Ana S.")
+        await (
+            elsewhere.get_by_role("list", name="Contacts")
+            .get_by_role("button", name="Ana S.")
+            .click()
+        )
+        await expect(elsewhere.get_by_role("heading", name="Ana S.")).to_be_visible()
         await contacts.get_by_role("button", name="Ana Souza").click()
         await directory.get_by_role("button", name="Merge contacts").click()
         dialog = page.get_by_role("dialog", name="Merge into Ana Souza")
@@ -226,3 +240,16 @@ async def test_merging_a_duplicate_in_the_directory(settings: Settings, browser:
         await expect(contacts.get_by_role("button")).to_have_count(1)
         history = directory.get_by_role("list", name="Interaction history")
         await expect(history.get_by_role("button")).to_have_count(2)
+        # Sara saves her edit of the contact that is gone: she is told, and shown the kept one.
+        await elsewhere.get_by_label("Notes").fill("Prefers mornings")
+        await elsewhere.get_by_role("button", name="Save").click()
+        await expect(
+            sara.get_by_role("status").filter(has_text="This contact was merged into Ana Souza")
+        ).to_be_visible()
+        await expect(elsewhere.get_by_role("heading", name="Ana Souza")).to_be_visible()
+        await shot(sara, "directory-merged-elsewhere")
+        # The merged number writes again: it reaches Ana Souza, no duplicate comes back.
+        await old_message(d, "551187654321", "Ana S.", "Me again", hours_ago=0)
+        await directory.get_by_role("searchbox", name="Search contacts").fill("")
+        await directory.get_by_role("searchbox", name="Search contacts").fill("+55 11 98765-4321")
+        await expect(contacts.get_by_role("button")).to_have_count(1)
