@@ -95,7 +95,7 @@ async def test_types_whatsapp_does_not_carry_are_refused_and_not_stored(
     assert response.status_code == 415
     error = response.json()["error"]
     assert error["code"] == "unsupported_type"
-    assert error["message"].startswith(f"{name} can't be sent: ")  # named, in words
+    assert error["message"].startswith(f"{name} can’t be sent: ")  # named, in words
     assert "Files of type" not in error["message"]
     stored = [p for p in (api.runtime.settings.attachments_dir).rglob("*") if p.is_file()]
     assert stored == []
@@ -234,7 +234,11 @@ async def test_a_txt_holding_html_is_sent_as_plain_text(api: Api, clock: FixedCl
     alice = await api.agent(clock, "alice")
     data = b"<html><head><script>alert(1)</script></head><body>error at line 3</body></html>\n"
     out = (await upload(api, alice, "crash.txt", data, "text/plain")).json()
-    assert (out["mime_type"], out["kind"], out["filename"]) == ("text/plain", "document", "crash.txt")
+    assert (out["mime_type"], out["kind"], out["filename"]) == (
+        "text/plain",
+        "document",
+        "crash.txt",
+    )
     served = await api.client.get(out["url"], headers=alice)
     assert served.headers["content-type"] == "text/plain; charset=utf-8"
     assert served.headers["x-content-type-options"] == "nosniff"

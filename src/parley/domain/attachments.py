@@ -124,9 +124,9 @@ OTHER_EXTENSIONS: dict[str, tuple[str, ...]] = {
 }
 # Extensions that name some type: one of these on a file of another, unnamed type (libmagic's
 # application/octet-stream) is a claim the content does not back, and becomes `.bin`.
-_CLAIMING = frozenset(
-    ext for _, exts in WHATSAPP_TYPES.values() for ext in exts
-) | frozenset(ext for exts in OTHER_EXTENSIONS.values() for ext in exts)
+_CLAIMING = frozenset(ext for _, exts in WHATSAPP_TYPES.values() for ext in exts) | frozenset(
+    ext for exts in OTHER_EXTENSIONS.values() for ext in exts
+)
 UNKNOWN_EXTENSION = "bin"
 _PLAIN_EXTENSIONS = frozenset(WHATSAPP_TYPES["text/plain"][1])
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|]+')
@@ -289,7 +289,8 @@ _TYPE_WORDS = {
 
 
 def unsupported_message(mime: str, name: str | None = None) -> str:
-    """`prog.exe can't be sent: programs and unknown file types are not allowed.`"""
+    """`prog.exe can\u2019t be sent: programs and unknown file types are not allowed.` (the
+    typographic apostrophe, as the desktop writes it)."""
     bare = base_mime(mime)
     if bare in _TYPE_WORDS:
         words = _TYPE_WORDS[bare]
@@ -298,7 +299,7 @@ def unsupported_message(mime: str, name: str | None = None) -> str:
     else:
         words = f"files of this type ({bare or 'unknown'})"
     subject = name or "This file"
-    return f"{subject} can't be sent: {words} are not allowed."
+    return f"{subject} can’t be sent: {words} are not allowed."
 
 
 KIND_WORDS = {"image": "photo", "video": "video", "audio": "audio file", "document": "document"}

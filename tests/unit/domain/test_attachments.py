@@ -116,16 +116,16 @@ def test_unsupported_types_are_named_in_words() -> None:
     refusal = AttachmentPolicy().refusal("application/octet-stream", 10, name="prog.exe")
     assert refusal is not None
     assert refusal.message == (
-        "prog.exe can't be sent: programs and unknown file types are not allowed."
+        "prog.exe can’t be sent: programs and unknown file types are not allowed."
     )
     html = AttachmentPolicy().refusal("text/html", 10, name="page.htm")
     assert html is not None and html.message == (
-        "page.htm can't be sent: web pages (HTML) are not allowed."
+        "page.htm can’t be sent: web pages (HTML) are not allowed."
     )
     narrowed = AttachmentPolicy.configured(["application/pdf"], {}, MB)
     refused = narrowed.refusal("image/png", 10)
     assert refused is not None and refused.message == (
-        "This file can't be sent: PNG files are not allowed."
+        "This file can’t be sent: PNG files are not allowed."
     )
 
 

@@ -104,7 +104,7 @@ export class AttachTray {
       if (error?.code === "aborted") return
       entry.state = "failed"
       entry.error = error?.message || "The upload failed."
-      // The server's refusals name the file ("prog.exe can't be sent: …") or do not ("This
+      // The server's refusals name the file ("prog.exe can’t be sent: …") or do not ("This
       // photo is over 5 MB…"): every line names its file.
       const text = entry.error.startsWith(entry.name) ? entry.error : `${entry.name}: ${entry.error}`
       if (!this.#notes.has(id)) this.#notes.set(id, [])

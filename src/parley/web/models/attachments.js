@@ -17,6 +17,11 @@ const TYPE_NAMES = {
   "text/html": "Web page (HTML)",
   "image/svg+xml": "SVG drawing",
   "application/octet-stream": "Unknown file type",
+  "application/x-dosexec": "Program",
+  "application/vnd.microsoft.portable-executable": "Program",
+  "application/x-msdownload": "Program",
+  "application/x-executable": "Program",
+  "application/zip": "ZIP archive",
 }
 // The badge a document card shows: from the server's type, never the file's name (a name can lie).
 const BADGES = {
@@ -27,6 +32,8 @@ const BADGES = {
   "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PPTX",
   "text/plain": "TXT", "text/html": "HTML", "image/svg+xml": "SVG", "image/gif": "GIF",
   "image/jpeg": "JPG", "image/png": "PNG", "image/webp": "WEBP", "application/zip": "ZIP",
+  "application/x-dosexec": "EXE", "application/vnd.microsoft.portable-executable": "EXE",
+  "application/x-msdownload": "EXE",
 }
 const FAMILY = { image: "image/", sticker: "image/", video: "video/", audio: "audio/" }
 const KIND_NAMES = { image: "Photo", video: "Video", audio: "Audio", sticker: "Sticker", document: "Document" }
@@ -97,13 +104,15 @@ export function pastedName(mime, nowMs) {
 }
 
 /**
- * The kind a file shows as: the message's kind while the server's type agrees with it, else a
- * document ("image" holding text/html is a document). A file still loading keeps its kind.
+ * The kind a file shows as, from the server's type (the message's kind can lie: an "image"
+ * holding text/html is a document; SVG is never a photo). A file still loading keeps its kind.
  */
 export function shownKind(kind, mime, state = "ready") {
   if (state !== "ready" || !mime) return kind
-  if (FAMILY[kind] && mime.startsWith(FAMILY[kind])) return kind
-  return "document"
+  const family = mime.startsWith("image/") && INLINE_IMAGES.has(mime) ? "image"
+    : mime.startsWith("video/") ? "video" : mime.startsWith("audio/") ? "audio" : "document"
+  if (family === "image") return kind === "sticker" ? "sticker" : "image"
+  return family
 }
 
 /** The short badge of a document card, from the server's type: "PDF", "HTML", "FILE". */
