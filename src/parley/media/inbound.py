@@ -69,8 +69,9 @@ def _expected(message: Message, now: datetime) -> Attachment:
         state=FAILED if error else LOADING,
         kind=message.type,
         mime_type=mime[:255],
-        # The declared type may lie: the extension waits for the content (record_fetched).
-        filename=safe_filename(str(name), None),
+        # The declared type may lie: a name's own extension stays until the content decides
+        # (record_fetched); a name without one (WhatsApp's images carry none) gets the declared.
+        filename=safe_filename(str(name), None if "." in str(name) else mime),
         voice=voice_note(mime, content.get("voice")),
         animated=bool(content.get("animated")),
         contact_id=message.contact_id,
