@@ -31,7 +31,7 @@ from parley.floor.gauges import export_floor
 from parley.floor.reports import router as reports_router
 from parley.floor.views import router as floor_router
 from parley.history.views import router as history_router
-from parley.http_edge import ApiBodyLimit, add_error_handlers, is_api
+from parley.http_edge import ApiBodyLimit, ApiNosniff, add_error_handlers, is_api
 from parley.ingest.health import export_health, ingest_health
 from parley.ingest.log import log_engine, prepare_log
 from parley.ingest.process import IngestProcess
@@ -149,6 +149,7 @@ def create_app(
     app.add_middleware(
         ApiBodyLimit, limit=settings.api_max_body_bytes, overrides={UPLOAD_PATH: upload_cap}
     )
+    app.add_middleware(ApiNosniff)  # the outermost: the body limit's own 413 gets it too
     app.state.runtime = runtime
     app.state.storage = files
     store = WebhookLog(

@@ -2,7 +2,7 @@
 
 `add_error_handlers` maps domain errors, validation errors, HTTP errors and the unexpected to
 `{"error": {"code", "message", "fields"?}}`; `ApiBodyLimit` refuses oversized API bodies before
-they are read.
+they are read; `ApiNosniff` marks every API answer `nosniff`.
 """
 
 from __future__ import annotations
@@ -97,6 +97,32 @@ class ApiBodyLimit:
             if started:
                 raise
             await _error(413, "too_large", _TOO_LARGE)(scope, receive, send)
+
+
+_NOSNIFF = (b"x-content-type-options", b"nosniff")
+
+
+class ApiNosniff:
+    """Every API answer (JSON, errors, files) carries `X-Content-Type-Options: nosniff`, so
+    no browser reads an answer as another type than the one it declares."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_api(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+
+        async def marking_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if not any(name.lower() == _NOSNIFF[0] for name, _ in headers):
+                    headers.append(_NOSNIFF)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, marking_send)
 
 
 # SQLSTATEs of values a column cannot hold: numeric out of range, NUL or unmappable characters.

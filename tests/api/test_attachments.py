@@ -93,7 +93,10 @@ async def test_types_whatsapp_does_not_carry_are_refused_and_not_stored(
     alice = await api.agent(clock, "alice")
     response = await upload(api, alice, name, data)
     assert response.status_code == 415
-    assert response.json()["error"]["code"] == "unsupported_type"
+    error = response.json()["error"]
+    assert error["code"] == "unsupported_type"
+    assert error["message"].startswith(f"{name} can’t be sent: ")  # named, in words
+    assert "Files of type" not in error["message"]
     stored = [p for p in (api.runtime.settings.attachments_dir).rglob("*") if p.is_file()]
     assert stored == []
 
@@ -193,6 +196,60 @@ async def test_a_range_is_served_for_players_to_seek(api: Api, clock: FixedClock
     assert tail.content == data[-5:]
     beyond = await api.client.get(out["url"], headers={**alice, "Range": f"bytes={len(data)}-"})
     assert beyond.status_code == 416
+    # RFC 9110 §14.1.1: a range that is not valid (last before first) is ignored, not refused.
+    backwards = await api.client.get(out["url"], headers={**alice, "Range": "bytes=100-50"})
+    assert (backwards.status_code, backwards.content) == (200, data)
+
+
+async def test_head_answers_like_get_without_the_body(api: Api, clock: FixedClock) -> None:
+    alice = await api.agent(clock, "alice")
+    data = files.pdf()
+    out = (await upload(api, alice, "a.pdf", data)).json()
+    got = await api.client.get(out["url"], headers=alice)
+    head = await api.client.head(out["url"], headers=alice)
+    assert (head.status_code, head.content) == (200, b"")
+    for name in ("content-type", "content-length", "content-disposition", "accept-ranges"):
+        assert head.headers[name] == got.headers[name], name
+    assert head.headers["content-length"] == str(len(data))
+    part = await api.client.head(out["url"], headers={**alice, "Range": "bytes=0-9"})
+    assert (part.status_code, part.headers["content-length"]) == (206, "10")
+
+
+async def test_every_api_answer_is_nosniff(api: Api, clock: FixedClock) -> None:
+    """docs/api.md: not only the file, its /meta, JSON errors and other answers too."""
+    alice = await api.agent(clock, "alice")
+    out = (await upload(api, alice, "a.pdf", files.pdf())).json()
+    answers = [
+        await api.client.get(f"/api/v1/attachments/{out['id']}/meta", headers=alice),
+        await api.client.get("/api/v1/attachments/999999", headers=alice),
+        await api.client.get("/api/v1/no-such-route", headers=alice),
+        await api.client.get("/api/v1/config", headers=alice),
+    ]
+    assert [a.headers.get("x-content-type-options") for a in answers] == ["nosniff"] * 4
+    assert answers[1].status_code == 404
+
+
+async def test_a_txt_holding_html_is_sent_as_plain_text(api: Api, clock: FixedClock) -> None:
+    """A log excerpt with `<script>` in it is what its name says: text, served as text."""
+    alice = await api.agent(clock, "alice")
+    data = b"<html><head><script>alert(1)</script></head><body>error at line 3</body></html>\n"
+    out = (await upload(api, alice, "crash.txt", data, "text/plain")).json()
+    assert (out["mime_type"], out["kind"], out["filename"]) == (
+        "text/plain",
+        "document",
+        "crash.txt",
+    )
+    served = await api.client.get(out["url"], headers=alice)
+    assert served.headers["content-type"] == "text/plain; charset=utf-8"
+    assert served.headers["x-content-type-options"] == "nosniff"
+    named_html = await upload(api, alice, "crash.html", data, "text/html")
+    assert named_html.status_code == 415  # named for what it is: still not sent
+
+
+async def test_bidi_characters_leave_an_uploads_name(api: Api, clock: FixedClock) -> None:
+    alice = await api.agent(clock, "alice")
+    out = (await upload(api, alice, "evil\u202egnp.pdf", files.pdf())).json()
+    assert out["filename"] == "evilgnp.pdf"
 
 
 async def test_only_the_uploader_its_contacts_agents_and_supervisors_see_a_file(

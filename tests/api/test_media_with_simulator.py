@@ -125,6 +125,33 @@ async def test_a_contacts_photo_gets_a_preview_and_a_broken_one_shows_as_a_file(
     assert served.content == broken
 
 
+async def test_a_contacts_file_is_named_and_kinded_by_its_content(sim: Stack) -> None:
+    """Declared type and name lie: the name gets the content's extension, bidi overrides go,
+    and an "image" holding HTML is a document."""
+    stack = sim
+    api = stack.api
+    alice = await api.agent(SystemClock(), "alice")
+    exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
+    await phone_sends(stack, "document", exe, "application/pdf", filename="Fatura\u202efdp.exe")
+    [interaction] = await held_interactions(api, alice)
+    page = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
+    await phone_sends(stack, "image", page, "image/jpeg")
+    first = await attachment_settled(stack, alice, interaction["id"], 1)
+    second = await attachment_settled(stack, alice, interaction["id"], 2)
+    assert first["state"] == "ready", first
+    assert first["mime_type"] != "application/pdf"
+    assert "\u202e" not in first["filename"]
+    assert not first["filename"].endswith(".pdf"), first["filename"]
+    assert first["filename"].startswith("Faturafdp.")
+    assert (second["mime_type"], second["kind"], second["filename"]) == (
+        "text/html",
+        "document",
+        "photo.html",
+    )
+    saved = await api.client.get(f"/api/v1/attachments/{second['id']}?download=1", headers=alice)
+    assert 'filename="photo.html"' in saved.headers["content-disposition"]
+
+
 async def test_a_wrong_checksum_is_not_kept(sim: Stack) -> None:
     stack = sim
     api = stack.api

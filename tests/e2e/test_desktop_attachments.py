@@ -231,3 +231,67 @@ async def test_a_photo_without_a_preview_shows_as_a_file(
         await shot(page, "attachments-no-preview")
         await page.evaluate("() => { document.documentElement.dataset.theme = 'dark' }")
         await shot(page, "attachments-no-preview-dark")
+
+
+async def test_every_refusal_stays_listed_and_a_lying_file_shows_as_what_it_is(
+    settings: Settings, browser: Browser, tmp_path: Path
+) -> None:
+    """Several files picked at once: the browser's refusals and the server's all stay, each
+    naming its file, until the agent dismisses them. A contact's file whose name and declared
+    type lie shows the server's type (no PDF badge on a program). The phone refuses a video
+    over WhatsApp's 16 MB as WhatsApp does."""
+    prog, big = tmp_path / "prog.exe", tmp_path / "over5mb.png"
+    prog.write_bytes(b"MZ" + b"\0" * 200)
+    big.write_bytes(files.padded(files.image("PNG"), 5 * 1024 * 1024 + 1))
+    page_html, good = tmp_path / "invoice.pdf", tmp_path / "ok.pdf"
+    page_html.write_bytes(b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>")
+    good.write_bytes(files.pdf())
+    video = tmp_path / "party.mp4"
+    video.write_bytes(files.padded(files.mp4(), 16 * 1024 * 1024 + 1))
+    async with desk(settings) as d:
+        page = await new_page(browser)
+        await go_ready(page, d.url)
+        await d.customer_says(ANA, {"type": "text", "text": {"body": "Files"}}, "Ana Souza")
+        await open_chat(page, "Ana Souza")
+        async with page.expect_file_chooser() as chooser:
+            await page.get_by_role("button", name="Attach file").click()
+        await (await chooser.value).set_files([str(prog), str(big), str(page_html), str(good)])
+        refusals = page.get_by_role("list", name="Files not attached")
+        await expect(refusals.get_by_role("listitem")).to_have_count(3)
+        await expect(refusals).to_contain_text("prog.exe can’t be sent")
+        await expect(refusals).to_contain_text("over5mb.png is over 5 MB")
+        await expect(refusals).to_contain_text(
+            "invoice.pdf can’t be sent: web pages (HTML) are not allowed."
+        )
+        chips = page.get_by_role("list", name="Files to send")
+        await expect(chips.get_by_role("button", name="Remove ok.pdf")).to_be_visible()
+        await page.wait_for_timeout(1500)  # nothing replaces them a moment later
+        await expect(refusals.get_by_role("listitem")).to_have_count(3)
+        await shot(page, "attachments-refusals")
+        await page.evaluate("() => { document.documentElement.dataset.theme = 'dark' }")
+        await shot(page, "attachments-refusals-dark")
+        await page.get_by_role("button", name="Dismiss all").click()
+        await expect(refusals).to_have_count(0)
+
+        exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\0" * 64
+        await phone_sends_file(
+            d, "document", exe, "application/pdf", filename="Fatura\u202efdp.exe"
+        )
+        chat = transcript(page)
+        card = chat.get_by_role("link", name=re.compile(r"^Open Faturafdp\."))
+        await expect(card).to_be_visible()
+        await expect(card).not_to_contain_text("PDF")
+        await expect(card).to_contain_text("Program")  # libmagic: application/x-dosexec
+        await phone_sends_file(d, "image", page_html.read_bytes(), "image/jpeg")
+        html_card = chat.get_by_role("link", name="Open photo.html")
+        await expect(html_card).to_contain_text("Web page (HTML)")
+        await shot(page, "attachments-lying-files-dark")
+
+        phone = await new_page(browser, 1100, 800)
+        await phone.goto(d.phone)
+        await phone.get_by_label("Customer").select_option(ANA)
+        async with phone.expect_file_chooser() as chooser:
+            await phone.get_by_role("button", name="Attach file").click()
+        await (await chooser.value).set_files(str(video))
+        await expect(phone.get_by_text("a video can be at most 16 MB")).to_be_visible()
+        await shot(phone, "phone-video-too-large")

@@ -207,6 +207,29 @@ async def test_inbound_media_types(
     assert all(len(m[m["type"]]["sha256"]) == 64 for m in received)
 
 
+@pytest.mark.parametrize(
+    ("name", "mime", "limit", "word"),
+    [
+        ("v.mp4", "video/mp4", 16 * 1024 * 1024, "video"),
+        ("a.ogg", "audio/ogg", 16 * 1024 * 1024, "audio file"),
+        ("p.jpg", "image/jpeg", 5 * 1024 * 1024, "photo"),
+        ("s.webp", "image/webp", 500 * 1024, "sticker"),
+    ],
+)
+async def test_a_phone_cannot_send_media_over_whatsapps_limit(
+    control: httpx.AsyncClient, name: str, mime: str, limit: int, word: str
+) -> None:
+    """WHATSAPP.md §5: the same per-kind limits bind what a customer's phone sends."""
+    at_limit = await control.post("/_sim/media", files={"file": (name, b"\0" * limit, mime)})
+    assert at_limit.status_code == 201, at_limit.text
+    over = await control.post("/_sim/media", files={"file": (name, b"\0" * (limit + 1), mime)})
+    assert over.status_code == 413
+    error = over.json()["error"]
+    assert error["code"] == "too_large"
+    assert f"WhatsApp cannot send this {word}" in error["message"]
+    assert f"(this one is {limit + 1:,} bytes)" in error["message"]
+
+
 async def test_retries_a_failing_receiver_with_identical_signed_bytes(
     control: httpx.AsyncClient, sim: Simulator, receiver: Receiver
 ) -> None:

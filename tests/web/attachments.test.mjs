@@ -81,6 +81,24 @@ describe("attachmentView", () => {
     assert.deepEqual([older.show, older.src, older.box], ["image", "original", null])
   })
 
+  it("takes badge, label and kind from the server's type, never the file's name", () => {
+    const exe = attachmentView({ id: 1, state: "ready", kind: "document", filename: "Fatura.bin",
+      mime_type: "application/octet-stream", size: 80 })
+    assert.deepEqual([exe.show, exe.badge, exe.label, exe.type], ["file", "FILE", "Document", "Unknown file type · 80 bytes"])
+    const lyingPdf = attachmentView({ id: 2, state: "ready", kind: "document", filename: "notes.pdf",
+      mime_type: "application/octet-stream" })
+    assert.equal(lyingPdf.badge, "FILE")
+    const html = attachmentView({ id: 3, state: "ready", kind: "image", filename: "photo_html.jpg",
+      mime_type: "text/html", size: 2048 }, () => true)
+    assert.deepEqual([html.show, html.badge, html.label, html.type], ["file", "HTML", "Document", "Web page (HTML) · 2 KB"])
+    const pdf = attachmentView({ id: 4, state: "ready", kind: "document", filename: "a.txt", mime_type: "application/pdf" })
+    assert.equal(pdf.badge, "PDF")
+    const videoAsAudio = attachmentView({ id: 5, state: "ready", kind: "video", mime_type: "audio/mp4" }, () => true)
+    assert.deepEqual([videoAsAudio.show, videoAsAudio.label], ["audio", "Audio"])
+    const svg = attachmentView({ id: 6, state: "ready", kind: "image", mime_type: "image/svg+xml" })
+    assert.deepEqual([svg.label, svg.badge], ["Document", "SVG"])
+  })
+
   it("marks voice notes, loading and failures", () => {
     const voice = attachmentView({ id: 1, kind: "audio", voice: true, mime_type: "audio/ogg" })
     assert.deepEqual([voice.label, voice.state], ["Voice message", "loading"])

@@ -7,7 +7,11 @@ the allowed types or lower a kind's limit, never raise it past what WhatsApp acc
 - `kind_of(mime)` → `image|video|audio|document|sticker`, or None for a type WhatsApp refuses.
 - `AttachmentPolicy.refusal(mime, size, animated=…)` → None, or why the file is refused.
 - `safe_filename(name, mime)` → a file name fit to store and show, its extension matching the
-  content (a lying extension is replaced, never trusted).
+  content (a lying extension is replaced, never trusted); bidi and other invisible format
+  characters are dropped.
+- `as_plain_text(mime, name)`: a `.txt` file whose text libmagic calls HTML (or other text) is
+  taken as the plain text its name says.
+- `content_kind(declared, mime)`: the kind of attachment a file really is.
 - `content_disposition(name, download=…)` → an RFC 6266 header value, non-ASCII names included.
 - `serve_inline(mime)`: whether the browser may render a type in place; HTML, SVG and anything
   unknown are always downloads.
@@ -84,6 +88,47 @@ _MAGIC_ALIASES = {
 _INLINE = frozenset(
     {"image/jpeg", "image/png", "image/webp", "image/gif", "application/pdf", "text/plain"}
 )
+# Types outside WhatsApp's list that still have a usual extension: a name keeps or gets it, so a
+# name never claims a type its content is not (HTML named photo.jpg becomes photo.html).
+OTHER_EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "text/html": ("html", "htm"),
+    "image/svg+xml": ("svg",),
+    "image/gif": ("gif",),
+    "image/bmp": ("bmp",),
+    "image/tiff": ("tif", "tiff"),
+    "image/heic": ("heic",),
+    "application/zip": ("zip",),
+    "application/gzip": ("gz",),
+    "application/x-7z-compressed": ("7z",),
+    "application/x-rar": ("rar",),
+    "application/json": ("json",),
+    "text/xml": ("xml",),
+    "application/xml": ("xml",),
+    "text/csv": ("csv",),
+    "text/x-shellscript": ("sh",),
+    "application/javascript": ("js",),
+    "text/javascript": ("js",),
+    "application/x-dosexec": ("exe", "dll", "scr", "com"),
+    "application/vnd.microsoft.portable-executable": ("exe", "dll", "scr"),
+    "application/x-msdownload": ("exe", "dll"),
+    "application/x-executable": ("bin",),
+    "application/x-sharedlib": ("so",),
+    "application/java-archive": ("jar",),
+    "application/vnd.android.package-archive": ("apk",),
+    "application/x-msi": ("msi",),
+    "video/quicktime": ("mov",),
+    "video/webm": ("webm",),
+    "audio/wav": ("wav",),
+    "audio/x-wav": ("wav",),
+    "audio/flac": ("flac",),
+}
+# Extensions that name some type: one of these on a file of another, unnamed type (libmagic's
+# application/octet-stream) is a claim the content does not back, and becomes `.bin`.
+_CLAIMING = frozenset(ext for _, exts in WHATSAPP_TYPES.values() for ext in exts) | frozenset(
+    ext for exts in OTHER_EXTENSIONS.values() for ext in exts
+)
+UNKNOWN_EXTENSION = "bin"
+_PLAIN_EXTENSIONS = frozenset(WHATSAPP_TYPES["text/plain"][1])
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|]+')
 MAX_NAME = 120
 
@@ -105,8 +150,32 @@ def kind_of(mime: str) -> str | None:
 
 
 def extensions_of(mime: str) -> tuple[str, ...]:
-    entry = WHATSAPP_TYPES.get(base_mime(mime))
-    return entry[1] if entry else ()
+    """The usual extensions of `mime`, the canonical one first; () for a type with none known."""
+    bare = base_mime(mime)
+    entry = WHATSAPP_TYPES.get(bare)
+    return entry[1] if entry else OTHER_EXTENSIONS.get(bare, ())
+
+
+def as_plain_text(mime: str, name: str | None) -> str:
+    """`text/plain` for a file named `.txt`/`.text`/`.log` whose content libmagic calls another
+    text type (a log excerpt holding `<script>` reads as text/html): it is served only as a
+    download with `nosniff`, never rendered, so plain text is what it is to everyone. Any other
+    file keeps the sniffed `mime`."""
+    if not base_mime(mime).startswith("text/") or not name:
+        return mime
+    ext = name.rpartition(".")[2].lower() if "." in name else ""
+    return "text/plain" if ext in _PLAIN_EXTENSIONS else mime
+
+
+def content_kind(declared: str, mime: str) -> str:
+    """The kind a contact's file is, once its content is known: the kind WhatsApp declared
+    while the content agrees with it (image and sticker for image/*, video/*, audio/*), else
+    the content's own kind, or `document` (an "image" holding HTML is a document)."""
+    family = {"image": "image/", "sticker": "image/", "video": "video/", "audio": "audio/"}
+    bare = base_mime(mime)
+    if declared in family and bare.startswith(family[declared]) and kind_of(bare) is not None:
+        return declared
+    return kind_of(bare) or "document"
 
 
 def webp_is_animated(head: bytes) -> bool:
@@ -161,10 +230,14 @@ class AttachmentPolicy:
             limit = min(limit, STATIC_STICKER_LIMIT)
         return min(limit, self.max_bytes)
 
-    def refusal(self, mime: str, size: int, *, animated: bool = False) -> Refusal | None:
+    def refusal(
+        self, mime: str, size: int, *, animated: bool = False, name: str | None = None
+    ) -> Refusal | None:
+        """None when a file of `mime` and `size` bytes may be sent; else why not, naming the
+        file (`name`) when given."""
         bare = base_mime(mime)
         if kind_of(bare) is None or bare not in self.types:
-            return Refusal("unsupported_type", f"Files of type {bare or 'unknown'} cannot be sent.")
+            return Refusal("unsupported_type", unsupported_message(bare, name))
         if size <= 0:
             return Refusal("empty_file", "The file is empty.")
         limit = self.limit_for(bare, animated=animated)
@@ -200,6 +273,35 @@ def format_size(size: int) -> str:
     return f"{size} bytes"
 
 
+# What a refused type is, in words an agent knows.
+_TYPE_WORDS = {
+    "text/html": "web pages (HTML)",
+    "image/svg+xml": "SVG drawings",
+    "image/gif": "GIF images",
+    "application/zip": "ZIP archives",
+    "application/octet-stream": "programs and unknown file types",
+    "application/x-dosexec": "programs",
+    "application/vnd.microsoft.portable-executable": "programs",
+    "application/x-msdownload": "programs",
+    "application/x-executable": "programs",
+    "application/x-sharedlib": "programs",
+}
+
+
+def unsupported_message(mime: str, name: str | None = None) -> str:
+    """`prog.exe can\u2019t be sent: programs and unknown file types are not allowed.` (the
+    typographic apostrophe, as the desktop writes it)."""
+    bare = base_mime(mime)
+    if bare in _TYPE_WORDS:
+        words = _TYPE_WORDS[bare]
+    elif bare in WHATSAPP_TYPES:
+        words = f"{extensions_of(bare)[0].upper()} files"  # allowed by WhatsApp, not by the admin
+    else:
+        words = f"files of this type ({bare or 'unknown'})"
+    subject = name or "This file"
+    return f"{subject} can’t be sent: {words} are not allowed."
+
+
 KIND_WORDS = {"image": "photo", "video": "video", "audio": "audio file", "document": "document"}
 
 
@@ -214,20 +316,39 @@ def too_large_message(mime: str, limit: int, size: int | None = None) -> str:
     return f"This {word} is {said}; a {word} can be at most {format_size(limit)}."
 
 
-def safe_filename(name: str | None, mime: str) -> str:
+def clean_name(name: str | None) -> str:
+    """`name` without a path, bidi and other format characters (Unicode category Cf: U+202E
+    RIGHT-TO-LEFT OVERRIDE would show `evil\u202egnp.pdf` as `evilfdp.png`), line separators,
+    control and reserved characters; "file" when nothing is left."""
+    text = unicodedata.normalize("NFC", name or "")
+    text = "".join(c for c in text if unicodedata.category(c) not in _INVISIBLE)
+    text = text.replace("\\", "/").rsplit("/", 1)[-1]
+    return _UNSAFE_NAME.sub("_", text).strip(" .") or "file"
+
+
+_INVISIBLE = frozenset({"Cf", "Zl", "Zp"})
+
+
+def _extension_for(ext: str, mime: str) -> str:
+    allowed = extensions_of(mime)
+    if allowed:
+        return ext if ext.lower() in allowed else allowed[0]
+    return UNKNOWN_EXTENSION if ext.lower() in _CLAIMING else ext
+
+
+def safe_filename(name: str | None, mime: str | None) -> str:
     """A name to show and to offer on Save as: no path, no control or reserved characters, at
     most `MAX_NAME` characters, with an extension that matches the content. A name whose
     extension claims another type gets the right one instead (`invoice.pdf` holding a PNG
-    becomes `invoice.png`); a type with no known extension keeps the name as given."""
-    text = unicodedata.normalize("NFC", name or "")
-    text = text.replace("\\", "/").rsplit("/", 1)[-1]
-    text = _UNSAFE_NAME.sub("_", text).strip(" .") or "file"
+    becomes `invoice.png`); a file of a type with no known extension loses one that claims a
+    type (`.pdf` on unknown bytes becomes `.bin`). With `mime` None (content not known yet) the
+    extension is left as given."""
+    text = clean_name(name)
     stem, dot, ext = text.rpartition(".")
     if not dot:
         stem, ext = text, ""
-    allowed = extensions_of(mime)
-    if allowed and ext.lower() not in allowed:
-        ext = allowed[0]
+    if mime is not None:
+        ext = _extension_for(ext, mime)
     ext = ext[:10]
     stem = stem[: MAX_NAME - len(ext) - 1] or "file"
     return f"{stem}.{ext}" if ext else stem[:MAX_NAME]

@@ -23,18 +23,22 @@ def plan_assignments(
     now: datetime,
     declined: Mapping[int, AbstractSet[int]] | None = None,
     preferred: Mapping[int, int] | None = None,
+    missed: Mapping[int, AbstractSet[int]] | None = None,
 ) -> list[tuple[int, int]]:
     """Pair queued interactions (oldest first) with agents; each pick makes the agent busy now.
 
     Returns (interaction_id, agent_id) pairs. An agent is picked again only after every other
     agent with free capacity has been picked since, so work spreads evenly. `declined` names,
-    per interaction, the agents who just rejected it or let its offer expire: it goes to
-    someone else, or waits. `preferred` names, per interaction, the agent it goes to first when
-    that agent is Ready with a free slot (the agent who parked it in a workbin); otherwise the
-    usual choice applies.
+    per interaction, the agents who just rejected it: it goes to someone else, or waits.
+    `missed` names the agents who just let its offer expire: it goes to someone else first, but
+    back to them when nobody else has room (a Ready agent with a free slot never watches a
+    customer wait; one who is away is set Not Ready by the missed-offer count). `preferred`
+    names, per interaction, the agent it goes to first when that agent is Ready with a free slot
+    (the agent who parked it in a workbin); otherwise the usual choice applies.
     """
     declined = declined or {}
     preferred = preferred or {}
+    missed = missed or {}
     # (idle since, pick order, agent, free slots): agents picked "now" queue up in pick order.
     heap = [
         (a.idle_since, 0, a.agent_id, a.capacity - a.load) for a in agents if a.load < a.capacity
@@ -43,7 +47,10 @@ def plan_assignments(
     plan: list[tuple[int, int]] = []
     for order, interaction_id in enumerate(queued, start=1):
         not_them = declined.get(interaction_id, frozenset())
-        entry = _take(heap, preferred.get(interaction_id), not_them)
+        rather_not = not_them | missed.get(interaction_id, frozenset())
+        entry = _take(heap, preferred.get(interaction_id), rather_not)
+        if entry is None and rather_not != not_them:
+            entry = _take(heap, None, not_them)
         if entry is None:
             continue
         _idle, _order, agent_id, free = entry

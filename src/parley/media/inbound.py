@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 
 from parley.db.uow import UnitOfWork
-from parley.domain.attachments import safe_filename, voice_note
+from parley.domain.attachments import content_kind, safe_filename, voice_note
 from parley.media.models import FAILED, LOADING, READY, Attachment
 from parley.media.schemas import summary
 from parley.media.service import Intake
@@ -69,7 +69,9 @@ def _expected(message: Message, now: datetime) -> Attachment:
         state=FAILED if error else LOADING,
         kind=message.type,
         mime_type=mime[:255],
-        filename=safe_filename(str(name), mime),
+        # The declared type may lie: a name's own extension stays until the content decides
+        # (record_fetched); a name without one (WhatsApp's images carry none) gets the declared.
+        filename=safe_filename(str(name), None if "." in str(name) else mime),
         voice=voice_note(mime, content.get("voice")),
         animated=bool(content.get("animated")),
         contact_id=message.contact_id,
@@ -130,6 +132,7 @@ async def record_fetched(
     attachment.state = READY
     attachment.storage_key = intake.key
     attachment.mime_type = intake.mime_type
+    attachment.kind = content_kind(attachment.kind, intake.mime_type)
     attachment.filename = safe_filename(attachment.filename, intake.mime_type)
     attachment.size = intake.size
     attachment.sha256 = intake.sha256

@@ -23,6 +23,7 @@ from parley.db.uow import UnitOfWork
 from parley.domain.attachments import (
     AttachmentPolicy,
     Refusal,
+    as_plain_text,
     kind_of,
     safe_filename,
     too_large_message,
@@ -105,13 +106,18 @@ async def take_in(
 
 
 class LimitFor:
-    """The policy side of `take_in`: refuses types and sizes the policy refuses."""
+    """The policy side of `take_in`: refuses types and sizes the policy refuses. `name` is the
+    file's name as the agent gave it: refusals name the file, and a `.txt` holding text that
+    libmagic calls HTML is the plain text it says it is (`as_plain_text`)."""
 
-    def __init__(self, policy: AttachmentPolicy) -> None:
+    plain_text_by_name = True
+
+    def __init__(self, policy: AttachmentPolicy, name: str | None = None) -> None:
         self._policy = policy
+        self.name = name
 
     def __call__(self, mime: str, animated: bool) -> int:
-        refusal = self._policy.refusal(mime, 1, animated=animated)
+        refusal = self._policy.refusal(mime, 1, animated=animated, name=self.name)
         if refusal is not None:
             raise refused(refusal)
         return self._policy.limit_for(mime, animated=animated)
@@ -119,10 +125,14 @@ class LimitFor:
 
 class AnyType(LimitFor):
     """For a contact's media: whatever WhatsApp delivered is kept (it is served safely), up to
-    `max_bytes`."""
+    `max_bytes`. Its type stays what libmagic says (a contact's "notes.txt" of HTML is
+    HTML to the agent who opens it)."""
+
+    plain_text_by_name = False
 
     def __init__(self, max_bytes: int) -> None:
         self._max = max_bytes
+        self.name = None
 
     def __call__(self, mime: str, animated: bool) -> int:
         return self._max
@@ -158,6 +168,8 @@ def _decide(intake: Intake, head: bytes, limit_for: LimitFor) -> int:
     if not head:
         raise ParleyError("The file is empty.", code="empty_file")
     intake.mime_type = sniff(head)
+    if limit_for.plain_text_by_name:
+        intake.mime_type = as_plain_text(intake.mime_type, limit_for.name)
     intake.animated = intake.mime_type == "image/webp" and webp_is_animated(head)
     return limit_for(intake.mime_type, intake.animated)
 

@@ -72,9 +72,10 @@ def make_preview(data: bytes, mime: str) -> Preview:
             raise _too_many_pixels(None, fmt) from None
         except ParleyError:
             raise
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+            # Pillow's words ("Truncated File Read") mean nothing to an agent.
             raise UnreadableImage(
-                f"This image cannot be read ({str(exc)[:120] or type(exc).__name__})."
+                "This image is damaged or incomplete and cannot be sent."
             ) from None
 
 

@@ -62,7 +62,7 @@ async def upload(
             intake = await service.take_in(
                 storage,
                 _chunks(file),
-                limit_for=service.LimitFor(runtime.settings.attachment_policy),
+                limit_for=service.LimitFor(runtime.settings.attachment_policy, file.filename),
             )
             filename = file.filename
     except HTTPException as exc:
@@ -87,7 +87,7 @@ async def describe(attachment_id: AttachmentId, user: CurrentUser, uow: Uow) -> 
     return AttachmentOut.of(await service.access_attachment(uow, user, attachment_id))
 
 
-@router.get("/{attachment_id}", response_class=Response)
+@router.api_route("/{attachment_id}", methods=["GET", "HEAD"], response_class=Response)
 async def download(
     request: Request,
     attachment_id: AttachmentId,
@@ -97,7 +97,7 @@ async def download(
 ) -> Response:
     """The bytes, streamed. Inline only for types a browser shows safely; `?download=1` (Save
     as) always as an attachment with the file's name. `Range: bytes=a-b` is honoured (players
-    seek with it)."""
+    seek with it). HEAD answers the same headers without the body (nothing is read)."""
     attachment = await service.access_attachment(uow, user, attachment_id)
     if attachment.state != READY or attachment.storage_key is None or attachment.size is None:
         raise NotFound("This file is not stored (yet).", code="attachment_not_ready")
@@ -124,6 +124,8 @@ async def download(
         status = 206
         headers["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
     headers["Content-Length"] = str(end - start)
+    if request.method == "HEAD":
+        return Response(status_code=status, media_type=mime, headers=headers)
     body = await _opened(storage_of(request).read(attachment.storage_key, start, end))
     return StreamingResponse(body, status_code=status, media_type=mime, headers=headers)
 
@@ -177,13 +179,17 @@ async def _opened(body: AsyncGenerator[bytes, None]) -> AsyncIterator[bytes]:
 
 def _range(header: str | None, size: int) -> tuple[int, int] | str | None:
     """One `bytes=a-b`, `bytes=a-` or `bytes=-n` range as [start, end); None to send it all
-    (no header, or one this server does not serve: several ranges, another unit)."""
+    (no header, one this server does not serve: several ranges, another unit, or one that is
+    not valid, such as `bytes=100-50`, which RFC 9110 §14.1.1 says to ignore); "unsatisfiable"
+    for a valid range that starts past the end or asks for nothing (`bytes=-0`)."""
     if not header or not header.startswith("bytes=") or "," in header:
         return None
     first, _, last = header[6:].strip().partition("-")
     if not (first.isdigit() or last.isdigit()) or not all(
         p.isdigit() or not p for p in (first, last)
     ):
+        return None
+    if first and last and int(last) < int(first):
         return None
     if not first:
         start, end = max(size - int(last), 0), size

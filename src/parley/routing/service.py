@@ -25,8 +25,9 @@ from parley.workbins.service import announce_removed, unpark
 from parley.workers.wake import Wake
 
 BATCH = 500
-# An agent who rejected an interaction, or let its offer expire, is not offered it again for
-# this long: it goes to another agent, or waits if nobody else is free.
+# An agent who rejected an interaction is not offered it again for this long: it goes to another
+# agent, or waits if nobody else is free. One who let its offer expire is passed over for as
+# long, but only while someone else has room (domain.routing.plan_assignments).
 DECLINE_COOLDOWN = timedelta(seconds=60)
 
 
@@ -82,11 +83,12 @@ async def assign_queued(
         query = query.with_for_update(of=Interaction, skip_locked=True)
     queued = {i.id: (i, c) for i, c in (await uow.session.execute(query)).all()}
     now = clock.now()
-    declined = await _recently_declined(uow, list(queued), now)
+    declined = await _recently_declined(uow, list(queued), now, "rejected")
+    missed = await _recently_declined(uow, list(queued), now, "offer_timeout")
     preferred = {
         i.id: i.preferred_agent_id for i, _ in queued.values() if i.preferred_agent_id is not None
     }
-    plan = plan_assignments(list(queued), slots, now, declined, preferred)
+    plan = plan_assignments(list(queued), slots, now, declined, preferred, missed)
     target = "active" if auto_accept else "offered"
     for interaction_id, agent_id in plan:
         interaction, contact = queued[interaction_id]
@@ -104,15 +106,16 @@ async def assign_queued(
 
 
 async def _recently_declined(
-    uow: UnitOfWork, interaction_ids: list[int], now: datetime
+    uow: UnitOfWork, interaction_ids: list[int], now: datetime, reason: str
 ) -> dict[int, set[int]]:
+    """Per interaction, the agents whose offer of it ended for `reason` within the cooldown."""
     declined: dict[int, set[int]] = {}
     if not interaction_ids:
         return declined
     rows = await uow.session.execute(
         select(InteractionEvent.interaction_id, InteractionEvent.agent_id).where(
             InteractionEvent.interaction_id.in_(interaction_ids),
-            InteractionEvent.reason.in_(("rejected", "offer_timeout")),
+            InteractionEvent.reason == reason,
             InteractionEvent.at > now - DECLINE_COOLDOWN,
         )
     )

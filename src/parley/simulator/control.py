@@ -19,7 +19,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from .config import OptionsPatch
-from .media import INBOUND_MAX_BYTES, customer_kind, store_media
+from .media import INBOUND_MAX_BYTES, customer_kind, customer_refusal, store_media
 from .service import Simulator, SimulatorError
 from .views import customer_json, message_json
 from .webhooks import DELIVERY_STATES
@@ -211,6 +211,9 @@ async def upload(request: Request, sim: Simulator) -> Response:
         raise SimulatorError(
             "Files of 100 MB or more cannot be sent on WhatsApp.", "too_large", 413
         )
+    refusal = customer_refusal(mime, len(content))
+    if refusal is not None:
+        raise SimulatorError(refusal, "too_large", 413)
     media = store_media(
         sim.store, sim.ids, sim.clock, content, mime, filename=filename, owner="customer"
     )

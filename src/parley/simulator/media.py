@@ -112,6 +112,22 @@ def customer_kind(mime: str) -> str:
     return "document"
 
 
+_WORDS = {"image": "photo", "video": "video", "audio": "audio file", "sticker": "sticker"}
+
+
+def customer_refusal(mime: str, size: int) -> str | None:
+    """Why a customer's phone would not send `size` bytes of `mime`, or None: WhatsApp's
+    per-kind limits (WHATSAPP.md §5: image 5 MB, video and audio 16 MB, sticker 500 KB,
+    document 100 MB) apply to what a phone sends as they do to what a business sends."""
+    kind = customer_kind(mime)
+    limit = KINDS[kind][1]
+    if size <= limit:
+        return None
+    word = _WORDS.get(kind, "document")
+    said = f"{limit // MB} MB" if limit >= MB else f"{limit // 1024} KB"
+    return f"WhatsApp cannot send this {word}: a {word} can be at most {said} (this one is {size:,} bytes)."
+
+
 def store_media(
     store: Store,
     ids: Ids,

@@ -9,7 +9,9 @@ from parley.domain.attachments import (
     MB,
     AttachmentPolicy,
     Refusal,
+    as_plain_text,
     content_disposition,
+    content_kind,
     format_size,
     kind_of,
     normalise_mime,
@@ -93,10 +95,55 @@ def test_empty_files_are_refused() -> None:
         ("...", "application/pdf", "file.pdf"),
         ("relatório.docx", "application/msword", "relatório.doc"),
         ("page.html", "text/html", "page.html"),
+        # Content decides, even for types outside WhatsApp's list: the name never lies.
+        ("photo_html.jpg", "text/html", "photo_html.html"),
+        ("Fatura.pdf", "application/octet-stream", "Fatura.bin"),
+        ("setup.exe", "application/x-dosexec", "setup.exe"),
+        ("data.dat", "application/octet-stream", "data.dat"),
+        # Bidi and other format characters go: U+202E would show "evilgnp.pdf" as "evilfdp.png".
+        ("evil\u202egnp.pdf", "application/pdf", "evilgnp.pdf"),
+        ("Fatura\u202efdp.exe", "application/pdf", "Faturafdp.pdf"),
+        ("a\u202ab\u2066c\u2069\u200e\u200f\u061cd\ufeff\u2028.txt", "text/plain", "abcd.txt"),
+        # Not yet known (a contact's file before it is fetched): the extension waits.
+        ("Fatura\u202efdp.exe", None, "Faturafdp.exe"),
     ],
 )
-def test_safe_filenames(given: str | None, mime: str, expected: str) -> None:
+def test_safe_filenames(given: str | None, mime: str | None, expected: str) -> None:
     assert safe_filename(given, mime) == expected
+
+
+def test_unsupported_types_are_named_in_words() -> None:
+    refusal = AttachmentPolicy().refusal("application/octet-stream", 10, name="prog.exe")
+    assert refusal is not None
+    assert refusal.message == (
+        "prog.exe can’t be sent: programs and unknown file types are not allowed."
+    )
+    html = AttachmentPolicy().refusal("text/html", 10, name="page.htm")
+    assert html is not None and html.message == (
+        "page.htm can’t be sent: web pages (HTML) are not allowed."
+    )
+    narrowed = AttachmentPolicy.configured(["application/pdf"], {}, MB)
+    refused = narrowed.refusal("image/png", 10)
+    assert refused is not None and refused.message == (
+        "This file can’t be sent: PNG files are not allowed."
+    )
+
+
+def test_a_txt_of_other_text_is_plain_text() -> None:
+    assert as_plain_text("text/html", "crash.log") == "text/plain"
+    assert as_plain_text("text/x-c", "notes.TXT") == "text/plain"
+    assert as_plain_text("text/html", "page.html") == "text/html"
+    assert as_plain_text("text/html", None) == "text/html"
+    assert as_plain_text("application/octet-stream", "notes.txt") == "application/octet-stream"
+
+
+def test_a_contacts_file_is_the_kind_its_content_is() -> None:
+    assert content_kind("image", "image/jpeg") == "image"
+    assert content_kind("sticker", "image/webp") == "sticker"
+    assert content_kind("image", "text/html") == "document"
+    assert content_kind("document", "image/png") == "image"
+    assert content_kind("video", "application/octet-stream") == "document"
+    assert content_kind("audio", "audio/ogg") == "audio"
 
 
 def test_long_names_keep_their_extension() -> None:

@@ -70,3 +70,16 @@ def test_an_interaction_skips_the_agents_who_declined_it() -> None:
     assert plan_assignments([10, 11], agents, T0, {10: {1}}) == [(10, 2), (11, 1)]
     assert plan_assignments([10], agents, T0, {10: {1, 2}}) == []
     assert plan_assignments([10, 11], agents, T0, {10: {1, 2}}) == [(11, 1)]
+
+
+def test_a_missed_offer_goes_to_someone_else_first_then_back() -> None:
+    agents = [
+        AgentSlot(1, T0 - timedelta(hours=2), 0, 3),
+        AgentSlot(2, T0 - timedelta(hours=1), 0, 1),
+    ]
+    assert plan_assignments([10], agents, T0, missed={10: {1}}) == [(10, 2)]
+    # 11 passes over Alice, who missed it, while Bob has room.
+    assert plan_assignments([10, 11], agents, T0, missed={11: {1}}) == [(10, 1), (11, 2)]
+    assert plan_assignments([10], agents[:1], T0, missed={10: {1}}) == [(10, 1)]
+    # A rejection is firmer than a miss: it waits.
+    assert plan_assignments([10], agents[:1], T0, {10: {1}}, missed={10: {1}}) == []

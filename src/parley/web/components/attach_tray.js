@@ -1,6 +1,9 @@
 // The composer's files before sending: one chip per file (name, size, upload
 // progress, "Remove …"), kept per interaction. Each file is checked against the
 // server's limits (GET config) before its upload starts, and uploads at once.
+// Every refusal (the browser's check or the server's answer) stays listed, naming
+// its file, until the agent acts: picks files again, removes the file, sends, or
+// dismisses the list.
 
 import { checkFile, formatSize, percent } from "../models/attachments.js"
 import { h, icon, replace } from "./dom.js"
@@ -12,6 +15,7 @@ export class AttachTray {
   #limits
   #onChange
   #sets = new Map() // interaction id → chip entries
+  #notes = new Map() // interaction id → refusals [{key, text}] (key: the chip's, or null)
   #id = null
   element
   #list
@@ -28,7 +32,7 @@ export class AttachTray {
     this.#limits = limits
     this.#onChange = onChange
     this.#list = h("ul", { class: "chips", "aria-label": "Files to send" })
-    this.#error = h("p", { class: "composer-file-error", role: "alert", hidden: true })
+    this.#error = h("div", { class: "composer-file-error", role: "alert", hidden: true })
     this.element = h("div", { class: "tray" }, this.#error, this.#list)
     this.element.hidden = true
   }
@@ -42,8 +46,13 @@ export class AttachTray {
   /** Show the files of interaction `id`. */
   show(id) {
     this.#id = id
-    this.#say("")
     this.#render()
+  }
+
+  get #refusals() {
+    if (this.#id === null) return []
+    if (!this.#notes.has(this.#id)) this.#notes.set(this.#id, [])
+    return this.#notes.get(this.#id)
   }
 
   /**
@@ -59,12 +68,15 @@ export class AttachTray {
 
   /** Check and start uploading `files` (a FileList or array), named by `nameOf(file)`. */
   add(files, nameOf = (f) => f.name) {
-    const refused = []
+    const refused = this.#refusals
+    refused.splice(0) // a new pick: the last pick's refusals were read
+    let ok = true
     for (const file of files) {
       const name = nameOf(file)
       const verdict = checkFile({ name, size: file.size, type: file.type }, this.#limits())
       if (!verdict.ok) {
-        refused.push(verdict.message)
+        refused.push({ key: null, text: verdict.message })
+        ok = false
         continue
       }
       const entry = { key: nextKey++, name, size: file.size, state: "uploading", progress: 0, attachment: null,
@@ -72,12 +84,12 @@ export class AttachTray {
       this.#entries.push(entry)
       this.#start(entry, file)
     }
-    this.#say(refused.join(" "))
     this.#render()
-    return refused.length === 0
+    return ok
   }
 
   #start(entry, file) {
+    const id = this.#id
     this.#upload(file, entry.name, {
       signal: entry.abort.signal,
       onProgress: (loaded, total) => {
@@ -92,7 +104,11 @@ export class AttachTray {
       if (error?.code === "aborted") return
       entry.state = "failed"
       entry.error = error?.message || "The upload failed."
-      this.#say(`${entry.name}: ${entry.error}`)
+      // The server's refusals name the file ("prog.exe can’t be sent: …") or do not ("This
+      // photo is over 5 MB…"): every line names its file.
+      const text = entry.error.startsWith(entry.name) ? entry.error : `${entry.name}: ${entry.error}`
+      if (!this.#notes.has(id)) this.#notes.set(id, [])
+      this.#notes.get(id).push({ key: entry.key, text })
     }).finally(() => this.#render())
   }
 
@@ -102,7 +118,10 @@ export class AttachTray {
       const at = list.indexOf(entry)
       if (at >= 0) list.splice(at, 1)
     }
-    this.#say("")
+    for (const notes of this.#notes.values()) {
+      const at = notes.findIndex((note) => note.key === entry.key)
+      if (at >= 0) notes.splice(at, 1)
+    }
     this.#render()
   }
 
@@ -120,12 +139,24 @@ export class AttachTray {
   /** Forget the files of the interaction shown (they were sent). */
   clear() {
     this.#sets.delete(this.#id)
+    this.#notes.delete(this.#id)
     this.#render()
   }
 
-  #say(text) {
-    this.#error.hidden = !text
-    this.#error.textContent = text
+  #dismiss() {
+    this.#refusals.splice(0)
+    this.#render()
+  }
+
+  #paintRefusals() {
+    const notes = this.#refusals
+    this.#error.hidden = notes.length === 0
+    replace(this.#error, notes.length === 0 ? [] : [
+      h("ul", { class: "refusals", "aria-label": "Files not attached" },
+        ...notes.map((note) => h("li", { dir: "auto" }, note.text))),
+      h("button", { type: "button", class: "btn btn-ghost btn-small", onclick: () => this.#dismiss() },
+        notes.length === 1 ? "Dismiss" : "Dismiss all"),
+    ])
   }
 
   #paintProgress(entry) {
@@ -135,6 +166,7 @@ export class AttachTray {
 
   #render() {
     const entries = this.#entries
+    this.#paintRefusals()
     this.element.hidden = entries.length === 0 && this.#error.hidden
     replace(this.#list, entries.map((entry) => h("li", { class: `chip chip-${entry.state}`, dataset: { key: entry.key } },
       icon("file", { size: 16 }),

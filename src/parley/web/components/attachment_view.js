@@ -75,10 +75,9 @@ function mediaNode(v, url, preview) {
     return h("audio", { src: url, controls: true, preload: "metadata",
       "aria-label": `${v.voice ? "Voice message" : "Audio"} ${v.filename}` })
   }
-  const ext = v.filename.includes(".") ? v.filename.split(".").pop().slice(0, 4).toUpperCase() : "FILE"
   return h("a", { class: "doc", href: url, target: "_blank", rel: "noopener noreferrer",
     title: `Open ${v.filename}`, "aria-label": `Open ${v.filename}`, "aria-describedby": null },
-  h("span", { class: "doc-ext", "aria-hidden": "true" }, ext),
+  h("span", { class: "doc-ext", "aria-hidden": "true", dataset: { badge: v.badge } }, v.badge),
   h("span", { class: "file-text" },
     h("strong", { class: "doc-name", dir: "auto" }, v.filename),
     h("span", { class: "file-sub" }, v.type)))

@@ -14,7 +14,28 @@ const TYPE_NAMES = {
   "application/vnd.ms-powerpoint": "PowerPoint presentation",
   "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint presentation",
   "text/plain": "Text file",
+  "text/html": "Web page (HTML)",
+  "image/svg+xml": "SVG drawing",
+  "application/octet-stream": "Unknown file type",
+  "application/x-dosexec": "Program",
+  "application/vnd.microsoft.portable-executable": "Program",
+  "application/x-msdownload": "Program",
+  "application/x-executable": "Program",
+  "application/zip": "ZIP archive",
 }
+// The badge a document card shows: from the server's type, never the file's name (a name can lie).
+const BADGES = {
+  "application/pdf": "PDF", "application/msword": "DOC", "application/vnd.ms-excel": "XLS",
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
+  "application/vnd.ms-powerpoint": "PPT",
+  "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PPTX",
+  "text/plain": "TXT", "text/html": "HTML", "image/svg+xml": "SVG", "image/gif": "GIF",
+  "image/jpeg": "JPG", "image/png": "PNG", "image/webp": "WEBP", "application/zip": "ZIP",
+  "application/x-dosexec": "EXE", "application/vnd.microsoft.portable-executable": "EXE",
+  "application/x-msdownload": "EXE",
+}
+const FAMILY = { image: "image/", sticker: "image/", video: "video/", audio: "audio/" }
 const KIND_NAMES = { image: "Photo", video: "Video", audio: "Audio", sticker: "Sticker", document: "Document" }
 // Types a page may render in place; the rest are offered as downloads (the server agrees).
 const INLINE_IMAGES = new Set(["image/jpeg", "image/png", "image/webp", "image/gif"])
@@ -82,6 +103,23 @@ export function pastedName(mime, nowMs) {
   return `Pasted image ${stamp}.${ext}`
 }
 
+/**
+ * The kind a file shows as, from the server's type (the message's kind can lie: an "image"
+ * holding text/html is a document; SVG is never a photo). A file still loading keeps its kind.
+ */
+export function shownKind(kind, mime, state = "ready") {
+  if (state !== "ready" || !mime) return kind
+  const family = mime.startsWith("image/") && INLINE_IMAGES.has(mime) ? "image"
+    : mime.startsWith("video/") ? "video" : mime.startsWith("audio/") ? "audio" : "document"
+  if (family === "image") return kind === "sticker" ? "sticker" : "image"
+  return family
+}
+
+/** The short badge of a document card, from the server's type: "PDF", "HTML", "FILE". */
+export function badgeOf(mime) {
+  return BADGES[mime] ?? "FILE"
+}
+
 /** What a file's size and type say to a person: "PDF · 120 KB". */
 export function describeType(attachment) {
   const type = TYPE_NAMES[attachment.mime_type] ?? KIND_NAMES[attachment.kind] ?? "File"
@@ -108,13 +146,13 @@ export function fitted(width, height, maxWidth = PREVIEW_EDGE, maxHeight = BUBBL
  * @param {(mime: string) => boolean} canPlay whether this browser plays a media type
  * @returns {{id: string, state: "loading"|"ready"|"failed", show: "image"|"video"|"audio"|"file",
  *   src: "thumbnail"|"original", box: {width: number, height: number}|null,
- *   filename: string, type: string, voice: boolean, error: string, label: string}|null}
+ *   filename: string, type: string, badge: string, voice: boolean, error: string, label: string}|null}
  */
 export function attachmentView(a, canPlay = () => false) {
   if (!a || typeof a !== "object" || a.id === undefined || a.id === null) return null
   const state = a.state === "ready" || a.state === "failed" ? a.state : "loading"
   const mime = String(a.mime_type ?? "").split(";")[0].trim().toLowerCase()
-  const kind = String(a.kind ?? "document")
+  const kind = shownKind(String(a.kind ?? "document"), mime, state)
   const voice = Boolean(a.voice)
   let show = "file"
   // The server's preview when it made one; an animated sticker moves only in the original (small
@@ -133,7 +171,8 @@ export function attachmentView(a, canPlay = () => false) {
     src,
     box: show === "image" ? fitted(a.width, a.height) : null,
     filename: String(a.filename || label),
-    type: describeType({ ...a, mime_type: mime }),
+    type: describeType({ ...a, kind, mime_type: mime }),
+    badge: badgeOf(mime),
     voice,
     error: state === "failed" ? String(a.error || "The file could not be fetched.") : "",
     label,
