@@ -15,6 +15,7 @@ from parley.app import create_app
 from parley.auth.models import User
 from parley.auth.service import create_user
 from parley.clock import SystemClock
+from parley.codes.service import active_codes, seed_from_settings
 from parley.contacts.models import Contact
 from parley.db.engine import build_engine, build_sessionmaker
 from parley.db.migrate import upgrade
@@ -150,6 +151,8 @@ async def seed(settings: Settings) -> bool:
                         Contact(wa_id=wa_id, profile_name=name, created_at=at, updated_at=at)
                     )
             await uow.session.flush()
+            # The lists first, so the past interactions point at the codes they name.
+            await seed_from_settings(uow, clock, "disposition", settings.dispositions)
             await _seed_history(uow, now)
             shared = set(
                 await uow.session.scalars(select(Workbin.name).where(Workbin.kind == "shared"))
@@ -172,6 +175,10 @@ async def _seed_history(uow: UnitOfWork, now: datetime) -> None:
         return
     alice = await uow.session.scalar(select(User).where(User.username == "alice"))
     assert alice is not None
+    codes = {
+        label.casefold(): code_id
+        for label, code_id in (await active_codes(uow, "disposition")).items()
+    }
     # Oldest first, so ids grow with time as they do in real use.
     for wa_id, days, asked, answer, disposition, note, extra in sorted(PAST, key=lambda p: -p[1]):
         contact = await uow.session.scalar(select(Contact).where(Contact.wa_id == wa_id))
@@ -201,6 +208,7 @@ async def _seed_history(uow: UnitOfWork, now: datetime) -> None:
             last_message_at=done_at,
             unread_count=0,
             disposition=disposition,
+            disposition_code_id=codes.get(disposition.casefold()) if disposition else None,
             note=note,
             version=4,
         )

@@ -110,3 +110,39 @@ async def test_a_list_is_seeded_once_and_stays_as_the_admins_left_it(
         assert await labels(api, people.admin, "/not-ready-reasons") == []
         config = (await api.client.get("/api/v1/config")).json()
         assert config["not_ready_reasons"] == []
+
+
+async def test_a_renamed_code_in_use_stays_in_use(api_with: ApiFactory, clock: FixedClock) -> None:
+    async with api_with(dispositions=("Resolved",), not_ready_reasons=("Break",)) as api:
+        people = await staff(api, clock)
+        [reason] = (await call(api, "GET", "/not-ready-reasons", people.admin))["items"]
+        [code] = (await call(api, "GET", "/dispositions", people.admin))["items"]
+        await customer_says(api, "Hello", "wamid.R1")
+        [held] = await held_interactions(api, people.agent)
+        await call(api, "POST", f"/interactions/{held['id']}/done", people.agent,
+                   {"disposition": "Resolved"})  # fmt: skip
+        await call(api, "PUT", "/me/status", people.agent,
+                   {"status": "not_ready", "reason": "Break"})  # fmt: skip
+
+        # The agent Not Ready with "Break" is now Not Ready with the new words, and hears so.
+        renamed = await call(api, "PATCH", f"/not-ready-reasons/{reason['id']}", people.admin,
+                             {"label": "Short break"})  # fmt: skip
+        assert renamed["used"] is True
+        me = await call(api, "GET", "/me", people.agent)
+        assert (me["status"], me["status_reason"]) == ("not_ready", "Short break")
+        assert api.events("agent.updated")[-1]["agent"]["status_reason"] == "Short break"
+        held_reason = await call(api, "DELETE", f"/not-ready-reasons/{reason['id']}",
+                                 people.admin, status=409)  # fmt: skip
+        assert held_reason["error"]["code"] == "code_in_use"
+
+        # The interaction keeps the words its agent picked and still holds the code.
+        renamed = await call(api, "PATCH", f"/dispositions/{code['id']}", people.admin,
+                             {"label": "Solved"})  # fmt: skip
+        assert renamed["used"] is True
+        in_use = await call(api, "DELETE", f"/dispositions/{code['id']}", people.admin,
+                            status=409)  # fmt: skip
+        assert in_use["error"]["code"] == "code_in_use"
+        listed = (await call(api, "GET", "/dispositions", people.admin))["items"]
+        assert [(c["label"], c["used"]) for c in listed] == [("Solved", True)]
+        past = await call(api, "GET", f"/interactions/{held['id']}", people.agent)
+        assert past["disposition"] == "Resolved"

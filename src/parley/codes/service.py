@@ -12,6 +12,7 @@ from sqlalchemy import column, func, select, table
 
 from parley.audit.service import record_action
 from parley.auth.models import User
+from parley.auth.service import announce
 from parley.clock import Clock
 from parley.codes.events import CodesUpdated
 from parley.codes.models import Code, CodeList
@@ -22,7 +23,7 @@ from parley.errors import Conflict, Invalid, NotFound
 
 NAMES: dict[CodeKind, str] = {"disposition": "disposition", "not_ready_reason": "Not Ready reason"}
 # The records that name a code, by the columns the check needs (features above this one).
-_interactions = table("interactions", column("disposition"))
+_interactions = table("interactions", column("disposition_code_id"))
 
 
 async def active_labels(uow: UnitOfWork, kind: CodeKind) -> tuple[str, ...]:
@@ -35,17 +36,30 @@ async def active_labels(uow: UnitOfWork, kind: CodeKind) -> tuple[str, ...]:
     return tuple(rows)
 
 
-async def _used_keys(uow: UnitOfWork, kind: CodeKind, labels: list[str]) -> set[str]:
-    """Which of `labels` some record names (casefolded): a past interaction's disposition (an
-    index lookup per label), an agent's current Not Ready reason."""
-    if not labels:
+async def active_codes(uow: UnitOfWork, kind: CodeKind) -> dict[str, int]:
+    """The codes agents may pick now, label to id, in the admins' order."""
+    rows = await uow.session.execute(
+        select(Code.label, Code.id)
+        .where(Code.kind == kind, Code.active.is_(True))
+        .order_by(Code.position, Code.id)
+    )
+    return {label: code_id for label, code_id in rows}
+
+
+async def _used_ids(uow: UnitOfWork, kind: CodeKind, codes: list[Code]) -> set[int]:
+    """Which of `codes` some record names: a past interaction's disposition (by the code's id,
+    so a rename keeps it; an index lookup per code), an agent's current Not Ready reason (by
+    its words, which a rename carries over to the agents who hold it)."""
+    if not codes:
         return set()
     if kind == "disposition":
-        column_ = _interactions.c.disposition
-        named = select(column_).where(column_.in_(labels)).distinct()
-    else:
-        named = select(User.status_reason).where(User.status_reason.in_(labels)).distinct()
-    return {str(label).casefold() for label in await uow.session.scalars(named)}
+        column_ = _interactions.c.disposition_code_id
+        named = select(column_).where(column_.in_([c.id for c in codes])).distinct()
+        return {int(code_id) for code_id in await uow.session.scalars(named)}
+    labels = [c.label for c in codes]
+    held = select(User.status_reason).where(User.status_reason.in_(labels)).distinct()
+    found = {str(label) for label in await uow.session.scalars(held)}
+    return {c.id for c in codes if c.label in found}
 
 
 async def list_codes(uow: UnitOfWork, kind: CodeKind) -> list[CodeOut]:
@@ -56,8 +70,8 @@ async def list_codes(uow: UnitOfWork, kind: CodeKind) -> list[CodeOut]:
             select(Code).where(Code.kind == kind).order_by(Code.position, Code.id)
         )
     )
-    used = await _used_keys(uow, kind, [c.label for c in rows])
-    return [_out(code, code.label_key in used) for code in rows]
+    used = await _used_ids(uow, kind, rows)
+    return [_out(code, code.id in used) for code in rows]
 
 
 def _out(code: Code, used: bool) -> CodeOut:
@@ -67,7 +81,7 @@ def _out(code: Code, used: bool) -> CodeOut:
 
 
 async def code_out(uow: UnitOfWork, code: Code) -> CodeOut:
-    return _out(code, code.label_key in await _used_keys(uow, _kind(code.kind), [code.label]))
+    return _out(code, code.id in await _used_ids(uow, _kind(code.kind), [code]))
 
 
 async def get_code(uow: UnitOfWork, kind: CodeKind, code_id: int) -> Code:
@@ -107,15 +121,20 @@ async def update_code(
     label: str | None,
     active: bool | None,
     disposition_required: bool,
+    capacity: int = 1,
 ) -> None:
-    """Rename (past records keep the old words), deactivate or reactivate one code. The last
-    active disposition stays while Mark Done requires one (409 `code_required`)."""
+    """Rename, deactivate or reactivate one code. A rename keeps history truthful: a past
+    interaction keeps the words its agent picked (and still points at the code), while an agent
+    Not Ready with the old reason now shows the new words (`capacity` is for announcing them).
+    The last active disposition stays while Mark Done requires one (409 `code_required`)."""
     kind = _kind(code.kind)
     changes: dict[str, list[object]] = {}
     if label is not None and label != code.label:
         if label.casefold() != code.label_key:
             await _label_free(uow, kind, label)
         changes["label"] = [code.label, label]
+        if kind == "not_ready_reason":
+            await _carry_reason(uow, code.label, label, capacity)
         code.label, code.label_key = label, label.casefold()
     if active is not None and active != code.active:
         if not active and kind == "disposition" and disposition_required:
@@ -140,7 +159,7 @@ async def delete_code(
 ) -> None:
     """Only a code no record names goes (409 `code_in_use`: deactivate it instead)."""
     kind = _kind(code.kind)
-    if code.label_key in await _used_keys(uow, kind, [code.label]):
+    if code.id in await _used_ids(uow, kind, [code]):
         raise Conflict(
             f"“{code.label}” is named by past records: deactivate it instead.",
             code="code_in_use",
@@ -214,6 +233,14 @@ async def seed_from_settings(
         )
     await uow.session.flush()
     return True
+
+
+async def _carry_reason(uow: UnitOfWork, old: str, new: str, capacity: int) -> None:
+    """Agents Not Ready with `old` are now Not Ready with `new` (their timer keeps running)."""
+    holders = await uow.session.scalars(select(User).where(User.status_reason == old))
+    for user in holders:
+        user.status_reason = new
+        announce(uow, user, capacity)
 
 
 async def _label_free(uow: UnitOfWork, kind: CodeKind, label: str) -> None:

@@ -71,6 +71,7 @@ def _routes(kind: CodeKind) -> None:
             label=body.label,
             active=body.active,
             disposition_required=runtime.settings.disposition_required,
+            capacity=runtime.settings.agent_capacity,
         )
         out = await service.code_out(uow, code)
         await uow.commit()

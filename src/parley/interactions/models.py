@@ -68,8 +68,11 @@ class Interaction(Base):
     last_message_at: Mapped[datetime | None]
     last_message: Mapped[dict[str, Any] | None]
     unread_count: Mapped[int] = mapped_column(default=0)
-    # Indexed: an admin may delete a disposition only while no interaction names it.
+    # The disposition's words as the agent picked them (history keeps them through a rename)
+    # and the code they came from: an admin may delete a code only while no interaction points
+    # at it (indexed for that check), whatever it is called now.
     disposition: Mapped[str | None] = mapped_column(String(100), index=True)
+    disposition_code_id: Mapped[int | None] = mapped_column(index=True)
     note: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)
     # The newest inbound message already marked read toward WhatsApp (mark-as-read is sent once).

@@ -6,6 +6,7 @@ closing lines of earlier interactions in `transcript`, the state history in `his
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import column, select, table
@@ -173,7 +174,7 @@ async def mark_done(
     *,
     disposition: str | None,
     note: str | None,
-    dispositions: tuple[str, ...] = (),
+    dispositions: Mapping[str, int] | tuple[str, ...] = (),
     disposition_required: bool = False,
 ) -> None:
     """Close the interaction with a disposition code from the configured list (if any).
@@ -183,11 +184,14 @@ async def mark_done(
     """
     if interaction.state != "done":  # done twice: the transition answers interaction_done
         require_active(user, interaction, "be marked done")
-    code = _disposition(disposition, dispositions, disposition_required)
+    code = _disposition(disposition, tuple(dispositions), disposition_required)
     now = clock.now()
     transition(uow, interaction, "done", now, agent_id=user.id, reason="done")
     interaction.done_at = now
     interaction.disposition = code
+    # The code's id (when the list gives one) keeps it "used" through a later rename.
+    ids = dispositions if isinstance(dispositions, Mapping) else {}
+    interaction.disposition_code_id = ids.get(code) if code is not None else None
     interaction.note = note.strip() or None if note else None
     interaction.pending_since = None
     uow.wake(Wake.ROUTING)  # the agent has room for another

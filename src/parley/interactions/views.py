@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query
 
-from parley.codes.service import active_labels
+from parley.codes.service import active_codes
 from parley.deps import CurrentUser, PathId, RuntimeDep, Uow
 from parley.fields import MAX_ID
 from parley.interactions import (
@@ -202,7 +202,7 @@ async def done(
         interaction,
         disposition=body.disposition,
         note=body.note,
-        dispositions=await active_labels(uow, "disposition"),
+        dispositions=await active_codes(uow, "disposition"),
         disposition_required=settings.disposition_required,
     )
     return await _committed(uow, interaction)

@@ -314,6 +314,14 @@ export class Desktop {
 
   accept(id) { return this.#act(id, "accept") }
   reject(id) { return this.#act(id, "reject") }
+  /** The dispositions Mark Done takes now (the active ones, in order); the store keeps them. */
+  async loadDispositions() {
+    const page = await this.#api.get("dispositions")
+    const labels = (page?.items ?? []).filter((c) => c.active).map((c) => c.label)
+    this.#store.setConfig({ dispositions: labels })
+    return labels
+  }
+
   markDone(id, { disposition, note } = {}) {
     const body = {}
     if (disposition) body.disposition = disposition

@@ -34,6 +34,8 @@ export class ParleyControlBar extends HTMLElement {
       if (topic === "selection" || topic === "config" || (topic === "interactions" && id === ctx.store.selectedId)) {
         this.render()
       }
+      // An open Mark Done follows the live list, as the status menu does.
+      if (topic === "config" && this.#done.isOpen) this.#done.setDispositions(ctx.store.config.dispositions)
     })
     this.render()
   }
@@ -114,6 +116,7 @@ export class ParleyControlBar extends HTMLElement {
       submit: (choice) => desktop.markDone(interaction.id, choice),
       closed: () => this.#ctx.focusNext?.(),
       draft: Boolean(this.#ctx.hasDraft?.()),
+      refresh: () => desktop.loadDispositions(),
     })
   }
 
