@@ -67,6 +67,12 @@ async def test_a_supervisor_watches_a_customer_arrive_wait_and_be_answered_live(
         await expect(floor_row(sara, "Interactions in progress", "Ana Souza")).to_contain_text(
             "Alice Martins"
         )
+        # Alice's reply reads with her name on the Floor: Sara did not write it.
+        await alice.get_by_role("textbox", name="Message").fill("Hello Ana, it shipped today")
+        await alice.keyboard.press("Enter")
+        progress = floor_row(sara, "Interactions in progress", "Ana Souza")
+        await expect(progress).to_contain_text("Alice Martins: Hello Ana, it shipped today")
+        await expect(progress).not_to_contain_text("You:")
         tiles = sara.get_by_role("region", name="Today’s figures")
         await expect(tiles).to_contain_text(re.compile(r"Answered\s*1"))
         await expect(tiles).to_contain_text(re.compile(r"Offered\s*1"))

@@ -66,7 +66,9 @@ describe("workbin items", () => {
     assert.equal(workbinLabel(mine, 8), "Alice Martins's workbin")
     assert.equal(workbinLabel({ id: 2, kind: "shared", name: "Escalations", owner: null }, 7), "Escalations")
     assert.equal(itemPreview(item(1)), "Message 1")
-    assert.equal(itemPreview(item(1, { last_message: { direction: "out", type: "text", text: "On it", created_at: "x" } })), "You: On it")
+    const onIt = item(1, { last_message: { direction: "out", type: "text", text: "On it", created_at: "x", author_id: 7 } })
+    assert.equal(itemPreview(onIt, 7), "You: On it")
+    assert.equal(itemPreview(onIt, 8), "Agent: On it") // Bob's words, read in a shared workbin
     assert.equal(itemPreview(item(1, { last_message: null })), "")
   })
 

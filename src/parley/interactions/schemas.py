@@ -33,6 +33,9 @@ class LastMessage(BaseModel):
     type: str
     text: str | None = None
     created_at: datetime
+    # Who wrote an outgoing message (None: the customer, the phone, or a preview stored before
+    # it named its author), so a viewer reads "You:" only for their own words.
+    author_id: int | None = None
 
     @field_validator("created_at")
     @classmethod

@@ -11,7 +11,8 @@ PREVIEW_LENGTH = 140  # characters
 
 
 def preview(message: Message) -> dict[str, Any]:
-    """`{direction, type, text, created_at}` (ISO time); the text (`whatsapp.content.summary`:
+    """`{direction, type, text, created_at, author_id}` (ISO time; the user who wrote an outgoing
+    message, None for the customer's and for those sent from the phone); the text (`whatsapp.content.summary`:
     the message's text or kind, flagged deleted, not received, forwarded, from an ad) cut to
     `PREVIEW_LENGTH`."""
     text = summary(message.type, message.text, message.content or {})[:PREVIEW_LENGTH]
@@ -20,4 +21,5 @@ def preview(message: Message) -> dict[str, Any]:
         "type": message.type,
         "text": text,
         "created_at": message.created_at.isoformat(),
+        "author_id": message.author_id,
     }

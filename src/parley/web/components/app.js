@@ -259,7 +259,7 @@ export class ParleyApp extends HTMLElement {
         const interaction = store.interaction(id)
         if (!interaction) continue
         const note = new Notification(`${contactName(interaction)} is waiting for a reply`, {
-          body: previewOf(interaction) || "New WhatsApp message", tag: `parley-${id}`, icon: "favicon.svg" })
+          body: previewOf(interaction, { meId: store.me?.id ?? null }) || "New WhatsApp message", tag: `parley-${id}`, icon: "favicon.svg" })
         note.onclick = () => {
           window.focus()
           ctx.open(id)

@@ -136,6 +136,8 @@ export class ParleyFloor extends HTMLElement {
       return cell
     }
     const m = this.#model
+    // An agent's reply reads with the agent's name: the supervisor did not write it.
+    const viewer = { meId: this.#ctx.store?.me?.id ?? null, nameOf: (id) => m.agent(id)?.name ?? null }
     replace(this.#tiles, ...figureTiles(m.figures, m.threshold).map(([label, value, hint]) =>
       h("div", { class: "floor-tile" }, h("dt", {}, label), h("dd", { class: "floor-tile-value" }, value), h("dd", { class: "floor-tile-hint" }, hint))))
     if (charts) this.#charts.show(m.intervals, m.threshold)
@@ -145,7 +147,7 @@ export class ParleyFloor extends HTMLElement {
     replace(this.#queue, ...(queue.length ? queue.map(({ interaction, agent }) => h("tr", {},
       h("th", { scope: "row", dir: "auto" }, floorContact(interaction)),
       ticking(() => formatDuration(waitSeconds(interaction, now())), { class: `mono ${waitClass(waitSeconds(interaction, now()), m.threshold)}` }),
-      h("td", { class: "floor-preview", dir: "auto" }, previewOf(interaction) || "—"),
+      h("td", { class: "floor-preview", dir: "auto" }, previewOf(interaction, viewer) || "—"),
       h("td", {}, queueState(interaction, agent)),
       h("td", { class: "floor-actions" }, this.#moveButton(interaction), this.#monitorButton(interaction))))
       : [emptyRow(5, "Nobody is waiting.")]))
@@ -165,7 +167,7 @@ export class ParleyFloor extends HTMLElement {
       h("th", { scope: "row", dir: "auto" }, floorContact(interaction)),
       h("td", {}, agent?.name ?? "—"),
       ticking(() => { const s = pendingSeconds(interaction, now()); return s === null ? "Answered" : formatDuration(s) }, { class: "mono" }),
-      h("td", { class: "floor-preview", dir: "auto" }, previewOf(interaction) || "—"),
+      h("td", { class: "floor-preview", dir: "auto" }, previewOf(interaction, viewer) || "—"),
       h("td", { class: "floor-actions" }, this.#moveButton(interaction), this.#monitorButton(interaction))))
       : [emptyRow(5, "No interaction in progress.")]))
 

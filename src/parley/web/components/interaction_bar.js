@@ -143,7 +143,7 @@ export class ParleyInteractionBar extends HTMLElement {
     entry.li.dataset.current = String(selected)
     entry.li.dataset.state = interaction.state
     entry.name.textContent = name
-    entry.preview.textContent = previewOf(interaction)
+    entry.preview.textContent = previewOf(interaction, { meId: store.me?.id ?? null })
     entry.back.hidden = !interaction.returned_from
     entry.back.textContent = interaction.returned_from ? `Back from ${interaction.returned_from}` : ""
     entry.badge.hidden = unread === 0

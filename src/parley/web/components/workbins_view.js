@@ -218,7 +218,7 @@ export class ParleyWorkbins extends HTMLElement {
         onclick: (e) => { if (!e.target.closest("button")) this.#selectItem(id, true) } },
       h("td", { class: "wb-contact" }, h("button", { type: "button", class: "wb-item-button", dataset: { id },
         "aria-pressed": String(selected), onclick: () => this.#selectItem(id) }, h("span", { dir: "auto" }, name))),
-      h("td", { class: "wb-last" }, h("span", { class: "wb-preview", dir: "auto" }, itemPreview(item) || "—"),
+      h("td", { class: "wb-last" }, h("span", { class: "wb-preview", dir: "auto" }, itemPreview(item, this.#ctx?.store?.me?.id ?? null) || "—"),
         item.last_message_at ? h("time", { class: "wb-last-time", datetime: item.last_message_at,
           title: formatDateTime(item.last_message_at) }, formatListTime(item.last_message_at, now)) : null),
       wait,

@@ -62,8 +62,8 @@ export function formatWait(seconds) {
 }
 
 /** The one-line preview of the item's last message (as the interaction bar writes it). */
-export function itemPreview(item) {
-  return previewOf({ last_message: item?.last_message ?? null, state: "parked" })
+export function itemPreview(item, meId = null) {
+  return previewOf({ last_message: item?.last_message ?? null, state: "parked" }, { meId })
 }
 
 const nameOf = (item) => contactName({ contact: item?.contact, id: item?.interaction_id })
