@@ -12,7 +12,7 @@ from playwright.async_api import Browser, Page, expect
 from parley.commands import add_user
 from parley.settings import Settings
 from tests.e2e.conftest import new_page, shot
-from tests.e2e.desk import desk, log_in
+from tests.e2e.desk import ANA, desk, entry, go_ready, log_in, open_chat
 from tests.factories import PASSWORD
 
 
@@ -149,3 +149,40 @@ async def test_an_admin_adds_a_user_who_logs_in_and_is_deactivated_live(
         menu = alice.get_by_role("menu", name="Reasons")
         await expect(menu.get_by_role("menuitemradio")).to_have_count(4)
         await expect(menu).not_to_contain_text("Training")
+
+
+async def test_an_open_mark_done_follows_the_admins_dispositions(
+    settings: Settings, browser: Browser
+) -> None:
+    async with desk(settings, auto_accept=True) as d:
+        await add_user(d.settings, "root", "admin", "Rita Admin", PASSWORD)
+        alice = await new_page(browser)
+        await go_ready(alice, d.url)
+        await d.say(ANA, "My order is late")
+        await open_chat(alice, "Ana Souza")
+        await alice.get_by_role("button", name="Mark Done").click()
+        dialog = alice.get_by_role("dialog", name="Mark Done")
+        select = dialog.get_by_label("Disposition")
+        await select.select_option(label="Resolved")
+
+        async with httpx.AsyncClient(base_url=d.url) as http:
+            login = {"username": "root", "password": PASSWORD}
+            token = (await http.post("/api/v1/auth/login", json=login)).json()["token"]
+            admin = {"Authorization": f"Bearer {token}"}
+            codes = (await http.get("/api/v1/dispositions", headers=admin)).json()["items"]
+            resolved = next(c["id"] for c in codes if c["label"] == "Resolved")
+            added = await http.post("/api/v1/dispositions", json={"label": "Refund issued"},
+                                    headers=admin)  # fmt: skip
+            assert added.status_code == 201
+            off = await http.patch(f"/api/v1/dispositions/{resolved}", json={"active": False},
+                                   headers=admin)  # fmt: skip
+            assert off.status_code == 200
+
+        # The open dialog offers the new code, drops the deactivated one and says so.
+        await expect(select.get_by_role("option", name="Refund issued")).to_have_count(1)
+        await expect(select.get_by_role("option", name="Resolved")).to_have_count(0)
+        await expect(dialog.get_by_role("alert")).to_contain_text("“Resolved” is no longer offered")
+        await select.select_option(label="Refund issued")
+        await dialog.get_by_role("button", name="Mark Done").click()
+        await expect(dialog).to_be_hidden()
+        await expect(entry(alice, "Ana Souza")).to_have_count(0)
