@@ -82,16 +82,26 @@ async def test_a_username_is_never_given_to_another_person(api: Api, clock: Fixe
     people = await staff(api, clock)
     alice = await user_id(api, people.admin, "alice")
     await call(api, "POST", f"/users/{alice}/deactivate", people.admin)
-    for name in ("alice", "ALICE"):
+    for name in ("alice", "ALICE", "ａｌｉｃｅ", "ＡＬＩＣＥ"):  # fullwidth letters read the same
         taken = await call(api, "POST", "/users", people.admin,
                            {"username": name, "password": "longenough"}, status=409)  # fmt: skip
         assert taken["error"]["code"] == "user_exists"
+        assert taken["error"]["message"] == "A user named alice already exists."
     bad = await call(api, "POST", "/users", people.admin,
                      {"username": "no spaces", "password": "longenough"}, status=422)  # fmt: skip
     assert "username" in bad["error"]["message"]
     short = await call(api, "POST", "/users", people.admin,
                        {"username": "carl", "password": "short"}, status=422)  # fmt: skip
     assert short["error"]["code"] == "weak_password"
+    # Stored in its NFKC form, and one logs in however it is typed.
+    made = await call(api, "POST", "/users", people.admin,
+                      {"username": "ｃａｒｏｌ", "password": "longenough"}, status=201)  # fmt: skip
+    assert made["user"]["username"] == "carol"
+    for typed in ("carol", "Carol", "ｃａｒｏｌ"):
+        answer = await api.client.post(
+            "/api/v1/auth/login", json={"username": typed, "password": "longenough"}
+        )
+        assert answer.status_code == 200, answer.text
 
 
 async def test_the_last_active_admin_stays_an_admin(api: Api, clock: FixedClock) -> None:

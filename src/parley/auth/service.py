@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -41,6 +42,8 @@ async def create_user(
 ) -> User:
     if role not in ROLES:
         raise Invalid(f"role must be one of {', '.join(ROLES)}")
+    # Stored in its NFKC form: a fullwidth "ｃａｒｏｌ" is the username "carol".
+    username = unicodedata.normalize("NFKC", username)
     if (
         not username
         or len(username) > 64
@@ -48,9 +51,10 @@ async def create_user(
     ):
         raise Invalid("a username has 1 to 64 letters, digits, dots or underscores")
     check_password(password)
-    if await username_taken(uow, username):
+    existing = await find_username(uow, username)
+    if existing is not None:
         # Also when that user is deactivated: a username is never given to another person.
-        raise Conflict(f"the user {username} already exists", code="user_exists")
+        raise Conflict(f"A user named {existing.username} already exists.", code="user_exists")
     now = clock.now()
     user = User(
         username=username,
@@ -74,17 +78,28 @@ def check_password(password: str) -> None:
         raise Invalid(f"a password has at most {MAX_PASSWORD} characters", code="weak_password")
 
 
-async def username_taken(uow: UnitOfWork, username: str) -> bool:
-    """Whether any user, active or not, has this username in any case ("Alice" is "alice")."""
-    wanted = username.casefold()
-    names = await uow.session.scalars(select(User.username))
-    return any(name.casefold() == wanted for name in names)
+def username_key(username: str) -> str:
+    """A username as people read it: NFKC-normalised and casefolded, so "Alice", "alice" and a
+    fullwidth "ａｌｉｃｅ" are one name (Unicode TR #15 compatibility forms, TR #21 case folding)."""
+    return unicodedata.normalize("NFKC", username).casefold()
+
+
+async def find_username(uow: UnitOfWork, username: str) -> User | None:
+    """The user, active or not, whose username reads the same as `username` (`username_key`)."""
+    exact = await uow.session.scalar(select(User).where(User.username == username))
+    if exact is not None:
+        return exact
+    wanted = username_key(username)
+    for user in await uow.session.scalars(select(User)):
+        if username_key(user.username) == wanted:
+            return user
+    return None
 
 
 async def log_in(
     uow: UnitOfWork, clock: Clock, *, username: str, password: str, max_age: int
 ) -> Login:
-    user = await uow.session.scalar(select(User).where(User.username == username))
+    user = await find_username(uow, username)
     # argon2 takes tens of milliseconds of CPU: keep it off the event loop.
     valid = await asyncio.to_thread(verify_password, user.password_hash if user else None, password)
     if not valid or user is None:

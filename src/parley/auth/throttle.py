@@ -7,6 +7,7 @@ it). Old failures are deleted as new ones come, so the table holds at most a win
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -64,7 +65,8 @@ def _seconds(at: datetime) -> float:
 
 
 def _user(username: str) -> str:
-    return "user:" + username.casefold()[:150]
+    # Counted as the username reads (NFKC, casefolded): "ａｌｉｃｅ" is one more try at "alice".
+    return "user:" + unicodedata.normalize("NFKC", username).casefold()[:150]
 
 
 def _address(address: str) -> str:
