@@ -42,7 +42,7 @@ async def create_user(
 ) -> User:
     if role not in ROLES:
         raise Invalid(f"role must be one of {', '.join(ROLES)}")
-    # Stored in its NFKC form: a fullwidth "ｃａｒｏｌ" is the username "carol".
+    # Stored in its NFKC form: "carol" typed in fullwidth letters is the username "carol".
     username = unicodedata.normalize("NFKC", username)
     if (
         not username
@@ -80,7 +80,7 @@ def check_password(password: str) -> None:
 
 def username_key(username: str) -> str:
     """A username as people read it: NFKC-normalised and casefolded, so "Alice", "alice" and a
-    fullwidth "ａｌｉｃｅ" are one name (Unicode TR #15 compatibility forms, TR #21 case folding)."""
+    fullwidth alice are one name (Unicode TR #15 compatibility forms, TR #21 case folding)."""
     return unicodedata.normalize("NFKC", username).casefold()
 
 

@@ -65,7 +65,7 @@ def _seconds(at: datetime) -> float:
 
 
 def _user(username: str) -> str:
-    # Counted as the username reads (NFKC, casefolded): "ａｌｉｃｅ" is one more try at "alice".
+    # Counted as the username reads (NFKC, casefolded): fullwidth alice is one more try at alice.
     return "user:" + unicodedata.normalize("NFKC", username).casefold()[:150]
 
 
