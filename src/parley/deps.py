@@ -75,7 +75,7 @@ async def current_user(auth: CurrentAuth, request: Request) -> User:
         PASSWORD_CHANGE_PATHS
     ):
         raise Forbidden(
-            "Choose a new password first: yours was reset by an admin.",
+            "Choose your own password to start: the one you have is temporary.",
             code="password_change_required",
         )
     return user

@@ -38,6 +38,10 @@ async def test_an_admin_adds_a_user_who_must_choose_their_own_password(
     # Until the temporary password is changed, nothing else answers.
     refused = await call(api, "GET", "/interactions", bob, status=403)
     assert refused["error"]["code"] == "password_change_required"
+    # Nobody reset Bob's password: the message does not say anyone did.
+    assert refused["error"]["message"] == (
+        "Choose your own password to start: the one you have is temporary."
+    )
     wrong = await call(api, "PUT", "/me/password", bob,
                        {"current_password": "nope", "new_password": "bob-secret-1"}, status=422)  # fmt: skip
     assert wrong["error"]["code"] == "wrong_password"

@@ -82,6 +82,8 @@ async def test_an_admin_adds_a_user_who_logs_in_and_is_deactivated_live(
         await bruno.get_by_label("Password").fill(temporary)
         await bruno.get_by_role("button", name="Log in").click()
         await expect(bruno.get_by_role("heading", name="Choose a new password")).to_be_visible()
+        # Nobody reset Bruno's password: the form does not say anyone did.
+        await expect(bruno.get_by_text("reset", exact=False)).to_have_count(0)
         await both_themes(bruno, "password-change")
         await bruno.get_by_label("Current password").fill(temporary)
         await bruno.get_by_label("New password", exact=True).fill("bruno-own-password")
@@ -102,6 +104,7 @@ async def test_an_admin_adds_a_user_who_logs_in_and_is_deactivated_live(
         await admin.get_by_role("dialog").get_by_role("button", name="Deactivate").click()
         await expect(admin.get_by_role("status").first).to_contain_text("Deactivated Bruno Lima.")
         await expect(bruno.get_by_role("button", name="Log in")).to_be_visible(timeout=3000)
+        await expect(bruno.get_by_text("Your account was deactivated by an admin.")).to_be_visible()
         await bruno.get_by_label("Username").fill("bruno")
         await bruno.get_by_label("Password").fill("bruno-own-password")
         await bruno.get_by_role("button", name="Log in").click()

@@ -66,12 +66,14 @@ describe("Api", () => {
 
   it("keeps validation fields and calls onUnauthenticated on 401", async () => {
     let signedOut = 0
+    let why = null
     const { fetch } = fakeFetch((url) => url.endsWith("/me")
-      ? { status: 401, body: { error: { code: "not_authenticated", message: "Log in first." } } }
+      ? { status: 401, body: { error: { code: "account_deactivated", message: "Deactivated." } } }
       : { status: 422, body: { error: { code: "validation_error", message: "Invalid.", fields: [{ field: "text", message: "Too long" }] } } })
-    const api = new Api({ baseUrl: BASE, fetch, onUnauthenticated: () => signedOut++ })
-    await assert.rejects(api.get("me"), { code: "not_authenticated", status: 401 })
+    const api = new Api({ baseUrl: BASE, fetch, onUnauthenticated: (o) => { signedOut++; why = o.code } })
+    await assert.rejects(api.get("me"), { code: "account_deactivated", status: 401 })
     assert.equal(signedOut, 1)
+    assert.equal(why, "account_deactivated") // the desktop says why the session ended
     await assert.rejects(api.post("x", {}), (e) => e.fields[0].field === "text")
   })
 

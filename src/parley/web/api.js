@@ -61,7 +61,8 @@ export class Api {
    * @param {string|URL} options.baseUrl the API root, e.g. https://host/api/v1/
    * @param {typeof fetch} [options.fetch]
    * @param {() => string} [options.cookies] returns document.cookie
-   * @param {() => void} [options.onUnauthenticated] called on any 401
+   * @param {(o: {code: string|null}) => void} [options.onUnauthenticated] called on any 401,
+   *   with the server's error code (`account_deactivated`, `session_expired`, …)
    * @param {{observe(serverMs, sentAt, receivedAt): void}} [options.clock] fed each Date header
    */
   constructor({ baseUrl, fetch = (...args) => globalThis.fetch(...args), cookies = () => "", onUnauthenticated = () => {},
@@ -115,8 +116,8 @@ export class Api {
         let data = null
         try { data = JSON.parse(request.responseText) } catch { data = null }
         if (request.status >= 200 && request.status < 300) return resolve(data)
-        if (request.status === 401) this.#onUnauthenticated()
         const error = data?.error
+        if (request.status === 401) this.#onUnauthenticated({ code: error?.code ?? null })
         reject(new ApiError(request.status, error?.code ?? `http_${request.status}`,
           error?.message || statusMessage(request.status)))
       }
@@ -159,8 +160,8 @@ export class Api {
     this.#observeDate(response, sentAt)
     const data = await this.#json(response)
     if (response.ok) return data
-    if (response.status === 401) this.#onUnauthenticated()
     const error = data?.error
+    if (response.status === 401) this.#onUnauthenticated({ code: error?.code ?? null })
     const fields = Array.isArray(error?.fields) ? error.fields : []
     const message = typeof error?.message === "string" && error.message ? error.message : statusMessage(response.status)
     const apiError = new ApiError(

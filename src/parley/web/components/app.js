@@ -39,7 +39,7 @@ export class ParleyApp extends HTMLElement {
     this.#apiBase = apiBase
     this.#clock = clock
     this.#api = new Api({ baseUrl: apiBase, cookies: () => document.cookie, clock,
-      onUnauthenticated: () => this.#sessionEnded() })
+      onUnauthenticated: (why) => this.#sessionEnded(why) })
     this.#boot()
   }
 
@@ -112,8 +112,11 @@ export class ParleyApp extends HTMLElement {
     refresh()
   }
 
-  #sessionEnded() {
-    if (this.#session) this.#showLogin("Your session has ended. Log in again.")
+  #sessionEnded({ code = null } = {}) {
+    if (!this.#session) return
+    this.#showLogin(code === "account_deactivated"
+      ? "Your account was deactivated by an admin."
+      : "Your session has ended. Log in again.")
   }
 
   #teardown() {
