@@ -189,3 +189,44 @@ async def test_an_open_mark_done_follows_the_admins_dispositions(
         await dialog.get_by_role("button", name="Mark Done").click()
         await expect(dialog).to_be_hidden()
         await expect(entry(alice, "Ana Souza")).to_have_count(0)
+
+
+async def test_the_top_bar_shows_every_tab_whole_for_an_admin(
+    settings: Settings, browser: Browser
+) -> None:
+    async with desk(settings) as d:
+        await add_user(d.settings, "root", "admin", "Rita Administrator-Longname", PASSWORD)
+        for width in (1024, 1280, 1400):
+            page = await new_page(browser, width, 800)
+            await log_in(page, d.url, "root")
+            tabs = page.get_by_role("tablist", name="Views")
+            await expect(tabs.get_by_role("tab", name="Interactions")).to_be_visible()
+            # Each tab lies whole inside the bar (none clipped or scrolled out of sight).
+            clipped = await tabs.evaluate(
+                """(list) => {
+                  const box = list.getBoundingClientRect()
+                  return [...list.querySelectorAll('[role=tab]:not([hidden])')].filter((tab) => {
+                    const r = tab.getBoundingClientRect()
+                    return r.left < box.left - 0.5 || r.right > box.right + 0.5
+                      || tab.scrollWidth > tab.clientWidth + 1
+                  }).map((tab) => tab.textContent)
+                }"""
+            )
+            for theme in ("light", "dark"):
+                await page.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
+                await shot(page, f"topbar-admin-{width}-{theme}")
+            assert clipped == [], (width, clipped)
+            # What does not fit is one click away, in the More menu.
+            shown = await tabs.get_by_role("tab").all_inner_texts()
+            more = page.get_by_role("button", name=re.compile("^More"))
+            if width < 1400 or "Admin" not in shown:
+                await more.click()
+                await shot(page, f"topbar-admin-{width}-menu")
+                await page.get_by_role("menuitem", name="Admin").click()
+            else:
+                await tabs.get_by_role("tab", name="Admin").click()
+            await expect(tabs.get_by_role("tab", name="Admin")).to_have_attribute(
+                "aria-selected", "true"
+            )
+            await expect(page.get_by_role("navigation", name="Administration")).to_be_visible()
+            await page.context.close()
