@@ -90,6 +90,9 @@ async def test_lists_start_from_the_settings_and_admins_keep_them(
         for who in (people.supervisor, people.agent):
             for method, path, body in (
                 ("POST", "/dispositions", {"label": "X"}),
+                ("POST", "/dispositions", {"label": ""}),  # 403 before the body's 422
+                ("POST", "/users", {"username": "no spaces"}),
+                ("POST", "/teams", {}),
                 ("PATCH", f"/not-ready-reasons/{reason['id']}", {"active": False}),
                 ("PUT", "/dispositions/order", {"ids": ids}),
                 ("DELETE", f"/not-ready-reasons/{reason['id']}", None),

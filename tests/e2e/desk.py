@@ -130,3 +130,15 @@ async def open_chat(page: Page, name: str) -> None:
 
 def transcript(page: Page) -> Any:
     return page.get_by_role("region", name="Transcript")
+
+
+async def open_view(page: Page, name: str) -> None:
+    """Click a view's tab in the top bar, or pick it from the More menu where tabs that do not
+    fit the bar's width go."""
+    tab = page.get_by_role("tablist", name="Views").get_by_role("tab", name=name, exact=True)
+    if not await tab.count():
+        await page.get_by_role("button", name="More ▾").click()
+        await page.get_by_role("menuitem", name=name, exact=True).click()
+    else:
+        await tab.click()
+    await expect(tab).to_have_attribute("aria-selected", "true")

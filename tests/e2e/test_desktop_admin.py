@@ -12,12 +12,12 @@ from playwright.async_api import Browser, Page, expect
 from parley.commands import add_user
 from parley.settings import Settings
 from tests.e2e.conftest import new_page, shot
-from tests.e2e.desk import ANA, desk, entry, go_ready, log_in, open_chat
+from tests.e2e.desk import ANA, desk, entry, go_ready, log_in, open_chat, open_view
 from tests.factories import PASSWORD
 
 
 async def admin_page(page: Page, name: str) -> None:
-    await page.get_by_role("tab", name="Admin").click()
+    await open_view(page, "Admin")
     await (
         page.get_by_role("navigation", name="Administration")
         .get_by_role("button", name=name)
@@ -47,7 +47,7 @@ async def test_an_admin_adds_a_user_who_logs_in_and_is_deactivated_live(
         await log_in(admin, d.url, "root")
 
         # A team with the shared workbin it uses.
-        await admin.get_by_role("tab", name="Admin").click()
+        await open_view(admin, "Admin")
         await admin_page(admin, "Teams")
         await admin.get_by_role("button", name="New team").click()
         team_form = admin.get_by_role("form", name="New team")
@@ -224,7 +224,7 @@ async def test_the_top_bar_shows_every_tab_whole_for_an_admin(
                 await shot(page, f"topbar-admin-{width}-menu")
                 await page.get_by_role("menuitem", name="Admin").click()
             else:
-                await tabs.get_by_role("tab", name="Admin").click()
+                await open_view(tabs, "Admin")
             await expect(tabs.get_by_role("tab", name="Admin")).to_have_attribute(
                 "aria-selected", "true"
             )

@@ -14,7 +14,7 @@ from playwright.async_api import Browser, Page, expect
 from parley.commands import add_user
 from parley.settings import Settings
 from tests.e2e.conftest import new_page, shot
-from tests.e2e.desk import ANA, desk, go_ready, log_in, open_chat
+from tests.e2e.desk import ANA, desk, go_ready, log_in, open_chat, open_view
 from tests.e2e.test_desktop_responses import seed
 from tests.factories import PASSWORD
 
@@ -76,20 +76,20 @@ async def test_no_serious_accessibility_violations_on_any_view(
             ("My History", page.get_by_role("button", name="Apply filters")),
             ("Contact Directory", page.get_by_role("searchbox", name="Search contacts")),
         ):
-            await page.get_by_role("tab", name=tab).click()
+            await open_view(page, tab)
             await expect(ready).to_be_visible()
             found += await serious_violations(page, tab.lower().replace(" ", "-"))
 
         admin = await new_page(browser, 1280, 800)
         await log_in(admin, d.url, "root")
-        await admin.get_by_role("tab", name="Response library").click()
+        await open_view(admin, "Response library")
         await expect(
             admin.get_by_role("tree", name="Response library").get_by_role(
                 "treeitem", name="Billing"
             )
         ).to_be_visible()
         found += await serious_violations(admin, "response-library")
-        await admin.get_by_role("tab", name="Floor").click()
+        await open_view(admin, "Floor")
         await expect(admin.get_by_role("table", name="Agents")).to_be_visible()
         found += await serious_violations(admin, "floor")
     assert found == [], "\n".join(found)

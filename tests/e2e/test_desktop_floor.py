@@ -10,7 +10,7 @@ from playwright.async_api import Browser, Page, expect
 from parley.commands import add_user
 from parley.settings import Settings
 from tests.e2e.conftest import new_page, shot
-from tests.e2e.desk import ANA, entry, go_ready, log_in, open_chat
+from tests.e2e.desk import ANA, entry, go_ready, log_in, open_chat, open_view
 from tests.e2e.desk import desk as running_desk
 from tests.factories import PASSWORD
 
@@ -25,7 +25,7 @@ def floor_row(page: Page, table: str, who: str):  # type: ignore[no-untyped-def]
 
 async def open_floor(page: Page, url: str) -> None:
     await log_in(page, url, "sara")
-    await page.get_by_role("tab", name="Floor").click()
+    await open_view(page, "Floor")
     await expect(page.get_by_role("region", name="Floor")).to_be_visible()
 
 

@@ -17,7 +17,7 @@ from parley.db.engine import build_engine
 from parley.settings import Settings
 from parley.whatsapp.signature import sign
 from tests.e2e.conftest import new_page, shot
-from tests.e2e.desk import ANA, BRUNO, Desk, desk, entry, go_ready, log_in, transcript
+from tests.e2e.desk import ANA, BRUNO, Desk, desk, entry, go_ready, log_in, open_view, transcript
 from tests.factories import PASSWORD, text_webhook
 
 
@@ -70,7 +70,7 @@ async def test_create_new_chat_from_my_history_then_a_new_session(
         await go_ready(page, d.url)
         await handled(page, d, ANA, "Ana Souza", "Where is my order?")
 
-        await page.get_by_role("tab", name="My History").click()
+        await open_view(page, "My History")
         history = page.get_by_role("region", name="My History")
         row = history.get_by_role("button", name="Ana Souza")
         await row.click()
@@ -143,7 +143,7 @@ async def test_directory_finds_national_formats_and_a_closed_window_asks_for_a_t
         await mark_done(page, "Bruno Lima")
         await handled(page, d, ANA, "Ana Souza", "Hi")
 
-        await page.get_by_role("tab", name="Contact Directory").click()
+        await open_view(page, "Contact Directory")
         directory = page.get_by_role("region", name="Contact Directory")
         search = directory.get_by_role("searchbox", name="Search contacts")
         contacts = directory.get_by_role("list", name="Contacts")
@@ -194,7 +194,7 @@ async def test_directory_finds_national_formats_and_a_closed_window_asks_for_a_t
         await shot(page, "outbound-window-closed")
 
         # the contact is now busy on Alice's desktop: a second chat is refused and says where
-        await page.get_by_role("tab", name="Contact Directory").click()
+        await open_view(page, "Contact Directory")
         await directory.get_by_role("button", name="Create new chat").first.click()
         await expect(
             page.get_by_role("alert").filter(has_text="already on your desktop")
@@ -209,7 +209,7 @@ async def test_merging_a_duplicate_in_the_directory(settings: Settings, browser:
         await old_message(d, "551187654321", "Ana S.", "From the old number", hours_ago=1)
         await entry(page, "Ana S.").click()
         await mark_done(page, "Ana S.")
-        await page.get_by_role("tab", name="Contact Directory").click()
+        await open_view(page, "Contact Directory")
         directory = page.get_by_role("region", name="Contact Directory")
         await directory.get_by_role("searchbox", name="Search contacts").fill("+55 11 98765-4321")
         contacts = directory.get_by_role("list", name="Contacts")

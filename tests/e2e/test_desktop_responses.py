@@ -20,7 +20,7 @@ from parley.realtime.bus import InProcessBus
 from parley.responses.seed import seed_library
 from parley.settings import Settings
 from tests.e2e.conftest import new_page, shot
-from tests.e2e.desk import ANA, Desk, desk, go_ready, log_in, open_chat, transcript
+from tests.e2e.desk import ANA, Desk, desk, go_ready, log_in, open_chat, open_view, transcript
 from tests.factories import PASSWORD
 from tests.media import files
 
@@ -176,7 +176,7 @@ async def test_admins_manage_the_library_import_and_export(
     async with desk(settings) as d:
         page = await new_page(browser, 1440, 900)
         await log_in(page, d.url, "root")
-        await page.get_by_role("tab", name="Response library").click()
+        await open_view(page, "Response library")
         tree = page.get_by_role("tree", name="Response library")
         await expect(tree.get_by_role("treeitem", name="Billing")).to_be_visible()
 

@@ -4,8 +4,11 @@ Everyone logged in reads a list; only admins change it (403 `admin_only`)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
 
+from fastapi import APIRouter, Depends, Response
+
+from parley.auth.models import User
 from parley.codes import service
 from parley.codes.schemas import CodeIn, CodeList, CodeOrder, CodeOut, CodePatch
 from parley.deps import CurrentUser, PathId, RuntimeDep, Uow
@@ -20,9 +23,15 @@ PATHS: dict[CodeKind, str] = {
 }
 
 
-def _admin(user: CurrentUser) -> None:
+def _admin(user: CurrentUser) -> User:
+    """Admins only (403 `admin_only`), checked before the body is read."""
     if not runs_the_system(user.role):
         raise Forbidden("Only admins change dispositions and Not Ready reasons.", code="admin_only")
+    return user
+
+
+# A dependency, so an agent hears 403 before any complaint about the body (422).
+AdminUser = Annotated[User, Depends(_admin)]
 
 
 def _routes(kind: CodeKind) -> None:
@@ -35,10 +44,7 @@ def _routes(kind: CodeKind) -> None:
         return CodeList(items=await service.list_codes(uow, kind))
 
     @router.post(path, response_model=CodeOut, status_code=201, name=f"create_{name}")
-    async def create_code(
-        body: CodeIn, user: CurrentUser, uow: Uow, runtime: RuntimeDep
-    ) -> CodeOut:
-        _admin(user)
+    async def create_code(body: CodeIn, user: AdminUser, uow: Uow, runtime: RuntimeDep) -> CodeOut:
         code = await service.create_code(
             uow, runtime.clock, user, kind, label=body.label, active=body.active
         )
@@ -48,9 +54,8 @@ def _routes(kind: CodeKind) -> None:
 
     @router.put(path + "/order", response_model=CodeList, name=f"order_{name}s")
     async def order_codes(
-        body: CodeOrder, user: CurrentUser, uow: Uow, runtime: RuntimeDep
+        body: CodeOrder, user: AdminUser, uow: Uow, runtime: RuntimeDep
     ) -> CodeList:
-        _admin(user)
         await service.reorder_codes(uow, runtime.clock, user, kind, body.ids)
         out = CodeList(items=await service.list_codes(uow, kind))
         await uow.commit()
@@ -58,10 +63,9 @@ def _routes(kind: CodeKind) -> None:
 
     @router.patch(path + "/{code_id}", response_model=CodeOut, name=f"update_{name}")
     async def update_code(
-        code_id: PathId, body: CodePatch, user: CurrentUser, uow: Uow, runtime: RuntimeDep
+        code_id: PathId, body: CodePatch, user: AdminUser, uow: Uow, runtime: RuntimeDep
     ) -> CodeOut:
         """Rename, deactivate (`active: false`) or reactivate."""
-        _admin(user)
         code = await service.get_code(uow, kind, code_id)
         await service.update_code(
             uow,
@@ -79,10 +83,9 @@ def _routes(kind: CodeKind) -> None:
 
     @router.delete(path + "/{code_id}", status_code=204, name=f"delete_{name}")
     async def delete_code(
-        code_id: PathId, user: CurrentUser, uow: Uow, runtime: RuntimeDep
+        code_id: PathId, user: AdminUser, uow: Uow, runtime: RuntimeDep
     ) -> Response:
         """Only a code no record names (409 `code_in_use`: deactivate it instead)."""
-        _admin(user)
         code = await service.get_code(uow, kind, code_id)
         await service.delete_code(
             uow,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
 
+from fastapi import APIRouter, Depends, Response
+
+from parley.auth.models import User
 from parley.deps import CurrentUser, PathId, RuntimeDep, Uow
 from parley.domain.roles import STAFF, runs_the_system
 from parley.errors import Forbidden
@@ -18,9 +21,15 @@ def _staff(user: CurrentUser) -> None:
         raise Forbidden("Only supervisors and admins see teams.", code="staff_only")
 
 
-def _admin(user: CurrentUser) -> None:
+def _admin(user: CurrentUser) -> User:
+    """Admins only (403 `admin_only`), checked before the body is read."""
     if not runs_the_system(user.role):
         raise Forbidden("Only admins change teams.", code="admin_only")
+    return user
+
+
+# A dependency, so an agent hears 403 before any complaint about the body (422).
+AdminUser = Annotated[User, Depends(_admin)]
 
 
 @router.get("", response_model=TeamList)
@@ -36,8 +45,7 @@ async def get_team(team_id: PathId, user: CurrentUser, uow: Uow) -> TeamOut:
 
 
 @router.post("", response_model=TeamOut, status_code=201)
-async def create_team(body: TeamIn, user: CurrentUser, uow: Uow, runtime: RuntimeDep) -> TeamOut:
-    _admin(user)
+async def create_team(body: TeamIn, user: AdminUser, uow: Uow, runtime: RuntimeDep) -> TeamOut:
     team = await service.create_team(
         uow,
         runtime.clock,
@@ -54,9 +62,8 @@ async def create_team(body: TeamIn, user: CurrentUser, uow: Uow, runtime: Runtim
 
 @router.patch("/{team_id}", response_model=TeamOut)
 async def update_team(
-    team_id: PathId, body: TeamPatch, user: CurrentUser, uow: Uow, runtime: RuntimeDep
+    team_id: PathId, body: TeamPatch, user: AdminUser, uow: Uow, runtime: RuntimeDep
 ) -> TeamOut:
-    _admin(user)
     team = await service.get_team(uow.session, team_id)
     await service.update_team(
         uow,
@@ -74,10 +81,7 @@ async def update_team(
 
 
 @router.delete("/{team_id}", status_code=204)
-async def delete_team(
-    team_id: PathId, user: CurrentUser, uow: Uow, runtime: RuntimeDep
-) -> Response:
-    _admin(user)
+async def delete_team(team_id: PathId, user: AdminUser, uow: Uow, runtime: RuntimeDep) -> Response:
     team = await service.get_team(uow.session, team_id)
     await service.delete_team(uow, runtime.clock, user, team)
     await uow.commit()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
 
 from parley.auth.models import User
 from parley.deps import CurrentUser, PathId, RuntimeDep, Uow
@@ -22,9 +24,15 @@ from parley.users.schemas import (
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
 
-def _admin(user: User) -> None:
+def _admin(user: CurrentUser) -> User:
+    """Admins only (403 `admin_only`), checked before the body is read."""
     if not runs_the_system(user.role):
         raise Forbidden("Only admins manage users.", code="admin_only")
+    return user
+
+
+# A dependency, so an agent hears 403 before any complaint about the body (422).
+AdminUser = Annotated[User, Depends(_admin)]
 
 
 @router.get("", response_model=UserList)
@@ -40,9 +48,8 @@ async def list_users(user: CurrentUser, uow: Uow, runtime: RuntimeDep) -> UserLi
 
 @router.post("", response_model=UserWithPassword, status_code=201)
 async def create_user(
-    body: UserCreate, user: CurrentUser, uow: Uow, runtime: RuntimeDep
+    body: UserCreate, user: AdminUser, uow: Uow, runtime: RuntimeDep
 ) -> UserWithPassword:
-    _admin(user)
     created, made = await service.add_user(uow, runtime.clock, user, body)
     out = await service.user_record(uow, created, runtime.settings.agent_capacity)
     await uow.commit()
@@ -60,10 +67,9 @@ async def get_user(user_id: PathId, user: CurrentUser, uow: Uow, runtime: Runtim
 
 @router.patch("/{user_id}", response_model=UserRecord)
 async def update_user(
-    user_id: PathId, body: UserPatch, user: CurrentUser, uow: Uow, runtime: RuntimeDep
+    user_id: PathId, body: UserPatch, user: AdminUser, uow: Uow, runtime: RuntimeDep
 ) -> UserRecord:
     """Name, role, capacity, teams, supervisor scope. A new role ends the user's logins."""
-    _admin(user)
     target = await service.get_user(uow, user_id, for_update=True)
     capacity = runtime.settings.agent_capacity
     await service.update_user(uow, runtime.clock, user, target, body, capacity=capacity)
@@ -75,14 +81,13 @@ async def update_user(
 @router.post("/{user_id}/password", response_model=UserWithPassword)
 async def reset_password(
     user_id: PathId,
-    user: CurrentUser,
+    user: AdminUser,
     uow: Uow,
     runtime: RuntimeDep,
     body: PasswordResetIn | None = None,
 ) -> UserWithPassword:
     """A temporary password (given, or made and returned once); the user's logins end and they
     choose their own password at the next one."""
-    _admin(user)
     body = body or PasswordResetIn()
     target = await service.get_user(uow, user_id, for_update=True)
     capacity = runtime.settings.agent_capacity
@@ -95,11 +100,8 @@ async def reset_password(
 
 
 @router.post("/{user_id}/deactivate", response_model=UserRecord)
-async def deactivate(
-    user_id: PathId, user: CurrentUser, uow: Uow, runtime: RuntimeDep
-) -> UserRecord:
+async def deactivate(user_id: PathId, user: AdminUser, uow: Uow, runtime: RuntimeDep) -> UserRecord:
     """The user cannot log in any more and every login they have ends at once."""
-    _admin(user)
     target = await service.get_user(uow, user_id, for_update=True)
     capacity = runtime.settings.agent_capacity
     await service.deactivate(uow, runtime.clock, user, target, capacity=capacity)
@@ -109,10 +111,7 @@ async def deactivate(
 
 
 @router.post("/{user_id}/reactivate", response_model=UserRecord)
-async def reactivate(
-    user_id: PathId, user: CurrentUser, uow: Uow, runtime: RuntimeDep
-) -> UserRecord:
-    _admin(user)
+async def reactivate(user_id: PathId, user: AdminUser, uow: Uow, runtime: RuntimeDep) -> UserRecord:
     target = await service.get_user(uow, user_id, for_update=True)
     await service.reactivate(uow, runtime.clock, user, target)
     out = await service.user_record(uow, target, runtime.settings.agent_capacity)
