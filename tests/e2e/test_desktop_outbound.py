@@ -218,7 +218,7 @@ async def test_merging_a_duplicate_in_the_directory(settings: Settings, browser:
         await add_user(d.settings, "sara", "supervisor", "Sara Lopes", PASSWORD)
         sara = await new_page(browser, 1440, 860)
         await log_in(sara, d.url, "sara")
-        await sara.get_by_role("tab", name="Contact Directory").click()
+        await open_view(sara, "Contact Directory")
         elsewhere = sara.get_by_role("region", name="Contact Directory")
         await elsewhere.get_by_role("searchbox", name="Search contacts").fill("Ana S.")
         await (
