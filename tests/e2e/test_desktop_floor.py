@@ -153,6 +153,15 @@ async def test_a_supervisor_moves_work_from_alice_to_bob_and_both_desktops_updat
         await d.say(ANA, "It is Rua das Flores 10")
         await expect(watched).to_contain_text("It is Rua das Flores 10")
         await shot(sara, "floor-monitor-dark")
+        # The dialog follows the conversation's events: Bob closes it, the line says so.
+        await expect(monitor).to_contain_text("With Bob Ferreira · read only")
+        await bob.get_by_role("button", name="Mark Done").click()
+        await (
+            bob.get_by_role("dialog", name="Mark Done")
+            .get_by_role("button", name="Mark Done")
+            .click()
+        )
+        await expect(monitor).to_contain_text("Done · read only")
         await monitor.get_by_role("button", name="Close").click()
         await expect(monitor).to_be_hidden()
         await shot(sara, "floor-dark")

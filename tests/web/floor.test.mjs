@@ -123,3 +123,14 @@ describe("what a supervisor did, on the agent's desktop", () => {
     assert.equal(shown.detail, undefined)
   })
 })
+
+describe("monitorSubtitle", () => {
+  it("says where the watched conversation is now, as its events move it", async () => {
+    const { monitorSubtitle } = await import("../../src/parley/web/models/floor.js")
+    assert.equal(monitorSubtitle({ state: "active", agent_id: 2 }, "Bob Chen"), "With Bob Chen · read only")
+    assert.equal(monitorSubtitle({ state: "parked", workbin_id: 4 }, ""), "Parked in a workbin · read only")
+    assert.equal(monitorSubtitle({ state: "queued" }, ""), "Waiting for an agent · read only")
+    assert.equal(monitorSubtitle({ state: "offered", agent_id: 3 }, "Alice"), "Offered to Alice · read only")
+    assert.equal(monitorSubtitle({ state: "done" }, "Bob Chen"), "Done · read only")
+  })
+})

@@ -4,6 +4,7 @@
 // closes, a refusal shows the server's own words.
 
 import { contactName } from "../models/contact.js"
+import { monitorSubtitle } from "../models/floor.js"
 import { messageKey, transcriptRows } from "../models/message_view.js"
 import { foldReactions } from "../models/reactions.js"
 import { h, replace } from "./dom.js"
@@ -97,10 +98,11 @@ export function openMonitor(host, { interaction, agentName, page, ctx, onClose }
   const list = h("ol", { class: "rows wb-rows", "aria-label": "Messages" })
   const scroller = h("section", { class: "wb-transcript floor-monitor-transcript", "aria-label": "Transcript (read only)", tabindex: "0" }, list)
   const title = `Monitor ${who}`
+  const subtitle = h("p", { class: "dialog-text" }, monitorSubtitle(interaction, agentName))
   const dialog = h("dialog", { class: "dialog floor-monitor", "aria-label": title },
     h("div", { class: "floor-monitor-head" },
       h("h2", { class: "dialog-title" }, title),
-      h("p", { class: "dialog-text" }, agentName ? `With ${agentName} · read only` : "Waiting for an agent · read only"),
+      subtitle,
       h("button", { type: "button", class: "btn btn-secondary", onclick: () => dialog.close() }, "Close")),
     scroller)
   const render = () => {
@@ -128,5 +130,7 @@ export function openMonitor(host, { interaction, agentName, page, ctx, onClose }
   host.append(dialog)
   dialog.showModal()
   render()
-  return { add, close: () => dialog.close(), interactionId: String(interaction.id) }
+  // The conversation moves on while watched (moved, parked, done): the line follows its events.
+  const follow = (moved, name) => { subtitle.textContent = monitorSubtitle(moved, name) }
+  return { add, follow, close: () => dialog.close(), interactionId: String(interaction.id) }
 }

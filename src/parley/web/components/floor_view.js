@@ -88,6 +88,14 @@ export class ParleyFloor extends HTMLElement {
   #apply(event) {
     if (this.#monitor && (event.type === "message.created" || event.type === "message.updated")
         && String(event.message?.interaction_id) === this.#monitor.interactionId) this.#monitor.add(event.message)
+    if (this.#monitor && (event.type === "interaction.updated" || event.type === "interaction.offered")
+        && String(event.interaction?.id) === this.#monitor.interactionId) {
+      this.#monitor.follow(event.interaction, this.#model.agent(event.interaction.agent_id)?.name ?? "")
+    }
+    if (this.#monitor && event.type === "workbin.item_updated"
+        && String(event.item?.interaction_id) === this.#monitor.interactionId) {
+      this.#monitor.follow({ state: "parked", workbin_id: event.item.workbin_id }, "")
+    }
     if (!this.#model.loaded) return
     const { changed, refresh } = this.#model.apply(event)
     if (changed && !this.hidden) this.#render({ charts: false })

@@ -242,3 +242,16 @@ export function chartSummary(series) {
 export function floorContact(interaction) {
   return contactName(interaction)
 }
+
+/**
+ * The Monitor dialog's line under its title: where the conversation is now, as its events say
+ * (an agent, the queue, a workbin, done), always "read only".
+ */
+export function monitorSubtitle(interaction, agentName) {
+  const state = interaction?.state
+  if (state === "done") return "Done · read only"
+  if (state === "parked" || interaction?.workbin_id) return "Parked in a workbin · read only"
+  if (state === "queued" || !agentName) return "Waiting for an agent · read only"
+  if (state === "offered") return `Offered to ${agentName} · read only`
+  return `With ${agentName} · read only`
+}
