@@ -29,7 +29,7 @@ async def test_a_long_poll_does_not_hold_the_stop_up(settings: Settings) -> None
         servers.append(node_server(app, config, own_signals=False))
     before = signal.getsignal(signal.SIGINT)
     tasks = [asyncio.create_task(s.serve()) for s in servers]
-    while not all(s.started for s in servers):
+    while not all(s.started for s in servers):  # noqa: ASYNC110 (uvicorn has no event for it)
         await asyncio.sleep(0.02)
     assert signal.getsignal(signal.SIGINT) is before  # the caller keeps the signals
     async with httpx.AsyncClient(timeout=30) as client:
