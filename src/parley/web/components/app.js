@@ -243,7 +243,8 @@ export class ParleyApp extends HTMLElement {
         return
       }
       connTimer = setTimeout(() => {
-        replace(conn, h("span", { class: "conn-dot", "aria-hidden": "true" }), "Reconnecting… new messages will catch up")
+        replace(conn, h("span", { class: "conn-dot", "aria-hidden": "true" }),
+          h("span", { class: "conn-lead" }, "Reconnecting…"), h("span", { class: "conn-more" }, " new messages will catch up"))
         conn.hidden = false
       }, 2000)
     }
