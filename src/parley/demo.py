@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
+import signal
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +26,7 @@ from parley.db.uow import UnitOfWork
 from parley.interactions.models import ChatSession, Interaction, InteractionEvent
 from parley.logs import configure_logging
 from parley.messages.models import Message
-from parley.node_server import node_server
+from parley.node_server import NodeServer, node_server
 from parley.realtime.bus import InProcessBus
 from parley.responses.seed import seed_library
 from parley.settings import Settings
@@ -351,9 +354,41 @@ async def run_demo(
                 access_log=False,
                 timeout_graceful_shutdown=1,
             ),
+            own_signals=False,
         )
         for a, p in ((app, settings.port), (simulator, sim_port))
     ]
+    with _stop_on_signals(servers):
+        return await _serve_both(servers, settings, sim_port, simulator, fresh_data, restored)
+
+
+@contextlib.contextmanager
+def _stop_on_signals(servers: list[NodeServer]) -> Iterator[None]:
+    """Ctrl+C (or SIGTERM) stops both servers at once, not one after the other."""
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGINT, signal.SIGTERM)
+
+    def stop() -> None:
+        for server in servers:
+            server.stop()
+
+    for number in signals:
+        loop.add_signal_handler(number, stop)
+    try:
+        yield
+    finally:
+        for number in signals:
+            loop.remove_signal_handler(number)
+
+
+async def _serve_both(
+    servers: list[NodeServer],
+    settings: Settings,
+    sim_port: int,
+    simulator: Any,
+    fresh_data: bool,
+    restored: bool,
+) -> int:
     tasks = [asyncio.create_task(s.serve()) for s in servers]
     while not all(s.started for s in servers):
         if any(t.done() for t in tasks):

@@ -1,6 +1,8 @@
 """axe-core (the npm package, from node_modules: no CDN) over every view of the desktop in both
 themes: the log in form, the interaction window, the Notification tab, Workbins, My History, the
-Contact Directory, the admin's Response library and the supervisors' Floor. No serious or critical violation."""
+Contact Directory, the admin's Response library, the supervisors' Floor and the simulator's phone
+page. No serious or critical violation. The interaction is scanned while its pending response is
+red, on the selected list row and in the header: the colours most likely to fail."""
 
 from __future__ import annotations
 
@@ -48,7 +50,7 @@ async def test_no_serious_accessibility_violations_on_any_view(
 ) -> None:
     await seed(settings)
     await add_user(settings, "root", "admin", "Ada Admin", PASSWORD)
-    async with desk(settings) as d:
+    async with desk(settings, pending_response_thresholds=(1, 2)) as d:
         page = await new_page(browser, 1280, 800)
         await page.goto(d.url)
         await expect(page.get_by_role("button", name="Log in")).to_be_visible()
@@ -58,6 +60,11 @@ async def test_no_serious_accessibility_violations_on_any_view(
         await d.customer_says(ANA, {"type": "text", "text": {"body": "Hi, any news?"}}, "Ana Souza")
         await open_chat(page, "Ana Souza")
         await expect(page.get_by_role("region", name="Transcript")).to_contain_text("any news")
+        bar = page.get_by_role("navigation", name="Interactions")
+        await expect(
+            bar.locator('[data-current="true"] .ibar-time[data-level="red"]')
+        ).to_be_visible(timeout=10_000)
+        await expect(page.locator('.cbar-timer[data-level="red"]')).to_be_visible()
         found += await serious_violations(page, "interaction")
 
         responses = page.get_by_role("region", name="Responses")
@@ -92,4 +99,9 @@ async def test_no_serious_accessibility_violations_on_any_view(
         await open_view(admin, "Floor")
         await expect(admin.get_by_role("table", name="Agents")).to_be_visible()
         found += await serious_violations(admin, "floor")
+
+        phone = await new_page(browser, 1280, 800)
+        await phone.goto(d.phone)
+        await expect(phone.get_by_role("log", name="Chat")).to_contain_text("any news")
+        found += await serious_violations(phone, "phone")
     assert found == [], "\n".join(found)

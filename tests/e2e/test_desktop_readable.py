@@ -96,3 +96,32 @@ async def test_an_offer_that_expired_while_parley_was_down_loses_its_chip(
         nav = page.get_by_role("navigation", name="Interactions")
         await expect(nav.get_by_text("Offer ·")).to_have_count(0, timeout=15_000)
         await shot(page, "readable-offer-gone-after-restart")
+
+
+async def test_the_reconnecting_pill_covers_no_view_tab(
+    settings: Settings, browser: Browser
+) -> None:
+    """At 1400 and 1920 px the pill gives way to the view tabs: each tab shows whole, none under
+    the pill, and the pill still says "Reconnecting…"."""
+    async with desk(settings) as d:
+        page = await new_page(browser, 1400, 800)
+        await go_ready(page, d.url)
+        await d.stop_server()
+        pill = page.get_by_role("status").filter(has_text="Reconnecting")
+        await expect(pill).to_be_visible(timeout=10_000)
+        tablist = page.get_by_role("tablist", name="Views")
+        for width in (1400, 1920):
+            await page.set_viewport_size({"width": width, "height": 800})
+            await page.wait_for_timeout(200)
+            assert await tablist.evaluate("e => e.scrollWidth <= e.clientWidth"), width
+            box = await pill.bounding_box()
+            assert box is not None and box["width"] > 100
+            for tab in await tablist.get_by_role("tab").all():
+                tab_box = await tab.bounding_box()
+                assert tab_box is not None
+                assert tab_box["x"] + tab_box["width"] <= box["x"] or tab_box["x"] >= (
+                    box["x"] + box["width"]
+                ), (width, await tab.inner_text())
+            await expect(pill).to_contain_text("Reconnecting…")
+            await shot(page, f"readable-reconnecting-pill-{width}")
+        await d.start_server()

@@ -222,3 +222,27 @@ async def test_a_second_agent_receives_it_when_the_customer_writes(
             "Let me check with the warehouse"
         )
         await shot(bob, "workbins-back-from")
+
+
+async def test_the_workbin_toast_goes_when_the_chat_is_opened_again(
+    settings: Settings, browser: Browser
+) -> None:
+    """A toast about an interaction never contradicts the screen: "moved to your workbin" goes
+    as soon as the agent opens the chat again, and leaves no Dismiss button behind."""
+    async with desk(settings, auto_accept=True) as d:
+        page = await new_page(browser, 1440, 860)
+        await go_ready(page, d.url)
+        await d.customer_says(ANA, {"type": "text", "text": {"body": "Hello"}}, "Ana Souza")
+        await open_chat(page, "Ana Souza")
+        await page.get_by_role("button", name="Move to Workbin").click()
+        dialog = page.get_by_role("dialog", name="Move to Workbin")
+        await dialog.get_by_role("button", name="Move").click()
+        toast = page.get_by_role("status").filter(has_text="moved to your workbin")
+        await expect(toast).to_be_visible()
+        await tab(page, "Workbins").click()
+        await item(page, "Ana Souza").click()
+        details = page.get_by_role("complementary", name="Workbin item")
+        await details.get_by_role("button", name="Open").click()
+        await expect(entry(page, "Ana Souza")).to_be_visible()
+        await expect(toast).to_have_count(0, timeout=2_000)  # well before it would expire
+        await expect(page.get_by_role("button", name="Dismiss")).to_have_count(0)

@@ -58,6 +58,14 @@ async def test_bad_customer_messages(control: httpx.AsyncClient) -> None:
     assert (
         await control.post("/_sim/customers/12ab/messages", json={"type": "text"})
     ).status_code == 400
+    own = await control.post(
+        "/_sim/customers/15550001111/messages", json={"type": "text", "text": {"body": "Hi"}}
+    )
+    assert own.status_code == 400 and own.json()["error"]["code"] == "business_number"
+    assert "business's own number" in own.json()["error"]["message"]
+    as_customer = await control.post("/_sim/customers", json={"wa_id": "15550001111"})
+    assert as_customer.status_code == 400
+    assert (await control.get("/_sim/customers/15550001111/messages")).status_code == 404
     odd = await control.get("/_sim/webhooks?state=zzz")
     assert odd.status_code == 400 and "'state' must be one of" in odd.json()["error"]["message"]
     missing = await control.get("/_sim/customers/4400000000/messages")

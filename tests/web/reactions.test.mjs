@@ -100,6 +100,23 @@ describe("event rows in the transcript", () => {
     assert.deepEqual(merged.map((m) => m.key ?? m.id), [1, "e:7:joined", 2, "e:7:connected", 3])
     assert.deepEqual(withEvents([older], [], 5), [older])
   })
+
+  it("keeps an unsent reply after the events before it was written, and there once sent", async () => {
+    const { withEvents } = await import("../../src/parley/web/models/session_events.js")
+    const first = { id: 2, session_id: 5, timestamp: "2026-03-11T09:59:59Z" }
+    const rows = eventMessages(sessionEvents({ id: 7, created_at: "2026-03-11T10:00:00Z",
+      accepted_at: "2026-03-11T10:00:30Z" }, { contactName: "Ana", agentName: "Alice" }), 7)
+    const unsent = { id: null, key: "local-1", session_id: 5, local: true, status: "failed",
+      created_at: "2026-03-11T10:01:00Z", timestamp: "2026-03-11T10:01:00Z" }
+    const order = (items) => withEvents(items, rows, 5).map((m) => m.key ?? m.id)
+    assert.deepEqual(order([first, unsent]), ["e:7:joined", 2, "e:7:connected", "local-1"])
+    const sent = { id: 3, session_id: 5, composed_at: "2026-03-11T10:01:00Z",
+      created_at: "2026-03-11T10:05:00Z", timestamp: "2026-03-11T10:05:00Z" }
+    assert.deepEqual(order([first, sent]), ["e:7:joined", 2, "e:7:connected", 3])
+    // written before the agent connected (posted late): it stays above that event
+    const early = { ...sent, composed_at: "2026-03-11T10:00:10Z" }
+    assert.deepEqual(order([first, early]), ["e:7:joined", 2, 3, "e:7:connected"])
+  })
 })
 
 describe("server session events", () => {

@@ -74,7 +74,10 @@ class IngestProcess(Worker):
     def start(self) -> None:
         self._task = asyncio.create_task(self._supervise(), name="ingest-process")
 
-    async def stop(self, grace_seconds: float = 5.0) -> None:
+    async def stop(self, grace_seconds: float = 1.0) -> None:
+        """Ask the worker to finish its batch and leave; killed after `grace_seconds` (its batch
+        is one transaction: cut short, it rolls back and the webhooks wait, stored, for the
+        next start), so a stop is never held up by it."""
         self._stopping = True
         child = self._child
         if child is not None and child.stdin is not None:

@@ -36,6 +36,7 @@ from parley.ingest.echoes import ingest_echoes
 from parley.ingest.other_changes import apply_other_changes
 from parley.interactions.events import InteractionUpdated
 from parley.interactions.models import ChatSession, Interaction
+from parley.interactions.pending import reply_failed
 from parley.interactions.schemas import InteractionOut
 from parley.media.inbound import expect_inbound
 from parley.messages.events import MessageCreated
@@ -82,7 +83,9 @@ async def ingest_batch(
         created += await ingest_echoes(uow, clock, echoes)
     for batch in batches:
         for status in batch.statuses:
-            await apply_status_update(uow, clock, status)
+            failed = await apply_status_update(uow, clock, status)
+            if failed is not None:
+                await reply_failed(uow, failed, clock.now())
         if batch.other:
             await apply_other_changes(uow, clock.now(), batch.other)
         for update in batch.template_updates:

@@ -20,6 +20,7 @@ from parley.domain.late_replies import ComposedTooLongAgo, composed_time
 from parley.domain.window import window_open
 from parley.errors import Conflict, Invalid
 from parley.interactions.models import Interaction
+from parley.interactions.pending import unanswered_since
 from parley.interactions.service import publish_interaction, require_active
 from parley.messages.content import OutboundContent, allowed_outside_window
 from parley.messages.events import MessageCreated
@@ -83,7 +84,7 @@ async def send_message(
         client_id=client_id,
     )
     message.composed_at = written
-    answered(interaction, message, now)
+    await answered(uow, interaction, message, now)
     uow.emit(MessageCreated(message=await message_out(uow, message)), to=user.id)
     await publish_interaction(uow, interaction)
     return message
@@ -177,11 +178,16 @@ async def quoted_wamid(
     return quoted.wamid
 
 
-def answered(interaction: Interaction, message: Message, now: datetime) -> None:
-    """The agent wrote: the pending response ends and the list shows the reply."""
-    interaction.pending_since = None
+async def answered(
+    uow: UnitOfWork, interaction: Interaction, message: Message, now: datetime
+) -> None:
+    """The agent wrote: the pending response ends and the list shows the reply — unless the
+    reply was written (offline) before a customer message that has arrived since: that message
+    is still unanswered, so it stays pending and the list keeps showing it."""
+    interaction.pending_since = await unanswered_since(uow, interaction.id)
     interaction.unread_count = 0
-    interaction.last_message_at = now
-    interaction.last_message = preview(message)
+    if interaction.pending_since is None:
+        interaction.last_message_at = now
+        interaction.last_message = preview(message)
     interaction.updated_at = now
     interaction.version += 1

@@ -26,14 +26,16 @@ from parley.whatsapp.statuses import advance_status
 ERROR_TITLE_MAX = 200  # the column's size
 
 
-async def apply_status_update(uow: UnitOfWork, clock: Clock, update: StatusUpdate) -> None:
+async def apply_status_update(uow: UnitOfWork, clock: Clock, update: StatusUpdate) -> int | None:
+    """Apply one status webhook; returns the interaction id when a reply of the agent's has
+    just failed for good (the caller shows the customer's wait again), else None."""
     message = await _find_message(uow, update)
     if message is None:
         # The status outran our record of the send (or concerns a message sent elsewhere): keep
         # it, and apply it when a message with this wamid is recorded. Once: Meta repeats
         # statuses and a replay reads them again.
         if await _pending_already(uow, update):
-            return
+            return None
         uow.session.add(
             PendingStatus(
                 wamid=update.wamid,
@@ -44,12 +46,12 @@ async def apply_status_update(uow: UnitOfWork, clock: Clock, update: StatusUpdat
             )
         )
         await uow.session.flush()
-        return
+        return None
     if message.direction == "out":
         who = Identity(bsuid=update.recipient_user_id, username=update.recipient_username)
         await learn_from_status(uow, message.contact_id, who, clock.now())
     error = update.errors[0] if update.errors else None
-    await set_status(uow, message, update.status, update.timestamp, error)
+    return await set_status(uow, message, update.status, update.timestamp, error)
 
 
 async def _pending_already(uow: UnitOfWork, update: StatusUpdate) -> bool:
@@ -81,10 +83,12 @@ async def set_status(
     status: str,
     at: datetime,
     error: WhatsAppError | None = None,
-) -> None:
+) -> int | None:
+    """Move the message to `status` (never backwards); returns its interaction id when an
+    outbound message has just failed, else None."""
     new = advance_status(message.status, status)
     if new == message.status:
-        return
+        return None
     message.status = new
     message.status_at = at
     if new == "failed" and error is not None:
@@ -96,13 +100,17 @@ async def set_status(
         await reaction_status_changed(uow, message, agent_id)
     else:
         uow.emit(MessageUpdated(message=await message_out(uow, message)), to=agent_id)
+    if new == "failed" and message.direction == "out":
+        return message.interaction_id
+    return None
 
 
-async def record_wamid(uow: UnitOfWork, clock: Clock, message: Message, wamid: str) -> None:
-    """The Cloud API accepted the message: keep its id, then apply statuses that came first."""
+async def record_wamid(uow: UnitOfWork, clock: Clock, message: Message, wamid: str) -> int | None:
+    """The Cloud API accepted the message: keep its id, then apply statuses that came first.
+    Returns the interaction id when one of those was a failure (see `set_status`)."""
     if message.wamid is None:
         message.wamid = wamid
-    await set_status(uow, message, "sent", clock.now())
+    failed = await set_status(uow, message, "sent", clock.now())
     waiting = list(
         await uow.session.scalars(
             select(PendingStatus).where(PendingStatus.wamid == wamid).order_by(PendingStatus.id)
@@ -110,9 +118,10 @@ async def record_wamid(uow: UnitOfWork, clock: Clock, message: Message, wamid: s
     )
     for pending in waiting:
         error = _first_error(pending.payload)
-        await set_status(uow, message, pending.status, pending.timestamp, error)
+        failed = await set_status(uow, message, pending.status, pending.timestamp, error) or failed
     if waiting:
         await uow.session.execute(delete(PendingStatus).where(PendingStatus.wamid == wamid))
+    return failed
 
 
 def _first_error(payload: dict[str, object]) -> WhatsAppError | None:

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from parley.clock import Clock
 from parley.db.uow import UnitOfWork
 from parley.domain.typing_indicator import typing_stale
+from parley.interactions.pending import reply_failed
 from parley.media.sender import MediaSender
 from parley.messages.content import MediaContent, OutboundContent, graph_body, load_content
 from parley.messages.models import Message, OutboxItem
@@ -243,7 +244,9 @@ class OutboxWorker(Worker):
             if item.message_id is not None and wamid is not None:
                 message = await uow.session.get(Message, item.message_id)
                 if message is not None:
-                    await record_wamid(uow, self._clock, message, wamid)
+                    failed = await record_wamid(uow, self._clock, message, wamid)
+                    if failed is not None:
+                        await reply_failed(uow, failed, self._clock.now())
             await uow.commit()
         log.info("outbox.sent", extra={"outbox_id": item.id, "wamid": wamid})
 
@@ -267,7 +270,9 @@ class OutboxWorker(Worker):
                 message = await uow.session.get(Message, item.message_id)
                 if message is not None:
                     error = WhatsAppError(exc.code, exc.title, exc.title, reason, None)
-                    await set_status(uow, message, "failed", self._clock.now(), error)
+                    failed = await set_status(uow, message, "failed", self._clock.now(), error)
+                    if failed is not None:
+                        await reply_failed(uow, failed, self._clock.now())
             await uow.commit()
 
     async def _reschedule(self, item: service.Claimed, delay: float, error: str) -> None:

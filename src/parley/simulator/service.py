@@ -90,8 +90,19 @@ class Simulator:
     # --- customers -----------------------------------------------------------------------
 
     def add_customer(self, wa_id: str, profile_name: str | None) -> Customer:
+        self._refuse_business_number(wa_id)
         user_id = bsuid(self.settings.whatsapp_business_account_id, wa_id)
         return self.store.upsert_customer(wa_id, profile_name, self.clock(), user_id)
+
+    def _refuse_business_number(self, wa_id: str) -> None:
+        """No phone can write to a WhatsApp Business number from that same number (Meta's send
+        side answers 131021 "Recipient is the sender" for the reverse)."""
+        business = "".join(c for c in self.settings.whatsapp_display_phone_number if c.isdigit())
+        if wa_id == business:
+            raise SimulatorError(
+                f"{wa_id} is the business's own number: a customer cannot write from it.",
+                "business_number",
+            )
 
     def _user_id(self, wa_id: str) -> str | None:
         """The BSUID to put in webhooks, if that option is on and the customer exists."""
@@ -258,6 +269,7 @@ class Simulator:
         kind = body.get("type")
         if not isinstance(kind, str) or not kind:
             raise SimulatorError("The message needs a 'type'.")
+        self._refuse_business_number(wa_id)
         customer = self.store.customer(wa_id)
         if customer is None or profile_name is not None:
             customer = self.add_customer(wa_id, profile_name)

@@ -108,6 +108,7 @@ class Store:
         self.media_urls: dict[str, MediaUrl] = {}
         self.version = 0
         self._changed = asyncio.Event()
+        self._released = False
         self.on_change: Callable[[], None] | None = None
         """Called after each change (the snapshot writes the store to disk)."""
 
@@ -129,12 +130,18 @@ class Store:
     async def wait_for_change(self, since: int, seconds: float) -> int:
         """Return the version once it is above `since`, or after `seconds`; at once when it
         differs (a `since` above it comes from before a restart)."""
-        if self.version != since:
+        if self.version != since or self._released:
             return self.version
         event = self._changed
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(event.wait(), seconds)
         return self.version
+
+    def release_waiters(self) -> None:
+        """The server is stopping: every long poll answers now (and any new one at once), so
+        none holds the stop up; the phone page then finds the simulator gone and says so."""
+        self._released = True
+        self._changed.set()
 
     def customer(self, wa_id: str) -> Customer | None:
         return self.customers.get(wa_id)

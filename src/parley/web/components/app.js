@@ -26,6 +26,8 @@ import "./password_change.js"
 import "./panels.js" // every part of the desktop registers itself there
 
 const THEME_KEY = "parley-theme"
+const TOAST_MS = 6000
+const ERROR_TOAST_MS = 12000
 
 export class ParleyApp extends HTMLElement {
   #apiBase
@@ -246,7 +248,8 @@ export class ParleyApp extends HTMLElement {
         return
       }
       connTimer = setTimeout(() => {
-        replace(conn, h("span", { class: "conn-dot", "aria-hidden": "true" }), "Reconnecting… new messages will catch up")
+        replace(conn, h("span", { class: "conn-dot", "aria-hidden": "true" }),
+          h("span", { class: "conn-lead" }, "Reconnecting…"), h("span", { class: "conn-more" }, " new messages will catch up"))
         conn.hidden = false
       }, 2000)
     }
@@ -285,8 +288,9 @@ export class ParleyApp extends HTMLElement {
       if (topic === "removed") {
         const text = change.notice || removalNotice(change.reason, { name: contactName(change.interaction),
           offered: change.interaction?.state === "offered", workbin: desktop.parkedTo(id) })
-        if (text) this.#notify(text, { polite: true })
+        if (text) this.#notify(text, { polite: true, about: { id, state: stateOf(store, id) } })
       }
+      if (topic === "interactions" || topic === "removed") this.#clearStaleToasts(store)
       if (topic === "me" && store.me?.status === "logged_out") this.#api.get("me").catch(() => {})
       // A team changed: the shared workbins this agent sees may have too.
       if (topic === "teams" && store.collection("workbins").length) desktop.loadWorkbins().catch(() => {})
@@ -349,8 +353,11 @@ export class ParleyApp extends HTMLElement {
     }
   }
 
-  /** A toast: an error (role alert), or with `polite` a notice that waits its turn (role status). */
-  #notify(message, { polite = false, key = null } = {}) {
+  /** A toast: an error (role alert), or with `polite` a notice that waits its turn (role status).
+   *  It leaves the page (and the Tab order) after 6 s, an error after 12 s; a toast `about` an
+   *  interaction `{ id, state }` goes as soon as that interaction's state is no longer the one it
+   *  told of ("moved to your workbin", then the agent opens it again). */
+  #notify(message, { polite = false, key = null, about = null } = {}) {
     if (!this.#toasts || !message) return
     // a keyed toast replaces the one it updates instead of piling up
     if (key) this.#toasts.querySelectorAll(`[data-key="${CSS.escape(key)}"]`).forEach((t) => t.remove())
@@ -358,9 +365,17 @@ export class ParleyApp extends HTMLElement {
       h("span", {}, message),
       h("button", { type: "button", class: "btn btn-ghost btn-icon", "aria-label": "Dismiss",
         onclick: () => toast.remove() }, icon("close", { size: 14 })))
+    if (about) Object.assign(toast.dataset, { interaction: String(about.id), state: about.state })
     this.#toasts.append(toast)
     while (this.#toasts.childElementCount > 3) this.#toasts.firstElementChild.remove()
-    setTimeout(() => toast.remove(), 8000)
+    setTimeout(() => toast.remove(), polite ? TOAST_MS : ERROR_TOAST_MS)
+  }
+
+  /** Toasts about an interaction whose state has changed since contradict the screen: gone. */
+  #clearStaleToasts(store) {
+    for (const toast of this.#toasts?.querySelectorAll("[data-interaction]") ?? []) {
+      if (stateOf(store, toast.dataset.interaction) !== toast.dataset.state) toast.remove()
+    }
   }
 
   /**
@@ -418,6 +433,11 @@ export class ParleyApp extends HTMLElement {
 }
 
 /** The control that held focus went away with its interaction: land on the one now open in the bar. */
+/** The interaction's state on this desktop, or "gone" once it has left it. */
+function stateOf(store, id) {
+  return store.interaction(Number(id))?.state ?? "gone"
+}
+
 function focusNext(bar, nav) {
   const lost = !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected
   if (!lost) return

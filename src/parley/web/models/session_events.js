@@ -145,7 +145,9 @@ export function withEvents(items, eventRows, sessionId = null) {
       const later = out.findIndex((m) => !m.local && time(m) > time(row))
       if (at < 0 || (later >= 0 && later < at && !sameDayish(out[at], row))) at = later
     } else {
-      at = out.findIndex((m) => !m.local && time(m) > time(row))
+      // A reply goes by when it was written (an unsent one too, and one posted late): it
+      // keeps its place among the events before and after it is sent.
+      at = out.findIndex((m) => writtenTime(m) > time(row))
     }
     out.splice(at < 0 ? out.length : at, 0, row)
   }
@@ -156,3 +158,4 @@ export function withEvents(items, eventRows, sessionId = null) {
 const sameDayish = (m, row) => Math.abs(time(m) - time(row)) < 10 * 60_000
 
 const time = (m) => Date.parse(m.timestamp ?? m.created_at ?? "") || 0
+const writtenTime = (m) => Date.parse(m.composed_at ?? "") || time(m)
