@@ -63,7 +63,9 @@ async def test_every_time_ends_in_z_in_rest_and_events(api: Api, clock: FixedClo
     )
     assert sent.status_code == 201
     interaction = (await api.client.get(f"/api/v1/interactions/{iid}", headers=alice)).json()
+    me = (await api.client.get("/api/v1/me", headers=alice)).json()
     assert interaction["last_message"] == {
+        "author_id": me["id"],
         "direction": "out",
         "type": "text",
         "text": "Today",
