@@ -87,7 +87,9 @@ async def describe(attachment_id: AttachmentId, user: CurrentUser, uow: Uow) -> 
     return AttachmentOut.of(await service.access_attachment(uow, user, attachment_id))
 
 
-@router.api_route("/{attachment_id}", methods=["GET", "HEAD"], response_class=Response)
+@router.get("/{attachment_id}", response_class=Response)
+# HEAD is the same route, kept out of the OpenAPI document (one operation per path and method).
+@router.head("/{attachment_id}", response_class=Response, include_in_schema=False)
 async def download(
     request: Request,
     attachment_id: AttachmentId,
