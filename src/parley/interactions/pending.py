@@ -18,36 +18,37 @@ from parley.interactions.service import publish_interaction
 from parley.messages.models import Message
 
 NO_REPLY_NEEDED = ("reaction", "system")
-
-
-async def last_reply_at(uow: UnitOfWork, interaction_id: int) -> datetime | None:
-    """When the agent wrote the newest reply that was not refused by WhatsApp, or None."""
-    written = func.coalesce(Message.composed_at, Message.created_at)
-    query = select(func.max(written)).where(
-        Message.interaction_id == interaction_id,
-        Message.direction == "out",
-        Message.status != "failed",
-        Message.type.not_in(NO_REPLY_NEEDED),
-    )
-    value: datetime | None = await uow.session.scalar(query)
-    return value
+# How far back the transcript is read: the newest messages decide the wait, and a bounded read
+# keeps the send path's cost flat however long the chat grows. A customer who wrote more than
+# this many times unanswered is shown waiting since the oldest of these, a little later than true.
+RECENT = 200
 
 
 async def unanswered_since(uow: UnitOfWork, interaction_id: int) -> datetime | None:
     """When the customer's first unanswered message was sent, or None when all are answered."""
     await uow.session.flush()
-    replied = await last_reply_at(uow, interaction_id)
-    query = select(func.min(Message.timestamp), func.min(Message.created_at)).where(
-        Message.interaction_id == interaction_id,
-        Message.direction == "in",
-        Message.type.not_in(NO_REPLY_NEEDED),
-    )
-    if replied is not None:
-        query = query.where(Message.created_at > replied)
-    sent, received = (await uow.session.execute(query)).one()
-    if sent is None or received is None:
-        return None
-    return min(sent, received)
+    rows = (
+        await uow.session.execute(
+            select(
+                Message.direction,
+                Message.status,
+                func.coalesce(Message.composed_at, Message.created_at),
+                Message.created_at,
+                Message.timestamp,
+            )
+            .where(Message.interaction_id == interaction_id, Message.type.not_in(NO_REPLY_NEEDED))
+            .order_by(Message.id.desc())
+            .limit(RECENT)
+        )
+    ).all()
+    written = [at for way, status, at, _, _ in rows if way == "out" and status != "failed"]
+    replied = max(written, default=None)
+    waiting = [
+        min(sent, received) if sent is not None else received
+        for way, _, _, received, sent in rows
+        if way == "in" and (replied is None or received > replied)
+    ]
+    return min(waiting, default=None)
 
 
 async def reply_failed(uow: UnitOfWork, interaction_id: int, now: datetime) -> None:
