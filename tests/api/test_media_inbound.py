@@ -9,7 +9,7 @@ from parley.clock import FixedClock
 from tests.api.conftest import Api
 from tests.api.support import customer_sends, held_interactions, transcript
 
-CASE = Path("/work/shared/cases/realworld/inbound-media-error-hidden.json")
+CASE = Path(__file__).parents[1] / "fixtures" / "realworld" / "inbound-media-error-hidden.json"
 MEDIA_ERROR = {
     "code": 400,
     "details": "Last error was: ServerThrottle.",
@@ -51,6 +51,5 @@ async def test_a_media_error_in_the_webhook_shows_as_not_fetched(
 
 
 def test_the_shared_case_has_this_shape() -> None:
-    if CASE.exists():
-        [item] = json.loads(CASE.read_text())["entry"][0]["changes"][0]["value"]["messages"]
-        assert item["errors"][0]["title"] == MEDIA_ERROR["title"]
+    [item] = json.loads(CASE.read_text())["entry"][0]["changes"][0]["value"]["messages"]
+    assert item["errors"][0]["title"] == MEDIA_ERROR["title"]
