@@ -29,6 +29,7 @@ from parley.floor.scope import AgentScope, in_scope
 from parley.interactions.models import Interaction, InteractionEvent
 from parley.interactions.schemas import InteractionOut
 from parley.workbins.models import Workbin
+from parley.workbins.service import parked_counts
 
 DAY = timedelta(days=1)
 
@@ -161,16 +162,7 @@ async def floor_agents(
 
 async def floor_workbins(uow: UnitOfWork, agents: AgentScope = None) -> list[FloorWorkbinOut]:
     """Shared workbins, then the personal ones of agents in scope, with items and the oldest."""
-    counts = (
-        select(
-            Interaction.workbin_id,
-            func.count().label("n"),
-            func.min(Interaction.parked_at).label("oldest"),
-        )
-        .where(Interaction.state == "parked")
-        .group_by(Interaction.workbin_id)
-        .subquery()
-    )
+    counts = parked_counts()
     rows = await uow.session.execute(
         select(Workbin, User.name, counts.c.n, counts.c.oldest)
         .outerjoin(User, User.id == Workbin.owner_id)

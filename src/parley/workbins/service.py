@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Subquery, case, func, select
 
 from parley.audit.service import record_action
 from parley.auth.models import User
@@ -109,11 +109,10 @@ async def access_workbin(uow: UnitOfWork, user: User, workbin_id: int) -> Workbi
     return workbin
 
 
-async def list_workbins(uow: UnitOfWork, clock: Clock, user: User) -> list[WorkbinOut]:
-    """The workbins the user sees, theirs first, with how many items wait in each. Every agent's
-    own workbin exists by then (made here the first time anyone looks)."""
-    await _personal_for_every_agent(uow, clock)
-    counts = (
+def parked_counts() -> Subquery:
+    """Per workbin: how many interactions are parked in it (`n`) and since when the oldest
+    (`oldest`); workbins with none have no row."""
+    return (
         select(
             Interaction.workbin_id,
             func.count().label("n"),
@@ -123,6 +122,13 @@ async def list_workbins(uow: UnitOfWork, clock: Clock, user: User) -> list[Workb
         .group_by(Interaction.workbin_id)
         .subquery()
     )
+
+
+async def list_workbins(uow: UnitOfWork, clock: Clock, user: User) -> list[WorkbinOut]:
+    """The workbins the user sees, theirs first, with how many items wait in each. Every agent's
+    own workbin exists by then (made here the first time anyone looks)."""
+    await _personal_for_every_agent(uow, clock)
+    counts = parked_counts()
     rows = await uow.session.execute(
         select(Workbin, User.name, counts.c.n, counts.c.oldest)
         .outerjoin(User, User.id == Workbin.owner_id)
