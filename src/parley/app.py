@@ -26,6 +26,7 @@ from parley.codes.service import active_labels
 from parley.codes.views import router as codes_router
 from parley.contacts.views import router as contacts_router
 from parley.db.engine import build_engine, build_reader_engine, build_sessionmaker
+from parley.db.gate import WriteGate
 from parley.db.migrate import upgrade
 from parley.floor.gauges import export_floor
 from parley.floor.reports import router as reports_router
@@ -33,7 +34,7 @@ from parley.floor.views import router as floor_router
 from parley.history.views import router as history_router
 from parley.http_edge import ApiBodyLimit, ApiNosniff, add_error_handlers, is_api
 from parley.ingest.health import export_health, ingest_health
-from parley.ingest.log import log_engine, prepare_log
+from parley.ingest.log import log_engine, log_gate, prepare_log
 from parley.ingest.process import IngestProcess
 from parley.ingest.views import router as ingest_router
 from parley.ingest.worker import IngestWorker
@@ -99,7 +100,9 @@ def create_app(
         hub=hub,
         clock=clock,
         metrics=metrics,
-        write_gate=asyncio.Lock() if settings.is_sqlite else None,
+        write_gate=WriteGate.for_url(settings.resolved_database_url)
+        if settings.is_sqlite
+        else None,
     )
     # The business number's send rate: shared through Redis by every node when configured.
     send_rate = build_rate_limiter(
@@ -113,6 +116,7 @@ def create_app(
     webhooks = log_engine(settings) if ingest_process else None
     if webhooks is not None:
         runtime.log_sessionmaker = build_sessionmaker(webhooks)
+        runtime.log_gate = log_gate(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -156,7 +160,7 @@ def create_app(
         webhooks or engine,
         clock,
         on_stored=lambda: runtime.wake(Wake.INGEST),
-        gate=None if webhooks is not None else runtime.write_gate,
+        gate=runtime.log_gate if webhooks is not None else runtime.write_gate,
     )
     app.webhook = WebhookEndpoint(settings, store, metrics)
     app.include_router(auth_router)
@@ -222,14 +226,7 @@ def _start_workers(
 
     runtime.workers = {
         Wake.INGEST: _ingest(runtime, in_process=ingest_process),
-        Wake.ROUTING: RoutingWorker(
-            runtime.uow,
-            runtime.clock,
-            default_capacity=settings.agent_capacity,
-            auto_accept=settings.auto_accept,
-            offer_timeout_seconds=settings.offer_timeout_seconds,
-            missed_offers_limit=settings.missed_offers_limit,
-        ),
+        Wake.ROUTING: RoutingWorker.from_settings(runtime.uow, runtime.clock, settings),
         Wake.TIMERS: TimersWorker(
             runtime.uow,
             runtime.clock,

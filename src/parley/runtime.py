@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 from collections.abc import Iterable
@@ -12,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from parley.auth.throttle import LoginThrottle
 from parley.clock import Clock
+from parley.db.gate import WriteGate
 from parley.db.uow import UnitOfWork
 from parley.metrics import Metrics
 from parley.realtime.bus import Bus, Envelope
@@ -34,9 +34,9 @@ class Runtime:
     clock: Clock
     metrics: Metrics
     workers: dict[Wake, Worker] = field(default_factory=dict)
-    # SQLite has one writer: transactions queue here, in order, instead of in SQLite's
-    # sleeping busy handler. PostgreSQL needs no gate.
-    write_gate: asyncio.Lock | None = None
+    # SQLite has one writer: transactions queue here, in order and across the node's
+    # processes, instead of in SQLite's sleeping busy handler (`db.gate`). PostgreSQL needs none.
+    write_gate: WriteGate | None = None
     # Sessions for requests that only read (GET): no gate, no write lock. Defaults to the
     # writer's sessionmaker where the database needs no such split.
     reader_sessionmaker: async_sessionmaker[AsyncSession] | None = None
@@ -46,6 +46,7 @@ class Runtime:
     gateway: WhatsAppGateway | None = None
     # The webhook log's own SQLite file (`parley.ingest.log`); None: a table of the database.
     log_sessionmaker: async_sessionmaker[AsyncSession] | None = None
+    log_gate: WriteGate | None = None
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessionmaker, self.bus, self.write_gate, waker=self.wake_all)
@@ -60,7 +61,7 @@ class Runtime:
         """A unit of work on the stored webhook log, wherever it lives."""
         if self.log_sessionmaker is None:
             return self.uow()
-        return UnitOfWork(self.log_sessionmaker, self.bus, waker=self.wake_all)
+        return UnitOfWork(self.log_sessionmaker, self.bus, self.log_gate, waker=self.wake_all)
 
     def wake(self, worker: Wake) -> None:
         """Wake one of this node's loops now (the others are told by `wake_all`)."""

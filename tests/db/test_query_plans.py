@@ -129,6 +129,12 @@ async def _plans(runtime_engine: Any, statements: dict[str, Any]) -> list[tuple[
     prefix = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN "
     out = []
     async with runtime_engine.connect() as connection:
+        if dialect == "postgresql":
+            # The question is whether an index serves the statement. PostgreSQL's planner
+            # rightly prefers to read a table that its statistics say is empty (as
+            # pending_statuses often is), which would hide the answer; with sequential scans
+            # priced out, one still shows where no index can serve.
+            await connection.exec_driver_sql("SET enable_seqscan = off")
         for sql, params in statements.items():
             bound = params if isinstance(params, dict) else tuple(params or ())
             rows = await connection.exec_driver_sql(prefix + sql, bound)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
+from parley.db.inline import inline_url
 from parley.settings import Settings
 
 
@@ -28,13 +29,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def build_engine(settings: Settings) -> AsyncEngine:
+def build_engine(settings: Settings, *, inline: bool = False) -> AsyncEngine:
+    """`inline`: SQLite's statements run on the event loop's thread (`db.inline`), for a
+    process that serves nothing else meanwhile; ignored on PostgreSQL."""
     url = settings.resolved_database_url
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return build_sqlite_engine(url)
+        return build_sqlite_engine(inline_url(url) if inline else url)
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
 

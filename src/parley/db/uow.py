@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Collection
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from parley.db.gate import WriteGate
 from parley.domain.roles import EVENT_WATCHERS, ROLES
 from parley.realtime.bus import Bus, Envelope
 from parley.realtime.events import Event
@@ -19,7 +19,7 @@ class UnitOfWork:
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
         bus: Bus,
-        gate: asyncio.Lock | None = None,
+        gate: WriteGate | None = None,
         waker: Waker | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker

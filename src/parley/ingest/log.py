@@ -18,6 +18,7 @@ from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from parley.db.engine import build_sqlite_engine
+from parley.db.gate import WriteGate
 from parley.ingest.models import InboundWebhook
 from parley.settings import Settings
 
@@ -38,10 +39,19 @@ def log_file(settings: Settings) -> Path | None:
     return main.with_name(main.name + SUFFIX)
 
 
-def log_engine(settings: Settings) -> AsyncEngine | None:
-    """The engine of the log's own file, or None where the log is a table of the database."""
+def log_gate(settings: Settings) -> WriteGate | None:
+    """The writers' gate of the log's own file (`db.gate`), shared by the node and its worker."""
     path = log_file(settings)
-    return build_sqlite_engine(f"sqlite+aiosqlite:///{path}") if path is not None else None
+    return WriteGate(path) if path is not None else None
+
+
+def log_engine(settings: Settings, *, inline: bool = False) -> AsyncEngine | None:
+    """The engine of the log's own file, or None where the log is a table of the database.
+    `inline`: see `db.engine.build_engine`."""
+    path = log_file(settings)
+    if path is None:
+        return None
+    return build_sqlite_engine(f"sqlite+{'inline' if inline else 'aiosqlite'}:///{path}")
 
 
 async def prepare_log(log: AsyncEngine, database: AsyncEngine) -> None:

@@ -7,8 +7,12 @@ standard streams, one line per message:
 - node → worker (stdin): one byte per wake-up ("webhooks were stored"); end of file means the
   node is gone (stopped, or killed with -9), and the worker finishes its batch and exits;
 - worker → node (stdout): `E<envelope JSON>` an event to deliver (after its commit),
-  `W<JSON list>` background loops to wake (routing, media, outbox), `C<JSON object>` counts
-  for the node's metrics.
+  `W<JSON list>` background loops to wake (media, outbox), `C<JSON object>` counts for the
+  node's metrics.
+
+The worker routes what it queued itself (a routing loop of its own, woken after each batch):
+on SQLite, the node and the worker then don't take turns for the database's write lock on
+every batch, and a new conversation is offered without a hop through the node.
 
 A worker that dies is started again (with a growing pause if it keeps dying). Nothing
 acknowledged is lost: the log row is only marked processed in the transaction that stored its
@@ -175,16 +179,20 @@ class _Pipe:
 async def _serve(settings: Settings) -> None:
     from parley.clock import SystemClock
     from parley.db.engine import build_engine, build_sessionmaker
+    from parley.db.gate import WriteGate
     from parley.db.uow import UnitOfWork
-    from parley.ingest.log import log_engine
+    from parley.ingest.log import log_engine, log_gate
     from parley.ingest.worker import IngestWorker
+    from parley.routing.worker import RoutingWorker
 
-    engine = build_engine(settings)
+    # This process serves no request: its statements run on its own thread (`db.inline`).
+    engine = build_engine(settings, inline=True)
     sessionmaker = build_sessionmaker(engine)
-    webhooks = log_engine(settings)  # the node created it and moved its backlog in
+    webhooks = log_engine(settings, inline=True)  # the node created it and moved its backlog in
     log_sessions = build_sessionmaker(webhooks) if webhooks is not None else None
     pipe = _Pipe()
-    gate = asyncio.Lock() if settings.is_sqlite else None
+    webhooks_gate = log_gate(settings)
+    gate = WriteGate.for_url(settings.resolved_database_url) if settings.is_sqlite else None
     metrics = Metrics()
     sent = dict.fromkeys(COUNTERS, 0.0)
 
@@ -193,7 +201,7 @@ async def _serve(settings: Settings) -> None:
 
     def log_uow() -> UnitOfWork:
         assert log_sessions is not None
-        return UnitOfWork(log_sessions, pipe)
+        return UnitOfWork(log_sessions, pipe, webhooks_gate)
 
     def ingested() -> None:
         counts = {}
@@ -203,11 +211,15 @@ async def _serve(settings: Settings) -> None:
                 counts[name], sent[name] = value - sent[name], value
         if counts:
             pipe.send(b"C", orjson.dumps(counts))
-        pipe.send(b"W", orjson.dumps([Wake.ROUTING]))
+        routing.wake()
 
+    clock = SystemClock()
+    # Routing next to ingest: what a batch queued is offered from this process, so the
+    # node's own writes don't take turns with ingest for the file on every batch.
+    routing = RoutingWorker.from_settings(uow, clock, settings)
     worker = IngestWorker(
         uow,
-        SystemClock(),
+        clock,
         metrics,
         on_ingested=ingested,
         phone_number_id=settings.whatsapp_phone_number_id,
@@ -215,6 +227,7 @@ async def _serve(settings: Settings) -> None:
         log=log_uow if log_sessions is not None else None,
     )
     worker.start()
+    routing.start()
     reader = asyncio.StreamReader()
     loop = asyncio.get_running_loop()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
@@ -222,7 +235,7 @@ async def _serve(settings: Settings) -> None:
         while await reader.read(4096):
             worker.wake()
     finally:  # the node closed the pipe, or is gone
-        await worker.stop()
+        await asyncio.gather(worker.stop(), routing.stop())
         await engine.dispose()
         if webhooks is not None:
             await webhooks.dispose()

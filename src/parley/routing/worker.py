@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from parley.clock import Clock
 from parley.db.uow import UnitOfWork
 from parley.routing.service import assign_queued, expire_offers
+from parley.settings import Settings
 from parley.workers.base import Worker
 from parley.workers.wake import Wake
 
@@ -36,6 +37,19 @@ class RoutingWorker(Worker):
         self._offer_timeout = offer_timeout_seconds
         self._missed_limit = missed_offers_limit
         self._expired_at: datetime | None = None
+
+    @classmethod
+    def from_settings(
+        cls, uow: Callable[[], UnitOfWork], clock: Clock, settings: Settings
+    ) -> RoutingWorker:
+        return cls(
+            uow,
+            clock,
+            default_capacity=settings.agent_capacity,
+            auto_accept=settings.auto_accept,
+            offer_timeout_seconds=settings.offer_timeout_seconds,
+            missed_offers_limit=settings.missed_offers_limit,
+        )
 
     async def run_once(self) -> bool:
         async with self._uow() as uow:

@@ -19,6 +19,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from parley.clock import Clock
+from parley.db.gate import WriteGate
 from parley.ingest.models import InboundWebhook
 from parley.metrics import Metrics
 from parley.settings import Settings
@@ -37,7 +38,7 @@ class WebhookLog:
         engine: AsyncEngine,
         clock: Clock,
         on_stored: Callable[[], None],
-        gate: asyncio.Lock | None = None,
+        gate: WriteGate | None = None,
     ) -> None:
         self._engine = engine
         self._gate = gate

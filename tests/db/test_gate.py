@@ -1,0 +1,122 @@
+"""The SQLite writers' gate (`db.gate`) and the inline dialect (`db.inline`)."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from parley.db.engine import build_sqlite_engine
+from parley.db.gate import WriteGate
+from parley.db.inline import inline_url
+
+
+async def _settles(task: asyncio.Task[None], seconds: float = 0.2) -> bool:
+    done, _ = await asyncio.wait({task}, timeout=seconds)
+    return bool(done)
+
+
+async def test_two_gates_on_one_file_take_turns(tmp_path: Path) -> None:
+    database = tmp_path / "parley.db"
+    first, second = WriteGate(database), WriteGate(database)
+    await first.acquire()
+    waiting = asyncio.create_task(second.acquire())
+    assert not await _settles(waiting), "the second writer got in while the first held the file"
+    first.release()
+    assert await _settles(waiting, 5), "the second writer was not let in once the first left"
+    second.release()
+    first.close()
+    second.close()
+
+
+async def test_a_cancelled_waiter_leaves_the_file_free(tmp_path: Path) -> None:
+    database = tmp_path / "parley.db"
+    holder, leaving, later = WriteGate(database), WriteGate(database), WriteGate(database)
+    await holder.acquire()
+    waiting = asyncio.create_task(leaving.acquire())
+    assert not await _settles(waiting)
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    holder.release()
+    # The cancelled waiter's thread takes the lock, then hands it back: others get in.
+    third = asyncio.create_task(later.acquire())
+    assert await _settles(third, 5), "a cancelled waiter kept the file locked"
+    later.release()
+    again = asyncio.create_task(leaving.acquire())
+    assert await _settles(again, 5), "the cancelled gate's own lock was never released"
+    leaving.release()
+    for gate in (holder, leaving, later):
+        gate.close()
+
+
+async def test_the_gate_holds_against_another_process(tmp_path: Path) -> None:
+    database = tmp_path / "parley.db"
+    script = textwrap.dedent(
+        f"""
+        import asyncio, sys, time
+        from pathlib import Path
+        from parley.db.gate import WriteGate
+        async def main():
+            gate = WriteGate(Path({str(database)!r}))
+            await gate.acquire()
+            print("held", flush=True)
+            sys.stdin.readline()
+            gate.release()
+        asyncio.run(main())
+        """
+    )
+    other = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert other.stdout is not None and other.stdin is not None
+        assert other.stdout.readline().strip() == "held"
+        gate = WriteGate(database)
+        waiting = asyncio.create_task(gate.acquire())
+        assert not await _settles(waiting, 0.3), "got the file while another process held it"
+        other.stdin.write("\n")
+        other.stdin.flush()
+        assert await _settles(waiting, 5)
+        gate.release()
+        gate.close()
+    finally:
+        other.kill()
+        other.communicate()
+
+
+async def test_an_in_memory_gate_queues_this_process_only() -> None:
+    gate = WriteGate.for_url("sqlite+aiosqlite:///:memory:")
+    async with gate:
+        waiting = asyncio.create_task(gate.acquire())
+        assert not await _settles(waiting, 0.05)
+    assert await _settles(waiting, 1)
+    gate.release()
+
+
+async def test_the_inline_dialect_runs_transactions(tmp_path: Path) -> None:
+    url = inline_url(f"sqlite+aiosqlite:///{tmp_path / 'inline.db'}")
+    assert url.startswith("sqlite+inline:///")
+    engine = build_sqlite_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE t (n INTEGER)"))
+            await connection.execute(text("INSERT INTO t VALUES (1), (2)"))
+        with pytest.raises(RuntimeError):
+            async with engine.begin() as connection:
+                await connection.execute(text("INSERT INTO t VALUES (3)"))
+                raise RuntimeError("rolled back")
+        async with engine.connect() as connection:
+            total = await connection.scalar(text("SELECT sum(n) FROM t"))
+            mode = await connection.scalar(text("PRAGMA journal_mode"))
+        assert total == 3
+        assert mode == "wal"
+    finally:
+        await engine.dispose()
+    with pytest.raises(ValueError):
+        inline_url("postgresql+asyncpg://x/y")
