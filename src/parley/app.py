@@ -34,7 +34,7 @@ from parley.floor.views import router as floor_router
 from parley.history.views import router as history_router
 from parley.http_edge import ApiBodyLimit, ApiNosniff, add_error_handlers, is_api
 from parley.ingest.health import export_health, ingest_health
-from parley.ingest.log import log_engine, log_gate, prepare_log
+from parley.ingest.log import LogFileWriter, log_engine, log_file, log_gate, prepare_log
 from parley.ingest.process import IngestProcess
 from parley.ingest.views import router as ingest_router
 from parley.ingest.worker import IngestWorker
@@ -63,7 +63,7 @@ from parley.templates.worker import TemplateSyncWorker
 from parley.users.views import router as users_router
 from parley.whatsapp.graph import GraphClient, WhatsAppGateway
 from parley.whatsapp.webhook import PATH as WEBHOOK_PATH
-from parley.whatsapp.webhook import WebhookEndpoint, WebhookLog
+from parley.whatsapp.webhook import WebhookEndpoint, WebhookLog, engine_append
 from parley.workbins.views import router as workbins_router
 from parley.workers.base import Worker
 from parley.workers.wake import Wake
@@ -117,6 +117,7 @@ def create_app(
     if webhooks is not None:
         runtime.log_sessionmaker = build_sessionmaker(webhooks)
         runtime.log_gate = log_gate(settings)
+    log_writer = LogFileWriter(path) if (path := log_file(settings)) and webhooks else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -146,6 +147,8 @@ def create_app(
             await reader.dispose()
             if webhooks is not None:
                 await webhooks.dispose()
+            if log_writer is not None:
+                await log_writer.close()
 
     app = ParleyApp(title="Parley", version="0.1.0", lifespan=lifespan, docs_url="/api/docs")
     # Uploads stream to storage: their cap is the file's, plus room for the multipart framing.
@@ -156,12 +159,8 @@ def create_app(
     app.add_middleware(ApiNosniff)  # the outermost: the body limit's own 413 gets it too
     app.state.runtime = runtime
     app.state.storage = files
-    store = WebhookLog(
-        webhooks or engine,
-        clock,
-        on_stored=lambda: runtime.wake(Wake.INGEST),
-        gate=runtime.log_gate if webhooks is not None else runtime.write_gate,
-    )
+    append = log_writer.append if log_writer else engine_append(engine, runtime.write_gate)
+    store = WebhookLog(append, clock, on_stored=lambda: runtime.wake(Wake.INGEST))
     app.webhook = WebhookEndpoint(settings, store, metrics)
     app.include_router(auth_router)
     app.include_router(presence_router)

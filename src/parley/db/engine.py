@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, StaticPool
 
 from parley.db.inline import inline_url
 from parley.settings import Settings
@@ -48,6 +48,16 @@ def build_sqlite_engine(url: str) -> AsyncEngine:
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     event.listen(engine.sync_engine, "connect", _sqlite_autocommit_driver)
     event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
+    return engine
+
+
+def build_sync_sqlite_engine(path: Path) -> Engine:
+    """A plain (blocking) engine on a SQLite file with the same pragmas and BEGIN IMMEDIATE,
+    for a thread of its own (`ingest.log.LogFileWriter`)."""
+    engine = create_engine(f"sqlite:///{path}", poolclass=StaticPool)
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "connect", _sqlite_autocommit_driver)
+    event.listen(engine, "begin", _sqlite_begin_immediate)
     return engine
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
@@ -81,6 +82,19 @@ class WriteGate:
         tb: TracebackType | None,
     ) -> None:
         self.release()
+
+    @contextlib.contextmanager
+    def held_blocking(self) -> Iterator[None]:
+        """The file lock alone, waited for by blocking: for a thread of its own that is this
+        gate's only user (no asyncio lock is taken)."""
+        fd = self._file()
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
         if self._fd is not None:

@@ -12,12 +12,14 @@ unprocessed webhooks in its own table (before the file existed) hands them over 
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Engine, Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from parley.db.engine import build_sqlite_engine
+from parley.db.engine import build_sqlite_engine, build_sync_sqlite_engine
 from parley.db.gate import WriteGate
 from parley.ingest.models import InboundWebhook
 from parley.settings import Settings
@@ -78,3 +80,39 @@ async def _adopt(database: AsyncEngine, log: AsyncEngine) -> None:
         await connection.execute(insert(table), moved)
     async with database.begin() as connection:
         await connection.execute(delete(table).where(table.c.state.in_(UNPROCESSED)))
+
+
+class LogFileWriter:
+    """Appends webhooks to the log's own file from one thread of its own.
+
+    Through aiosqlite a group commit takes several hand-overs between the event loop and the
+    driver's thread (BEGIN, the insert, COMMIT: a quarter of the node's time at full load in a
+    profile); here it takes one: the thread takes the file's writers' gate (`db.gate`, shared
+    with the ingest worker), inserts the rows in one statement and commits.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._engine: Engine | None = None
+        self._gate = WriteGate(path)
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parley-log")
+
+    async def append(self, rows: list[dict[str, object]]) -> None:
+        """Store these rows of `inbound_log` durably (one transaction); raises what SQLite
+        raised, and then nothing was stored."""
+        await asyncio.get_running_loop().run_in_executor(self._thread, self._insert, rows)
+
+    def _insert(self, rows: list[dict[str, object]]) -> None:
+        if self._engine is None:
+            self._engine = build_sync_sqlite_engine(self._path)
+        with self._gate.held_blocking(), self._engine.begin() as connection:
+            connection.execute(insert(TABLE), rows)
+
+    async def close(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._thread, self._dispose)
+        self._thread.shutdown(wait=True)
+        self._gate.close()
+
+    def _dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()

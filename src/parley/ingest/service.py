@@ -44,7 +44,7 @@ from parley.messages.models import Message
 from parley.messages.previews import preview
 from parley.messages.reactions import attach_early_reactions, note_inbound_reactions
 from parley.messages.schemas import MessageOut
-from parley.messages.statuses import apply_status_update
+from parley.messages.statuses import apply_status_updates
 from parley.messages.transcript import HIDDEN_TYPES
 from parley.templates.service import apply_status_update as apply_template_update
 from parley.whatsapp.payloads import InboundMessage, WebhookBatch
@@ -81,11 +81,10 @@ async def ingest_batch(
     echoes = [e for b in batches for e in b.echoes]
     if echoes:
         created += await ingest_echoes(uow, clock, echoes)
+    statuses = [s for b in batches for s in b.statuses]
+    for failed in await apply_status_updates(uow, clock, statuses) if statuses else []:
+        await reply_failed(uow, failed, clock.now())
     for batch in batches:
-        for status in batch.statuses:
-            failed = await apply_status_update(uow, clock, status)
-            if failed is not None:
-                await reply_failed(uow, failed, clock.now())
         if batch.other:
             await apply_other_changes(uow, clock.now(), batch.other)
         for update in batch.template_updates:

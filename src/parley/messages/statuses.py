@@ -6,6 +6,7 @@ of its send waits in `pending_statuses` and is applied when `record_wamid` learn
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select
@@ -26,27 +27,58 @@ from parley.whatsapp.statuses import advance_status
 ERROR_TITLE_MAX = 200  # the column's size
 
 
-async def apply_status_update(uow: UnitOfWork, clock: Clock, update: StatusUpdate) -> int | None:
-    """Apply one status webhook; returns the interaction id when a reply of the agent's has
-    just failed for good (the caller shows the customer's wait again), else None."""
-    message = await _find_message(uow, update)
-    if message is None:
-        # The status outran our record of the send (or concerns a message sent elsewhere): keep
-        # it, and apply it when a message with this wamid is recorded. Once: Meta repeats
-        # statuses and a replay reads them again.
-        if await _pending_already(uow, update):
-            return None
-        uow.session.add(
-            PendingStatus(
-                wamid=update.wamid,
-                status=update.status,
-                timestamp=update.timestamp,
-                payload=update.raw,
-                received_at=clock.now(),
-            )
+async def apply_status_updates(
+    uow: UnitOfWork, clock: Clock, updates: Sequence[StatusUpdate]
+) -> list[int]:
+    """Apply status webhooks, in order; returns the interactions where a reply of the agent's
+    has just failed for good (the caller shows the customer's wait again).
+
+    The messages and the statuses already waiting are read with one statement each for all
+    of `updates`, not per status."""
+    wamids = sorted({u.wamid for u in updates})
+    found: dict[str, Message] = {}
+    waiting: set[tuple[str, str]] = set()
+    for chunk in _chunks(wamids):
+        for row in await uow.session.scalars(select(Message).where(Message.wamid.in_(chunk))):
+            found[row.wamid or ""] = row
+        missing = [w for w in chunk if w not in found]
+        if missing:
+            query = select(PendingStatus.wamid, PendingStatus.status)
+            rows = await uow.session.execute(query.where(PendingStatus.wamid.in_(missing)))
+            waiting.update((w, s) for w, s in rows)
+    failed: list[int] = []
+    for update in updates:
+        message = found.get(update.wamid) or await _sent_with_callback(uow, update)
+        if message is None:
+            _keep_pending(uow, clock, update, waiting)
+        elif (interaction := await _apply(uow, clock, message, update)) is not None:
+            failed.append(interaction)
+    return failed
+
+
+def _keep_pending(
+    uow: UnitOfWork, clock: Clock, update: StatusUpdate, waiting: set[tuple[str, str]]
+) -> None:
+    """The status outran our record of the send (or concerns a message sent elsewhere): keep
+    it, to apply when a message with this wamid is recorded. Once: Meta repeats statuses and
+    a replay reads them again."""
+    if (update.wamid, update.status) in waiting:
+        return
+    waiting.add((update.wamid, update.status))
+    uow.session.add(
+        PendingStatus(
+            wamid=update.wamid,
+            status=update.status,
+            timestamp=update.timestamp,
+            payload=update.raw,
+            received_at=clock.now(),
         )
-        await uow.session.flush()
-        return None
+    )
+
+
+async def _apply(
+    uow: UnitOfWork, clock: Clock, message: Message, update: StatusUpdate
+) -> int | None:
     if message.direction == "out":
         who = Identity(bsuid=update.recipient_user_id, username=update.recipient_username)
         await learn_from_status(uow, message.contact_id, who, clock.now())
@@ -54,17 +86,14 @@ async def apply_status_update(uow: UnitOfWork, clock: Clock, update: StatusUpdat
     return await set_status(uow, message, update.status, update.timestamp, error)
 
 
-async def _pending_already(uow: UnitOfWork, update: StatusUpdate) -> bool:
-    query = select(PendingStatus.id).where(
-        PendingStatus.wamid == update.wamid, PendingStatus.status == update.status
-    )
-    return await uow.session.scalar(query.limit(1)) is not None
+def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
-async def _find_message(uow: UnitOfWork, update: StatusUpdate) -> Message | None:
-    message = await uow.session.scalar(select(Message).where(Message.wamid == update.wamid))
-    if message is not None:
-        return message
+async def _sent_with_callback(uow: UnitOfWork, update: StatusUpdate) -> Message | None:
+    """The message of a status whose wamid we never learnt (the send's answer was lost), by
+    the outbox id our send put in `biz_opaque_callback_data`."""
     outbox_id = parse_callback_data(update.callback_data)
     if outbox_id is None:
         return None

@@ -30,18 +30,26 @@ log = logging.getLogger("parley.webhook")
 MAX_BATCH = 1000
 
 
-class WebhookLog:
-    """Appends raw webhook bodies to `inbound_log` with group commit."""
+Append = Callable[[list[dict[str, object]]], Awaitable[None]]
 
-    def __init__(
-        self,
-        engine: AsyncEngine,
-        clock: Clock,
-        on_stored: Callable[[], None],
-        gate: WriteGate | None = None,
-    ) -> None:
-        self._engine = engine
-        self._gate = gate
+
+def engine_append(engine: AsyncEngine, gate: WriteGate | None = None) -> Append:
+    """Rows appended through `engine` (the log as a table of the database), in one
+    transaction, queued on the database's writers' `gate` where it has one."""
+
+    async def append(rows: list[dict[str, object]]) -> None:
+        async with gate or contextlib.nullcontext(), engine.begin() as connection:
+            await connection.execute(insert(InboundWebhook), rows)
+
+    return append
+
+
+class WebhookLog:
+    """Appends raw webhook bodies to `inbound_log` with group commit, through `append` (one
+    transaction per call: `engine_append`, or `ingest.log.LogFileWriter` for its own file)."""
+
+    def __init__(self, append: Append, clock: Clock, on_stored: Callable[[], None]) -> None:
+        self._append = append
         self._clock = clock
         self._on_stored = on_stored
         self._waiting: list[tuple[bytes, asyncio.Future[None]]] = []
@@ -54,18 +62,13 @@ class WebhookLog:
             self._writer = asyncio.create_task(self._write_all())
         await future
 
-    async def _insert(self, rows: list[dict[str, object]]) -> None:
-        gate = self._gate or contextlib.nullcontext()
-        async with gate, self._engine.begin() as connection:
-            await connection.execute(insert(InboundWebhook), rows)
-
     async def _write_all(self) -> None:
         while self._waiting:
             batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
             now = self._clock.now()
             rows = [{"received_at": now, "body": body, "state": "pending"} for body, _ in batch]
             try:
-                await self._insert(rows)
+                await self._append(rows)
             except Exception as exc:
                 log.exception("webhook.store_failed", extra={"count": len(batch)})
                 for _, future in batch:
