@@ -17,6 +17,7 @@ from sqlalchemy import text
 from starlette.routing import Match, Mount
 from starlette.types import Receive, Scope, Send
 
+from parley import heap
 from parley.account.views import router as account_router
 from parley.audit.views import router as audit_router
 from parley.auth.views import router as auth_router
@@ -131,6 +132,7 @@ def create_app(
         await runtime.bus.start(runtime.deliver)
         if workers:
             _start_workers(runtime, gateway, send_rate, files, ingest_process=ingest_process)
+        heap.settle()  # what started lives as long as the node: out of the collector's walk
         log.info("parley.started", extra={"database": engine.url.get_backend_name()})
         try:
             yield

@@ -177,6 +177,7 @@ class _Pipe:
 
 
 async def _serve(settings: Settings) -> None:
+    from parley import heap
     from parley.clock import SystemClock
     from parley.db.engine import build_engine, build_sessionmaker
     from parley.db.gate import WriteGate
@@ -226,6 +227,7 @@ async def _serve(settings: Settings) -> None:
         prefer_previous=settings.route_to_previous_agent,
         log=log_uow if log_sessions is not None else None,
     )
+    heap.settle()
     worker.start()
     routing.start()
     reader = asyncio.StreamReader()
