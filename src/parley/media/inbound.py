@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 
 from parley.db.uow import UnitOfWork
 from parley.domain.attachments import content_kind, safe_filename, voice_note
@@ -39,19 +39,20 @@ async def expect_inbound(uow: UnitOfWork, messages: Sequence[Message], now: date
     media = [m for m in messages if m.type in MEDIA_TYPES and m.direction == "in"]
     if not media:
         return
-    rows = [_expected(message, now) for message in media]
-    uow.session.add_all(rows)
-    await uow.session.flush()
+    values = [_expected(message, now) for message in media]
+    # Core statements, one for the rows and one for the messages: ingest stores media in
+    # batches, and the ORM's unit of work cost a quarter of a batch's time for a tenth of it.
+    statement = insert(Attachment).returning(Attachment.id, sort_by_parameter_order=True)
+    ids = (await uow.session.execute(statement, values)).scalars().all()
     uow.wake(Wake.MEDIA)
-    for message, attachment in zip(media, rows, strict=True):
-        content = {**message.content, "attachment": summary(attachment)}
-        await uow.session.execute(
-            update(Message).where(Message.id == message.id).values(content=content)
-        )
-        message.content = content
+    contents = []
+    for message, id_, row in zip(media, ids, values, strict=True):
+        message.content = {**message.content, "attachment": summary(Attachment(id=id_, **row))}
+        contents.append({"id": message.id, "content": message.content})
+    await uow.session.execute(update(Message), contents)
 
 
-def _expected(message: Message, now: datetime) -> Attachment:
+def _expected(message: Message, now: datetime) -> dict[str, Any]:
     content: dict[str, Any] = message.content or {}
     mime = str(content.get("mime_type") or "application/octet-stream")
     name = content.get("filename") or DEFAULT_NAMES.get(message.type, "file")
@@ -64,7 +65,7 @@ def _expected(message: Message, now: datetime) -> Attachment:
         error = f"WhatsApp could not deliver this file ({reason})."
     elif not media_id:
         error = "WhatsApp sent no media id for this file."
-    return Attachment(
+    return dict(
         direction="in",
         state=FAILED if error else LOADING,
         kind=message.type,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from parley.clock import Clock
 from parley.contacts.identities import Identity, learn_from_status
@@ -47,33 +47,36 @@ async def apply_status_updates(
             rows = await uow.session.execute(query.where(PendingStatus.wamid.in_(missing)))
             waiting.update((w, s) for w, s in rows)
     failed: list[int] = []
+    kept: list[dict[str, object]] = []
     for update in updates:
         message = found.get(update.wamid) or await _sent_with_callback(uow, update)
         if message is None:
-            _keep_pending(uow, clock, update, waiting)
+            kept += _to_keep(clock, update, waiting)
         elif (interaction := await _apply(uow, clock, message, update)) is not None:
             failed.append(interaction)
+    if kept:
+        await uow.session.execute(insert(PendingStatus), kept)
     return failed
 
 
-def _keep_pending(
-    uow: UnitOfWork, clock: Clock, update: StatusUpdate, waiting: set[tuple[str, str]]
-) -> None:
-    """The status outran our record of the send (or concerns a message sent elsewhere): keep
-    it, to apply when a message with this wamid is recorded. Once: Meta repeats statuses and
-    a replay reads them again."""
+def _to_keep(
+    clock: Clock, update: StatusUpdate, waiting: set[tuple[str, str]]
+) -> list[dict[str, object]]:
+    """The status outran our record of the send (or concerns a message sent elsewhere): kept,
+    to apply when a message with this wamid is recorded. Once: Meta repeats statuses and a
+    replay reads them again."""
     if (update.wamid, update.status) in waiting:
-        return
+        return []
     waiting.add((update.wamid, update.status))
-    uow.session.add(
-        PendingStatus(
-            wamid=update.wamid,
-            status=update.status,
-            timestamp=update.timestamp,
-            payload=update.raw,
-            received_at=clock.now(),
-        )
-    )
+    return [
+        {
+            "wamid": update.wamid,
+            "status": update.status,
+            "timestamp": update.timestamp,
+            "payload": update.raw,
+            "received_at": clock.now(),
+        }
+    ]
 
 
 async def _apply(
