@@ -10,7 +10,8 @@ standard streams, one line per message:
   `W<JSON list>` background loops to wake (media, outbox), `C<JSON object>` counts for the
   node's metrics.
 
-The worker routes what it queued itself (a routing loop of its own, woken after each batch):
+The worker routes what it queued itself (a routing loop of its own, woken by a batch that
+queued a conversation):
 on SQLite, the node and the worker then don't take turns for the database's write lock on
 every batch, and a new conversation is offered without a hop through the node.
 
@@ -155,6 +156,7 @@ class _Pipe:
 
     def __init__(self) -> None:
         self._out = sys.stdout.buffer
+        self.local: dict[Wake, Worker] = {}  # loops of this process, woken here
 
     def send(self, kind: bytes, body: bytes) -> None:
         self._out.write(kind + body + b"\n")
@@ -173,7 +175,14 @@ class _Pipe:
         return None
 
     async def wake_all(self, workers: Iterable[Wake]) -> None:
-        self.send(b"W", orjson.dumps(sorted(set(workers))))
+        remote = set()
+        for name in workers:
+            if (local := self.local.get(name)) is not None:
+                local.wake()
+            else:
+                remote.add(name)
+        if remote:
+            self.send(b"W", orjson.dumps(sorted(remote)))
 
 
 async def _serve(settings: Settings) -> None:
@@ -212,12 +221,12 @@ async def _serve(settings: Settings) -> None:
                 counts[name], sent[name] = value - sent[name], value
         if counts:
             pipe.send(b"C", orjson.dumps(counts))
-        routing.wake()
 
     clock = SystemClock()
     # Routing next to ingest: what a batch queued is offered from this process, so the
     # node's own writes don't take turns with ingest for the file on every batch.
     routing = RoutingWorker.from_settings(uow, clock, settings)
+    pipe.local[Wake.ROUTING] = routing
     worker = IngestWorker(
         uow,
         clock,

@@ -49,6 +49,7 @@ from parley.messages.transcript import HIDDEN_TYPES
 from parley.templates.service import apply_status_update as apply_template_update
 from parley.whatsapp.payloads import InboundMessage, WebhookBatch
 from parley.workbins.service import leave_on_inbound
+from parley.workers.wake import Wake
 
 # Messages that need no answer from the agent: they never start the pending response timer.
 NO_REPLY_NEEDED = frozenset({"reaction", "system"})
@@ -125,6 +126,8 @@ async def ingest_messages(
     for row, interaction in rows:
         if row.type not in CHANGE_TYPES:
             await _note_inbound(uow, interaction, row, now, prefer_previous=prefer_previous)
+    if any(i.state == "queued" for i in interactions.values()):
+        uow.wake(Wake.ROUTING)  # new conversations, or back from a workbin
     changed = await apply_changes(uow, [m for m in stored if m.type in CHANGE_TYPES])
     # Media get their attachment row (loading) before the events describe the messages.
     await expect_inbound(uow, [m for m, _ in rows if m.type not in CHANGE_TYPES], now)
