@@ -191,8 +191,10 @@ async def learn_from_status(uow: UnitOfWork, contact_id: int, who: Identity, now
     """A status webhook's `contacts[]` (Meta, 2026) names the BSUID and username of the
     customer a message went to: the contact gains those it lacks (never taking one from
     another contact)."""
+    if not (who.bsuid or who.username):
+        return  # most statuses name nobody new: no read
     contact = await uow.session.get(Contact, contact_id)
-    if contact is None or not (who.bsuid or who.username):
+    if contact is None:
         return
     book = await load_contacts(uow, [contact.wa_id], [contact.bsuid, who.bsuid])
     book.add(contact)

@@ -19,3 +19,12 @@ async def holder_of(uow: UnitOfWork, interaction_id: int) -> int | None:
     query = select(_interactions.c.agent_id).where(_interactions.c.id == interaction_id)
     value = await uow.session.scalar(query)
     return int(value) if value is not None else None
+
+
+async def holders_of(uow: UnitOfWork, interaction_ids: set[int]) -> dict[int, int | None]:
+    """`holder_of` for many interactions, with one read."""
+    if not interaction_ids:
+        return {}
+    query = select(_interactions.c.id, _interactions.c.agent_id)
+    rows = await uow.session.execute(query.where(_interactions.c.id.in_(sorted(interaction_ids))))
+    return {int(id_): int(agent) if agent is not None else None for id_, agent in rows}

@@ -14,7 +14,7 @@ from sqlalchemy import delete, insert, select
 from parley.clock import Clock
 from parley.contacts.identities import Identity, learn_from_status
 from parley.db.uow import UnitOfWork
-from parley.messages.audience import holder_of
+from parley.messages.audience import holder_of, holders_of
 from parley.messages.events import MessageUpdated
 from parley.messages.models import Message, OutboxItem, PendingStatus
 from parley.messages.outbound import parse_callback_data
@@ -48,11 +48,12 @@ async def apply_status_updates(
             waiting.update((w, s) for w, s in rows)
     failed: list[int] = []
     kept: list[dict[str, object]] = []
+    holders = await holders_of(uow, {m.interaction_id for m in found.values() if m.interaction_id})
     for update in updates:
         message = found.get(update.wamid) or await _sent_with_callback(uow, update)
         if message is None:
             kept += _to_keep(clock, update, waiting)
-        elif (interaction := await _apply(uow, clock, message, update)) is not None:
+        elif (interaction := await _apply(uow, clock, message, update, holders)) is not None:
             failed.append(interaction)
     if kept:
         await uow.session.execute(insert(PendingStatus), kept)
@@ -80,13 +81,17 @@ def _to_keep(
 
 
 async def _apply(
-    uow: UnitOfWork, clock: Clock, message: Message, update: StatusUpdate
+    uow: UnitOfWork,
+    clock: Clock,
+    message: Message,
+    update: StatusUpdate,
+    holders: dict[int, int | None],
 ) -> int | None:
     if message.direction == "out":
         who = Identity(bsuid=update.recipient_user_id, username=update.recipient_username)
         await learn_from_status(uow, message.contact_id, who, clock.now())
     error = update.errors[0] if update.errors else None
-    return await set_status(uow, message, update.status, update.timestamp, error)
+    return await set_status(uow, message, update.status, update.timestamp, error, holders=holders)
 
 
 def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
@@ -115,9 +120,12 @@ async def set_status(
     status: str,
     at: datetime,
     error: WhatsAppError | None = None,
+    *,
+    holders: dict[int, int | None] | None = None,
 ) -> int | None:
     """Move the message to `status` (never backwards); returns its interaction id when an
-    outbound message has just failed, else None."""
+    outbound message has just failed, else None. `holders`: interactions' holders already
+    read (`audience.holders_of`); others are read here."""
     new = advance_status(message.status, status)
     if new == message.status:
         return None
@@ -127,7 +135,10 @@ async def set_status(
         message.error_code = error.code
         message.error_title = (error.title or error.message)[:ERROR_TITLE_MAX]
         message.error_details = error.details
-    agent_id = await holder_of(uow, message.interaction_id)
+    if holders is not None and message.interaction_id in holders:
+        agent_id = holders[message.interaction_id]
+    else:
+        agent_id = await holder_of(uow, message.interaction_id)
     if message.type in HIDDEN_TYPES:
         await reaction_status_changed(uow, message, agent_id)
     else:
