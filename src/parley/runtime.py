@@ -84,10 +84,10 @@ class Runtime:
 
     async def deliver(self, envelope: Envelope) -> None:
         """The bus's deliveries to this node: wakes from other nodes, events to the hub."""
-        event = envelope.event
-        if event.get("type") != WAKE_EVENT:
+        if envelope.type != WAKE_EVENT:
             await self.hub.deliver(envelope)
             return
+        event = envelope.event
         if event.get("node") == self.node_id:
             return
         for name in event.get("workers", ()):

@@ -75,7 +75,8 @@ class UnitOfWork:
             Envelope(
                 user_ids=frozenset([to] if to is not None else []) | frozenset(users),
                 roles=roles,
-                event=event.model_dump(mode="json"),
+                payload=event.model_dump_json().encode(),  # the event's one serialisation
+                type=str(getattr(event, "type", "")),
             )
         )
 

@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import orjson
@@ -19,21 +18,70 @@ log = logging.getLogger("parley.realtime")
 CHANNEL = "parley:events"
 
 
-@dataclass(frozen=True)
 class Envelope:
-    user_ids: frozenset[int]
-    roles: frozenset[str] = field(default_factory=frozenset)
-    event: dict[str, Any] = field(default_factory=dict)
+    """Who should see an event (`user_ids`, and every user of the `roles`), and the event.
+
+    The event's JSON (`payload`) is made once, where it is published, and travels as those
+    bytes through the ingest worker's pipe, Redis and the hub to every socket; `event`, the
+    decoded object, is only read for the few events a node acts on itself. On the wire
+    (`to_bytes`): a JSON header (`user_ids`, `roles`, `type`), a tab, the payload (JSON as
+    written here never holds a raw tab).
+    """
+
+    __slots__ = ("_event", "_payload", "roles", "type", "user_ids")
+
+    def __init__(
+        self,
+        user_ids: frozenset[int],
+        roles: frozenset[str] = frozenset(),
+        event: dict[str, Any] | None = None,
+        *,
+        payload: bytes | None = None,
+        type: str | None = None,
+    ) -> None:
+        if (event is None) == (payload is None):
+            raise ValueError("an envelope carries its event as an object or as JSON, once")
+        self.user_ids = user_ids
+        self.roles = roles
+        self._event = event
+        self._payload = payload
+        self.type = type if type is not None else str((event or {}).get("type", ""))
+
+    @property
+    def event(self) -> dict[str, Any]:
+        if self._event is None:
+            assert self._payload is not None
+            self._event = orjson.loads(self._payload)
+        return self._event
+
+    @property
+    def payload(self) -> bytes:
+        if self._payload is None:
+            self._payload = orjson.dumps(self._event)
+        return self._payload
 
     def to_bytes(self) -> bytes:
-        return orjson.dumps(
-            {"user_ids": sorted(self.user_ids), "roles": sorted(self.roles), "event": self.event}
-        )
+        head = {"user_ids": sorted(self.user_ids), "roles": sorted(self.roles), "type": self.type}
+        return orjson.dumps(head) + b"\t" + self.payload
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Envelope:
-        raw = orjson.loads(data)
-        return cls(frozenset(raw["user_ids"]), frozenset(raw["roles"]), raw["event"])
+        head, tab, payload = data.partition(b"\t")
+        if not tab:
+            raise ValueError("not an envelope: no tab after its header")
+        raw = orjson.loads(head)
+        return cls(
+            frozenset(raw["user_ids"]), frozenset(raw["roles"]), payload=payload, type=raw["type"]
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Envelope):
+            return NotImplemented
+        same = (self.user_ids, self.roles, self.type) == (other.user_ids, other.roles, other.type)
+        return same and self.event == other.event
+
+    def __repr__(self) -> str:
+        return f"Envelope({sorted(self.user_ids)}, {sorted(self.roles)}, type={self.type!r})"
 
 
 Deliver = Callable[[Envelope], Awaitable[None]]
@@ -158,7 +206,7 @@ class RedisBus:
                 # The transaction behind the event has committed: never fail it for the bus. The
                 # desktops on other nodes catch up when their socket reconnects.
                 if not self._publish_failing:
-                    log.error("bus.publish_failed", extra={"type": envelope.event.get("type")})
+                    log.error("bus.publish_failed", extra={"type": envelope.type})
                 self._publish_failing = True
         if self._deliver is not None:
             await self._deliver_local(envelope)

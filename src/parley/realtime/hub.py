@@ -8,8 +8,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from itertools import count
 
-import orjson
-
 from parley.realtime.bus import Envelope
 
 QUEUE_LIMIT = 1000
@@ -109,11 +107,11 @@ class Hub:
                 connection.end()
 
     async def deliver(self, envelope: Envelope) -> None:
-        if envelope.event.get("type") == AUTH_TOKEN_ENDED:
+        if envelope.type == AUTH_TOKEN_ENDED:
             for user_id in envelope.user_ids:
                 self.end_auth_token(user_id, int(envelope.event["auth_token_id"]))
             return
-        payload = orjson.dumps(envelope.event)
+        payload = envelope.payload
         targets: set[Connection] = set()
         for user_id in envelope.user_ids:
             targets.update(self._by_user.get(user_id, ()))
