@@ -6,6 +6,7 @@ import asyncio
 import subprocess
 import sys
 import textwrap
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -71,7 +72,7 @@ async def test_the_gate_holds_against_another_process(tmp_path: Path) -> None:
         asyncio.run(main())
         """
     )
-    other = subprocess.Popen(
+    other = subprocess.Popen(  # noqa: ASYNC220 - the other process must hold the lock meanwhile
         [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
     try:
@@ -120,3 +121,37 @@ async def test_the_inline_dialect_runs_transactions(tmp_path: Path) -> None:
         await engine.dispose()
     with pytest.raises(ValueError):
         inline_url("postgresql+asyncpg://x/y")
+
+
+async def test_the_log_writer_and_an_async_writer_take_turns(tmp_path: Path) -> None:
+    """The node's log thread and a unit of work on the same file (the worker marking rows)
+    never fail with "database is locked" and lose nothing."""
+    from sqlalchemy import func, select
+
+    from parley.ingest.log import TABLE, LogFileWriter
+
+    path = tmp_path / "parley.db.webhooks.db"
+    log_engine_ = build_sqlite_engine(f"sqlite+aiosqlite:///{path}")
+    async with log_engine_.begin() as connection:
+        await connection.run_sync(TABLE.metadata.create_all, [TABLE])
+    writer, gate = LogFileWriter(path), WriteGate(path)
+    now = datetime.now(UTC)
+
+    async def appends() -> None:
+        for n in range(40):
+            await writer.append([{"received_at": now, "body": b"%d" % n, "state": "pending"}])
+
+    async def marks() -> None:
+        for _ in range(40):
+            async with gate, log_engine_.begin() as connection:
+                await connection.execute(TABLE.update().values(state="processed"))
+
+    try:
+        await asyncio.gather(appends(), marks())
+        async with log_engine_.connect() as connection:
+            stored = await connection.scalar(select(func.count()).select_from(TABLE))
+        assert stored == 40
+    finally:
+        await writer.close()
+        gate.close()
+        await log_engine_.dispose()

@@ -156,3 +156,31 @@ async def test_oversized_error_fields_and_ids_stay_within_bounds(
         states = set(await uow.session.scalars(select(InboundWebhook.state)))
         assert await uow.session.scalar(select(func.count()).select_from(PendingStatus)) == 0
     assert states == {"processed"}
+
+
+async def test_statuses_in_one_batch_are_applied_in_order_and_kept_once(
+    node: Node, clock: FixedClock
+) -> None:
+    """One batch read of the messages and waiting statuses still applies each status in order,
+    keeps a status repeated within the batch once, and finds the message a later status names."""
+    known = await reply(node, clock)
+    await accepted_as(node, clock, known, "wamid.KNOWN")
+    async with node.runtime.uow() as uow:
+        for wamid, status in [
+            ("wamid.KNOWN", "delivered"),
+            ("wamid.GONE", "delivered"),
+            ("wamid.GONE", "delivered"),  # Meta repeats
+            ("wamid.KNOWN", "read"),
+            ("wamid.GONE", "read"),
+        ]:
+            await store_webhook(uow, clock, status_webhook(wamid, status))
+    await node.ingest.run_once()  # the five webhooks are one batch
+    async with node.runtime.uow() as uow:
+        waiting = await uow.session.execute(
+            select(PendingStatus.wamid, PendingStatus.status).order_by(PendingStatus.id)
+        )
+        assert [tuple(row) for row in waiting] == [
+            ("wamid.GONE", "delivered"),
+            ("wamid.GONE", "read"),
+        ]
+    assert (await statuses_of(node, known)).status == "read"

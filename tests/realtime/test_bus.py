@@ -119,3 +119,19 @@ async def test_a_socket_that_cannot_keep_up_is_cut_off() -> None:
     assert connection.overflowed
     blocked.set()
     await asyncio.wait_for(writer, 1)
+
+
+def test_an_envelope_carries_its_event_as_json_made_once() -> None:
+    event = {"type": "message.created", "text": "Olá\tmundo\n"}
+    sent = Envelope(frozenset({3, 1}), frozenset({"supervisor"}), event)
+    wire = sent.to_bytes()
+    received = Envelope.from_bytes(wire)
+    assert received == sent and received.type == "message.created"
+    assert b"\n" not in wire, "the worker's pipe is one envelope per line"
+    # The bytes published are the bytes delivered: nothing decodes and encodes them again.
+    assert received.payload == sent.payload
+    assert received.event == event
+    with pytest.raises(ValueError):
+        Envelope.from_bytes(b'{"user_ids":[],"roles":[],"type":"x"}')
+    with pytest.raises(ValueError):
+        Envelope(frozenset(), frozenset(), event, payload=b"{}")
