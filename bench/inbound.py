@@ -1,7 +1,7 @@
 """Inbound, measured honestly: Parley against its two ceilings in the same run, interleaved.
 
 One node (`parley serve`, its own process, with its ingest worker process) on a fresh SQLite
-database with 20 Ready agents, each on its own WebSocket, and 300 returning customers. The load
+database with 20 Ready agents (capacity 500 each), each on its own WebSocket, and 300 returning customers. The load
 generator (another process) sends signed webhooks in the realistic mix (`bench.loadgen --mix`).
 A message counts as fully processed when it reached the socket of the agent who holds its
 interaction: its `message.created`, or, for the message that started the interaction, the
@@ -208,7 +208,9 @@ class _node:
         self.work.mkdir(parents=True, exist_ok=True)
         database = f"sqlite:///{self.work / 'bench.db'}"
         tokens = asyncio.run(
-            seed(database, self.work, agents=AGENTS, password=PASSWORD, capacity=100)
+            # Conversations are never closed here: 20 agents x 500 seats hold every one the
+            # steps open (about 2,000 at 100 each left the last new ones queued, not offered).
+            seed(database, self.work, agents=AGENTS, password=PASSWORD, capacity=500)
         )
         if self.history:
             from bench.history import fill_history
