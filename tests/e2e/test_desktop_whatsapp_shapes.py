@@ -35,6 +35,9 @@ async def test_the_agent_reads_ads_flow_answers_orders_forwards_and_edits(
             {"type": "text", "text": {"body": "Is the boots deal still on?"}, "referral": AD},
             "Ana Souza",
         )
+        # The edit below names this message: it must be stored first (the simulator delivers
+        # webhooks on its own schedule, and an edit that outruns its message stands alone).
+        await open_chat(page, "Ana Souza")
         flow = '{"flow_token": "t", "screen_0_Size_0": "42", "screen_0_Colour_1": "Brown"}'
         await d.customer_says(
             ANA,
