@@ -14,6 +14,7 @@ from parley.app import create_app
 from parley.auth.service import create_user
 from parley.clock import SystemClock
 from parley.db.engine import build_engine, build_sessionmaker
+from parley.db.gate import hold_node_lock
 from parley.db.migrate import upgrade
 from parley.db.uow import UnitOfWork
 from parley.errors import ParleyError
@@ -159,6 +160,7 @@ def _server(app: object, host: str, port: int, log_level: str) -> uvicorn.Server
 
 def serve(settings: Settings, host: str | None, port: int | None) -> int:
     configure_logging(settings.log_level)
+    hold_node_lock(settings.resolved_database_url)
     app = create_app(settings, ingest_process=True)
     server = _server(app, host or settings.host, port or settings.port, settings.log_level)
     run_served(server.serve())

@@ -21,8 +21,10 @@ from parley.clock import SystemClock
 from parley.codes.service import active_codes, seed_from_settings
 from parley.contacts.models import Contact
 from parley.db.engine import build_engine, build_sessionmaker
+from parley.db.gate import hold_node_lock
 from parley.db.migrate import upgrade
 from parley.db.uow import UnitOfWork
+from parley.ingest.log import SUFFIX
 from parley.interactions.models import ChatSession, Interaction, InteractionEvent
 from parley.logs import configure_logging
 from parley.messages.models import Message
@@ -266,10 +268,17 @@ def demo_settings(
         shutil.rmtree(phones_dir(settings), ignore_errors=True)
     if not database_url:
         path = settings.data_dir / "demo.db"
+        # Before anything is wiped: a demo already running on this file keeps it.
+        hold_node_lock(f"sqlite:///{path}")
         if fresh:
-            for suffix in ("", "-wal", "-shm"):
-                path.with_name(path.name + suffix).unlink(missing_ok=True)
+            for name in (path.name, path.name + SUFFIX):  # the database and its webhook log
+                for suffix in ("", "-wal", "-shm"):
+                    path.with_name(name + suffix).unlink(missing_ok=True)
         database_url = f"sqlite:///{path}"
+    else:
+        hold_node_lock(
+            settings.model_copy(update={"database_url": database_url}).resolved_database_url
+        )
     updated = settings.model_copy(
         update={
             "host": host,

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy import func, select
 
@@ -322,3 +323,24 @@ async def test_oversized_names_are_cut_and_oversized_ids_set_aside(
     assert message is not None and message.text == "Hi"
     assert message.wamid is not None and message.wamid.startswith("parley.")
     assert message.reply_to_wamid is None
+
+
+async def test_a_body_nested_too_deeply_is_ignored_and_holds_nothing_back(
+    node: Node, clock: FixedClock
+) -> None:
+    """A signed body with a value nested a thousand levels deep (and a NUL to walk for) is set
+    aside with its reason; the message behind it is stored."""
+    deep = b"[" * 1000 + b'"\\u0000"' + b"]" * 1000  # within orjson's limit, past Python's
+    body = orjson.dumps(text_webhook("5511987654321", "first", "wamid.DEEP"))
+    poison = body.replace(b'"type":"text"', b'"extra":' + deep + b',"type":"text"', 1)
+    assert poison != body
+    async with node.runtime.uow() as uow:
+        poisoned = await store_webhook(uow, clock, poison)
+        await store_webhook(uow, clock, text_webhook("5511987654321", "second", "wamid.NEXT"))
+    await node.ingest.run_once()
+    async with node.runtime.uow() as uow:
+        row = await uow.session.get(InboundWebhook, poisoned)
+        assert row is not None and row.state == "ignored"
+        assert "nests too deeply" in (row.note or "")
+        stored = await uow.session.scalar(select(Message).where(Message.wamid == "wamid.NEXT"))
+        assert stored is not None

@@ -107,3 +107,36 @@ class WriteGate:
             if not done.cancelled() and done.exception() is None:
                 fcntl.flock(fd, fcntl.LOCK_UN)
         self._local.release()
+
+
+_HELD: dict[Path, int] = {}  # the node locks this process holds, open for its whole life
+
+
+def hold_node_lock(url: str) -> None:
+    """One node per SQLite database: take `<file>.node.lock` for the life of this process, or
+    stop with a clear message naming the node that has it.
+
+    Two nodes on one SQLite file would each believe they own the routing and the sockets, and a
+    second demo started `--fresh` would delete the file under the first (which then keeps
+    acknowledging webhooks into a deleted file). Several nodes need PostgreSQL (docs/deploy.md).
+    Raises `SystemExit` when another process holds it; does nothing for PostgreSQL or memory."""
+    path = url.split("///", 1)[1] if url.startswith("sqlite") and "///" in url else ""
+    if not path or path == ":memory:" or fcntl is None:
+        return
+    database = Path(path).resolve()
+    if database in _HELD:
+        return
+    database.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(database.with_name(database.name + ".node.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 32).decode(errors="replace").strip() or "unknown"
+        os.close(fd)
+        raise SystemExit(
+            f"{database} is in use by another Parley node (process {holder}). Stop it first, "
+            "or give this one its own PARLEY_DATA_DIR or PARLEY_DATABASE_URL."
+        ) from None
+    os.ftruncate(fd, 0)
+    os.write(fd, str(os.getpid()).encode())
+    _HELD[database] = fd

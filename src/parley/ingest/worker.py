@@ -160,6 +160,10 @@ class IngestWorker(Worker):
             )
         except (PayloadError, BodyError) as exc:
             return str(exc)
+        except RecursionError:
+            # Nested deeper than Python can walk: no WhatsApp payload is, and one such body must
+            # not hold back every webhook after it (it would fail the same way for ever).
+            return "the body nests too deeply to be a WhatsApp payload"
         if batch.empty and batch.not_ours:
             return "; ".join(batch.ignored)[:NOTE_MAX]
         return batch
@@ -238,7 +242,11 @@ class IngestWorker(Worker):
         ones are skipped on the retry (keyed by wamid)."""
         async with self._log_uow() as reading:
             row = await reading.session.get(InboundWebhook, webhook_id)
+        try:
             parsed = self._parse(row) if row is not None else "gone"
+        except Exception as exc:  # a fault of ours in reading it: set aside, retried later
+            await self._mark_failed(webhook_id, exc)
+            return 0
         if not isinstance(parsed, WebhookBatch):
             return 0
         created, first_error = 0, None
