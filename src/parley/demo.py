@@ -332,6 +332,9 @@ def banner(settings: Settings, sim_port: int) -> str:
             '  voice notes, videos and documents; the desktop\'s "Attach file" sends them back.',
             "  Stop with Ctrl+C.",
             "",
+            f"  Database: {settings.database_url}",
+            "  (the parley CLI works on it with PARLEY_DATABASE_URL set to that address)",
+            "",
         ]
     )
 

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from parley.db.gate import GateTimeout
 from parley.errors import ParleyError
 
 log = logging.getLogger("parley.app")
@@ -237,6 +238,12 @@ def add_error_handlers(app: FastAPI) -> None:
         log.warning("request.value_unstorable", extra={"error": str(exc)[:200]})
         message = "A value in the request cannot be stored (a number out of range or a NUL)."
         return _error(422, "validation_error", message)
+
+    @app.exception_handler(GateTimeout)
+    async def database_busy(_request: Request, exc: Exception) -> JSONResponse:
+        log.error("request.database_busy", extra={"error": str(exc)})
+        message = "The database is busy; try again in a moment."
+        return _error(503, "database_busy", message, headers={"Retry-After": "5"})
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:

@@ -155,3 +155,20 @@ async def test_the_log_writer_and_an_async_writer_take_turns(tmp_path: Path) -> 
         await writer.close()
         gate.close()
         await log_engine_.dispose()
+
+
+async def test_a_waiter_gives_up_when_the_file_stays_locked(tmp_path: Path) -> None:
+    from parley.db.gate import GateTimeout
+
+    database = tmp_path / "parley.db"
+    holder, waiter = WriteGate(database), WriteGate(database)
+    waiter.wait_seconds = 0.2
+    await holder.acquire()
+    with pytest.raises(GateTimeout):
+        await waiter.acquire()
+    holder.release()
+    again = asyncio.create_task(waiter.acquire())  # and it is usable afterwards
+    assert await _settles(again, 5)
+    waiter.release()
+    holder.close()
+    waiter.close()

@@ -51,6 +51,8 @@ async def create_user(
     ):
         raise Invalid("a username has 1 to 64 letters, digits, dots or underscores")
     check_password(password)
+    async with uow.released():  # argon2: off the event loop and the writers' gate
+        digest = await asyncio.to_thread(hash_password, password)
     existing = await find_username(uow, username)
     if existing is not None:
         # Also when that user is deactivated: a username is never given to another person.
@@ -60,7 +62,7 @@ async def create_user(
         username=username,
         name=name or username,
         role=role,
-        password_hash=hash_password(password),
+        password_hash=digest,
         status="logged_out",
         status_since=now,
         idle_since=now,
@@ -100,8 +102,11 @@ async def log_in(
     uow: UnitOfWork, clock: Clock, *, username: str, password: str, max_age: int
 ) -> Login:
     user = await find_username(uow, username)
-    # argon2 takes tens of milliseconds of CPU: keep it off the event loop.
-    valid = await asyncio.to_thread(verify_password, user.password_hash if user else None, password)
+    # argon2 takes tens of milliseconds of CPU: off the event loop, and off the writers' gate
+    # (ingest and every other write would wait for it).
+    async with uow.released():
+        digest = user.password_hash if user else None
+        valid = await asyncio.to_thread(verify_password, digest, password)
     if not valid or user is None:
         raise NotAuthenticated("Wrong username or password.", code="invalid_credentials")
     if not user.active:
@@ -182,7 +187,8 @@ async def change_password(
 ) -> None:
     """The user's own change (also the one a temporary password asks for): the current password
     must match, the new one differ; the user's other logins end, this one stays."""
-    valid = await asyncio.to_thread(verify_password, user.password_hash, current)
+    async with uow.released():
+        valid = await asyncio.to_thread(verify_password, user.password_hash, current)
     if not valid:
         raise Invalid(
             "The current password is not right.",
@@ -192,7 +198,9 @@ async def change_password(
     check_password(new)
     if new == current:
         raise Invalid("Choose a password different from the current one.", code="same_password")
-    user.password_hash = await asyncio.to_thread(hash_password, new)
+    async with uow.released():
+        digest = await asyncio.to_thread(hash_password, new)
+    user.password_hash = digest
     user.must_change_password = False
     await revoke_logins(uow, clock, user, keep=auth.id)
 

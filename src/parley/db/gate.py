@@ -25,6 +25,14 @@ except ImportError:  # not on Windows: the gate is then the process's own lock o
     fcntl = None  # type: ignore[assignment]
 
 SUFFIX = ".lock"
+# Longer than SQLite's own busy timeout (10 s): every writer of the node queues here, but no
+# transaction holds the file for seconds unless something is stuck (or a `sqlite3` shell holds
+# it): then the waiter gives up with `GateTimeout` instead of waiting for ever.
+WAIT_SECONDS = 30.0
+
+
+class GateTimeout(Exception):
+    """The database file stayed locked by another process for `WAIT_SECONDS`."""
 
 
 class WriteGate:
@@ -33,6 +41,7 @@ class WriteGate:
     def __init__(self, database: Path | None = None) -> None:
         """`database`: the SQLite file the writers share; None (in memory) for this process only."""
         self._local = asyncio.Lock()
+        self.wait_seconds = WAIT_SECONDS
         self._path = database.with_name(database.name + SUFFIX) if database else None
         self._fd: int | None = None
 
@@ -57,10 +66,14 @@ class WriteGate:
             raise
         waiting = asyncio.get_running_loop().run_in_executor(None, fcntl.flock, fd, fcntl.LOCK_EX)
         try:
-            await asyncio.shield(waiting)
-        except asyncio.CancelledError:
+            await asyncio.wait_for(asyncio.shield(waiting), self.wait_seconds)
+        except (asyncio.CancelledError, TimeoutError) as exc:
             # The thread still takes the file lock: hand both back once it has.
             waiting.add_done_callback(lambda done: self._after_cancel(done, fd))
+            if isinstance(exc, TimeoutError):
+                raise GateTimeout(
+                    f"{self._path} stayed locked for {self.wait_seconds:.0f} s"
+                ) from None
             raise
         except BaseException:
             self._local.release()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import AsyncIterator, Callable, Collection
+from contextlib import asynccontextmanager
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -26,6 +27,7 @@ class UnitOfWork:
         self._bus = bus
         self._gate = gate
         self._waker = waker
+        self._holding = False  # this unit holds the writers' gate
         self._pending: list[Envelope] = []
         self._hooks: list[Callable[[], None]] = []
         self._wakes: set[Wake] = set()
@@ -34,6 +36,7 @@ class UnitOfWork:
     async def __aenter__(self) -> UnitOfWork:
         if self._gate is not None:
             await self._gate.acquire()
+            self._holding = True
         self.session = self._sessionmaker()
         self._pending = []
         self._hooks = []
@@ -51,8 +54,9 @@ class UnitOfWork:
             await self.session.close()
             self._pending = []
         finally:
-            if self._gate is not None:
+            if self._gate is not None and self._holding:
                 self._gate.release()
+                self._holding = False
 
     @property
     def dialect(self) -> str:
@@ -99,6 +103,23 @@ class UnitOfWork:
             hook()
         if wakes and self._waker is not None:
             await self._waker(sorted(wakes))
+
+    @asynccontextmanager
+    async def released(self) -> AsyncIterator[None]:
+        """Let other writers in while the caller waits on something slow that is not the
+        database (a password hash, a Cloud API call): what the unit did so far is committed
+        (its events still wait for `commit`), the writers' gate is let go, and taken again
+        after; the unit goes on in a new transaction, its loaded objects still readable."""
+        await self.session.commit()
+        if self._gate is not None and self._holding:
+            self._gate.release()
+            self._holding = False
+        try:
+            yield
+        finally:
+            if self._gate is not None:
+                await self._gate.acquire()
+                self._holding = True
 
     async def rollback(self) -> None:
         await self.session.rollback()

@@ -36,7 +36,8 @@ async def sync_templates(user: CurrentUser, uow: Uow, runtime: RuntimeDep) -> Sy
     if runtime.gateway is None:
         raise Conflict("No WhatsApp connection is configured.", code="whatsapp_unavailable")
     try:
-        listed = await runtime.gateway.list_templates()
+        async with uow.released():  # the Cloud API may take seconds: no writer waits for it
+            listed = await runtime.gateway.list_templates()
     except (GraphError, GraphTransportError) as exc:
         raise BadGateway(f"The Cloud API did not list the templates: {exc}") from None
     out = await service.sync_templates(uow, listed, runtime.clock.now())

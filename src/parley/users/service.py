@@ -149,7 +149,9 @@ async def reset_password(
     made = temporary_password() if password is None else None
     chosen = made or password or ""
     check_password(chosen)
-    user.password_hash = await asyncio.to_thread(hash_password, chosen)
+    async with uow.released():
+        digest = await asyncio.to_thread(hash_password, chosen)
+    user.password_hash = digest
     user.must_change_password = True
     _audit(
         uow, clock, actor, user, "password_reset", f"{actor.name} reset the password of {user.name}"
