@@ -55,6 +55,40 @@ def test_a_busy_port_stops_the_demo_with_one_line(tmp_path: Path) -> None:
     ]
 
 
+def test_a_second_demo_on_the_same_data_stops_before_wiping_anything(tmp_path: Path) -> None:
+    """One node per SQLite database: a second `demo --fresh` must not delete the files of the
+    one running (it would keep acknowledging webhooks into a deleted file)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    kept = [data / "demo.db", data / "demo.db.webhooks.db", data / "demo-phones" / "state.json"]
+    for path in kept:
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"running")
+    url = f"sqlite:///{data / 'demo.db'}"
+    script = (
+        "import sys; from parley.db.gate import hold_node_lock; "
+        f"hold_node_lock({url!r}); print('held', flush=True); sys.stdin.readline()"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        done = subprocess.run(
+            [*PARLEY, "demo", "--fresh", "--port", str(free_port_pair())],
+            env=environment(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert done.returncode == 1
+    assert f"in use by another Parley node (process {holder.pid})" in done.stderr
+    assert all(path.read_bytes() == b"running" for path in kept)
+
+
 class Demo:
     """`parley demo` as a process: its banner read line by line until it is up."""
 
@@ -183,3 +217,19 @@ async def test_ctrl_c_stops_the_demo_promptly_with_pages_open_and_it_comes_back_
             await browser.close()
     finally:
         await demo.kill()
+
+
+def test_fresh_wipes_the_webhook_log_with_the_database(tmp_path: Path) -> None:
+    """Webhooks left unprocessed by the last run are not ingested into the fresh demo."""
+    from parley.demo import demo_settings
+    from parley.settings import Settings
+
+    data = tmp_path / "data"
+    data.mkdir()
+    names = ["demo.db", "demo.db-wal", "demo.db.webhooks.db", "demo.db.webhooks.db-wal"]
+    for name in names:
+        (data / name).write_bytes(b"old")
+    settings = Settings(data_dir=data, _env_file=None)  # type: ignore[call-arg]
+    updated, _ = demo_settings(settings, None, 8799, None, fresh=True)
+    assert updated.database_url == f"sqlite:///{data / 'demo.db'}"
+    assert [name for name in names if (data / name).exists()] == []

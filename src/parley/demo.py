@@ -264,21 +264,17 @@ def demo_settings(
     port = port or settings.port
     sim_port = sim_port or port + 1
     database_url = settings.database_url
+    path = settings.data_dir / "demo.db"
+    # Before anything is wiped: a demo already running on this database keeps it all.
+    hold_node_lock(f"sqlite:///{path}" if not database_url else settings.resolved_database_url)
     if fresh:
         shutil.rmtree(phones_dir(settings), ignore_errors=True)
     if not database_url:
-        path = settings.data_dir / "demo.db"
-        # Before anything is wiped: a demo already running on this file keeps it.
-        hold_node_lock(f"sqlite:///{path}")
         if fresh:
             for name in (path.name, path.name + SUFFIX):  # the database and its webhook log
                 for suffix in ("", "-wal", "-shm"):
                     path.with_name(name + suffix).unlink(missing_ok=True)
         database_url = f"sqlite:///{path}"
-    else:
-        hold_node_lock(
-            settings.model_copy(update={"database_url": database_url}).resolved_database_url
-        )
     updated = settings.model_copy(
         update={
             "host": host,
