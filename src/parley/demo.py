@@ -326,10 +326,9 @@ def banner(settings: Settings, sim_port: int) -> str:
             "  Open the desktop, log in, press Ready; then write from the customer phone",
             "  and Accept the chat when it is offered. The phone's paper clip sends photos,",
             '  voice notes, videos and documents; the desktop\'s "Attach file" sends them back.',
-            "  Stop with Ctrl+C.",
-            "",
             f"  Database: {settings.database_url}",
             "  (the parley CLI works on it with PARLEY_DATABASE_URL set to that address)",
+            "  Stop with Ctrl+C.",
             "",
         ]
     )
