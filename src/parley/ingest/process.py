@@ -84,18 +84,25 @@ class IngestProcess(Worker):
         is one transaction: cut short, it rolls back and the webhooks wait, stored, for the
         next start), so a stop is never held up by it."""
         self._stopping = True
-        child = self._child
-        if child is not None and child.stdin is not None:
-            child.stdin.close()  # end of file: the worker finishes its batch and leaves
-            try:
-                await asyncio.wait_for(child.wait(), grace_seconds)
-            except TimeoutError:
-                child.kill()
-                await child.wait()
+        await self._end_child(grace_seconds)
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        # A worker that died with the same signal may have been started again meanwhile.
+        await self._end_child(0)
+
+    async def _end_child(self, grace_seconds: float) -> None:
+        child = self._child
+        if child is None or child.returncode is not None:
+            return
+        if child.stdin is not None:
+            child.stdin.close()  # end of file: the worker finishes its batch and leaves
+        try:
+            await asyncio.wait_for(child.wait(), grace_seconds)
+        except TimeoutError:
+            child.kill()
+            await child.wait()
 
     async def _supervise(self) -> None:
         failures = 0
@@ -128,6 +135,8 @@ class IngestProcess(Worker):
             while line := await child.stdout.readline():
                 await self._relay(line)
         finally:
+            if self._stopping and child.returncode is None:
+                child.kill()  # stopped while this one ran: `stop` is waiting for this task
             code = await child.wait()
         return code
 
