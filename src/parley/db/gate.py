@@ -21,7 +21,7 @@ from pathlib import Path
 
 try:
     import fcntl
-except ImportError:  # not on Windows: the gate is then the process's own lock only
+except ImportError:  # Windows has none: the gate is then the process's own lock only
     fcntl = None  # type: ignore[assignment]
 
 SUFFIX = ".lock"

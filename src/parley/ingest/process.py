@@ -6,14 +6,15 @@ standard streams, one line per message:
 
 - node → worker (stdin): one byte per wake-up ("webhooks were stored"); end of file means the
   node is gone (stopped, or killed with -9), and the worker finishes its batch and exits;
-- worker → node (stdout): `E<envelope JSON>` an event to deliver (after its commit),
+- worker → node (stdout): `E<envelope>` an event to deliver after its commit (`Envelope.to_bytes`:
+  a JSON header, a tab, the event's JSON as published, passed on to the sockets as it is),
   `W<JSON list>` background loops to wake (media, outbox), `C<JSON object>` counts for the
   node's metrics.
 
 The worker routes what it queued itself (a routing loop of its own, woken by a batch that
-queued a conversation):
-on SQLite, the node and the worker then don't take turns for the database's write lock on
-every batch, and a new conversation is offered without a hop through the node.
+queued a conversation): on SQLite, the node and the worker then don't take turns for the
+database's write lock on every batch, and a new conversation is offered without a hop through
+the node.
 
 A worker that dies is started again (with a growing pause if it keeps dying). Nothing
 acknowledged is lost: the log row is only marked processed in the transaction that stored its
