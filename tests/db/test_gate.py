@@ -172,3 +172,35 @@ async def test_a_waiter_gives_up_when_the_file_stays_locked(tmp_path: Path) -> N
     waiter.release()
     holder.close()
     waiter.close()
+
+
+async def test_a_unit_of_work_lets_writers_in_while_released(tmp_path: Path) -> None:
+    """A password hash or a Cloud API call inside a unit of work does not hold the writers'
+    gate: another writer gets in meanwhile, and the unit takes it back after."""
+    from parley.db.engine import build_sessionmaker
+    from parley.db.uow import UnitOfWork
+    from parley.realtime.bus import InProcessBus
+
+    database = tmp_path / "parley.db"
+    engine = build_sqlite_engine(f"sqlite+aiosqlite:///{database}")
+    gate, other = WriteGate(database), WriteGate(database)
+    try:
+        async with UnitOfWork(build_sessionmaker(engine), InProcessBus(), gate) as uow:
+            await uow.session.execute(text("CREATE TABLE t (n INTEGER)"))
+            blocked = asyncio.create_task(other.acquire())
+            assert not await _settles(blocked), "another writer got in while the unit held it"
+            async with uow.released():
+                assert await _settles(blocked, 5), "the released unit still held the gate"
+                other.release()
+            again = asyncio.create_task(other.acquire())
+            assert not await _settles(again), "the unit did not take the gate back"
+            await uow.session.execute(text("INSERT INTO t VALUES (1)"))
+            await uow.commit()
+        assert await _settles(again, 5)
+        other.release()
+        async with engine.connect() as connection:
+            assert await connection.scalar(text("SELECT count(*) FROM t")) == 1
+    finally:
+        gate.close()
+        other.close()
+        await engine.dispose()
