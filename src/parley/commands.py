@@ -23,7 +23,7 @@ from parley.ingest.replay import ReplayFilter, states_of, webhooks_to_replay
 from parley.ingest.worker import IngestWorker
 from parley.logs import configure_logging
 from parley.metrics import Metrics
-from parley.node_server import node_server
+from parley.node_server import node_config, node_server
 from parley.realtime.bus import InProcessBus, build_bus
 from parley.settings import Settings
 
@@ -146,15 +146,7 @@ def run_served(main: Coroutine[Any, Any, T]) -> T:
 
 
 def _server(app: object, host: str, port: int, log_level: str) -> uvicorn.Server:
-    config = uvicorn.Config(
-        app,  # type: ignore[arg-type]
-        host=host,
-        port=port,
-        log_config=None,
-        log_level=log_level.lower(),
-        access_log=False,
-        ws_ping_interval=20,
-    )
+    config = node_config(app, host, port, log_level=log_level.lower(), ws_ping_interval=20)
     return node_server(app, config)
 
 

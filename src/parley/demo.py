@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from sqlalchemy import select
 
 from parley.app import create_app
@@ -28,7 +27,7 @@ from parley.ingest.log import SUFFIX
 from parley.interactions.models import ChatSession, Interaction, InteractionEvent
 from parley.logs import configure_logging
 from parley.messages.models import Message
-from parley.node_server import NodeServer, node_server
+from parley.node_server import NodeServer, node_config, node_server
 from parley.realtime.bus import InProcessBus
 from parley.responses.seed import seed_library
 from parley.settings import Settings
@@ -353,14 +352,7 @@ async def run_demo(
     servers = [
         node_server(
             a,
-            uvicorn.Config(
-                a,
-                host=settings.host,
-                port=p,
-                log_config=None,
-                access_log=False,
-                timeout_graceful_shutdown=1,
-            ),
+            node_config(a, settings.host, p, timeout_graceful_shutdown=1),
             own_signals=False,
         )
         for a, p in ((app, settings.port), (simulator, sim_port))

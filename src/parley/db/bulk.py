@@ -1,0 +1,36 @@
+"""Many rows in one statement, with their new ids.
+
+SQLAlchemy's `returning(..., sort_by_parameter_order=True)` gives ids in the order of the rows,
+but on SQLite it does so by running one INSERT per row (SQLite declares no order for RETURNING:
+https://www.sqlite.org/lang_returning.html, "Limitations And Caveats"): at a batch of 200
+messages that was most of ingest's statements. Here the rows go in with one statement (per
+1,000 rows: SQLAlchemy's `insertmanyvalues` pages), and each row is matched to its id by a
+column whose values are unique among the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def insert_returning_ids(
+    session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]], key: str
+) -> list[int]:
+    """Insert `rows` into `table`; their ids (the `id` column), in the order of `rows`.
+
+    `key`: a column whose values are unique among `rows` and not None (a message's `wamid`, an
+    attachment's `message_id`). Raises ValueError when they are not: a row could get another's
+    id. Raises what the database raised (nothing is inserted then, in the caller's transaction).
+    """
+    if not rows:
+        return []
+    keys = [row[key] for row in rows]
+    if None in keys or len(set(keys)) != len(keys):
+        raise ValueError(f"{table.name}.{key} must be unique and set among the rows")
+    statement = insert(table).returning(table.c.id, table.c[key])
+    found = {value: id_ for id_, value in await session.execute(statement, rows)}
+    return [found[value] for value in keys]
