@@ -1,7 +1,8 @@
 """Inbound, measured honestly: Parley against its two ceilings in the same run, interleaved.
 
 One node (`parley serve`, its own process, with its ingest worker process) on a fresh SQLite
-database with 20 Ready agents (capacity 500 each), each on its own WebSocket, and 300 returning customers. The load
+database, with 20 Ready agents (capacity 500 each), each on its own WebSocket, and 300 returning
+customers; it fetches the inbound images from a stand-in of the Cloud API (`bench.graph`). The load
 generator (another process) sends signed webhooks in the realistic mix (`bench.loadgen --mix`).
 A message counts as fully processed when it reached the socket of the agent who holds its
 interaction: its `message.created`, or, for the message that started the interaction, the
@@ -29,7 +30,7 @@ from typing import Any
 from sqlalchemy import text
 
 from bench.ingest import _wait_post
-from bench.procs import PASSWORD, node_env, parley_node
+from bench.procs import PASSWORD, node_env, parley_node, wait_ready
 from bench.seed import seed
 from parley.db.engine import build_engine
 from parley.settings import Settings
@@ -219,10 +220,18 @@ class _node:
         agents = self.work / "agents.json"
         base = f"ws://127.0.0.1:{self.port}/api/v1/events?token="
         agents.write_text(json.dumps([base + tokens[f"agent{n}"] for n in range(AGENTS)]))
+        # The Cloud API's media endpoints: the images are fetched, as in production.
+        graph_port = self.port + 1
+        command = [sys.executable, "-m", "bench.graph", "--port", str(graph_port)]
+        self._graph = subprocess.Popen(command)
+        wait_ready(f"http://127.0.0.1:{graph_port}/v23.0/1")
         env = node_env(database, self.work, auto_accept="true")
+        env["PARLEY_WHATSAPP_API_BASE_URL"] = f"http://127.0.0.1:{graph_port}"
         self._context = parley_node(self.port, env)
         server = self._context.__enter__()
         return server.pid, database, agents
 
     def __exit__(self, *exc: object) -> None:
         self._context.__exit__(None, None, None)
+        self._graph.terminate()
+        self._graph.wait()

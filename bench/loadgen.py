@@ -25,7 +25,10 @@ from urllib.parse import urlsplit
 
 import orjson
 
+from bench.graph import photo_sha256
+
 SECRET = "parley-dev-app-secret"
+PHOTO_SHA256 = photo_sha256()  # what bench.graph serves for every media id
 PHONE = {"display_phone_number": "15550001111", "phone_number_id": "109876543210987"}
 
 
@@ -33,7 +36,7 @@ def _message(kind: str, run: str, n: int, wa_id: str) -> dict[str, Any]:
     base = {"from": wa_id, "id": f"wamid.BENCH.{run}.{n}", "timestamp": str(int(time.time()))}
     if kind == "image":
         return {**base, "type": "image",
-                "image": {"id": f"77{n}", "mime_type": "image/jpeg", "sha256": "x", "caption": "photo"}}  # fmt: skip
+                "image": {"id": f"77{n}", "mime_type": "image/jpeg", "sha256": PHOTO_SHA256, "caption": "photo"}}  # fmt: skip
     if kind == "reaction":
         return {**base, "type": "reaction",
                 "reaction": {"message_id": f"wamid.BENCH.{run}.{max(0, n - 3)}", "emoji": "👍"}}  # fmt: skip

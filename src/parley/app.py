@@ -36,7 +36,7 @@ from parley.history.views import router as history_router
 from parley.http_edge import ApiBodyLimit, ApiNosniff, add_error_handlers, is_api
 from parley.ingest.health import export_health, ingest_health
 from parley.ingest.log import LogFileWriter, log_engine, log_file, log_gate, prepare_log
-from parley.ingest.process import IngestProcess
+from parley.ingest.process import ChildLoop, IngestProcess
 from parley.ingest.views import router as ingest_router
 from parley.ingest.worker import IngestWorker
 from parley.interactions.views import router as interactions_router
@@ -224,9 +224,14 @@ def _start_workers(
     ingest_process: bool,
 ) -> None:
     settings = runtime.settings
-
+    ingest = _ingest(runtime, in_process=ingest_process)
+    media: Worker = MediaFetcher(
+        runtime.uow, runtime.clock, gateway, storage, attempts=settings.media_fetch_attempts
+    )
+    if isinstance(ingest, IngestProcess):
+        media = ChildLoop(ingest, Wake.MEDIA)  # fetched where ingest announces them
     runtime.workers = {
-        Wake.INGEST: _ingest(runtime, in_process=ingest_process),
+        Wake.INGEST: ingest,
         Wake.ROUTING: RoutingWorker.from_settings(runtime.uow, runtime.clock, settings),
         Wake.TIMERS: TimersWorker(
             runtime.uow,
@@ -250,9 +255,7 @@ def _start_workers(
             lease_seconds=settings.claim_lease_seconds,
             confirm_claims=not settings.is_sqlite,  # SQLite: one node, nobody to take over
         ),
-        Wake.MEDIA: MediaFetcher(
-            runtime.uow, runtime.clock, gateway, storage, attempts=settings.media_fetch_attempts
-        ),
+        Wake.MEDIA: media,
         Wake.TEMPLATES: TemplateSyncWorker(
             runtime.uow, runtime.clock, gateway, settings.template_sync_seconds
         ),

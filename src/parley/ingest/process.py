@@ -4,12 +4,18 @@ The node (`parley serve`, `parley demo`) only verifies and appends webhooks; thi
 the stored log into contacts, sessions, interactions and messages. They speak over the child's
 standard streams, one line per message:
 
-- node → worker (stdin): one byte per wake-up ("webhooks were stored"); end of file means the
-  node is gone (stopped, or killed with -9), and the worker finishes its batch and exits;
+- node → worker (stdin): one byte per wake-up (`\x02`: fetch media, any other: webhooks were
+  stored); end of file means the node is gone (stopped, or killed with -9), and the worker
+  finishes its batch and exits;
 - worker → node (stdout): `E<envelope>` an event to deliver after its commit (`Envelope.to_bytes`:
   a JSON header, a tab, the event's JSON as published, passed on to the sockets as it is),
   `W<JSON list>` background loops to wake (media, outbox), `C<JSON object>` counts for the
   node's metrics.
+
+The worker fetches the contacts' media that ingest announced (`media.worker.MediaFetcher`): on
+SQLite its writes then queue behind ingest's batches in this process, instead of holding the
+file's one write lock across the node's busy event loop while ingest waits (at full load that
+wait was half of ingest's time).
 
 The worker routes what it queued itself (a routing loop of its own, woken by a batch that
 queued a conversation): on SQLite, the node and the worker then don't take turns for the
@@ -30,8 +36,9 @@ import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import httpx
 import orjson
 
 from parley.metrics import Metrics
@@ -40,9 +47,14 @@ from parley.settings import Settings
 from parley.workers.base import Worker
 from parley.workers.wake import Wake
 
+if TYPE_CHECKING:
+    from parley.clock import Clock
+    from parley.db.uow import UnitOfWork
+
 log = logging.getLogger("parley.ingest.process")
 RESTART_PAUSES = (0.1, 0.5, 1.0, 2.0, 5.0)
 STEADY_SECONDS = 10.0  # a worker that lived this long starts again without a pause
+MEDIA_BYTE = b"\x02"
 COUNTERS = ("webhooks_processed", "webhooks_failed", "webhooks_ignored", "messages_ingested")
 
 
@@ -70,12 +82,13 @@ class IngestProcess(Worker):
     def pid(self) -> int | None:
         return self._child.pid if self._child is not None else None
 
-    def wake(self) -> None:
+    def wake(self, loop: Wake = Wake.INGEST) -> None:
+        """Wake ingest, or another of the worker's loops (`ChildLoop`), in the worker."""
         child = self._child
         if child is None or child.stdin is None or child.stdin.is_closing():
             return
         with contextlib.suppress(ConnectionError, RuntimeError):
-            child.stdin.write(b"\x01")
+            child.stdin.write(MEDIA_BYTE if loop == Wake.MEDIA else b"\x01")
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._supervise(), name="ingest-process")
@@ -154,6 +167,25 @@ class IngestProcess(Worker):
                         getattr(self._metrics, name).inc(count)
         except Exception:  # one bad line never stops the relay
             log.warning("ingest.relay_failed", exc_info=True)
+
+
+class ChildLoop(Worker):
+    """A loop of this node that runs in its ingest worker process: waking it here wakes it
+    there; it starts and stops with the process."""
+
+    def __init__(self, process: IngestProcess, name: Wake) -> None:
+        super().__init__()
+        self.name = name
+        self._process = process
+
+    def wake(self) -> None:
+        self._process.wake(Wake(self.name))
+
+    def start(self) -> None:
+        return None
+
+    async def stop(self, grace_seconds: float = 5.0) -> None:
+        return None
 
 
 # The worker process.
@@ -246,17 +278,24 @@ async def _serve(settings: Settings) -> None:
         prefer_previous=settings.route_to_previous_agent,
         log=log_uow if log_sessions is not None else None,
     )
+    media, http = _media_fetcher(settings, uow, clock)
+    pipe.local[Wake.MEDIA] = media
     heap.settle()
-    worker.start()
-    routing.start()
+    loops = (worker, routing, media)
+    for one in loops:
+        one.start()
     reader = asyncio.StreamReader()
     loop = asyncio.get_running_loop()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
     try:
-        while await reader.read(4096):
-            worker.wake()
+        while wakes := await reader.read(4096):
+            if MEDIA_BYTE in wakes:
+                media.wake()
+            if wakes.strip(MEDIA_BYTE):
+                worker.wake()
     finally:  # the node closed the pipe, or is gone
-        await asyncio.gather(worker.stop(), routing.stop())
+        await asyncio.gather(*(one.stop() for one in loops))
+        await http.aclose()
         await engine.dispose()
         if webhooks is not None:
             await webhooks.dispose()
@@ -264,6 +303,22 @@ async def _serve(settings: Settings) -> None:
         # and the interpreter's teardown (they wait on idle driver threads for a second).
         sys.stdout.flush()
         os._exit(0)
+
+
+def _media_fetcher(
+    settings: Settings, uow: Callable[[], UnitOfWork], clock: Clock
+) -> tuple[Worker, httpx.AsyncClient]:
+    """The media fetcher of this process, and the HTTP client it fetches with."""
+    from parley.media.storage import open_storage
+    from parley.media.worker import MediaFetcher
+    from parley.whatsapp.graph import GraphClient
+
+    http = httpx.AsyncClient(timeout=settings.whatsapp_timeout_seconds)
+    gateway = GraphClient.from_settings(settings, http)
+    fetcher = MediaFetcher(
+        uow, clock, gateway, open_storage(settings), attempts=settings.media_fetch_attempts
+    )
+    return fetcher, http
 
 
 def main() -> None:

@@ -56,6 +56,9 @@ class Intake:
     size: int = 0
     animated: bool = False
     preview: StoredPreview | None = None
+    # The bytes of a file small enough to be sniffed whole (under SNIFF_BYTES): its preview is
+    # made from them instead of reading the file back from storage.
+    data: bytes | None = field(default=None, repr=False)
     _hash: hashlib._Hash = field(default_factory=hashlib.sha256)
 
     @property
@@ -79,6 +82,7 @@ async def add_preview(storage: Storage, intake: Intake, *, strict: bool) -> None
             intake.size,
             animated=intake.animated,
             strict=strict,
+            data=intake.data,
         )
     except BaseException:
         await discard(storage, intake.keys)
@@ -161,7 +165,8 @@ async def _checked(
         if intake.size > limit:
             raise TooLarge(too_large_message(intake.mime_type, limit))
         intake._hash.update(head)
-        yield bytes(head)
+        intake.data = bytes(head)
+        yield intake.data
 
 
 def _decide(intake: Intake, head: bytes, limit_for: LimitFor) -> int:

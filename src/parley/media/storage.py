@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import AsyncGenerator, AsyncIterable
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from parley.settings import Settings
 
 CHUNK = 64 * 1024
+SMALL_FILE = 1024 * 1024
 _KEY_BYTES = 24
 
 
@@ -81,6 +82,27 @@ def open_storage(settings: Settings) -> Storage:
     return LocalStorage(settings.attachments_dir)
 
 
+async def _gather(chunks: AsyncIterator[bytes], limit: int) -> tuple[bytes, bool]:
+    """The first chunks, up to about `limit` bytes; True if that was all of them."""
+    parts: list[bytes] = []
+    size = 0
+    while size < limit:
+        try:
+            chunk = await anext(chunks)
+        except StopAsyncIteration:
+            return b"".join(parts), True
+        parts.append(chunk)
+        size += len(chunk)
+    return b"".join(parts), False
+
+
+def _write_whole(path: Path, partial: Path, data: bytes) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial.write_bytes(data)
+    partial.rename(path)
+    return len(data)
+
+
 class LocalStorage:
     """Files in one directory, fanned out by the key's first two characters."""
 
@@ -92,12 +114,19 @@ class LocalStorage:
 
     async def write(self, key: str, chunks: AsyncIterable[bytes]) -> int:
         path = self._path(key)
-        await anyio.Path(path.parent).mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{key}.part")
-        written = 0
+        iterator = aiter(chunks)
+        # A file that fits in SMALL_FILE (most photos, every preview) is written in one hand-off
+        # to a thread: each file operation through anyio is one, and a photo took ten of them.
+        first, ended = await _gather(iterator, SMALL_FILE)
         try:
+            if ended:
+                return await anyio.to_thread.run_sync(_write_whole, path, partial, first)
+            await anyio.Path(path.parent).mkdir(parents=True, exist_ok=True)
+            written = len(first)
             async with await anyio.open_file(partial, "wb") as file:
-                async for chunk in chunks:
+                await file.write(first)
+                async for chunk in iterator:
                     await file.write(chunk)
                     written += len(chunk)
             await anyio.Path(partial).rename(path)

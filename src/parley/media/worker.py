@@ -16,14 +16,14 @@ from parley.db.uow import UnitOfWork
 from parley.domain.attachments import INBOUND_MAX_BYTES
 from parley.errors import ParleyError, StorageUnavailable
 from parley.media import inbound
-from parley.media.service import AnyType, add_preview, discard, take_in
+from parley.media.service import AnyType, Intake, add_preview, discard, take_in
 from parley.media.storage import Storage
 from parley.whatsapp.errors import GraphError, GraphTransportError
 from parley.whatsapp.graph import WhatsAppGateway
 from parley.workers.base import Worker
 
 log = logging.getLogger("parley.media")
-BATCH = 4
+BATCH = 8
 BACKOFF_SECONDS = (2.0, 5.0, 15.0, 60.0, 300.0, 900.0)
 
 
@@ -61,12 +61,12 @@ class MediaFetcher(Worker):
             claimed = await inbound.claim_due(uow, self._clock.now(), BATCH)
             jobs = [(a.id, a.wa_media_id or "", a.wa_sha256, a.attempts) for a in claimed]
             await uow.commit()
-        await asyncio.gather(*(self._fetch(*job) for job in jobs))
+        outcomes = await asyncio.gather(*(self._fetch(*job[1:3]) for job in jobs))
+        await self._record([(id_, attempt) for id_, *_, attempt in jobs], outcomes)
         return len(jobs) == BATCH
 
-    async def _fetch(
-        self, attachment_id: int, media_id: str, expected: str | None, attempt: int
-    ) -> None:
+    async def _fetch(self, media_id: str, expected: str | None) -> Intake | Exception:
+        """The file in storage (with its preview if it has one), or why it could not be."""
         try:
             info = await self._gateway.media_info(media_id)
             async with self._gateway.open_media(info.url) as stream:
@@ -79,33 +79,52 @@ class MediaFetcher(Worker):
             # A contact's photo that cannot be previewed is still kept: it shows as a file.
             await add_preview(self._storage, intake, strict=False)
         except Exception as exc:
-            await self._failed(attachment_id, attempt, exc)
-            return
+            return exc
+        return intake
+
+    async def _record(
+        self, jobs: list[tuple[int, int]], outcomes: list[Intake | Exception]
+    ) -> None:
+        """The batch's outcomes in one transaction: on SQLite each transaction holds the file's
+        one write lock, which ingest waits for (one per file had it waiting half its time at
+        full load). `jobs`: (attachment id, attempt) per outcome."""
+        kept = [o for o in outcomes if isinstance(o, Intake)]
+        retries = []
         try:
             async with self._uow() as uow:
-                done = await inbound.record_fetched(uow, attachment_id, self._clock.now(), intake)
+                now = self._clock.now()
+                for (attachment_id, attempt), outcome in zip(jobs, outcomes, strict=True):
+                    if isinstance(outcome, Exception):
+                        retries.append(await self._failed(uow, attachment_id, attempt, outcome))
+                    elif await inbound.record_fetched(uow, attachment_id, now, outcome) is None:
+                        await discard(self._storage, outcome.keys)  # another node finished it
+                    else:
+                        log.info(
+                            "media.fetched",
+                            extra={"attachment_id": attachment_id, "bytes": outcome.size},
+                        )
                 await uow.commit()
         except BaseException:
-            await discard(self._storage, intake.keys)
+            for intake in kept:
+                await discard(self._storage, intake.keys)
             raise
-        if done is None:
-            await discard(self._storage, intake.keys)
-        log.info("media.fetched", extra={"attachment_id": attachment_id, "bytes": intake.size})
+        for retry_in in {r for r in retries if r is not None}:
+            asyncio.get_running_loop().call_later(retry_in, self.wake)
 
-    async def _failed(self, attachment_id: int, attempt: int, exc: Exception) -> None:
+    async def _failed(
+        self, uow: UnitOfWork, attachment_id: int, attempt: int, exc: Exception
+    ) -> float | None:
+        """Record a failed fetch; returns the seconds until it is tried again (None: never)."""
         reason, final = _reason(exc)
         retry_in = None if final or attempt >= self._attempts else backoff(attempt)
         log.warning(
             "media.fetch_failed",
             extra={"attachment_id": attachment_id, "attempt": attempt, "reason": reason},
         )
-        async with self._uow() as uow:
-            await inbound.record_failure(
-                uow, attachment_id, self._clock.now(), reason, retry_in=retry_in
-            )
-            await uow.commit()
-        if retry_in is not None:
-            asyncio.get_running_loop().call_later(retry_in, self.wake)
+        await inbound.record_failure(
+            uow, attachment_id, self._clock.now(), reason, retry_in=retry_in
+        )
+        return retry_in
 
 
 def _reason(exc: Exception) -> tuple[str, bool]:
