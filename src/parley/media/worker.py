@@ -16,6 +16,7 @@ from parley.db.uow import UnitOfWork
 from parley.domain.attachments import INBOUND_MAX_BYTES
 from parley.errors import ParleyError, StorageUnavailable
 from parley.media import inbound
+from parley.media.models import Attachment
 from parley.media.service import AnyType, Intake, add_preview, discard, take_in
 from parley.media.storage import Storage
 from parley.whatsapp.errors import GraphError, GraphTransportError
@@ -93,10 +94,13 @@ class MediaFetcher(Worker):
         try:
             async with self._uow() as uow:
                 now = self._clock.now()
+                locked = await inbound.lock_for_recording(uow, [id_ for id_, _ in jobs])
                 for (attachment_id, attempt), outcome in zip(jobs, outcomes, strict=True):
+                    attachment = locked.get(attachment_id)
                     if isinstance(outcome, Exception):
-                        retries.append(await self._failed(uow, attachment_id, attempt, outcome))
-                    elif await inbound.record_fetched(uow, attachment_id, now, outcome) is None:
+                        failed = (attachment_id, attachment, attempt)
+                        retries.append(await self._failed(uow, *failed, outcome))
+                    elif await inbound.record_fetched(uow, attachment, now, outcome) is None:
                         await discard(self._storage, outcome.keys)  # another node finished it
                     else:
                         log.info(
@@ -112,7 +116,12 @@ class MediaFetcher(Worker):
             asyncio.get_running_loop().call_later(retry_in, self.wake)
 
     async def _failed(
-        self, uow: UnitOfWork, attachment_id: int, attempt: int, exc: Exception
+        self,
+        uow: UnitOfWork,
+        attachment_id: int,
+        attachment: Attachment | None,
+        attempt: int,
+        exc: Exception,
     ) -> float | None:
         """Record a failed fetch; returns the seconds until it is tried again (None: never)."""
         reason, final = _reason(exc)
@@ -121,9 +130,7 @@ class MediaFetcher(Worker):
             "media.fetch_failed",
             extra={"attachment_id": attachment_id, "attempt": attempt, "reason": reason},
         )
-        await inbound.record_failure(
-            uow, attachment_id, self._clock.now(), reason, retry_in=retry_in
-        )
+        await inbound.record_failure(uow, attachment, self._clock.now(), reason, retry_in=retry_in)
         return retry_in
 
 
