@@ -100,7 +100,8 @@ def parley_step(
 ) -> dict[str, Any]:  # fmt: skip
     before = cpu_seconds(pid)
     raw = _loadgen(f"http://127.0.0.1:{port}/webhooks/whatsapp", count, rate,
-                   "--agents", str(agents), "--mix", *extra)  # fmt: skip
+                   "--agents", str(agents), "--mix", "--media-base", f"http://127.0.0.1:{port + 1}",
+                   *extra)  # fmt: skip
     used = cpu_seconds(pid) - before
     stored = asyncio.run(_stored(database, work, raw["run"]))
     acked = [tag for tag in raw["acknowledged"] if not tag.startswith("status:")]
@@ -220,7 +221,8 @@ class _node:
         agents = self.work / "agents.json"
         base = f"ws://127.0.0.1:{self.port}/api/v1/events?token="
         agents.write_text(json.dumps([base + tokens[f"agent{n}"] for n in range(AGENTS)]))
-        # The Cloud API's media endpoints: the images are fetched, as in production.
+        # The Cloud API's media endpoints: the images are fetched, as in production (the load
+        # generator's images carry URLs on it: `parley_step`).
         graph_port = self.port + 1
         command = [sys.executable, "-m", "bench.graph", "--port", str(graph_port)]
         self._graph = subprocess.Popen(command)

@@ -32,11 +32,18 @@ PHOTO_SHA256 = photo_sha256()  # what bench.graph serves for every media id
 PHONE = {"display_phone_number": "15550001111", "phone_number_id": "109876543210987"}
 
 
-def _message(kind: str, run: str, n: int, wa_id: str) -> dict[str, Any]:
+def _message(kind: str, run: str, n: int, wa_id: str, media_base: str) -> dict[str, Any]:
     base = {"from": wa_id, "id": f"wamid.BENCH.{run}.{n}", "timestamp": str(int(time.time()))}
     if kind == "image":
-        return {**base, "type": "image",
-                "image": {"id": f"77{n}", "mime_type": "image/jpeg", "sha256": PHOTO_SHA256, "caption": "photo"}}  # fmt: skip
+        image = {
+            "id": f"77{n}",
+            "mime_type": "image/jpeg",
+            "sha256": PHOTO_SHA256,
+            "caption": "photo",
+        }
+        if media_base:  # the media URL webhooks carry since 2025 (bench.graph serves it)
+            image["url"] = f"{media_base}/media/77{n}"
+        return {**base, "type": "image", "image": image}
     if kind == "reaction":
         return {**base, "type": "reaction",
                 "reaction": {"message_id": f"wamid.BENCH.{run}.{max(0, n - 3)}", "emoji": "👍"}}  # fmt: skip
@@ -58,8 +65,9 @@ def kind_of(n: int, mix: bool) -> str:
 
 
 def body_for(
-    run: str, n: int, contacts: int, mix: bool = False, history: bool = False
-) -> tuple[str, bytes]:
+    run: str, n: int, contacts: int, mix: bool = False, history: bool = False,
+    media_base: str = "",
+) -> tuple[str, bytes]:  # fmt: skip
     """The tag of webhook `n` (its message's wamid, or `status:<n>`) and its body."""
     kind = kind_of(n, mix)
     new = f"5599{int(run[:4], 16) % 10000:04d}{n:07d}"
@@ -74,7 +82,7 @@ def body_for(
         tag = f"status:{n}"
     else:
         value["contacts"] = [{"profile": {"name": f"Customer {n % contacts}"}, "wa_id": wa_id}]
-        message = _message(kind, run, n, wa_id)
+        message = _message(kind, run, n, wa_id, media_base)
         value["messages"] = [message]
         tag = message["id"]
     change = {"field": "messages", "value": value}
@@ -196,7 +204,8 @@ def percentile(values: list[float], p: float) -> float:
 async def run(args: argparse.Namespace) -> Result:
     url = urlsplit(args.url)
     run_id = uuid.uuid4().hex[:8]
-    bodies = [body_for(run_id, n, args.contacts, args.mix, args.history) for n in range(args.count)]
+    bodies = [body_for(run_id, n, args.contacts, args.mix, args.history, args.media_base)
+              for n in range(args.count)]  # fmt: skip
     agents: list[str] = args.agent_urls
     message_at: dict[str, float] = {}
     routed_at: dict[str, float] = {}
@@ -280,6 +289,7 @@ def main() -> None:
     parser.add_argument("--agents", default="", help="a JSON file: the agents' socket URLs")
     parser.add_argument("--mix", action="store_true", help="the realistic mix, not only text")
     parser.add_argument("--history", action="store_true", help="contacts of bench.history")
+    parser.add_argument("--media-base", default="", help="bench.graph's URL, for images' URLs")
     parser.add_argument("--quiet", type=float, default=2.0, help="seconds of silence = settled")
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--out", default="")

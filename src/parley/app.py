@@ -45,7 +45,7 @@ from parley.media.storage import Storage, open_storage
 from parley.media.sweeper import UploadSweeper
 from parley.media.views import UPLOAD_PATH
 from parley.media.views import router as media_router
-from parley.media.worker import MediaFetcher
+from parley.media.worker import MediaFetcher, url_hosts
 from parley.metrics import Metrics
 from parley.outbox.ratelimit import RateLimiter, build_rate_limiter
 from parley.outbox.worker import OutboxWorker
@@ -226,7 +226,12 @@ def _start_workers(
     settings = runtime.settings
     ingest = _ingest(runtime, in_process=ingest_process)
     media: Worker = MediaFetcher(
-        runtime.uow, runtime.clock, gateway, storage, attempts=settings.media_fetch_attempts
+        runtime.uow,
+        runtime.clock,
+        gateway,
+        storage,
+        attempts=settings.media_fetch_attempts,
+        url_hosts=url_hosts(settings.whatsapp_api_base_url),
     )
     if isinstance(ingest, IngestProcess):
         media = ChildLoop(ingest, Wake.MEDIA)  # fetched where ingest announces them

@@ -1,5 +1,9 @@
 """`parley serve` fetches a contact's media from its ingest worker process: the file, its
-preview and the message's attachment, from a stand-in of the Cloud API's media endpoints."""
+preview and the message's attachment, from a stand-in of the Cloud API's media endpoints.
+
+The webhooks' own media URLs (2025, WHATSAPP.md §2.4) are tried first when they point at an
+allowed host: one photo's URL answers, one has expired (404: a new URL is asked for), one
+names a host Parley never sends its token to."""
 
 from __future__ import annotations
 
@@ -48,13 +52,20 @@ def _graph(photo: bytes, asked: list[str]) -> FastAPI:
         asked.append(f"file {media_id}")
         return Response(photo, media_type="image/jpeg")
 
+    @app.get("/expired/{media_id}")
+    async def expired(media_id: str) -> Response:
+        asked.append(f"expired {media_id}")
+        body = {"error": {"message": "URL signature expired", "code": 190}}
+        return Response(orjson.dumps(body), status_code=404, media_type="application/json")
+
     return app
 
 
-def _webhook(media_id: str, n: int, digest: str) -> bytes:
-    message = {"from": f"5511977{n:06d}", "id": f"wamid.MEDIA{n}", "timestamp": str(int(time.time())),
-               "type": "image", "image": {"id": media_id, "mime_type": "image/jpeg",
-                                          "sha256": digest, "caption": f"photo {n}"}}  # fmt: skip
+def _webhook(media_id: str, n: int, digest: str, url: str) -> bytes:
+    image = {"id": media_id, "mime_type": "image/jpeg", "sha256": digest, "caption": f"photo {n}",
+             "url": url}  # fmt: skip
+    message = {"from": f"5511977{n:06d}", "id": f"wamid.MEDIA{n}",
+               "timestamp": str(int(time.time())), "type": "image", "image": image}  # fmt: skip
     value = {"messaging_product": "whatsapp", "metadata": BUSINESS, "messages": [message],
              "contacts": [{"profile": {"name": f"Customer {n}"}, "wa_id": message["from"]}]}  # fmt: skip
     entry = {"id": "880011223344556", "changes": [{"field": "messages", "value": value}]}
@@ -76,7 +87,10 @@ async def test_serve_fetches_each_contacts_photo_with_its_preview(
             server.start()
             await server.ready()
             sender = MetaSender(server.url, SECRET)
-            bodies = [_webhook(m, n, digest) for n, m in enumerate(MEDIA_IDS)]
+            fresh, stale, foreign = MEDIA_IDS
+            urls = {fresh: f"{graph_url}/files/{fresh}", stale: f"{graph_url}/expired/{stale}",
+                    foreign: f"https://media.example/files/{foreign}"}  # fmt: skip
+            bodies = [_webhook(m, n, digest, urls[m]) for n, m in enumerate(MEDIA_IDS)]
             await sender.deliver_all(bodies, concurrency=3)
             rows: list[Any] = []
             for _ in range(300):
@@ -91,9 +105,12 @@ async def test_serve_fetches_each_contacts_photo_with_its_preview(
         (m, "ready", 640, 480, len(photo)) for m in MEDIA_IDS
     ], server.output()
     assert all(r[2] for r in rows), "every photo has its preview"
-    assert sorted(asked) == sorted(
-        [f"info {m}" for m in MEDIA_IDS] + [f"file {m}" for m in MEDIA_IDS]
-    )
+    fresh, stale, foreign = MEDIA_IDS
+    assert sorted(asked) == sorted([
+        f"file {fresh}",  # the webhook's URL: no request for a new one
+        f"expired {stale}", f"info {stale}", f"file {stale}",
+        f"info {foreign}", f"file {foreign}",  # never fetched from the payload's host
+    ])  # fmt: skip
     [(content,)] = await fetch(
         settings, "SELECT content FROM messages WHERE wamid = 'wamid.MEDIA0'"
     )

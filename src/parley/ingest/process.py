@@ -310,13 +310,18 @@ def _media_fetcher(
 ) -> tuple[Worker, httpx.AsyncClient]:
     """The media fetcher of this process, and the HTTP client it fetches with."""
     from parley.media.storage import open_storage
-    from parley.media.worker import MediaFetcher
+    from parley.media.worker import MediaFetcher, url_hosts
     from parley.whatsapp.graph import GraphClient
 
     http = httpx.AsyncClient(timeout=settings.whatsapp_timeout_seconds)
     gateway = GraphClient.from_settings(settings, http)
     fetcher = MediaFetcher(
-        uow, clock, gateway, open_storage(settings), attempts=settings.media_fetch_attempts
+        uow,
+        clock,
+        gateway,
+        open_storage(settings),
+        attempts=settings.media_fetch_attempts,
+        url_hosts=url_hosts(settings.whatsapp_api_base_url),
     )
     return fetcher, http
 

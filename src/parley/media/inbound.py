@@ -13,6 +13,7 @@ import binascii
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Table, or_, select, update
 
@@ -30,6 +31,8 @@ from parley.whatsapp.content import MEDIA_TYPES
 from parley.whatsapp.errors import webhook_errors
 from parley.workers.wake import Wake
 
+# A media URL lives 5 minutes (WHATSAPP.md §5); one older than this is not worth a request.
+URL_FRESH = timedelta(minutes=4)
 LEASE_SECONDS = 120  # a claim older than this belongs to a dead fetcher and is taken over
 ATTACHMENTS: Table = Attachment.__table__  # type: ignore[assignment]
 DEFAULT_NAMES = {"image": "photo", "video": "video", "audio": "audio", "sticker": "sticker"}
@@ -108,6 +111,39 @@ async def claim_due(uow: UnitOfWork, now: datetime, limit: int) -> list[Attachme
         attachment.attempts += 1
         attachment.next_attempt_at = now + timedelta(seconds=LEASE_SECONDS)
     return claimed
+
+
+async def webhook_urls(
+    uow: UnitOfWork, claimed: Sequence[Attachment], now: datetime, hosts: frozenset[str]
+) -> dict[int, str]:
+    """The download URL the webhook carried for each claimed file (attachment id → URL), where
+    it can still be used: on the first attempt, within `URL_FRESH` of the webhook, and on one
+    of `hosts` (the request carries the access token, so never to a host a payload names).
+
+    Since 2025 an inbound media object may carry `url` (WHATSAPP.md §2.4, "short-lived,
+    optional"); fetching it first saves the `GET /{media-id}` that otherwise asks for one.
+    """
+    fresh = {
+        a.message_id: a.id
+        for a in claimed
+        if a.message_id is not None and a.attempts == 1 and now - a.created_at < URL_FRESH
+    }
+    if not fresh or not hosts:
+        return {}
+    rows = await uow.session.execute(
+        select(Message.id, Message.content).where(Message.id.in_(sorted(fresh)))
+    )
+    urls = {}
+    for message_id, content in rows:
+        url = (content or {}).get("url")
+        if isinstance(url, str) and _on(url, hosts):
+            urls[fresh[message_id]] = url
+    return urls
+
+
+def _on(url: str, hosts: frozenset[str]) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("https", "http") and (parts.hostname or "") in hosts
 
 
 def sha256_matches(expected: str | None, hex_digest: str) -> bool:

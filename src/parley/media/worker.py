@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from parley.clock import Clock
 from parley.db.uow import UnitOfWork
@@ -25,11 +26,18 @@ from parley.workers.base import Worker
 
 log = logging.getLogger("parley.media")
 BATCH = 8
+META_MEDIA_HOST = "lookaside.fbsbx.com"  # where Meta's media URLs point (WHATSAPP.md §5)
 BACKOFF_SECONDS = (2.0, 5.0, 15.0, 60.0, 300.0, 900.0)
 
 
 class ChecksumMismatch(Exception):
     pass
+
+
+def url_hosts(api_base_url: str) -> frozenset[str]:
+    """The hosts a webhook's own media URL may be fetched from: Meta's media host, and that of
+    the Cloud API base Parley talks to (a stand-in of it in tests and the demo)."""
+    return frozenset({META_MEDIA_HOST, urlsplit(api_base_url).hostname or META_MEDIA_HOST})
 
 
 def backoff(attempt: int) -> float:
@@ -49,31 +57,45 @@ class MediaFetcher(Worker):
         storage: Storage,
         *,
         attempts: int = 6,
+        url_hosts: frozenset[str] = frozenset(),
     ) -> None:
+        """`url_hosts`: the hosts a webhook's own media URL may be fetched from (with the
+        access token): Meta's, and the Cloud API base's."""
         super().__init__()
         self._uow = uow
         self._clock = clock
         self._gateway = gateway
         self._storage = storage
         self._attempts = attempts
+        self._url_hosts = url_hosts
 
     async def run_once(self) -> bool:
         async with self._uow() as uow:
-            claimed = await inbound.claim_due(uow, self._clock.now(), BATCH)
-            jobs = [(a.id, a.wa_media_id or "", a.wa_sha256, a.attempts) for a in claimed]
+            now = self._clock.now()
+            claimed = await inbound.claim_due(uow, now, BATCH)
+            urls = await inbound.webhook_urls(uow, claimed, now, self._url_hosts)
+            jobs = [
+                (a.id, a.attempts, a.wa_media_id or "", a.wa_sha256, urls.get(a.id))
+                for a in claimed
+            ]
             await uow.commit()
-        outcomes = await asyncio.gather(*(self._fetch(*job[1:3]) for job in jobs))
-        await self._record([(id_, attempt) for id_, *_, attempt in jobs], outcomes)
+        outcomes = await asyncio.gather(*(self._fetch(*job[2:]) for job in jobs))
+        await self._record([job[:2] for job in jobs], outcomes)
         return len(jobs) == BATCH
 
-    async def _fetch(self, media_id: str, expected: str | None) -> Intake | Exception:
-        """The file in storage (with its preview if it has one), or why it could not be."""
+    async def _fetch(
+        self, media_id: str, expected: str | None, url: str | None
+    ) -> Intake | Exception:
+        """The file in storage (with its preview if it has one), or why it could not be.
+        `url`: the webhook's own URL for it, tried first (`inbound.webhook_urls`)."""
         try:
-            info = await self._gateway.media_info(media_id)
-            async with self._gateway.open_media(info.url) as stream:
-                intake = await take_in(
-                    self._storage, stream.chunks, limit_for=AnyType(INBOUND_MAX_BYTES)
-                )
+            intake = None
+            if url is not None:
+                intake = await self._download(url, fallback=True)
+            if intake is None:
+                info = await self._gateway.media_info(media_id)
+                intake = await self._download(info.url, fallback=False)
+            assert intake is not None
             if not inbound.sha256_matches(expected, intake.sha256):
                 await self._storage.delete(intake.key)
                 raise ChecksumMismatch("its checksum does not match what WhatsApp announced")
@@ -82,6 +104,19 @@ class MediaFetcher(Worker):
         except Exception as exc:
             return exc
         return intake
+
+    async def _download(self, url: str, *, fallback: bool) -> Intake | None:
+        """The file at `url`, stored; with `fallback`, None instead of a Cloud API error or
+        an unanswered request (the URL expired: ask for a new one)."""
+        try:
+            async with self._gateway.open_media(url) as stream:
+                return await take_in(
+                    self._storage, stream.chunks, limit_for=AnyType(INBOUND_MAX_BYTES)
+                )
+        except (GraphError, GraphTransportError):
+            if not fallback:
+                raise
+            return None
 
     async def _record(
         self, jobs: list[tuple[int, int]], outcomes: list[Intake | Exception]
