@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Table, event, select
+from sqlalchemy import Table, event, inspect, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from parley.contacts.models import Contact
-from parley.db.bulk import insert_returning_ids
+from parley.db.bulk import as_loaded, insert_returning_ids
 from parley.db.engine import build_engine
 from tests.conftest import make_settings
 
@@ -61,3 +61,18 @@ async def test_a_key_that_is_not_unique_is_refused_before_anything_is_written(
 async def test_no_rows_need_no_statement(engine: AsyncEngine) -> None:
     async with AsyncSession(engine) as session:
         assert await insert_returning_ids(session, CONTACTS, [], key="wa_id") == []
+
+
+def test_a_row_read_back_as_loaded_reads_as_the_row() -> None:
+    row = _contacts(["5511900000001"])[0]
+    contact = as_loaded(Contact, row, id=42)
+    assert (contact.id, contact.wa_id, contact.profile_name) == (
+        42,
+        "5511900000001",
+        row["profile_name"],
+    )
+    assert contact.created_at == NOW and contact.email is None  # not given: None, as on a new one
+    state = inspect(contact)
+    assert state.transient and not state.modified  # in no session, and nothing to write
+    contact.profile_name = "Renamed"  # still an ORM object: a change is seen as one
+    assert state.modified

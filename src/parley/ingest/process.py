@@ -278,7 +278,7 @@ async def _serve(settings: Settings) -> None:
         prefer_previous=settings.route_to_previous_agent,
         log=log_uow if log_sessions is not None else None,
     )
-    media, http = _media_fetcher(settings, uow, clock)
+    media, http = _media_fetcher(settings, uow, clock, defer_to=worker.caught_up)
     pipe.local[Wake.MEDIA] = media
     heap.settle()
     loops = (worker, routing, media)
@@ -306,9 +306,14 @@ async def _serve(settings: Settings) -> None:
 
 
 def _media_fetcher(
-    settings: Settings, uow: Callable[[], UnitOfWork], clock: Clock
+    settings: Settings,
+    uow: Callable[[], UnitOfWork],
+    clock: Clock,
+    *,
+    defer_to: asyncio.Event,
 ) -> tuple[Worker, httpx.AsyncClient]:
-    """The media fetcher of this process, and the HTTP client it fetches with."""
+    """The media fetcher of this process (it lets ingest go first until `defer_to` is set),
+    and the HTTP client it fetches with."""
     from parley.media.storage import open_storage
     from parley.media.worker import MediaFetcher, url_hosts
     from parley.whatsapp.graph import GraphClient
@@ -322,6 +327,7 @@ def _media_fetcher(
         open_storage(settings),
         attempts=settings.media_fetch_attempts,
         url_hosts=url_hosts(settings.whatsapp_api_base_url),
+        defer_to=defer_to,
     )
     return fetcher, http
 

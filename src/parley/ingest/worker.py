@@ -67,6 +67,10 @@ class IngestWorker(Worker):
         self._metrics = metrics
         self._on_ingested = on_ingested
         self._busy = False
+        # Clear while the last batch was full (more webhooks wait than one batch takes): the
+        # media fetcher of this process lets text go first then.
+        self.caught_up = asyncio.Event()
+        self.caught_up.set()
 
     async def run_once(self) -> bool:
         if self._busy:
@@ -76,7 +80,7 @@ class IngestWorker(Worker):
         failed = False
         async with self._uow() as uow:
             rows = await self._claim(uow, BATCH)
-            self._busy = len(rows) >= LINGER_AFTER
+            self._note_load(len(rows))
             if not rows:
                 return False
             ids = [row.id for row in rows]
@@ -99,7 +103,7 @@ class IngestWorker(Worker):
         assert self._log is not None
         async with self._log() as reading:
             rows = await self._claim(reading, BATCH)
-        self._busy = len(rows) >= LINGER_AFTER
+        self._note_load(len(rows))
         if not rows:
             return False
         ids = [row.id for row in rows]
@@ -119,6 +123,13 @@ class IngestWorker(Worker):
         else:
             created = await self._one_by_one(ids)
         return self._done(ids, created)
+
+    def _note_load(self, claimed: int) -> None:
+        self._busy = claimed >= LINGER_AFTER
+        if claimed == BATCH:
+            self.caught_up.clear()
+        else:
+            self.caught_up.set()
 
     def _done(self, ids: list[int], created: int) -> bool:
         self._metrics.webhooks_processed.inc(len(ids))

@@ -8,6 +8,7 @@ Meta asks after a 404) up to `attempts` times, then the file is marked failed wi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -28,6 +29,10 @@ log = logging.getLogger("parley.media")
 BATCH = 8
 META_MEDIA_HOST = "lookaside.fbsbx.com"  # where Meta's media URLs point (WHATSAPP.md §5)
 BACKOFF_SECONDS = (2.0, 5.0, 15.0, 60.0, 300.0, 900.0)
+# While ingest is behind, a batch of media waits up to this long for it to catch up: a photo
+# costs milliseconds of CPU (download, checksum, preview), a text message a fraction of one, and
+# the agent sees the photo's placeholder meanwhile. Sustained overload still fetches media.
+DEFER_SECONDS = 1.0
 
 
 class ChecksumMismatch(Exception):
@@ -58,9 +63,11 @@ class MediaFetcher(Worker):
         *,
         attempts: int = 6,
         url_hosts: frozenset[str] = frozenset(),
+        defer_to: asyncio.Event | None = None,
     ) -> None:
         """`url_hosts`: the hosts a webhook's own media URL may be fetched from (with the
-        access token): Meta's, and the Cloud API base's."""
+        access token): Meta's, and the Cloud API base's. `defer_to`: set when the work that goes
+        first is not behind (ingest in the same process: `IngestWorker.caught_up`)."""
         super().__init__()
         self._uow = uow
         self._clock = clock
@@ -68,8 +75,10 @@ class MediaFetcher(Worker):
         self._storage = storage
         self._attempts = attempts
         self._url_hosts = url_hosts
+        self._defer_to = defer_to
 
     async def run_once(self) -> bool:
+        await self._let_text_first()
         async with self._uow() as uow:
             now = self._clock.now()
             claimed = await inbound.claim_due(uow, now, BATCH)
@@ -82,6 +91,12 @@ class MediaFetcher(Worker):
         outcomes = await asyncio.gather(*(self._fetch(*job[2:]) for job in jobs))
         await self._record([job[:2] for job in jobs], outcomes)
         return len(jobs) == BATCH
+
+    async def _let_text_first(self) -> None:
+        if self._defer_to is None:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._defer_to.wait(), DEFER_SECONDS)
 
     async def _fetch(
         self, media_id: str, expected: str | None, url: str | None

@@ -1,0 +1,67 @@
+"""Text before photos: while ingest is behind, the media fetcher of its process waits for it."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from parley.clock import FixedClock, SystemClock
+from parley.ingest import worker as worker_module
+from parley.media import worker as media_worker
+from parley.media.worker import MediaFetcher
+from tests.factories import store_webhook, text_webhook
+from tests.harness import Node
+
+
+class Opened(Exception):
+    """The fetcher began its round: it opened a unit of work."""
+
+
+def fetcher(opened: list[float], caught_up: asyncio.Event) -> MediaFetcher:
+    loop = asyncio.get_running_loop()
+
+    def uow() -> Any:
+        opened.append(loop.time())
+        raise Opened
+
+    return MediaFetcher(uow, SystemClock(), None, None, defer_to=caught_up)  # type: ignore[arg-type]
+
+
+async def test_media_wait_until_ingest_catches_up() -> None:
+    opened: list[float] = []
+    caught_up = asyncio.Event()
+    round_ = asyncio.create_task(fetcher(opened, caught_up).run_once())
+    await asyncio.sleep(0.2)
+    assert opened == [], "no media fetched while text waits"
+    caught_up.set()
+    with pytest.raises(Opened):
+        await asyncio.wait_for(round_, 1)
+    assert len(opened) == 1
+
+
+async def test_media_are_never_starved(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(media_worker, "DEFER_SECONDS", 0.1)
+    opened: list[float] = []
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    with pytest.raises(Opened):
+        await asyncio.wait_for(fetcher(opened, asyncio.Event()).run_once(), 2)
+    assert 0.09 <= opened[0] - started < 1.0
+
+
+async def test_ingest_is_behind_only_while_its_batches_are_full(
+    node: Node, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(worker_module, "BATCH", 3)
+    async with node.runtime.uow() as uow:
+        for n in range(4):
+            await store_webhook(
+                uow, clock, text_webhook(f"55119000000{n:02d}", "hi", f"wamid.T{n}")
+            )
+    assert node.ingest.caught_up.is_set()
+    assert await node.ingest.run_once() is True  # a full batch: more wait
+    assert not node.ingest.caught_up.is_set()
+    assert await node.ingest.run_once() is False
+    assert node.ingest.caught_up.is_set()
