@@ -1,8 +1,9 @@
-"""kill -9 the server, or its ingest worker process alone, during a burst of webhooks from a
+"""kill -9 the server, or its ingest worker process alone, or stop the worker (alive but stuck:
+the node must notice its silence, kill it and start another), during a burst of webhooks from a
 sender that retries like Meta.
 
-After the restart (the node's, or the worker's by the node) every acknowledged message is stored exactly once and every interaction is
-routed. With Ready agents whose seats (capacity 3 each) cover every contact, "routed" means:
+After the restart (the node's, or the worker's by the node) every acknowledged message is stored
+exactly once and every interaction is routed. With Ready agents whose seats (capacity 3 each) cover every contact, "routed" means:
 each contact has one interaction, held by a Ready agent (`offered`, or `active` with
 auto-accept), none is left `queued`, and no agent holds more than its capacity.
 """
@@ -43,6 +44,7 @@ WEBHOOKS = 1000  # 5,000 messages
 CAPACITY = 3
 AGENTS = -(-CONTACTS // CAPACITY) + 3  # enough Ready seats for every contact, and a few spare
 KILL_AFTER = 0.35  # share of the webhooks acknowledged when the server is killed
+STALL_SECONDS = 5  # a worker silent this long is killed by its node (the least allowed)
 
 pytestmark = pytest.mark.reliability
 
@@ -133,8 +135,10 @@ async def wait_routed(settings: Settings, within: float) -> None:
         await asyncio.sleep(0.1)
 
 
-async def _wait_for_worker(server: ServerProcess, other_than: int | None = None) -> int:
-    for _ in range(200):
+async def _wait_for_worker(
+    server: ServerProcess, other_than: int | None = None, within: float = 10.0
+) -> int:
+    for _ in range(int(within / 0.05)):
         pids = [pid for pid in server.workers() if pid != other_than]
         if pids:
             return pids[0]
@@ -142,7 +146,7 @@ async def _wait_for_worker(server: ServerProcess, other_than: int | None = None)
     raise AssertionError(f"no ingest worker process:\n{server.output()}")
 
 
-@pytest.mark.parametrize("victim", ["node", "worker"])
+@pytest.mark.parametrize("victim", ["node", "worker", "stuck worker"])
 async def test_kill_9_mid_burst_loses_and_duplicates_nothing(
     database_url: str, tmp_path: Path, record_property: Any, victim: str
 ) -> None:
@@ -157,6 +161,7 @@ async def test_kill_9_mid_burst_loses_and_duplicates_nothing(
         "PARLEY_AGENT_CAPACITY": str(CAPACITY),
         "PARLEY_OFFER_TIMEOUT_SECONDS": "0",  # offers stay put while the test looks at them
         "PARLEY_WHATSAPP_API_BASE_URL": "http://127.0.0.1:9",  # nothing is sent in this test
+        "PARLEY_WORKER_STALL_SECONDS": str(STALL_SECONDS),
     }
     server = ServerProcess(free_port(), env, tmp_path)
     bodies = burst()
@@ -179,6 +184,13 @@ async def test_kill_9_mid_burst_loses_and_duplicates_nothing(
                 figures["exit_code"] = -9
                 # the node starts a new worker; webhooks are acknowledged meanwhile
                 figures["new_worker"] = await _wait_for_worker(server, other_than=worker)
+            elif victim == "stuck worker":
+                os.kill(worker, signal.SIGSTOP)  # alive, holding its batch, saying nothing
+                figures["exit_code"] = -9
+                figures["new_worker"] = await _wait_for_worker(
+                    server, other_than=worker, within=STALL_SECONDS + 30
+                )
+                assert await gone(worker, within=5), "the stuck worker was left running"
             else:
                 figures["exit_code"] = server.kill()
                 # the worker notices its node is gone and leaves: no orphan keeps writing
@@ -200,6 +212,8 @@ async def test_kill_9_mid_burst_loses_and_duplicates_nothing(
     print(f"kill -9 figures: {figures}, failed deliveries {sender.failed_attempts}, {health}")
 
     assert figures["exit_code"] == -9
+    if victim == "stuck worker":
+        assert "ingest.worker_stalled" in server.output()
     assert 0 < figures["acknowledged_at_kill"] < WEBHOOKS, "killed mid-burst"
     assert sorted(sender.acknowledged) == list(range(WEBHOOKS)), "the sender got every 200"
     assert health["failed"] == 0 and health["pending"] == 0, health

@@ -10,7 +10,7 @@ standard streams, one line per message:
 - worker → node (stdout): `E<envelope>` an event to deliver after its commit (`Envelope.to_bytes`:
   a JSON header, a tab, the event's JSON as published, passed on to the sockets as it is),
   `W<JSON list>` background loops to wake (media, outbox), `C<JSON object>` counts for the
-  node's metrics.
+  node's metrics, `H` "still here" every `HEARTBEAT_SECONDS` from its event loop.
 
 The worker fetches the contacts' media that ingest announced (`media.worker.MediaFetcher`): on
 SQLite its writes then queue behind ingest's batches in this process, instead of holding the
@@ -22,7 +22,9 @@ queued a conversation): on SQLite, the node and the worker then don't take turns
 database's write lock on every batch, and a new conversation is offered without a hop through
 the node.
 
-A worker that dies is started again (with a growing pause if it keeps dying). Nothing
+A worker that dies is started again (with a growing pause if it keeps dying), and so is one
+that says nothing for `PARLEY_WORKER_STALL_SECONDS` (its event loop stuck, or the process
+stopped): it is killed first. Nothing
 acknowledged is lost: the log row is only marked processed in the transaction that stored its
 messages, and a dead worker's transaction is rolled back by the database.
 """
@@ -55,6 +57,8 @@ log = logging.getLogger("parley.ingest.process")
 RESTART_PAUSES = (0.1, 0.5, 1.0, 2.0, 5.0)
 STEADY_SECONDS = 10.0  # a worker that lived this long starts again without a pause
 MEDIA_BYTE = b"\x02"
+HEARTBEAT_SECONDS = 1.0
+STARTUP_SECONDS = 30.0  # a new worker's first line may take this long (imports, a cold disk)
 COUNTERS = ("webhooks_processed", "webhooks_failed", "webhooks_ignored", "messages_ingested")
 
 
@@ -76,6 +80,7 @@ class IngestProcess(Worker):
         self._publish = publish
         self._wake_all = wake_all
         self._child: asyncio.subprocess.Process | None = None
+        self._heard: float | None = None  # when the running worker last said anything
         self.starts = 0
 
     @property
@@ -145,14 +150,34 @@ class IngestProcess(Worker):
         self._child = child
         self.wake()  # whatever was stored while no worker ran
         assert child.stdout is not None
+        loop = asyncio.get_running_loop()
+        self._heard = None
+        watch = asyncio.create_task(self._watch(child, loop.time()))
         try:
             while line := await child.stdout.readline():
+                self._heard = loop.time()
                 await self._relay(line)
         finally:
+            watch.cancel()
             if self._stopping and child.returncode is None:
                 child.kill()  # stopped while this one ran: `stop` is waiting for this task
             code = await child.wait()
         return code
+
+    async def _watch(self, child: asyncio.subprocess.Process, started: float) -> None:
+        """Kill the worker once it has said nothing (not even its heartbeat) for
+        `worker_stall_seconds`: stuck, it would hold every webhook back while looking alive."""
+        loop = asyncio.get_running_loop()
+        stall = self._settings.worker_stall_seconds
+        while child.returncode is None:
+            await asyncio.sleep(min(1.0, stall / 4))
+            silent = loop.time() - (self._heard or started)
+            if silent > (stall if self._heard is not None else max(stall, STARTUP_SECONDS)):
+                log.error(
+                    "ingest.worker_stalled", extra={"pid": child.pid, "silent_s": round(silent, 1)}
+                )
+                child.kill()  # the relay then reads the end of its output: it is started again
+                return
 
     async def _relay(self, line: bytes) -> None:
         kind, body = line[:1], line[1:]
@@ -161,6 +186,8 @@ class IngestProcess(Worker):
                 await self._publish(Envelope.from_bytes(body))
             elif kind == b"W":
                 await self._wake_all(Wake(name) for name in orjson.loads(body))
+            elif kind == b"H":
+                pass  # the worker's heartbeat: hearing it was the point
             elif kind == b"C":
                 for name, count in orjson.loads(body).items():
                     if name in COUNTERS:
@@ -284,6 +311,7 @@ async def _serve(settings: Settings) -> None:
     loops = (worker, routing, media)
     for one in loops:
         one.start()
+    heartbeat = asyncio.create_task(_heartbeat(pipe))
     reader = asyncio.StreamReader()
     loop = asyncio.get_running_loop()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
@@ -294,6 +322,7 @@ async def _serve(settings: Settings) -> None:
             if wakes.strip(MEDIA_BYTE):
                 worker.wake()
     finally:  # the node closed the pipe, or is gone
+        heartbeat.cancel()
         await asyncio.gather(*(one.stop() for one in loops))
         await http.aclose()
         await engine.dispose()
@@ -303,6 +332,14 @@ async def _serve(settings: Settings) -> None:
         # and the interpreter's teardown (they wait on idle driver threads for a second).
         sys.stdout.flush()
         os._exit(0)
+
+
+async def _heartbeat(pipe: _Pipe) -> None:
+    """Tell the node this process's event loop still turns (`WorkerProcess._watch`)."""
+    while True:
+        with contextlib.suppress(BrokenPipeError):  # the node is gone: stdin's end stops us
+            pipe.send(b"H", b"")
+        await asyncio.sleep(HEARTBEAT_SECONDS)
 
 
 def _media_fetcher(
