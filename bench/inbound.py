@@ -12,7 +12,9 @@ After every step the database is checked: each acknowledged wamid of the run's t
 exactly once. The ceilings (a FastAPI route and a plain ASGI app: read, HMAC check, 200) run as
 their own processes and are measured at full speed between Parley's own full-speed rounds.
 CPU is read from /proc (user + system time of the server and its worker process) and given per
-webhook: a steadier figure than a rate on a shared machine.
+webhook: a steadier figure than a rate on a shared machine. It is read once the step's images are
+fetched and stored (they go after text under load), so it includes them, and the next step
+starts on a quiet node.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +92,23 @@ async def _stored(database: str, work: Path, run: str) -> dict[str, tuple[int, i
         await engine.dispose()
 
 
+async def _media_settled(database: str, work: Path, within: float = 300.0) -> float:
+    """Seconds until no contact's file is still being fetched (the step's photos stored)."""
+    settings = Settings(database_url=database, data_dir=work, _env_file=None)  # type: ignore[call-arg]
+    engine = build_engine(settings)
+    started = time.monotonic()
+    query = text("SELECT count(*) FROM attachments WHERE direction = 'in' AND state = 'loading'")
+    try:
+        while time.monotonic() - started < within:
+            async with engine.connect() as connection:
+                if not (await connection.execute(query)).scalar():
+                    break
+            await asyncio.sleep(0.2)
+    finally:
+        await engine.dispose()
+    return time.monotonic() - started
+
+
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -102,6 +122,9 @@ def parley_step(
     raw = _loadgen(f"http://127.0.0.1:{port}/webhooks/whatsapp", count, rate,
                    "--agents", str(agents), "--mix", "--media-base", f"http://127.0.0.1:{port + 1}",
                    *extra)  # fmt: skip
+    # The step's photos are fetched (at a lower priority than text) before its CPU is read and
+    # before the next step starts: their cost is this step's, and the next starts on a quiet node.
+    media_s = asyncio.run(_media_settled(database, work))
     used = cpu_seconds(pid) - before
     stored = asyncio.run(_stored(database, work, raw["run"]))
     acked = [tag for tag in raw["acknowledged"] if not tag.startswith("status:")]
@@ -134,6 +157,7 @@ def parley_step(
         if latencies
         else {},
         "cpu_us": round(1e6 * used / max(1, raw["accepted"])),
+        "media_settled_s": round(media_s, 1),
         "send_seconds": round(raw["send_seconds"], 2),
         "last_arrival_s": round(max(arrivals), 2) if arrivals else None,
         "arrival_p99_s": round(_percentile(arrivals, 99), 2) if arrivals else None,
@@ -187,7 +211,8 @@ def measure(
 def _brief(step: dict[str, Any]) -> str:
     return (f"rate={step['offered_rate'] or 'max'} processed/s={step['processed_per_second']} "
             f"at agents {step['at_agents']}/{step['shown']} once {step['stored_exactly_once']}/"
-            f"{step['messages_acknowledged']} cpu={step['cpu_us']}us latency={step['latency_ms']}")  # fmt: skip
+            f"{step['messages_acknowledged']} cpu={step['cpu_us']}us latency={step['latency_ms']} "
+            f"images stored {step['media_settled_s']}s later")  # fmt: skip
 
 
 def _ratios(figures: dict[str, Any]) -> dict[str, float]:

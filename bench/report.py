@@ -134,12 +134,13 @@ def inbound_table(figures: dict[str, Any]) -> str:
     lines = [
         "| run | offered (/s) | webhooks acknowledged (/s) | fully processed, at agents (/s) | "
         "vs FastAPI bare | vs raw ASGI bare | messages at agents | acknowledged wamids stored "
-        "exactly once | p50 ms | p95 ms | p99 ms | CPU µs / webhook |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "exactly once | p50 ms | p95 ms | p99 ms | CPU µs / webhook | images all stored, s after "
+        "the last message |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         f"| FastAPI bare (median of {len(figures['fastapi'])}) | max | {fastapi:.0f} | – | 100 % | "
-        f"– | – | – | – | – | – | {median(figures['fastapi'], 'cpu_us')} |",
+        f"– | – | – | – | – | – | {median(figures['fastapi'], 'cpu_us')} | – |",
         f"| raw ASGI bare (median of {len(figures['raw'])}) | max | {raw:.0f} | – | – | 100 % | "
-        f"– | – | – | – | – | {median(figures['raw'], 'cpu_us')} |",
+        f"– | – | – | – | – | {median(figures['raw'], 'cpu_us')} | – |",
     ]
     ratios = figures.get("ratios", {})
     steps = [("Parley", s) for s in figures["parley"]] + [("Parley", s) for s in figures["rates"]]
@@ -157,7 +158,7 @@ def inbound_table(figures: dict[str, Any]) -> str:
             f"{s['accepted_per_second']} | {s['processed_per_second']} | {vs_fastapi} | {vs_raw} | "
             f"{s['at_agents']}/{s['shown']} | {s['stored_exactly_once']}/"
             f"{s['messages_acknowledged']} | {lat.get('p50', '–')} | {lat.get('p95', '–')} | "
-            f"{lat.get('p99', '–')} | {s['cpu_us']} |"
+            f"{lat.get('p99', '–')} | {s['cpu_us']} | {s.get('media_settled_s', '–')} |"
         )
     if ratios:
         lines.append(

@@ -11,8 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from parley.contacts.models import Contact, ContactAlias
 from parley.db.uow import UnitOfWork
@@ -60,6 +61,17 @@ def _chunks(values: Sequence[str]) -> Iterable[list[str]]:
         yield chunk
 
 
+# Built once (hot on ingest: building a statement for every batch cost more than running it).
+BY_NUMBERS = select(Contact).where(Contact.wa_id.in_(bindparam("values", expanding=True)))
+BY_BSUIDS = select(Contact).where(Contact.bsuid.in_(bindparam("values", expanding=True)))
+ALIASES: dict[str, Any] = {  # by the alias column: wa_id, bsuid
+    kind: select(column, Contact)
+    .join(Contact, Contact.id == ContactAlias.contact_id)
+    .where(column.in_(bindparam("values", expanding=True)))
+    for kind, column in (("wa_id", ContactAlias.wa_id), ("bsuid", ContactAlias.bsuid))
+}
+
+
 async def load_contacts(
     uow: UnitOfWork, wa_ids: Iterable[str | None], bsuids: Iterable[str | None]
 ) -> ContactBook:
@@ -68,11 +80,10 @@ async def load_contacts(
     numbers = sorted({w for w in wa_ids if w})
     users = sorted({b for b in bsuids if b})
     for chunk in _chunks(numbers):
-        for contact in await uow.session.scalars(select(Contact).where(Contact.wa_id.in_(chunk))):
+        for contact in await uow.session.scalars(BY_NUMBERS, {"values": chunk}):
             book.add(contact)
     for chunk in _chunks(users):
-        query = select(Contact).where(Contact.bsuid.in_(chunk))
-        for contact in await uow.session.scalars(query):
+        for contact in await uow.session.scalars(BY_BSUIDS, {"values": chunk}):
             book.add(contact)
     await _load_aliases(uow, book, [n for n in numbers if n not in book.by_wa_id], "wa_id")
     await _load_aliases(uow, book, [u for u in users if u not in book.by_bsuid], "bsuid")
@@ -81,11 +92,9 @@ async def load_contacts(
 
 async def _load_aliases(uow: UnitOfWork, book: ContactBook, values: list[str], kind: str) -> None:
     """The contacts that took in a contact merged away, found by its number or BSUID."""
-    column = getattr(ContactAlias, kind)
     index = book.by_wa_id if kind == "wa_id" else book.by_bsuid
     for chunk in _chunks(values):
-        query = select(column, Contact).join(Contact, Contact.id == ContactAlias.contact_id)
-        for value, contact in (await uow.session.execute(query.where(column.in_(chunk)))).all():
+        for value, contact in (await uow.session.execute(ALIASES[kind], {"values": chunk})).all():
             book.add(contact)
             index[value] = contact
 

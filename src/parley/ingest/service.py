@@ -71,6 +71,19 @@ MESSAGES: Table = Message.__table__  # type: ignore[assignment]
 INTERACTIONS: Table = Interaction.__table__  # type: ignore[assignment]
 # What `_note_inbound` changed, written for many interactions by one executemany (Core: the
 # ORM's bulk update by primary key spent more on its bookkeeping than the database did).
+# Statements built once: building one (and its cache key) for every batch cost more than
+# SQLite running it, and most batches are small when the load is.
+UNSEEN = select(MESSAGES.c.wamid).where(MESSAGES.c.wamid.in_(bindparam("wamids", expanding=True)))
+QUOTED = select(Message).where(Message.wamid.in_(bindparam("wamids", expanding=True)))
+# Locked (PostgreSQL) in id order: an agent's action on the same interaction waits, so neither
+# overwrites the other and message ids grow in commit order per contact.
+OPEN_INTERACTIONS = (
+    select(Interaction)
+    .where(Interaction.contact_id.in_(bindparam("contacts", expanding=True)))
+    .where(Interaction.state != "done")
+    .order_by(Interaction.id)
+    .with_for_update()
+)
 SAVE_NOTED = (
     update(INTERACTIONS)
     .where(INTERACTIONS.c.id == bindparam("noted_id"))
@@ -185,8 +198,8 @@ async def _unseen(uow: UnitOfWork, inbound: list[InboundMessage]) -> list[Inboun
         unique.setdefault(message.wamid, message)
     known: set[str] = set()
     for chunk in _chunks(list(unique)):
-        query = select(Message.wamid).where(Message.wamid.in_(chunk))
-        known.update(wamid for wamid in await uow.session.scalars(query) if wamid)
+        rows = await uow.session.scalars(UNSEEN, {"wamids": chunk})
+        known.update(wamid for wamid in rows if wamid)
     return [m for wamid, m in unique.items() if wamid not in known]
 
 
@@ -243,15 +256,7 @@ async def _open_interactions(
     ids = sorted({c.id for c in contacts})
     found: dict[int, Interaction] = {}
     for chunk in _chunks(ids):
-        # Locked (PostgreSQL) in id order: an agent's action on the same interaction waits, so
-        # neither overwrites the other and message ids grow in commit order per contact.
-        query = (
-            select(Interaction)
-            .where(Interaction.contact_id.in_(chunk), Interaction.state != "done")
-            .order_by(Interaction.id)
-            .with_for_update()
-        )
-        for interaction in await uow.session.scalars(query):
+        for interaction in await uow.session.scalars(OPEN_INTERACTIONS, {"contacts": chunk}):
             found[interaction.contact_id] = interaction
     missing = [contact_id for contact_id in ids if contact_id not in found]
     if not missing:
@@ -374,7 +379,7 @@ async def _publish(
 async def _quoted(uow: UnitOfWork, wamids: list[str]) -> dict[str, Message]:
     found: dict[str, Message] = {}
     for chunk in _chunks(sorted(set(wamids))):
-        for message in await uow.session.scalars(select(Message).where(Message.wamid.in_(chunk))):
+        for message in await uow.session.scalars(QUOTED, {"wamids": chunk}):
             if message.wamid:
                 found[message.wamid] = message
     return found

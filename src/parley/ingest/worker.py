@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from parley.clock import Clock
 from parley.db.uow import UnitOfWork
@@ -33,11 +33,32 @@ DONE = ("processed", "ignored")
 Mark = tuple[list[int], str, str | None]  # webhook ids, the state they reach, a note
 
 
-def _due(now: datetime) -> ColumnElement[bool]:
-    return or_(
-        InboundWebhook.state == "pending",
-        (InboundWebhook.state == "failed") & (InboundWebhook.next_attempt_at <= now),
+# Built once: they run on every batch, and a batch is often one webhook when the load is low.
+# Due: pending, or failed and its retry time (`now`) has come.
+CLAIM = (
+    select(InboundWebhook)
+    .where(
+        or_(
+            InboundWebhook.state == "pending",
+            (InboundWebhook.state == "failed")
+            & (InboundWebhook.next_attempt_at <= bindparam("now")),
+        )
     )
+    .order_by(InboundWebhook.id)
+    .limit(bindparam("limit"))
+)
+CLAIM_LOCKED = CLAIM.with_for_update(skip_locked=True)  # PostgreSQL: nodes skip each other's
+SET_STATE = (
+    update(InboundWebhook)
+    .where(InboundWebhook.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        state=bindparam("state"),
+        processed_at=bindparam("processed_at"),
+        error=None,
+        note=bindparam("note"),
+    )
+    .execution_options(synchronize_session=False)
+)
 
 
 class IngestWorker(Worker):
@@ -151,15 +172,8 @@ class IngestWorker(Worker):
         return created
 
     async def _claim(self, uow: UnitOfWork, limit: int) -> list[InboundWebhook]:
-        query = (
-            select(InboundWebhook)
-            .where(_due(self._clock.now()))
-            .order_by(InboundWebhook.id)
-            .limit(limit)
-        )
-        if uow.dialect == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        return list(await uow.session.scalars(query))
+        query = CLAIM_LOCKED if uow.dialect == "postgresql" else CLAIM
+        return list(await uow.session.scalars(query, {"now": self._clock.now(), "limit": limit}))
 
     def _parse(self, row: InboundWebhook) -> WebhookBatch | str:
         """The webhook's records, or why it is not for Parley at all (then it is ignored)."""
@@ -208,13 +222,12 @@ class IngestWorker(Worker):
         if not ids:
             return
         values = {
+            "ids": ids,
             "state": state,
             "processed_at": self._clock.now(),
-            "error": None,
             "note": note[:NOTE_MAX] if note else None,
         }
-        statement = update(InboundWebhook).where(InboundWebhook.id.in_(ids)).values(**values)
-        await uow.session.execute(statement, execution_options={"synchronize_session": False})
+        await uow.session.execute(SET_STATE, values)
 
     async def _one_by_one(self, ids: list[int], *, again: bool = False) -> int:
         """After a failed batch: isolate the webhook(s) at fault, process the rest."""

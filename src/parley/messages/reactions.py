@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from parley.db.uow import UnitOfWork
 from parley.domain.reactions import with_reaction
@@ -19,6 +19,17 @@ from parley.messages.models import Message
 from parley.messages.transcript import message_out
 
 Held = Sequence[tuple[Message, int | None]]  # a message and the agent holding its interaction
+# Built once: both run on every ingest batch.
+BY_WAMIDS = select(Message).where(Message.wamid.in_(bindparam("wamids", expanding=True)))
+EARLY_REACTIONS = (
+    select(Message)
+    .where(
+        Message.reacts_to_wamid.in_(bindparam("wamids", expanding=True)),
+        Message.type == "reaction",
+        Message.direction == "in",
+    )
+    .order_by(Message.timestamp, Message.id)
+)
 
 
 async def note_inbound_reactions(uow: UnitOfWork, rows: Held) -> None:
@@ -30,7 +41,7 @@ async def note_inbound_reactions(uow: UnitOfWork, rows: Held) -> None:
     wamids = sorted({str(m.content.get("message_id")) for m, _ in reactions})
     if not wamids:
         return
-    found = await uow.session.scalars(select(Message).where(Message.wamid.in_(wamids)))
+    found = await uow.session.scalars(BY_WAMIDS, {"wamids": wamids})
     targets = {t.wamid: t for t in found}
     changed: dict[int, tuple[Message, int | None]] = {}
     for reaction, agent_id in reactions:
@@ -60,15 +71,7 @@ async def attach_early_reactions(uow: UnitOfWork, rows: Held) -> None:
     }
     if not fresh:
         return
-    early = await uow.session.scalars(
-        select(Message)
-        .where(
-            Message.reacts_to_wamid.in_(sorted(fresh)),
-            Message.type == "reaction",
-            Message.direction == "in",
-        )
-        .order_by(Message.timestamp, Message.id)
-    )
+    early = await uow.session.scalars(EARLY_REACTIONS, {"wamids": sorted(fresh)})
     changed: dict[int, Message] = {}
     for reaction in early:
         target = fresh[str(reaction.content.get("message_id"))]

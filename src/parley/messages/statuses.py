@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 
 from parley.clock import Clock
 from parley.contacts.identities import Identity, learn_from_status
@@ -25,6 +25,11 @@ from parley.whatsapp.payloads import StatusUpdate
 from parley.whatsapp.statuses import advance_status
 
 ERROR_TITLE_MAX = 200  # the column's size
+# Built once: both run on every ingest batch that carries statuses.
+BY_WAMIDS = select(Message).where(Message.wamid.in_(bindparam("wamids", expanding=True)))
+WAITING = select(PendingStatus.wamid, PendingStatus.status).where(
+    PendingStatus.wamid.in_(bindparam("wamids", expanding=True))
+)
 
 
 async def apply_status_updates(
@@ -39,12 +44,11 @@ async def apply_status_updates(
     found: dict[str, Message] = {}
     waiting: set[tuple[str, str]] = set()
     for chunk in _chunks(wamids):
-        for row in await uow.session.scalars(select(Message).where(Message.wamid.in_(chunk))):
+        for row in await uow.session.scalars(BY_WAMIDS, {"wamids": chunk}):
             found[row.wamid or ""] = row
         missing = [w for w in chunk if w not in found]
         if missing:
-            query = select(PendingStatus.wamid, PendingStatus.status)
-            rows = await uow.session.execute(query.where(PendingStatus.wamid.in_(missing)))
+            rows = await uow.session.execute(WAITING, {"wamids": missing})
             waiting.update((w, s) for w, s in rows)
     failed: list[int] = []
     kept: list[dict[str, object]] = []
