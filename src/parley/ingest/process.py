@@ -15,7 +15,8 @@ standard streams, one line per message:
 The worker fetches the contacts' media that ingest announced (`media.worker.MediaFetcher`): on
 SQLite its writes then queue behind ingest's batches in this process, instead of holding the
 file's one write lock across the node's busy event loop while ingest waits (at full load that
-wait was half of ingest's time).
+wait was half of ingest's time). While ingest is behind, a batch of media waits for it (at most
+`media.worker.DEFER_SECONDS`): a photo costs milliseconds, a text message a fraction of one.
 
 The worker routes what it queued itself (a routing loop of its own, woken by a batch that
 queued a conversation): on SQLite, the node and the worker then don't take turns for the
@@ -24,9 +25,9 @@ the node.
 
 A worker that dies is started again (with a growing pause if it keeps dying), and so is one
 that says nothing for `PARLEY_WORKER_STALL_SECONDS` (its event loop stuck, or the process
-stopped): it is killed first. Nothing
-acknowledged is lost: the log row is only marked processed in the transaction that stored its
-messages, and a dead worker's transaction is rolled back by the database.
+stopped), killed first. Nothing acknowledged is lost: the log row is only marked processed in
+the transaction that stored its messages, and a dead worker's transaction is rolled back by the
+database.
 """
 
 from __future__ import annotations
