@@ -1,8 +1,10 @@
-"""Text before photos: while ingest is behind, the media fetcher of its process waits for it."""
+"""Text before photos: while ingest is behind, the media fetcher of its process waits for it;
+and a worker started again fetches at once what the one before it had claimed."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,6 +12,8 @@ import pytest
 from parley.clock import FixedClock, SystemClock
 from parley.ingest import worker as worker_module
 from parley.media import worker as media_worker
+from parley.media.inbound import LEASE_SECONDS, claim_due, release_claims
+from parley.media.models import Attachment
 from parley.media.worker import MediaFetcher
 from tests.factories import store_webhook, text_webhook
 from tests.harness import Node
@@ -65,3 +69,23 @@ async def test_ingest_is_behind_only_while_its_batches_are_full(
     assert not node.ingest.caught_up.is_set()
     assert await node.ingest.run_once() is False
     assert node.ingest.caught_up.is_set()
+
+
+async def test_a_new_worker_takes_over_the_claims_of_the_one_it_replaces(
+    node: Node, clock: FixedClock
+) -> None:
+    now = clock.now()
+
+    def photo(state: str, due_in: float) -> Attachment:
+        return Attachment(direction="in", state=state, kind="image", mime_type="image/jpeg",
+                          filename="photo.jpg", attempts=1, created_at=now, updated_at=now,
+                          next_attempt_at=now + timedelta(seconds=due_in))  # fmt: skip
+
+    async with node.runtime.uow() as uow:
+        uow.session.add_all([photo("loading", LEASE_SECONDS), photo("ready", LEASE_SECONDS)])
+        await uow.commit()
+    async with node.runtime.uow() as uow:
+        assert await claim_due(uow, now, 8) == []  # claimed by a worker that died
+        assert await release_claims(uow, now) == 1  # the one still loading
+        [due] = await claim_due(uow, now, 8)
+    assert due.state == "loading" and due.attempts == 2

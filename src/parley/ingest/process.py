@@ -307,6 +307,8 @@ async def _serve(settings: Settings) -> None:
         log=log_uow if log_sessions is not None else None,
     )
     media, http = _media_fetcher(settings, uow, clock, defer_to=worker.caught_up)
+    if settings.is_sqlite:
+        await _release_media_claims(uow, clock)
     pipe.local[Wake.MEDIA] = media
     heap.settle()
     loops = (worker, routing, media)
@@ -333,6 +335,18 @@ async def _serve(settings: Settings) -> None:
         # and the interpreter's teardown (they wait on idle driver threads for a second).
         sys.stdout.flush()
         os._exit(0)
+
+
+async def _release_media_claims(uow: Callable[[], UnitOfWork], clock: Clock) -> None:
+    """On SQLite this process is its node's only media fetcher: what a worker before it had
+    claimed is fetched now, not when the claim's lease runs out."""
+    from parley.media.inbound import release_claims
+
+    async with uow() as releasing:
+        released = await release_claims(releasing, clock.now())
+        await releasing.commit()
+    if released:
+        log.info("media.claims_released", extra={"count": released})
 
 
 async def _heartbeat(pipe: _Pipe) -> None:

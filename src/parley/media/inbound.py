@@ -113,6 +113,25 @@ async def claim_due(uow: UnitOfWork, now: datetime, limit: int) -> list[Attachme
     return claimed
 
 
+async def release_claims(uow: UnitOfWork, now: datetime) -> int:
+    """Make every contact's file still loading due now, claimed or waiting for a retry; returns
+    how many. For a fetcher that starts where no other can hold a claim (one node owns a SQLite
+    file, and its worker process is that node's only fetcher): the claims of the worker it
+    replaces died with it, and would otherwise keep their files loading for `LEASE_SECONDS`."""
+    statement = (
+        update(Attachment)
+        .where(
+            Attachment.direction == "in",
+            Attachment.state == LOADING,
+            Attachment.next_attempt_at > now,
+        )
+        .values(next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    result = await uow.session.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def webhook_urls(
     uow: UnitOfWork, claimed: Sequence[Attachment], now: datetime, hosts: frozenset[str]
 ) -> dict[int, str]:
