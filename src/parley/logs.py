@@ -41,3 +41,6 @@ def configure_logging(level: str) -> None:
     root.setLevel(level.upper())
     # uvicorn's access log would add a line per webhook; our own events say what matters.
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    # httpx logs every request at INFO (two per media fetch); `media.fetched` and the outbox's
+    # own events say what was done, and failures still show.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
