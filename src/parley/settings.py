@@ -120,7 +120,7 @@ class Settings(BaseSettings):
     # Scale-out: an outbox send claimed by a node that dies goes to another node after this
     # long. A live node renews its claims while it sends, so this only bounds a dead node's.
     claim_lease_seconds: int = Field(default=30, ge=10, le=3600)
-    # The ingest worker process says it is alive every few seconds; one silent this long (stuck
+    # The ingest worker process says it is alive every second; one silent this long (stuck
     # in a loop, stopped) is killed and started again, as one that died would be.
     worker_stall_seconds: int = Field(default=60, ge=5, le=3600)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 
 from parley.db.uow import UnitOfWork
 from parley.domain.edits import already_applied, apply_edit, apply_revoke
@@ -18,6 +18,7 @@ from parley.interactions.models import Interaction
 from parley.messages.events import MessageUpdated
 from parley.messages.models import Message
 from parley.messages.previews import preview
+from parley.messages.queries import BY_WAMIDS
 from parley.messages.transcript import HIDDEN_TYPES, message_out
 from parley.whatsapp.payloads import InboundMessage
 
@@ -29,14 +30,11 @@ def target_wamid(message: InboundMessage | Message) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-TARGETS = select(Message).where(Message.wamid.in_(bindparam("wamids", expanding=True)))
-
-
 async def known_targets(uow: UnitOfWork, wamids: Sequence[str]) -> dict[str, Message]:
     """The stored messages these edits and deletions are about, by wamid."""
     if not wamids:
         return {}
-    found = await uow.session.scalars(TARGETS, {"wamids": sorted(wamids)})
+    found = await uow.session.scalars(BY_WAMIDS, {"wamids": sorted(wamids)})
     return {m.wamid: m for m in found if m.wamid}
 
 

@@ -44,6 +44,7 @@ from parley.media.inbound import expect_inbound
 from parley.messages.events import MessageCreated
 from parley.messages.models import Message
 from parley.messages.previews import preview
+from parley.messages.queries import BY_WAMIDS
 from parley.messages.reactions import attach_early_reactions, note_inbound_reactions
 from parley.messages.schemas import MessageOut
 from parley.messages.statuses import apply_status_updates
@@ -69,12 +70,9 @@ NUMBER_CHANGES = ("user_changed_number", "customer_changed_number")
 CHUNK = 500  # ids per IN (...) list
 MESSAGES: Table = Message.__table__  # type: ignore[assignment]
 INTERACTIONS: Table = Interaction.__table__  # type: ignore[assignment]
-# What `_note_inbound` changed, written for many interactions by one executemany (Core: the
-# ORM's bulk update by primary key spent more on its bookkeeping than the database did).
 # Statements built once: building one (and its cache key) for every batch cost more than
 # SQLite running it, and most batches are small when the load is.
 UNSEEN = select(MESSAGES.c.wamid).where(MESSAGES.c.wamid.in_(bindparam("wamids", expanding=True)))
-QUOTED = select(Message).where(Message.wamid.in_(bindparam("wamids", expanding=True)))
 # Locked (PostgreSQL) in id order: an agent's action on the same interaction waits, so neither
 # overwrites the other and message ids grow in commit order per contact.
 OPEN_INTERACTIONS = (
@@ -84,6 +82,8 @@ OPEN_INTERACTIONS = (
     .order_by(Interaction.id)
     .with_for_update()
 )
+# What `_note_inbound` changed, written for many interactions by one executemany (Core: the
+# ORM's bulk update by primary key spent more on its bookkeeping than the database did).
 SAVE_NOTED = (
     update(INTERACTIONS)
     .where(INTERACTIONS.c.id == bindparam("noted_id"))
@@ -379,7 +379,7 @@ async def _publish(
 async def _quoted(uow: UnitOfWork, wamids: list[str]) -> dict[str, Message]:
     found: dict[str, Message] = {}
     for chunk in _chunks(sorted(set(wamids))):
-        for message in await uow.session.scalars(QUOTED, {"wamids": chunk}):
+        for message in await uow.session.scalars(BY_WAMIDS, {"wamids": chunk}):
             if message.wamid:
                 found[message.wamid] = message
     return found

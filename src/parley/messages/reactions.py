@@ -16,11 +16,11 @@ from parley.db.uow import UnitOfWork
 from parley.domain.reactions import with_reaction
 from parley.messages.events import MessageUpdated
 from parley.messages.models import Message
+from parley.messages.queries import BY_WAMIDS
 from parley.messages.transcript import message_out
 
 Held = Sequence[tuple[Message, int | None]]  # a message and the agent holding its interaction
-# Built once: both run on every ingest batch.
-BY_WAMIDS = select(Message).where(Message.wamid.in_(bindparam("wamids", expanding=True)))
+# Built once: it runs on every ingest batch (as `queries.BY_WAMIDS` does).
 EARLY_REACTIONS = (
     select(Message)
     .where(

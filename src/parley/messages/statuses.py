@@ -18,6 +18,7 @@ from parley.messages.audience import holder_of, holders_of
 from parley.messages.events import MessageUpdated
 from parley.messages.models import Message, OutboxItem, PendingStatus
 from parley.messages.outbound import parse_callback_data
+from parley.messages.queries import BY_WAMIDS
 from parley.messages.reactions import reaction_status_changed
 from parley.messages.transcript import HIDDEN_TYPES, message_out
 from parley.whatsapp.errors import WhatsAppError, webhook_errors
@@ -25,8 +26,7 @@ from parley.whatsapp.payloads import StatusUpdate
 from parley.whatsapp.statuses import advance_status
 
 ERROR_TITLE_MAX = 200  # the column's size
-# Built once: both run on every ingest batch that carries statuses.
-BY_WAMIDS = select(Message).where(Message.wamid.in_(bindparam("wamids", expanding=True)))
+# Built once: it runs on every ingest batch that carries statuses (as `queries.BY_WAMIDS`).
 WAITING = select(PendingStatus.wamid, PendingStatus.status).where(
     PendingStatus.wamid.in_(bindparam("wamids", expanding=True))
 )
