@@ -14,8 +14,14 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool, StaticPool
 
+from parley.db import jsoncodec
 from parley.db.inline import inline_url
 from parley.settings import Settings
+
+JSON_CODEC: dict[str, Any] = {
+    "json_serializer": jsoncodec.dumps,
+    "json_deserializer": jsoncodec.loads,
+}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -38,13 +44,13 @@ def build_engine(settings: Settings, *, inline: bool = False) -> AsyncEngine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         return build_sqlite_engine(inline_url(url) if inline else url)
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, **JSON_CODEC)
 
 
 def build_sqlite_engine(url: str) -> AsyncEngine:
     """A SQLite engine with WAL, the pragmas below, and writers that queue (BEGIN IMMEDIATE)."""
     path = url.split("///", 1)[1] if "///" in url else ""
-    engine = create_async_engine(url, poolclass=NullPool if not path else None)
+    engine = create_async_engine(url, poolclass=NullPool if not path else None, **JSON_CODEC)
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     event.listen(engine.sync_engine, "connect", _sqlite_autocommit_driver)
     event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
@@ -54,7 +60,7 @@ def build_sqlite_engine(url: str) -> AsyncEngine:
 def build_sync_sqlite_engine(path: Path) -> Engine:
     """A plain (blocking) engine on a SQLite file with the same pragmas and BEGIN IMMEDIATE,
     for a thread of its own (`ingest.log.LogFileWriter`)."""
-    engine = create_engine(f"sqlite:///{path}", poolclass=StaticPool)
+    engine = create_engine(f"sqlite:///{path}", poolclass=StaticPool, **JSON_CODEC)
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "connect", _sqlite_autocommit_driver)
     event.listen(engine, "begin", _sqlite_begin_immediate)
@@ -69,7 +75,7 @@ def build_reader_engine(settings: Settings, engine: AsyncEngine) -> AsyncEngine:
     url = settings.resolved_database_url
     if not url.startswith("sqlite") or engine.pool.__class__ is NullPool:
         return engine
-    reader = create_async_engine(url)
+    reader = create_async_engine(url, **JSON_CODEC)
     event.listen(reader.sync_engine, "connect", _sqlite_pragmas)
     event.listen(reader.sync_engine, "connect", _sqlite_query_only)
     event.listen(reader.sync_engine, "connect", _sqlite_autocommit_driver)

@@ -1,0 +1,30 @@
+"""How JSON columns are written and read: orjson, with the standard library as the fallback.
+
+SQLite keeps JSON as text, so every message's `content` and every interaction's `last_message`
+is decoded on each read; the standard library's decoder cost as much as the rest of the row.
+orjson refuses a few values the standard library takes (integers past 64 bits, lone surrogates;
+and it cannot read back the `NaN` the standard library writes): those go the slower way, so
+nothing that was storable before is refused now. A non-finite float is stored as null, as
+standard JSON (and PostgreSQL's JSONB) has no such number.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+
+
+def dumps(value: Any) -> str:
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:
+        return json.dumps(value)
+
+
+def loads(text: str | bytes) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
