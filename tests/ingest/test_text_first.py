@@ -71,6 +71,33 @@ async def test_ingest_is_behind_only_while_its_batches_are_full(
     assert node.ingest.caught_up.is_set()
 
 
+async def test_ingest_lingers_after_a_partial_batch_only(
+    node: Node, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch of some size but not full: wait a moment so the next one gathers more. After a
+    full one more are waiting already, and the wait would only idle the worker."""
+    monkeypatch.setattr(worker_module, "BATCH", 4)
+    monkeypatch.setattr(worker_module, "LINGER_AFTER", 2)
+    lingered: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def sleep(seconds: float) -> None:
+        lingered.append(seconds)
+        await real_sleep(0)
+
+    monkeypatch.setattr(worker_module.asyncio, "sleep", sleep)
+    async with node.runtime.uow() as uow:
+        for n in range(7):
+            await store_webhook(
+                uow, clock, text_webhook(f"55119000000{n:02d}", "hi", f"wamid.L{n}")
+            )
+    assert await node.ingest.run_once() is True  # 4 of 7: full
+    assert await node.ingest.run_once() is False  # 3 left: partial
+    assert lingered == [], "no wait after a full batch"
+    assert await node.ingest.run_once() is False  # nothing left
+    assert lingered == [worker_module.LINGER_SECONDS], "a wait after the partial one"
+
+
 async def test_a_new_worker_takes_over_the_claims_of_the_one_it_replaces(
     node: Node, clock: FixedClock
 ) -> None:

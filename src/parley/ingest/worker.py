@@ -24,7 +24,8 @@ from parley.workers.wake import Wake
 log = logging.getLogger("parley.ingest")
 BATCH = 200
 # Under load, wait a moment before the next batch: the webhooks stored meanwhile join it, and a
-# few large batches cost far less than many small ones. Idle, a message is taken at once.
+# few large batches cost far less than many small ones. Idle, a message is taken at once; after
+# a full batch too, as more than a batch is waiting already.
 LINGER_AFTER = 8
 LINGER_SECONDS = 0.003
 MAX_RETRY_SECONDS = 3600
@@ -146,7 +147,7 @@ class IngestWorker(Worker):
         return self._done(ids, created)
 
     def _note_load(self, claimed: int) -> None:
-        self._busy = claimed >= LINGER_AFTER
+        self._busy = LINGER_AFTER <= claimed < BATCH
         if claimed == BATCH:
             self.caught_up.clear()
         else:
