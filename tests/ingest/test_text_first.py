@@ -12,7 +12,7 @@ import pytest
 from parley.clock import FixedClock, SystemClock
 from parley.ingest import worker as worker_module
 from parley.media import worker as media_worker
-from parley.media.inbound import LEASE_SECONDS, claim_due, release_claims
+from parley.media.inbound import LEASE_SECONDS, claim_due, record_failure, release_claims
 from parley.media.models import Attachment
 from parley.media.worker import MediaFetcher
 from tests.factories import store_webhook, text_webhook
@@ -103,16 +103,43 @@ async def test_a_new_worker_takes_over_the_claims_of_the_one_it_replaces(
 ) -> None:
     now = clock.now()
 
-    def photo(state: str, due_in: float) -> Attachment:
+    def photo(state: str, due_in: float, *, claimed: bool = True) -> Attachment:
         return Attachment(direction="in", state=state, kind="image", mime_type="image/jpeg",
                           filename="photo.jpg", attempts=1, created_at=now, updated_at=now,
-                          next_attempt_at=now + timedelta(seconds=due_in))  # fmt: skip
+                          next_attempt_at=now + timedelta(seconds=due_in),
+                          claimed_at=now if claimed else None)  # fmt: skip
 
     async with node.runtime.uow() as uow:
-        uow.session.add_all([photo("loading", LEASE_SECONDS), photo("ready", LEASE_SECONDS)])
+        uow.session.add_all([
+            photo("loading", LEASE_SECONDS),
+            photo("ready", LEASE_SECONDS),
+            photo("loading", 30, claimed=False),  # waiting for a retry after a failed fetch
+        ])  # fmt: skip
         await uow.commit()
     async with node.runtime.uow() as uow:
         assert await claim_due(uow, now, 8) == []  # claimed by a worker that died
-        assert await release_claims(uow, now) == 1  # the one still loading
+        assert await release_claims(uow, now) == 1  # the one still loading and claimed
         [due] = await claim_due(uow, now, 8)
-    assert due.state == "loading" and due.attempts == 2
+    assert due.state == "loading" and due.attempts == 2 and due.claimed_at == now
+    async with node.runtime.uow() as uow:
+        [retry] = await claim_due(uow, now + timedelta(seconds=30), 8)
+    assert retry.attempts == 2, "the retry kept its time, and its attempts"
+
+
+async def test_a_failed_fetch_ends_its_claim(node: Node, clock: FixedClock) -> None:
+    """After a failed fetch the file waits for its retry: a worker starting then leaves it be."""
+    now = clock.now()
+    async with node.runtime.uow() as uow:
+        uow.session.add(Attachment(direction="in", state="loading", kind="image",
+                                   mime_type="image/jpeg", filename="photo.jpg", attempts=0,
+                                   created_at=now, updated_at=now))  # fmt: skip
+        await uow.commit()
+    async with node.runtime.uow() as uow:
+        [claimed] = await claim_due(uow, now, 8)
+        await record_failure(uow, claimed, now, "timed out", retry_in=30)
+        await uow.commit()
+    async with node.runtime.uow() as uow:
+        assert await release_claims(uow, now) == 0
+        assert await claim_due(uow, now + timedelta(seconds=29), 8) == []
+        [retry] = await claim_due(uow, now + timedelta(seconds=30), 8)
+    assert retry.attempts == 2

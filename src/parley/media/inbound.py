@@ -110,22 +110,24 @@ async def claim_due(uow: UnitOfWork, now: datetime, limit: int) -> list[Attachme
     for attachment in claimed:
         attachment.attempts += 1
         attachment.next_attempt_at = now + timedelta(seconds=LEASE_SECONDS)
+        attachment.claimed_at = now
     return claimed
 
 
 async def release_claims(uow: UnitOfWork, now: datetime) -> int:
-    """Make every contact's file still loading due now, claimed or waiting for a retry; returns
-    how many. For a fetcher that starts where no other can hold a claim (one node owns a SQLite
-    file, and its worker process is that node's only fetcher): the claims of the worker it
-    replaces died with it, and would otherwise keep their files loading for `LEASE_SECONDS`."""
+    """Make every contact's file still loading and claimed due now; returns how many. For a
+    fetcher that starts where no other can hold a claim (one node owns a SQLite file, and its
+    worker process is that node's only fetcher): the claims of the worker it replaces died with
+    it, and would otherwise keep their files loading for `LEASE_SECONDS`. A file waiting for a
+    retry keeps its time: a worker that keeps dying must not spend its attempts faster."""
     statement = (
         update(Attachment)
         .where(
             Attachment.direction == "in",
             Attachment.state == LOADING,
-            Attachment.next_attempt_at > now,
+            Attachment.claimed_at.is_not(None),
         )
-        .values(next_attempt_at=now)
+        .values(next_attempt_at=now, claimed_at=None)
         .execution_options(synchronize_session=False)
     )
     result = await uow.session.execute(statement)
@@ -211,6 +213,7 @@ async def record_fetched(
         attachment.width, attachment.height = intake.preview.width, intake.preview.height
     attachment.error = None
     attachment.next_attempt_at = None
+    attachment.claimed_at = None
     attachment.updated_at = now
     await _mirror(uow, attachment)
     return attachment
@@ -229,6 +232,7 @@ async def record_failure(
     if attachment is None or attachment.state != LOADING:
         return
     attachment.updated_at = now
+    attachment.claimed_at = None
     if retry_in is not None:
         attachment.next_attempt_at = now + timedelta(seconds=retry_in)
         attachment.error = reason[:500]

@@ -51,5 +51,8 @@ class Attachment(Base):
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
+    # When a fetcher leased it (`media.inbound.claim_due`): None while it waits for its first
+    # fetch or a retry's time, and once fetched or given up.
+    claimed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
