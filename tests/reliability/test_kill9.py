@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import time
 from collections import Counter
@@ -214,6 +215,9 @@ async def test_kill_9_mid_burst_loses_and_duplicates_nothing(
     assert figures["exit_code"] == -9
     if victim == "stuck worker":
         assert "ingest.worker_stalled" in server.output()
+    # A process that died of an exception prints its traceback raw (logs carry theirs in JSON).
+    raw = re.search(r"^(Traceback|Exception ignored)", server.output(), re.MULTILINE)
+    assert raw is None, server.output()
     assert 0 < figures["acknowledged_at_kill"] < WEBHOOKS, "killed mid-burst"
     assert sorted(sender.acknowledged) == list(range(WEBHOOKS)), "the sender got every 200"
     assert health["failed"] == 0 and health["pending"] == 0, health

@@ -39,7 +39,7 @@ import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import httpx
 import orjson
@@ -229,8 +229,11 @@ class _Pipe:
         self.local: dict[Wake, Worker] = {}  # loops of this process, woken here
 
     def send(self, kind: bytes, body: bytes) -> None:
-        self._out.write(kind + body + b"\n")
-        self._out.flush()
+        try:
+            self._out.write(kind + body + b"\n")
+            self._out.flush()
+        except BrokenPipeError:
+            _node_gone()
 
     async def start(self, deliver: Any) -> None:
         return None
@@ -352,9 +355,16 @@ async def _release_media_claims(uow: Callable[[], UnitOfWork], clock: Clock) -> 
 async def _heartbeat(pipe: _Pipe) -> None:
     """Tell the node this process's event loop still turns (`WorkerProcess._watch`)."""
     while True:
-        with contextlib.suppress(BrokenPipeError):  # the node is gone: stdin's end stops us
-            pipe.send(b"H", b"")
+        pipe.send(b"H", b"")
         await asyncio.sleep(HEARTBEAT_SECONDS)
+
+
+def _node_gone() -> NoReturn:
+    """The node died before this process (killed with -9): what was committed is stored and
+    there is nobody left to tell. Leave now, as a killed worker would: every loop of this
+    process writing to the closed pipe would otherwise end in a traceback of its own."""
+    log.info("ingest.node_gone")
+    os._exit(0)
 
 
 def _media_fetcher(
