@@ -3,8 +3,11 @@ and bodies that break the input rules. Each answers with a documented code."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 from collections.abc import AsyncIterator
 
+import pytest
 from sqlalchemy import func, select
 
 from parley.clock import FixedClock
@@ -138,3 +141,31 @@ async def test_mark_done_without_a_body(api: Api, clock: FixedClock) -> None:
     done = await api.client.post(f"/api/v1/interactions/{iid}/done", headers=alice)
     assert done.status_code == 200, done.text
     assert done.json()["state"] == "done" and done.json()["disposition"] is None
+
+
+async def test_a_database_locked_elsewhere_answers_503_and_keeps_nothing_half_done(
+    api: Api, clock: FixedClock
+) -> None:
+    """Another process holds the SQLite file's writers' gate past the wait: the write is
+    refused with `database_busy` and a Retry-After, nothing of it is stored, and the same
+    request goes through once the file is free."""
+    gate = api.runtime.write_gate
+    if gate is None or gate._path is None:
+        pytest.skip("PostgreSQL: no writers' gate")
+    alice, iid = await start(api, clock)
+    url = f"/api/v1/interactions/{iid}/messages"
+    body = {"text": "Hello", "client_id": "busy-1"}
+    other = os.open(gate._path, os.O_RDWR | os.O_CREAT)  # another process's hold on the file
+    try:
+        fcntl.flock(other, fcntl.LOCK_EX)
+        gate.wait_seconds = 0.2
+        busy = await api.client.post(url, json=body, headers=alice)
+    finally:
+        os.close(other)
+    assert busy.status_code == 503, busy.text
+    assert busy.json()["error"]["code"] == "database_busy"
+    assert busy.headers["retry-after"] == "5"
+    assert await messages_stored(api) == 1, "nothing of the refused reply"
+    sent = await api.client.post(url, json=body, headers=alice)
+    assert sent.status_code == 201, sent.text
+    assert await messages_stored(api) == 2
