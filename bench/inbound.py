@@ -193,7 +193,9 @@ def measure(
                 print(f"  parley   {_brief(step)}", flush=True)
         if history:
             with _node(work / "history", node_port, history=history) as (pid, database, agents):
-                for count, rate in [(burst, 0.0), *rates[1:2]]:
+                # As many full-speed rounds as on the fresh database: a node's first burst pays
+                # its warm-up, and comparing it with the fresh rounds' median was unfair to it.
+                for count, rate in [(burst, 0.0)] * rounds + rates[1:2]:
                     step = parley_step(
                         node_port, pid, database, work / "history", count, rate, agents, "--history"
                     )
@@ -216,12 +218,17 @@ def _brief(step: dict[str, Any]) -> str:
 
 
 def _ratios(figures: dict[str, Any]) -> dict[str, float]:
-    """Parley's full-speed rate over each ceiling's, round by round (the median)."""
+    """Parley's full-speed rate over each ceiling's, round by round (the median); and, as
+    `history`, its median full-speed rate on the database holding history over the fresh one's."""
     out = {}
     for name in ("fastapi", "raw"):
         pairs = zip(figures["parley"], figures[name], strict=True)
         ratios = [p["processed_per_second"] / b["accepted_per_second"] for p, b in pairs]
         out[name] = round(statistics.median(ratios), 3) if ratios else 0.0
+    fresh = [s["processed_per_second"] for s in figures["parley"]]
+    grown = [s["processed_per_second"] for s in figures["history"] if not s["offered_rate"]]
+    if fresh and grown:
+        out["history"] = round(statistics.median(grown) / statistics.median(fresh), 3)
     return out
 
 

@@ -165,6 +165,12 @@ def inbound_table(figures: dict[str, Any]) -> str:
             f"\nFull speed, round by round (median): Parley / FastAPI bare = "
             f"{100 * ratios['fastapi']:.0f} %, Parley / raw ASGI bare = {100 * ratios['raw']:.0f} %."
         )
+    if "history" in ratios:
+        stored = figures["history"][0]["history"]
+        lines.append(
+            f"With {stored:,} messages stored, full speed (median of the rounds) = "
+            f"{100 * ratios['history']:.0f} % of the fresh database's."
+        )
     return "\n".join(lines)
 
 
