@@ -76,3 +76,14 @@ def test_a_row_read_back_as_loaded_reads_as_the_row() -> None:
     assert state.transient and not state.modified  # in no session, and nothing to write
     contact.profile_name = "Renamed"  # still an ORM object: a change is seen as one
     assert state.modified
+
+
+def test_a_column_not_given_holds_what_the_insert_stored() -> None:
+    """Its scalar default (what Core's insert wrote), else None."""
+    from parley.interactions.models import Interaction
+
+    interaction = as_loaded(Interaction, {"state": "queued"}, id=7)
+    assert (interaction.unread_count, interaction.version) == (0, 1)
+    assert interaction.agent_id is None and interaction.state == "queued"
+    assert "unread_count" in vars(interaction), "read from the instance, not the ORM's fallback"
+    assert not inspect(interaction).modified

@@ -117,6 +117,24 @@ async def test_an_edit_and_a_revoke_change_the_original_only(node: Node, clock: 
     assert [v["text"] for v in original.content["history"]] == ["order 1234", "order 1243"]
 
 
+async def test_a_new_contacts_message_and_its_edit_in_one_batch(
+    node: Node, clock: FixedClock
+) -> None:
+    """The interaction the batch opens is the one the edit changes: stored and announced with
+    the edited words as its last message, at the version stored."""
+    first = item("wamid.N0", "text", {"body": "order 1234"}, sender=NEW)
+    edit = item("wamid.N1", "edit", {"original_message_id": "wamid.N0",
+                "message": {"type": "text", "text": {"body": "order 1243"}}}, sender=NEW)  # fmt: skip
+    await ingest(node, clock, envelope(messages=[first, edit]))
+    [interaction] = await rows(node, Interaction)
+    assert interaction.state == "queued" and interaction.unread_count == 1
+    assert interaction.last_message is not None
+    assert interaction.last_message["text"] == "order 1243"
+    [announced] = [e["interaction"] for e in node.events("interaction.updated")]
+    assert announced["last_message"]["text"] == "order 1243"  # type: ignore[index]
+    assert announced["version"] == interaction.version  # type: ignore[index]
+
+
 async def test_an_edit_of_a_message_never_seen_is_kept_as_a_message(
     node: Node, clock: FixedClock
 ) -> None:

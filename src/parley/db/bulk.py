@@ -11,11 +11,12 @@ column whose values are unique among the rows.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import class_mapper
+from sqlalchemy.orm import Mapper, class_mapper
 
 T = TypeVar("T")
 
@@ -44,9 +45,25 @@ def as_loaded(cls: type[T], row: dict[str, Any], **more: Any) -> T:
     a query would have loaded them, in no session: for rows inserted with Core and described
     in events. The ORM's constructor records every value as a change, which cost as much as
     building the row; reading this one costs what reading a loaded row does. Columns not given
-    read as None, as on a new object."""
-    instance: T = class_mapper(cls).class_manager.new_instance()
+    hold what the insert stored for them: their scalar default, else None (a column left unset
+    was read through the ORM's fallback, three times as slow as a loaded one)."""
+    mapper = class_mapper(cls)
+    instance: T = mapper.class_manager.new_instance()
     values = instance.__dict__
+    values.update(_unset_columns(mapper))
     values.update(row)
     values.update(more)
     return instance
+
+
+@cache
+def _unset_columns(mapper: Mapper[Any]) -> dict[str, Any]:
+    """Each column attribute of the mapped class and the value an insert without it stores (a
+    scalar default; None when it has none, or one computed per row)."""
+    unset: dict[str, Any] = {}
+    for attribute in mapper.column_attrs:
+        column = attribute.columns[0]
+        default = column.default
+        scalar = default is not None and default.is_scalar
+        unset[attribute.key] = default.arg if scalar else None
+    return unset

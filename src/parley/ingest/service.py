@@ -13,6 +13,7 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from parley.clock import Clock
@@ -70,6 +71,7 @@ NUMBER_CHANGES = ("user_changed_number", "customer_changed_number")
 CHUNK = 500  # ids per IN (...) list
 MESSAGES: Table = Message.__table__  # type: ignore[assignment]
 INTERACTIONS: Table = Interaction.__table__  # type: ignore[assignment]
+SESSIONS: Table = ChatSession.__table__  # type: ignore[assignment]
 # Statements built once: building one (and its cache key) for every batch cost more than
 # SQLite running it, and most batches are small when the load is.
 UNSEEN = select(MESSAGES.c.wamid).where(MESSAGES.c.wamid.in_(bindparam("wamids", expanding=True)))
@@ -261,25 +263,34 @@ async def _open_interactions(
     missing = [contact_id for contact_id in ids if contact_id not in found]
     if not missing:
         return found
-    sessions = [ChatSession(contact_id=c, origin="inbound", created_at=now) for c in missing]
-    uow.session.add_all(sessions)
-    await uow.session.flush()
-    for session in sessions:
-        interaction = Interaction(
-            session_id=session.id,
-            contact_id=session.contact_id,
-            state="queued",
-            origin="inbound",
-            created_at=now,
-            updated_at=now,
-            queued_at=now,
-            unread_count=0,
-            version=1,
-        )
+    # Core, as the messages: the ORM's unit of work cost a flush per table for a handful of rows.
+    sessions = [{"contact_id": c, "origin": "inbound", "created_at": now} for c in missing]
+    session_ids = await insert_returning_ids(uow.session, SESSIONS, sessions, key="contact_id")
+    rows = [_new_interaction(c, s, now) for c, s in zip(missing, session_ids, strict=True)]
+    ids_ = await insert_returning_ids(uow.session, INTERACTIONS, rows, key="session_id")
+    for row, interaction_id in zip(rows, ids_, strict=True):
+        interaction = as_loaded(Interaction, row, id=interaction_id)
+        # In the session as if loaded: what later changes it in this batch (an edit that
+        # changes its last message) finds this object and is written at commit.
+        make_transient_to_detached(interaction)
         uow.session.add(interaction)
-        found[session.contact_id] = interaction
-    await uow.session.flush()
+        found[row["contact_id"]] = interaction
     return found
+
+
+def _new_interaction(contact_id: int, session_id: int, now: datetime) -> dict[str, Any]:
+    """The row of a new inbound conversation, queued for routing."""
+    return {
+        "session_id": session_id,
+        "contact_id": contact_id,
+        "state": "queued",
+        "origin": "inbound",
+        "created_at": now,
+        "updated_at": now,
+        "queued_at": now,
+        "unread_count": 0,
+        "version": 1,
+    }
 
 
 def _message_values(
