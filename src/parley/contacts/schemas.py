@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from parley.contacts.models import Contact
+from parley.db.bulk import loaded_values
 from parley.fields import Id, Text
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -32,17 +33,18 @@ class ContactOut(BaseModel):
 
     @classmethod
     def of(cls, contact: Contact) -> ContactOut:
+        row = loaded_values(contact)
         return cls(
-            id=contact.id,
-            wa_id=contact.wa_id,
-            bsuid=contact.bsuid,
-            user_id=contact.bsuid,
-            parent_bsuid=contact.parent_bsuid,
-            username=contact.username,
+            id=row["id"],
+            wa_id=row["wa_id"],
+            bsuid=row["bsuid"],
+            user_id=row["bsuid"],
+            parent_bsuid=row["parent_bsuid"],
+            username=row["username"],
             name=display_name(contact),
-            profile_name=contact.profile_name,
-            marketing_opt_out_at=contact.marketing_opt_out_at,
-            created_at=contact.created_at,
+            profile_name=row["profile_name"],
+            marketing_opt_out_at=row["marketing_opt_out_at"],
+            created_at=row["created_at"],
         )
 
 

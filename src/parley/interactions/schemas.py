@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from parley.contacts.models import Contact
 from parley.contacts.schemas import ContactOut
+from parley.db.bulk import loaded_values
 from parley.domain.window import window_expires_at
 from parley.fields import Id, Text
 from parley.interactions.models import Interaction
@@ -78,32 +79,33 @@ class InteractionOut(BaseModel):
 
     @classmethod
     def of(cls, interaction: Interaction, contact: Contact) -> InteractionOut:
+        row = loaded_values(interaction)  # hot on ingest: one event per interaction touched
         return cls(
-            id=interaction.id,
-            state=interaction.state,
-            origin=interaction.origin,
+            id=row["id"],
+            state=row["state"],
+            origin=row["origin"],
             contact=ContactOut.of(contact),
-            session_id=interaction.session_id,
-            agent_id=interaction.agent_id,
-            created_at=interaction.created_at,
-            updated_at=interaction.updated_at,
-            queued_at=interaction.queued_at,
-            offered_at=interaction.offered_at,
-            accepted_at=interaction.accepted_at,
-            done_at=interaction.done_at,
-            pending_since=interaction.pending_since,
-            last_inbound_at=interaction.last_inbound_at,
-            window_expires_at=window_expires_at(interaction.last_inbound_at),
-            last_message=LastMessage.model_validate(interaction.last_message)
-            if interaction.last_message
+            session_id=row["session_id"],
+            agent_id=row["agent_id"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            queued_at=row["queued_at"],
+            offered_at=row["offered_at"],
+            accepted_at=row["accepted_at"],
+            done_at=row["done_at"],
+            pending_since=row["pending_since"],
+            last_inbound_at=row["last_inbound_at"],
+            window_expires_at=window_expires_at(row["last_inbound_at"]),
+            last_message=LastMessage.model_validate(row["last_message"])
+            if row["last_message"]
             else None,
-            unread_count=interaction.unread_count,
-            disposition=interaction.disposition,
-            version=interaction.version,
-            workbin_id=interaction.workbin_id,
-            parked_at=interaction.parked_at,
-            park_reason=interaction.park_reason,
-            returned_from=interaction.returned_from,
+            unread_count=row["unread_count"],
+            disposition=row["disposition"],
+            version=row["version"],
+            workbin_id=row["workbin_id"],
+            parked_at=row["parked_at"],
+            park_reason=row["park_reason"],
+            returned_from=row["returned_from"],
         )
 
 

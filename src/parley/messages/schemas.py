@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from parley.db.bulk import loaded_values
 from parley.domain.reactions import is_emoji, listed_reactions
 from parley.fields import Text
 from parley.messages.models import Message
@@ -67,41 +68,42 @@ class MessageOut(BaseModel):
     def of(
         cls, message: Message, quoted: Message | None = None, author_name: str | None = None
     ) -> MessageOut:
+        row = loaded_values(message)  # hot on ingest: one event per message
         error = None
-        if message.error_code is not None:
+        if row["error_code"] is not None:
             error = ErrorInfo(
-                code=message.error_code, title=message.error_title, details=message.error_details
+                code=row["error_code"], title=row["error_title"], details=row["error_details"]
             )
         reply_to = None
-        if message.reply_to_wamid:
+        if row["reply_to_wamid"]:
             reply_to = QuotedMessage(
                 id=quoted.id if quoted else None,
-                wamid=message.reply_to_wamid,
+                wamid=row["reply_to_wamid"],
                 text=quoted.text if quoted else None,
                 direction=quoted.direction if quoted else None,
                 type=quoted.type if quoted else None,
             )
         author = None
-        if message.author_id is not None:
-            author = Author(id=message.author_id, name=author_name or "")
+        if row["author_id"] is not None:
+            author = Author(id=row["author_id"], name=author_name or "")
         return cls(
-            id=message.id,
-            interaction_id=message.interaction_id,
-            session_id=message.session_id,
-            direction=message.direction,
-            type=message.type,
-            text=message.text,
-            content=message.content,
-            wamid=message.wamid,
-            status=message.status,
+            id=row["id"],
+            interaction_id=row["interaction_id"],
+            session_id=row["session_id"],
+            direction=row["direction"],
+            type=row["type"],
+            text=row["text"],
+            content=row["content"],
+            wamid=row["wamid"],
+            status=row["status"],
             error=error,
             reply_to=reply_to,
-            client_id=message.client_id,
+            client_id=row["client_id"],
             author=author,
-            timestamp=message.timestamp,
-            created_at=message.created_at,
-            composed_at=message.composed_at,
-            reactions=[Reaction.model_validate(r) for r in listed_reactions(message.reactions)],
+            timestamp=row["timestamp"],
+            created_at=row["created_at"],
+            composed_at=row["composed_at"],
+            reactions=[Reaction.model_validate(r) for r in listed_reactions(row["reactions"])],
         )
 
 
