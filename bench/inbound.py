@@ -8,6 +8,10 @@ A message counts as fully processed when it reached the socket of the agent who 
 interaction: its `message.created`, or, for the message that started the interaction, the
 `interaction.offered`/`updated` routing it to that agent. Latency is from the start of its POST.
 
+A second node, on a database already holding `history` messages, runs the same full-speed
+rounds alternating with the fresh one (it waits idle meanwhile), so both meet the same moments
+of a shared machine; their medians are compared.
+
 After every step the database is checked: each acknowledged wamid of the run's tag stored
 exactly once. The ceilings (a FastAPI route and a plain ASGI app: read, HMAC check, 200) run as
 their own processes and are measured at full speed between Parley's own full-speed rounds.
@@ -20,6 +24,7 @@ starts on a quiet node.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -178,36 +183,46 @@ def measure(
     try:
         _wait_post(fastapi_port)
         _wait_post(raw_port)
-        node = _node(work / "fresh", node_port)
-        with node as (pid, database, agents):
+        with contextlib.ExitStack() as nodes:
+            fresh = nodes.enter_context(_node(work / "fresh", node_port))
+            # The node on a database holding history waits beside the fresh one (idle, it costs
+            # nothing), so their full-speed rounds alternate and meet the same machine's moods.
+            grown = (
+                nodes.enter_context(_node(work / "history", node_port + 2, history=history))
+                if history
+                else None
+            )
             for _ in range(rounds):  # interleaved: each ceiling, then Parley, again
                 for name, port in (("fastapi", fastapi_port), ("raw", raw_port)):
                     figures[name].append(bare_round(port, bares[name].pid, burst))
                     print(f"  {name:8} {figures[name][-1]}", flush=True)
-                step = parley_step(node_port, pid, database, work / "fresh", burst, 0, agents)
-                figures["parley"].append(step)
-                print(f"  parley   {_brief(step)}", flush=True)
+                figures["parley"].append(_step(fresh, work / "fresh", burst, 0))
+                if grown is not None:
+                    figures["history"].append(_step(grown, work / "history", burst, 0, history))
             for count, rate in rates:
-                step = parley_step(node_port, pid, database, work / "fresh", count, rate, agents)
-                figures["rates"].append(step)
-                print(f"  parley   {_brief(step)}", flush=True)
-        if history:
-            with _node(work / "history", node_port, history=history) as (pid, database, agents):
-                # As many full-speed rounds as on the fresh database: a node's first burst pays
-                # its warm-up, and comparing it with the fresh rounds' median was unfair to it.
-                for count, rate in [(burst, 0.0)] * rounds + rates[1:2]:
-                    step = parley_step(
-                        node_port, pid, database, work / "history", count, rate, agents, "--history"
-                    )
-                    step["history"] = history
-                    figures["history"].append(step)
-                    print(f"  history  {_brief(step)}", flush=True)
+                figures["rates"].append(_step(fresh, work / "fresh", count, rate))
+            if grown is not None:
+                for count, rate in rates[1:2]:
+                    figures["history"].append(_step(grown, work / "history", count, rate, history))
     finally:
         for process in bares.values():
             process.terminate()
             process.wait()
     figures["ratios"] = _ratios(figures)
     return figures
+
+
+def _step(
+    node: tuple[int, int, str, Path], work: Path, count: int, rate: float, history: int = 0
+) -> dict[str, Any]:
+    """One step on `node` (`_node`'s port, pid, database and agents), printed as it ends."""
+    port, pid, database, agents = node
+    extra = ("--history",) if history else ()
+    step = parley_step(port, pid, database, work, count, rate, agents, *extra)
+    if history:
+        step["history"] = history
+    print(f"  {'history' if history else 'parley':8} {_brief(step)}", flush=True)
+    return step
 
 
 def _brief(step: dict[str, Any]) -> str:
@@ -238,7 +253,7 @@ class _node:
     def __init__(self, work: Path, port: int, *, history: int = 0) -> None:
         self.work, self.port, self.history = work, port, history
 
-    def __enter__(self) -> tuple[int, str, Path]:
+    def __enter__(self) -> tuple[int, int, str, Path]:
         self.work.mkdir(parents=True, exist_ok=True)
         database = f"sqlite:///{self.work / 'bench.db'}"
         tokens = asyncio.run(
@@ -263,7 +278,7 @@ class _node:
         env["PARLEY_WHATSAPP_API_BASE_URL"] = f"http://127.0.0.1:{graph_port}"
         self._context = parley_node(self.port, env)
         server = self._context.__enter__()
-        return server.pid, database, agents
+        return self.port, server.pid, database, agents
 
     def __exit__(self, *exc: object) -> None:
         self._context.__exit__(None, None, None)
