@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import column, select, table
+from sqlalchemy import column, insert, select, table
 
 from parley.auth.models import User
 from parley.clock import Clock
@@ -92,11 +93,13 @@ def transition(
     agent_id: int | None,
     reason: str,
     note: str | None = None,
+    history: list[dict[str, Any]] | None = None,
 ) -> None:
     """Move to `target`, record the history row and bump the version (no event).
 
     `reason` is the kind of change (`parked`, `routed`, …); `note` the words of why, when there
-    are some (the agent's park reason, "Logged out", "Disconnected")."""
+    are some (the agent's park reason, "Logged out", "Disconnected"). `history`: the history row
+    is added to it, for the caller to store with others in one statement (`record_history`)."""
     try:
         check_transition(interaction.state, target)
     except TransitionError as exc:
@@ -105,20 +108,29 @@ def transition(
         ) from None
     if target == "active" and agent_id is not None:
         interaction.handled_by_id = agent_id  # whoever takes it on handles it from now
-    uow.session.add(
-        InteractionEvent(
-            interaction_id=interaction.id,
-            from_state=interaction.state,
-            to_state=target,
-            agent_id=agent_id,
-            reason=reason,
-            note=note[:200] if note else None,
-            at=now,
-        )
-    )
+    row = {
+        "interaction_id": interaction.id,
+        "from_state": interaction.state,
+        "to_state": target,
+        "agent_id": agent_id,
+        "reason": reason,
+        "note": note[:200] if note else None,
+        "at": now,
+    }
+    if history is not None:
+        history.append(row)
+    else:
+        uow.session.add(InteractionEvent(**row))
     interaction.state = target
     interaction.updated_at = now
     interaction.version += 1
+
+
+async def record_history(uow: UnitOfWork, rows: list[dict[str, Any]]) -> None:
+    """Store the history rows `transition` gathered, with one statement: the ORM inserts them
+    one at a time to learn their ids, which nobody reads here."""
+    if rows:
+        await uow.session.execute(insert(InteractionEvent), rows)
 
 
 async def publish_interaction(

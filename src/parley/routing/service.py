@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, text, update
 
@@ -20,7 +21,7 @@ from parley.errors import Conflict
 from parley.interactions.events import InteractionOffered, InteractionRemoved
 from parley.interactions.models import Interaction, InteractionEvent
 from parley.interactions.schemas import InteractionOut
-from parley.interactions.service import requeue, transition
+from parley.interactions.service import record_history, requeue, transition
 from parley.workbins.service import announce_removed, unpark
 from parley.workers.wake import Wake
 
@@ -90,15 +91,19 @@ async def assign_queued(
     }
     plan = plan_assignments(list(queued), slots, now, declined, preferred, missed)
     target = "active" if auto_accept else "offered"
+    history: list[dict[str, Any]] = []
     for interaction_id, agent_id in plan:
         interaction, contact = queued[interaction_id]
-        transition(uow, interaction, target, now, agent_id=agent_id, reason="routed")
+        transition(
+            uow, interaction, target, now, agent_id=agent_id, reason="routed", history=history
+        )
         interaction.agent_id = agent_id
         interaction.offered_at = now
         interaction.accepted_at = now if auto_accept else None
         interaction.preferred_agent_id = None
         out = InteractionOut.of(interaction, contact)
         uow.emit(InteractionOffered(interaction=out), to=agent_id)
+    await record_history(uow, history)
     picked = sorted({agent_id for _, agent_id in plan})
     if picked:
         await uow.session.execute(update(User).where(User.id.in_(picked)).values(idle_since=now))
