@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, class_mapper
 
 T = TypeVar("T")
+IMMUTABLE = (bool, int, float, str, bytes)
 
 
 async def insert_returning_ids(
@@ -59,13 +60,13 @@ def as_loaded(cls: type[T], row: dict[str, Any], **more: Any) -> T:
 @cache
 def _unset_columns(mapper: Mapper[Any]) -> dict[str, Any]:
     """Each column attribute of the mapped class and the value an insert without it stores (a
-    scalar default; None when it has none, or one computed per row)."""
+    scalar default; None when it has none, or one computed per row). Shared by every instance,
+    so only immutable defaults are kept."""
     unset: dict[str, Any] = {}
     for attribute in mapper.column_attrs:
-        column = attribute.columns[0]
-        default = column.default
-        scalar = default is not None and default.is_scalar
-        unset[attribute.key] = default.arg if scalar else None
+        default = attribute.columns[0].default
+        value = default.arg if default is not None and default.is_scalar else None
+        unset[attribute.key] = value if isinstance(value, IMMUTABLE) else None
     return unset
 
 
