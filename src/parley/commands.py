@@ -37,10 +37,16 @@ class CommandError(Exception):
 async def db_upgrade(settings: Settings) -> int:
     engine = build_engine(settings)
     try:
-        await upgrade(engine)
+        before, after = await upgrade(engine)
     finally:
         await engine.dispose()
-    print(f"database is up to date ({engine.url.render_as_string(hide_password=True)})")
+    where = engine.url.render_as_string(hide_password=True)
+    if before == after:
+        print(f"database is up to date at revision {after} ({where})")
+    elif before is None:
+        print(f"database created at revision {after} ({where})")
+    else:
+        print(f"database upgraded from revision {before} to {after} ({where})")
     return 0
 
 

@@ -339,7 +339,10 @@ async def run_demo(
     from parley.simulator import create_simulator_app
 
     settings, sim_port = demo_settings(settings, host, port, sim_port, fresh)
-    configure_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
+    quiet = "WARNING" if settings.log_level == "INFO" else settings.log_level
+    # In its settings, so that the ingest worker process keeps to it too (a line per photo).
+    settings = settings.model_copy(update={"log_level": quiet})
+    configure_logging(quiet)
     fresh_data = await seed(settings)
     if fresh_data:  # new demo data: the phones start over with it, never with older chats
         shutil.rmtree(phones_dir(settings), ignore_errors=True)

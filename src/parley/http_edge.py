@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from parley.db.gate import GateTimeout
+from parley.db.gate import GateTimeout, is_busy
 from parley.errors import ParleyError
 
 log = logging.getLogger("parley.app")
@@ -231,7 +231,9 @@ def add_error_handlers(app: FastAPI) -> None:
     # transaction rolls back).
     @app.exception_handler(OverflowError)
     @app.exception_handler(DBAPIError)
-    async def unstorable(_request: Request, exc: Exception) -> JSONResponse:
+    async def unstorable(request: Request, exc: Exception) -> JSONResponse:
+        if is_busy(exc):  # locked by a process outside the gate (a `sqlite3` shell, a backup)
+            return await database_busy(request, exc)
         if not _unstorable(exc):
             log.error("request.failed", exc_info=exc)
             return _error(500, "internal_error", "Something went wrong on our side.")

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from parley.clock import FixedClock
 from parley.messages.models import Message
@@ -169,3 +171,35 @@ async def test_a_database_locked_elsewhere_answers_503_and_keeps_nothing_half_do
     sent = await api.client.post(url, json=body, headers=alice)
     assert sent.status_code == 201, sent.text
     assert await messages_stored(api) == 2
+
+
+async def test_a_database_locked_by_a_process_outside_the_gate_answers_503(
+    api: Api, clock: FixedClock
+) -> None:
+    """A `sqlite3` shell or a backup holds the file itself: SQLite's own busy timeout runs out,
+    and the request is refused as busy (503, nothing stored), not as a fault of ours (500)."""
+    if api.runtime.write_gate is None or api.runtime.write_gate._path is None:
+        pytest.skip("PostgreSQL: no SQLite file to lock")
+    alice, iid = await start(api, clock)
+    engine = api.runtime.engine
+    path = engine.url.database
+    assert path
+
+    def short_wait(connection: Any, _record: Any) -> None:
+        connection.execute("PRAGMA busy_timeout=200")  # SQLite's 10 s, shortened for the test
+
+    event.listen(engine.sync_engine, "connect", short_wait)
+    await engine.dispose()  # new connections, with the short wait
+    shell = sqlite3.connect(path, isolation_level=None)
+    url = f"/api/v1/interactions/{iid}/messages"
+    try:
+        shell.execute("BEGIN IMMEDIATE")
+        busy = await api.client.post(url, json={"text": "Hi", "client_id": "b2"}, headers=alice)
+    finally:
+        shell.execute("ROLLBACK")
+        shell.close()
+    assert busy.status_code == 503, busy.text
+    assert busy.json()["error"]["code"] == "database_busy"
+    assert await messages_stored(api) == 1
+    sent = await api.client.post(url, json={"text": "Hi", "client_id": "b2"}, headers=alice)
+    assert sent.status_code == 201, sent.text

@@ -98,8 +98,14 @@ async def test_comparisons_and_order_follow_time(engine: AsyncEngine) -> None:
 
 
 def test_json_codec_keeps_what_orjson_refuses() -> None:
-    for value in [{"n": 2**70}, {"text": "half an emoji \ud83d"}]:
-        assert jsoncodec.loads(jsoncodec.dumps(value)) == value
+    for value in [{"n": 2**70 + 1, "m": -(2**64) - 1}, {"text": "half an emoji \ud83d"}]:
+        back = jsoncodec.loads(jsoncodec.dumps(value))
+        assert back == value and [type(v) for v in back.values()] == [
+            type(v) for v in value.values()
+        ]
+    # Written by anyone, read back exactly (orjson alone reads these as floats).
+    assert jsoncodec.loads(b'{"n": 123456789012345678901}')["n"] == 123456789012345678901
+    assert jsoncodec.loads('{"id": "wamid.12345678901234567890", "n": 1.5}')["n"] == 1.5
     # Standard JSON has no infinity: stored as null (PostgreSQL's JSONB would refuse the value).
     assert jsoncodec.loads(jsoncodec.dumps({"x": math.inf})) == {"x": None}
     assert jsoncodec.loads(json.dumps({"lat": math.nan}))["lat"] != 0  # NaN, as written before

@@ -174,6 +174,29 @@ async def test_a_waiter_gives_up_when_the_file_stays_locked(tmp_path: Path) -> N
     waiter.close()
 
 
+async def test_writers_queued_behind_a_timed_out_one_time_out_too(tmp_path: Path) -> None:
+    """Another process holds the file: every writer of this process gives up within its wait
+    (each request answers 503), none waits for as long as the file stays locked."""
+    from parley.db.gate import GateTimeout
+
+    database = tmp_path / "parley.db"
+    holder, gate = WriteGate(database), WriteGate(database)
+    gate.wait_seconds = 0.3
+    await holder.acquire()
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    waiters = [asyncio.create_task(gate.acquire()) for _ in range(3)]
+    outcomes = await asyncio.wait_for(asyncio.gather(*waiters, return_exceptions=True), 5)
+    assert all(isinstance(o, GateTimeout) for o in outcomes), outcomes
+    assert loop.time() - started < 2
+    holder.release()
+    again = asyncio.create_task(gate.acquire())  # free again once the file is
+    assert await _settles(again, 5)
+    gate.release()
+    holder.close()
+    gate.close()
+
+
 async def test_a_unit_of_work_lets_writers_in_while_released(tmp_path: Path) -> None:
     """A password hash or a Cloud API call inside a unit of work does not hold the writers'
     gate: another writer gets in meanwhile, and the unit takes it back after."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import warnings
 from datetime import datetime
+from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -143,3 +145,30 @@ async def test_contacts_keep_their_rows_links_and_search_across_0017(settings: S
     # PostgreSQL's sequence handed out the merged id itself (here it was only made up).
     floor = ids[2] + 1 if settings.resolved_database_url.startswith("sqlite") else ids[2]
     assert davi > floor, "above the contact merged away"
+
+
+async def test_db_upgrade_says_what_it_did(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`parley db upgrade`: created, upgraded from one revision to another, or up to date."""
+    from alembic.script import ScriptDirectory
+
+    from parley.commands import db_upgrade
+
+    scripts = ScriptDirectory.from_config(alembic_config(""))
+    head = scripts.get_current_head()
+    before = scripts.get_revision(head).down_revision
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'new.db'}", data_dir=tmp_path,
+                        _env_file=None)  # type: ignore[call-arg]  # fmt: skip
+    engine = build_engine(settings)
+    async with engine.begin() as connection:
+        await connection.run_sync(_step, settings.resolved_database_url, before, False)
+    await engine.dispose()
+    await db_upgrade(settings)
+    await db_upgrade(settings)
+    said = capsys.readouterr().out.splitlines()
+    assert said[0].startswith(f"database upgraded from revision {before} to {head}"), said
+    assert said[1].startswith(f"database is up to date at revision {head}"), said
+    (tmp_path / "new.db").unlink()
+    await db_upgrade(settings)
+    assert capsys.readouterr().out.startswith(f"database created at revision {head}")

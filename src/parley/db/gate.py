@@ -35,6 +35,23 @@ class GateTimeout(Exception):
     """The database file stayed locked by another process for `WAIT_SECONDS`."""
 
 
+BUSY_CODES = ("SQLITE_BUSY", "SQLITE_LOCKED")
+
+
+def is_busy(exc: BaseException) -> bool:
+    """The database refused for a lock held elsewhere, past the wait: the gate's (`GateTimeout`)
+    or SQLite's own busy timeout, for a process that does not take the gate (a `sqlite3` shell,
+    a backup). Nothing of the transaction was written; the same work can be tried again."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, GateTimeout):
+            return True
+        if getattr(cause, "sqlite_errorname", None) in BUSY_CODES:
+            return True
+        cause = cause.__cause__ or getattr(cause, "orig", None)
+    return False
+
+
 class WriteGate:
     """`async with gate:` (or `acquire`/`release`) around a write transaction on one file."""
 
@@ -52,7 +69,15 @@ class WriteGate:
         return cls(Path(path) if path and path != ":memory:" else None)
 
     async def acquire(self) -> None:
-        await self._local.acquire()
+        """Take the gate within `wait_seconds` in all, or raise `GateTimeout`: a writer queued
+        behind one that timed out (whose thread still waits for the file) times out too,
+        instead of waiting as long as another process holds the file."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.wait_seconds
+        try:
+            await asyncio.wait_for(self._local.acquire(), self.wait_seconds)
+        except TimeoutError:
+            raise self._timeout() from None
         fd = self._file()
         if fd is None:
             return
@@ -66,18 +91,19 @@ class WriteGate:
             raise
         waiting = asyncio.get_running_loop().run_in_executor(None, fcntl.flock, fd, fcntl.LOCK_EX)
         try:
-            await asyncio.wait_for(asyncio.shield(waiting), self.wait_seconds)
+            await asyncio.wait_for(asyncio.shield(waiting), max(0.0, deadline - loop.time()))
         except (asyncio.CancelledError, TimeoutError) as exc:
             # The thread still takes the file lock: hand both back once it has.
             waiting.add_done_callback(lambda done: self._after_cancel(done, fd))
             if isinstance(exc, TimeoutError):
-                raise GateTimeout(
-                    f"{self._path} stayed locked for {self.wait_seconds:.0f} s"
-                ) from None
+                raise self._timeout() from None
             raise
         except BaseException:
             self._local.release()
             raise
+
+    def _timeout(self) -> GateTimeout:
+        return GateTimeout(f"{self._path} stayed locked for {self.wait_seconds:.0f} s")
 
     def release(self) -> None:
         if self._fd is not None:

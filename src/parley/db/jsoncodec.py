@@ -11,9 +11,13 @@ standard JSON (and PostgreSQL's JSONB) has no such number.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import orjson
+
+_LONG_DIGITS = re.compile(r"\d{20}")
+_LONG_DIGITS_BYTES = re.compile(rb"\d{20}")
 
 
 def dumps(value: Any) -> str:
@@ -24,6 +28,10 @@ def dumps(value: Any) -> str:
 
 
 def loads(text: str | bytes) -> Any:
+    # orjson reads an integer past 64 bits as a float, without an error: such text (any run
+    # of 20 digits, a long number or not) goes the exact way.
+    if (_LONG_DIGITS if isinstance(text, str) else _LONG_DIGITS_BYTES).search(text):  # type: ignore[arg-type]
+        return json.loads(text)
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:

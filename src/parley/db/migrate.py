@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -38,16 +39,19 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def _upgrade(connection: Connection, url: str) -> None:
+def _upgrade(connection: Connection, url: str) -> tuple[str | None, str | None]:
     config = alembic_config(url)
     config.attributes["connection"] = connection
+    before = MigrationContext.configure(connection).get_current_revision()
     command.upgrade(config, "head")
+    return before, MigrationContext.configure(connection).get_current_revision()
 
 
-async def upgrade(engine: AsyncEngine) -> None:
-    """Bring the database to the newest schema (idempotent; safe from several nodes at once)."""
+async def upgrade(engine: AsyncEngine) -> tuple[str | None, str | None]:
+    """Bring the database to the newest schema (idempotent; safe from several nodes at once);
+    returns its revision before (None: a new database) and after."""
     url = engine.url.render_as_string(hide_password=False)
     async with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             await connection.execute(text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
-        await connection.run_sync(_upgrade, url)
+        return await connection.run_sync(_upgrade, url)

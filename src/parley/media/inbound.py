@@ -119,7 +119,9 @@ async def release_claims(uow: UnitOfWork, now: datetime) -> int:
     fetcher that starts where no other can hold a claim (one node owns a SQLite file, and its
     worker process is that node's only fetcher): the claims of the worker it replaces died with
     it, and would otherwise keep their files loading for `LEASE_SECONDS`. A file waiting for a
-    retry keeps its time: a worker that keeps dying must not spend its attempts faster."""
+    retry keeps its time: a worker that keeps dying must not spend its attempts faster. A
+    released claim keeps the attempt it counted: a file whose fetch itself kills the worker
+    (a decoder's crash) must run out of attempts, not restart it for ever."""
     statement = (
         update(Attachment)
         .where(

@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 import logging
 
+from parley.db.gate import is_busy
+
 log = logging.getLogger("parley.workers")
 
 
@@ -50,9 +52,13 @@ class Worker:
                 failures = 0
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as exc:
                 failures += 1
-                log.exception("worker.failed", extra={"worker": self.name, "failures": failures})
+                about = {"worker": self.name, "failures": failures}
+                if is_busy(exc):  # another process holds the database: no fault to trace
+                    log.warning("worker.database_busy", extra={**about, "error": str(exc)[:200]})
+                else:
+                    log.exception("worker.failed", extra=about)
                 more = False
                 await asyncio.sleep(min(self.max_backoff, 0.2 * 2**failures))
             if more:
