@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -102,6 +103,27 @@ async def test_a_fetch_that_fails_is_retried_and_succeeds(sim: Stack) -> None:
     assert attachment["state"] == "ready", attachment
     served = await api.client.get(f"/api/v1/attachments/{attachment['id']}", headers=alice)
     assert served.content == data
+
+
+async def test_a_slow_download_holds_back_no_other_file(sim: Stack) -> None:
+    """One file's download stalls (up to the request's timeout against the real API): the
+    photos sent after it are fetched and shown meanwhile."""
+    stack = sim
+    api = stack.api
+    alice = await api.agent(SystemClock(), "alice")
+    stall = {"kind": "delay", "delay_seconds": 3, "count": 1, "match": "_media"}
+    assert (await stack.phone.post("/_sim/faults", json=stall)).status_code in (200, 201)
+    await phone_sends(stack, "image", files.image(), "image/jpeg", caption="slow")
+    [interaction] = await held_interactions(api, alice)
+    await asyncio.sleep(0.3)  # its download has begun, and stalls
+    for n in range(3):
+        await phone_sends(stack, "image", files.image(size=(200 + n, 100)), "image/jpeg")
+    later = [await attachment_settled(stack, alice, interaction["id"], n) for n in (2, 3, 4)]
+    assert [a["state"] for a in later] == ["ready"] * 3, later
+    first = (await transcript(api, alice, interaction["id"]))["items"][0]["content"]["attachment"]
+    assert first["state"] == "loading", "still on its way: the others did not wait for it"
+    await asyncio.sleep(2)  # the rest of its stall
+    assert (await attachment_settled(stack, alice, interaction["id"], 1))["state"] == "ready"
 
 
 async def test_a_contacts_photo_gets_a_preview_and_a_broken_one_shows_as_a_file(

@@ -33,6 +33,12 @@ BACKOFF_SECONDS = (2.0, 5.0, 15.0, 60.0, 300.0, 900.0)
 # costs milliseconds of CPU (download, checksum, preview), a text message a fraction of one, and
 # the agent sees the photo's placeholder meanwhile. Sustained overload still fetches media.
 DEFER_SECONDS = 1.0
+# The fetches that end within this long of each other are recorded together.
+WAVE_SECONDS = 0.05
+
+
+FetchTask = asyncio.Task["Intake | Exception"]
+Fetching = dict[FetchTask, tuple[int, int]]  # a fetch in flight → (attachment id, attempt)
 
 
 class ChecksumMismatch(Exception):
@@ -78,19 +84,61 @@ class MediaFetcher(Worker):
         self._defer_to = defer_to
 
     async def run_once(self) -> bool:
+        """Fetch what is due, up to `BATCH` files at a time, until nothing more is (True: more
+        may be due, but ingest is behind). Outcomes are recorded in waves, and once half the
+        places are free (or new files were announced) they are filled: one slow download (up
+        to the request's timeout) holds back no other file."""
         await self._let_text_first()
+        fetching: Fetching = {}
+        try:
+            more = await self._claim_more(fetching)
+            while fetching:
+                wave, woken = await self._next_wave(fetching)
+                if wave:
+                    await self._record([fetching.pop(t) for t in wave], [t.result() for t in wave])
+                if (more or woken) and len(fetching) <= BATCH // 2 and not self._text_first():
+                    more = await self._claim_more(fetching)
+        finally:
+            for task in fetching:  # stopped: the claims run out, or a new worker releases them
+                task.cancel()
+        return more
+
+    async def _claim_more(self, fetching: Fetching) -> bool:
+        """Claim files for the free places and start fetching them; False once fewer were due."""
+        free = BATCH - len(fetching)
         async with self._uow() as uow:
             now = self._clock.now()
-            claimed = await inbound.claim_due(uow, now, BATCH)
+            claimed = await inbound.claim_due(uow, now, free)
             urls = await inbound.webhook_urls(uow, claimed, now, self._url_hosts)
             jobs = [
                 (a.id, a.attempts, a.wa_media_id or "", a.wa_sha256, urls.get(a.id))
                 for a in claimed
             ]
             await uow.commit()
-        outcomes = await asyncio.gather(*(self._fetch(*job[2:]) for job in jobs))
-        await self._record([job[:2] for job in jobs], outcomes)
-        return len(jobs) == BATCH
+        for job in jobs:
+            fetching[asyncio.create_task(self._fetch(*job[2:]))] = (job[0], job[1])
+        return len(jobs) == free
+
+    async def _next_wave(self, fetching: Fetching) -> tuple[set[FetchTask], bool]:
+        """The fetches done by the time the first is, with those done within `WAVE_SECONDS`
+        after it (recorded in one transaction: on SQLite each holds the file's write lock); or
+        none, when new files were announced first (the loop was woken)."""
+        woken = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait([*fetching, woken], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
+        was_woken = self._wake.is_set()
+        self._wake.clear()
+        wave = {task for task in fetching if task.done()}
+        waiting = fetching.keys() - wave
+        if wave and waiting:
+            later, _ = await asyncio.wait(waiting, timeout=WAVE_SECONDS)
+            wave |= later
+        return wave, was_woken
+
+    def _text_first(self) -> bool:
+        return self._defer_to is not None and not self._defer_to.is_set()
 
     async def _let_text_first(self) -> None:
         if self._defer_to is None:
