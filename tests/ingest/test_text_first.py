@@ -8,9 +8,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from parley.clock import FixedClock, SystemClock
 from parley.ingest import worker as worker_module
+from parley.ingest.models import InboundWebhook
 from parley.media import worker as media_worker
 from parley.media.inbound import LEASE_SECONDS, claim_due, record_failure, release_claims
 from parley.media.models import Attachment
@@ -143,3 +145,26 @@ async def test_a_failed_fetch_ends_its_claim(node: Node, clock: FixedClock) -> N
         assert await claim_due(uow, now + timedelta(seconds=29), 8) == []
         [retry] = await claim_due(uow, now + timedelta(seconds=30), 8)
     assert retry.attempts == 2
+
+
+async def test_a_database_locked_elsewhere_leaves_the_batch_for_later(
+    node: Node, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Locked by another process: the batch is not taken apart webhook by webhook (each would
+    meet the same lock), nor marked failed; the loop tries it again once the lock is gone."""
+    from parley.db.gate import GateTimeout
+
+    async with node.runtime.uow() as uow:
+        await store_webhook(uow, clock, text_webhook("5511900000001", "hi", "wamid.B1"))
+
+    async def locked(*_args: Any, **_kwargs: Any) -> int:
+        raise GateTimeout("parley.db.lock stayed locked for 30 s")
+
+    monkeypatch.setattr(worker_module, "ingest_batch", locked)
+    with pytest.raises(GateTimeout):
+        await node.ingest.run_once()
+    monkeypatch.undo()
+    assert await node.ingest.run_once() is False
+    async with node.runtime.log_uow() as uow:
+        states = list(await uow.session.scalars(select(InboundWebhook.state)))
+    assert states == ["processed"]

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import bindparam, or_, select, update
 
 from parley.clock import Clock
+from parley.db.gate import is_busy
 from parley.db.uow import UnitOfWork
 from parley.ingest.models import InboundWebhook
 from parley.ingest.service import ingest_batch
@@ -110,8 +111,9 @@ class IngestWorker(Worker):
                 created, marks = await self._process(uow, rows)
                 await self._mark(uow, marks)
                 await uow.commit()
-            except Exception:
+            except Exception as exc:
                 await uow.rollback()
+                _unless_busy(exc)
                 log.warning("ingest.batch_failed", extra={"count": len(ids)}, exc_info=True)
                 failed = True
         if failed:
@@ -134,8 +136,9 @@ class IngestWorker(Worker):
             try:
                 created, marks = await self._process(uow, rows)
                 await uow.commit()
-            except Exception:
+            except Exception as exc:
                 await uow.rollback()
+                _unless_busy(exc)
                 log.warning("ingest.batch_failed", extra={"count": len(ids)}, exc_info=True)
                 marks = []
         if marks:
@@ -307,6 +310,14 @@ class IngestWorker(Worker):
             delay = min(MAX_RETRY_SECONDS, 2**row.attempts)
             row.next_attempt_at = self._clock.now() + timedelta(seconds=delay)
             await uow.commit()
+
+
+def _unless_busy(exc: Exception) -> None:
+    """Raise `exc` again when the database was locked elsewhere: the batch is not at fault,
+    and taking it apart would only meet the same lock once per webhook; the loop waits and
+    tries the batch again (`workers.base`)."""
+    if is_busy(exc):
+        raise exc
 
 
 def _parts(batch: WebhookBatch) -> list[WebhookBatch]:

@@ -85,9 +85,9 @@ class MediaFetcher(Worker):
 
     async def run_once(self) -> bool:
         """Fetch what is due, up to `BATCH` files at a time, until nothing more is (True: more
-        may be due, but ingest is behind). Outcomes are recorded in waves, and once half the
-        places are free (or new files were announced) they are filled: one slow download (up
-        to the request's timeout) holds back no other file."""
+        may be due, but ingest is behind). Outcomes are recorded in waves as fetches end, and
+        the places they free (or new files announced meanwhile) are filled at once: slow
+        downloads (up to the request's timeout) hold back no other file while a place is free."""
         await self._let_text_first()
         fetching: Fetching = {}
         try:
@@ -96,7 +96,7 @@ class MediaFetcher(Worker):
                 wave, woken = await self._next_wave(fetching)
                 if wave:
                     await self._record([fetching.pop(t) for t in wave], [t.result() for t in wave])
-                if (more or woken) and len(fetching) <= BATCH // 2 and not self._text_first():
+                if (more or woken) and len(fetching) < BATCH and not self._text_first():
                     more = await self._claim_more(fetching)
         finally:
             for task in fetching:  # stopped: the claims run out, or a new worker releases them
