@@ -9,6 +9,8 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import uvicorn
+from alembic.util.exc import CommandError as AlembicError
+from sqlalchemy.exc import DBAPIError
 
 from parley.app import create_app
 from parley.auth.service import create_user
@@ -38,6 +40,10 @@ async def db_upgrade(settings: Settings) -> int:
     engine = build_engine(settings)
     try:
         before, after = await upgrade(engine)
+    except AlembicError as exc:  # e.g. a revision newer than this Parley knows
+        raise CommandError(f"cannot upgrade the database: {exc}") from None
+    except DBAPIError as exc:  # e.g. a database of another application
+        raise CommandError(f"cannot upgrade the database: {str(exc.orig)[:300]}") from None
     finally:
         await engine.dispose()
     where = engine.url.render_as_string(hide_password=True)

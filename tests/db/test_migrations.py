@@ -172,3 +172,25 @@ async def test_db_upgrade_says_what_it_did(
     (tmp_path / "new.db").unlink()
     await db_upgrade(settings)
     assert capsys.readouterr().out.startswith(f"database created at revision {head}")
+
+
+async def test_db_upgrade_refuses_a_database_it_cannot_upgrade_in_one_line(
+    tmp_path: Path,
+) -> None:
+    """A revision newer than this Parley (after going back to an older release), or another
+    application's tables: a `CommandError` (one line, exit 1), not a traceback."""
+    import sqlite3
+
+    from parley.commands import CommandError, db_upgrade
+
+    newer, foreign = tmp_path / "newer.db", tmp_path / "foreign.db"
+    with sqlite3.connect(newer) as db:
+        db.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+        db.execute("INSERT INTO alembic_version VALUES ('0099')")
+    with sqlite3.connect(foreign) as db:
+        db.execute("CREATE TABLE users (id INTEGER PRIMARY KEY)")
+    for path, said in ((newer, "0099"), (foreign, "already exists")):
+        settings = Settings(database_url=f"sqlite:///{path}", data_dir=tmp_path,
+                            _env_file=None)  # type: ignore[call-arg]  # fmt: skip
+        with pytest.raises(CommandError, match=said):
+            await db_upgrade(settings)
