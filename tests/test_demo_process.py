@@ -97,6 +97,10 @@ class Demo:
         self.process: asyncio.subprocess.Process | None = None
         self.banner: list[str] = []
 
+    def _errors(self) -> int:
+        """The demo's stderr, kept for the failure message (appended across restarts)."""
+        return os.open(self.tmp_path / "demo-stderr.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+
     @property
     def desktop(self) -> str:
         return f"http://127.0.0.1:{self.port}"
@@ -106,6 +110,7 @@ class Demo:
         return f"http://127.0.0.1:{self.port + 1}"
 
     async def start(self, *flags: str) -> None:
+        errors = self._errors()
         self.process = await asyncio.create_subprocess_exec(
             *PARLEY,
             "demo",
@@ -114,13 +119,15 @@ class Demo:
             *flags,
             env=environment(self.tmp_path),
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=errors,
         )
+        os.close(errors)  # the child has its own
         assert self.process.stdout is not None
         self.banner = []
         while not any("Stop with Ctrl+C" in line for line in self.banner):
             line = await asyncio.wait_for(self.process.stdout.readline(), 120)
-            assert line, f"the demo stopped before it was up: {self.banner}"
+            said = (self.tmp_path / "demo-stderr.log").read_text(errors="replace")[-2000:]
+            assert line, f"the demo stopped before it was up: {self.banner}; stderr: {said}"
             self.banner.append(line.decode().rstrip())
         # the state line follows the instructions
         self.banner.append((await self.process.stdout.readline()).decode().rstrip())
