@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 _LONG_DIGITS = re.compile(r"\d{20}")
-_LONG_DIGITS_BYTES = re.compile(rb"\d{20}")
+_LONG_BYTES = re.compile(rb"\d{20}")
 
 
 def dumps(value: Any) -> str:
@@ -30,7 +30,8 @@ def dumps(value: Any) -> str:
 def loads(text: str | bytes) -> Any:
     # orjson reads an integer past 64 bits as a float, without an error: such text (any run
     # of 20 digits, a long number or not) goes the exact way.
-    if (_LONG_DIGITS if isinstance(text, str) else _LONG_DIGITS_BYTES).search(text):  # type: ignore[arg-type]
+    long = _LONG_DIGITS.search(text) if isinstance(text, str) else _LONG_BYTES.search(text)
+    if long:
         return json.loads(text)
     try:
         return orjson.loads(text)
