@@ -87,3 +87,17 @@ def test_a_column_not_given_holds_what_the_insert_stored() -> None:
     assert interaction.agent_id is None and interaction.state == "queued"
     assert "unread_count" in vars(interaction), "read from the instance, not the ORM's fallback"
     assert not inspect(interaction).modified
+
+
+def test_loaded_values_read_the_row_itself_or_through_the_orm() -> None:
+    """A loaded row's values come from the instance; an object missing a column (new, or
+    expired) is read through the ORM, every column present."""
+    from parley.db.bulk import loaded_values
+
+    loaded = as_loaded(Contact, _contacts(["5511900000001"])[0], id=3)
+    assert loaded_values(loaded) is vars(loaded)
+    fresh = Contact(wa_id="5511900000002")
+    values = loaded_values(fresh)
+    assert values is not vars(fresh)
+    assert values["wa_id"] == "5511900000002" and values["id"] is None
+    assert set(values) == {attr.key for attr in inspect(Contact).column_attrs}
