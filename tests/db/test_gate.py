@@ -227,3 +227,29 @@ async def test_a_unit_of_work_lets_writers_in_while_released(tmp_path: Path) -> 
         gate.close()
         other.close()
         await engine.dispose()
+
+
+@pytest.mark.parametrize("steps", range(4))
+async def test_a_writer_cancelled_as_the_gate_reaches_it_stays_cancelled(steps: int) -> None:
+    """A task cancelled in any step of the gate's hand-over to it (a sender's claim renewal,
+    cancelled as its round ends) either ends cancelled and gives the gate back, or was done
+    already. `wait_for` on Python 3.11 returned the lock after the task was cancelled: the
+    cancellation was lost, the task ran on, and whoever awaited its end waited for ever."""
+    gate = WriteGate()
+    await gate.acquire()
+    entering = asyncio.create_task(gate.acquire())
+    assert not await _settles(entering)
+    gate.release()
+    for _ in range(steps):
+        await asyncio.sleep(0)
+    cancelled = entering.cancel()
+    [outcome] = await asyncio.gather(entering, return_exceptions=True)
+    if not cancelled:
+        assert outcome is None
+        gate.release()
+    elif not isinstance(outcome, asyncio.CancelledError):
+        gate.release()
+        raise AssertionError("the cancellation was lost: the writer went on with the gate")
+    again = asyncio.create_task(gate.acquire())
+    assert await _settles(again, 5), "the cancelled writer kept the gate"
+    gate.release()

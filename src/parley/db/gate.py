@@ -72,10 +72,13 @@ class WriteGate:
         """Take the gate within `wait_seconds` in all, or raise `GateTimeout`: a writer queued
         behind one that timed out (whose thread still waits for the file) times out too,
         instead of waiting as long as another process holds the file."""
+        # `asyncio.timeout`, not `wait_for`: on Python 3.11 `wait_for` hands back a lock taken
+        # in the same step its task was cancelled, and the cancellation is lost.
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.wait_seconds
         try:
-            await asyncio.wait_for(self._local.acquire(), self.wait_seconds)
+            async with asyncio.timeout_at(deadline):
+                await self._local.acquire()
         except TimeoutError:
             raise self._timeout() from None
         fd = self._file()
@@ -91,7 +94,8 @@ class WriteGate:
             raise
         waiting = asyncio.get_running_loop().run_in_executor(None, fcntl.flock, fd, fcntl.LOCK_EX)
         try:
-            await asyncio.wait_for(asyncio.shield(waiting), max(0.0, deadline - loop.time()))
+            async with asyncio.timeout_at(deadline):
+                await asyncio.shield(waiting)
         except (asyncio.CancelledError, TimeoutError) as exc:
             # The thread still takes the file lock: hand both back once it has.
             waiting.add_done_callback(lambda done: self._after_cancel(done, fd))

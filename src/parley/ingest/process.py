@@ -119,7 +119,8 @@ class IngestProcess(Worker):
         if child.stdin is not None:
             child.stdin.close()  # end of file: the worker finishes its batch and leaves
         try:
-            await asyncio.wait_for(child.wait(), grace_seconds)
+            async with asyncio.timeout(grace_seconds):
+                await child.wait()
         except TimeoutError:
             child.kill()
             await child.wait()

@@ -144,7 +144,8 @@ class MediaFetcher(Worker):
         if self._defer_to is None:
             return
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._defer_to.wait(), DEFER_SECONDS)
+            async with asyncio.timeout(DEFER_SECONDS):
+                await self._defer_to.wait()
 
     async def _fetch(
         self, media_id: str, expected: str | None, url: str | None

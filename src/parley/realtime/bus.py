@@ -221,7 +221,8 @@ class RedisBus:
     async def ping(self) -> bool:
         """Redis answers within `PING_SECONDS` and this node is subscribed."""
         try:
-            answer = await asyncio.wait_for(self._redis.ping(), self.PING_SECONDS)
+            async with asyncio.timeout(self.PING_SECONDS):
+                answer = await self._redis.ping()
         except Exception:
             return False
         return bool(answer) and self.connected

@@ -134,7 +134,8 @@ class Store:
             return self.version
         event = self._changed
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await event.wait()
         return self.version
 
     def release_waiters(self) -> None:

@@ -107,7 +107,8 @@ class WebhookSender:
     async def wait_idle(self, seconds: float) -> bool:
         """Wait until every queued event is finished; False if `seconds` pass first."""
         try:
-            await asyncio.wait_for(self._idle.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await self._idle.wait()
         except TimeoutError:
             return False
         return True

@@ -38,7 +38,8 @@ class Worker:
         if self._task is None:
             return
         try:
-            await asyncio.wait_for(asyncio.shield(self._task), grace_seconds)
+            async with asyncio.timeout(grace_seconds):
+                await asyncio.shield(self._task)
         except TimeoutError:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -64,6 +65,9 @@ class Worker:
             if more:
                 await asyncio.sleep(0)
                 continue
+            # `asyncio.timeout`, not `wait_for`: on Python 3.11 `wait_for` can lose a
+            # cancellation that comes in the step the wake-up does.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                async with asyncio.timeout(self.poll_seconds):
+                    await self._wake.wait()
             self._wake.clear()
