@@ -22,12 +22,14 @@ PARLEY = [sys.executable, "-m", "parley"]
 def free_port_pair() -> int:
     """A port N with N+1 free too (the demo's simulator takes the next one)."""
     for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port: int = s.getsockname()[1]
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port + 1)) != 0:
-                return port
+        with socket.socket() as first, socket.socket() as second:
+            first.bind(("127.0.0.1", 0))
+            port: int = first.getsockname()[1]
+            try:  # bound, not connected to: the local end of a client's connection counts too
+                second.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+            return port
     raise AssertionError("no free pair of ports")
 
 
