@@ -5,6 +5,10 @@ limit) escaped as `\\ud83d`. JSON allows the escape, orjson refuses it, and a re
 retried by Meta for days, then dropped with every message batched in it. Such a body is read
 with the standard library instead and each lone surrogate becomes U+FFFD (the replacement
 character), so the text is kept and can be stored in any database.
+
+orjson also reads an integer past 64 bits as a float, silently: a body holding a run of 20
+digits (a long number, or digits in a string: rare either way) is read exactly by the
+standard library.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 import orjson
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONG_DIGITS = re.compile(rb"\d{20}")
 
 
 class BodyError(ValueError):
@@ -24,10 +29,11 @@ class BodyError(ValueError):
 
 def loads(body: bytes) -> Any:
     """The decoded body; raises `BodyError` when it is not JSON."""
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError:
-        pass
+    if not _LONG_DIGITS.search(body):
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass
     try:
         value = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:

@@ -22,3 +22,16 @@ def test_ordinary_bodies_and_garbage() -> None:
         loads(b"{not json")
     with pytest.raises(BodyError):
         loads(b"\xff\xfe")
+
+
+def test_integers_past_64_bits_are_read_exactly() -> None:
+    """orjson turns them into floats without a word; the body's own digits are kept."""
+    body = (
+        b'{"id": 123456789012345678901234, "n": -9223372036854775809, "s": "12345678901234567890"}'
+    )
+    assert loads(body) == {
+        "id": 123456789012345678901234,
+        "n": -9223372036854775809,
+        "s": "12345678901234567890",
+    }
+    assert loads(b"[18446744073709551615, 1.5]") == [18446744073709551615, 1.5]
