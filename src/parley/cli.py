@@ -92,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _served(args, settings)
     try:
         if args.command == "user":
-            password = args.password if args.password is not None else _read_password()
+            password = args.password if args.password is not None else _read_password
             return asyncio.run(
                 commands.add_user(settings, args.username, args.role, args.name, password)
             )

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any, TypeVar
 
 import uvicorn
 from alembic.util.exc import CommandError as AlembicError
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from parley.app import create_app
-from parley.auth.service import create_user
+from parley.auth.service import checked_username, create_user, find_username
 from parley.clock import SystemClock
 from parley.db.engine import build_engine, build_sessionmaker
 from parley.db.gate import hold_node_lock
@@ -46,7 +47,7 @@ async def db_upgrade(settings: Settings) -> int:
         raise CommandError(f"cannot upgrade the database: {str(exc.orig)[:300]}") from None
     finally:
         await engine.dispose()
-    where = engine.url.render_as_string(hide_password=True)
+    where = _where(engine)
     if before == after:
         print(f"database is up to date at revision {after} ({where})")
     elif before is None:
@@ -56,14 +57,32 @@ async def db_upgrade(settings: Settings) -> int:
     return 0
 
 
+def _where(engine: AsyncEngine) -> str:
+    """The database as its operator names it: the SQLite file, or the URL without the driver
+    and the password (`postgresql://parley:***@db/parley`)."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        return url.database or "in memory"
+    return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
+
+
 async def add_user(
-    settings: Settings, username: str, role: str, name: str | None, password: str
+    settings: Settings,
+    username: str,
+    role: str,
+    name: str | None,
+    password: str | Callable[[], str],
 ) -> int:
+    """Add a user. `password`: the password, or how to ask for it, once the username is known
+    to be free (nobody types a password for a name that was taken)."""
     engine = build_engine(settings)
     try:
         await upgrade(engine)
         async with UnitOfWork(build_sessionmaker(engine), InProcessBus()) as uow:
             try:
+                if callable(password):
+                    await _username_free(uow, username)
+                    password = password()
                 await create_user(
                     uow, SystemClock(), username=username, password=password, role=role, name=name
                 )
@@ -74,6 +93,12 @@ async def add_user(
         await engine.dispose()
     print(f"added {role} {username}")
     return 0
+
+
+async def _username_free(uow: UnitOfWork, username: str) -> None:
+    existing = await find_username(uow, checked_username(username))
+    if existing is not None:
+        raise CommandError(f"A user named {existing.username} already exists.")
 
 
 async def replay_webhooks(

@@ -171,7 +171,8 @@ async def test_db_upgrade_says_what_it_did(
     assert said[1].startswith(f"database is up to date at revision {head}"), said
     (tmp_path / "new.db").unlink()
     await db_upgrade(settings)
-    assert capsys.readouterr().out.startswith(f"database created at revision {head}")
+    created = capsys.readouterr().out
+    assert created == f"database created at revision {head} ({tmp_path / 'new.db'})\n", created
 
 
 async def test_db_upgrade_refuses_a_database_it_cannot_upgrade_in_one_line(

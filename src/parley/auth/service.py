@@ -42,14 +42,7 @@ async def create_user(
 ) -> User:
     if role not in ROLES:
         raise Invalid(f"role must be one of {', '.join(ROLES)}")
-    # Stored in its NFKC form: "carol" typed in fullwidth letters is the username "carol".
-    username = unicodedata.normalize("NFKC", username)
-    if (
-        not username
-        or len(username) > 64
-        or not username.replace("_", "").replace(".", "").isalnum()
-    ):
-        raise Invalid("a username has 1 to 64 letters, digits, dots or underscores")
+    username = checked_username(username)
     check_password(password)
     async with uow.released():  # argon2: off the event loop and the writers' gate
         digest = await asyncio.to_thread(hash_password, password)
@@ -84,6 +77,19 @@ def username_key(username: str) -> str:
     """A username as people read it: NFKC-normalised and casefolded, so "Alice", "alice" and a
     fullwidth alice are one name (Unicode TR #15 compatibility forms, TR #21 case folding)."""
     return unicodedata.normalize("NFKC", username).casefold()
+
+
+def checked_username(username: str) -> str:
+    """`username` as stored: its NFKC form ("carol" typed in fullwidth letters is the username
+    "carol"); `Invalid` unless it has 1 to 64 letters, digits, dots or underscores."""
+    username = unicodedata.normalize("NFKC", username)
+    if (
+        not username
+        or len(username) > 64
+        or not username.replace("_", "").replace(".", "").isalnum()
+    ):
+        raise Invalid("a username has 1 to 64 letters, digits, dots or underscores")
+    return username
 
 
 async def find_username(uow: UnitOfWork, username: str) -> User | None:
