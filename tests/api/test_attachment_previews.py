@@ -33,15 +33,31 @@ async def test_a_photo_gets_a_small_upright_preview(api: Api, clock: FixedClock)
     assert out["thumbnail_url"] == f"/api/v1/attachments/{out['id']}/thumbnail"
     thumb = await api.client.get(out["thumbnail_url"], headers=alice)
     assert thumb.status_code == 200
-    assert thumb.headers["content-type"] == "image/webp"
+    assert thumb.headers["content-type"] == "image/jpeg"
     assert thumb.headers["x-content-type-options"] == "nosniff"
     assert "default-src 'none'" in thumb.headers["content-security-policy"]
-    assert thumb.headers["content-disposition"] == 'inline; filename="box.webp"'
+    assert thumb.headers["content-disposition"] == 'inline; filename="box.jpeg"'
     assert len(thumb.content) < len(photo) / 5
     assert Image.open(io.BytesIO(thumb.content)).size == (240, 320)
     full = await api.client.get(out["url"], headers=alice)
     assert full.content == photo  # the full view is still the original
     assert len(stored_files(api)) == 2
+
+
+async def test_a_transparent_image_keeps_its_transparency_in_a_webp_preview(
+    api: Api, clock: FixedClock
+) -> None:
+    alice = await api.agent(clock, "alice")
+    sticker = Image.new("RGBA", (600, 400), (0, 0, 0, 0))
+    sticker.paste((0, 200, 0, 255), (100, 100, 500, 300))
+    out = io.BytesIO()
+    sticker.save(out, "PNG")
+    stored = (await upload(api, alice, "logo.png", out.getvalue())).json()
+    thumb = await api.client.get(stored["thumbnail_url"], headers=alice)
+    assert thumb.headers["content-type"] == "image/webp"
+    assert thumb.headers["content-disposition"] == 'inline; filename="logo.webp"'
+    shown = Image.open(io.BytesIO(thumb.content))
+    assert (shown.format, shown.mode, shown.getpixel((2, 2))[3]) == ("WEBP", "RGBA", 0)
 
 
 async def test_the_preview_goes_with_the_message(api: Api, clock: FixedClock) -> None:

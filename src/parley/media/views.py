@@ -19,6 +19,7 @@ from parley.media import service
 from parley.media.models import READY
 from parley.media.schemas import AttachmentOut
 from parley.media.storage import CHUNK, Storage
+from parley.media.thumbnails import preview_type
 
 router = APIRouter(prefix="/api/v1/attachments", tags=["attachments"])
 AttachmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -136,19 +137,23 @@ async def download(
 async def thumbnail(
     request: Request, attachment_id: AttachmentId, user: CurrentUser, uow: Uow
 ) -> Response:
-    """The file's preview: a WebP of at most 320 px a side, for photos and still stickers
-    (404 `no_thumbnail` for other files). Who may see the file may see its preview."""
+    """The file's preview: a JPEG (a WebP when it has transparency) of at most 320 px a side,
+    for photos and still stickers (404 `no_thumbnail` for other files). Who may see the file
+    may see its preview."""
     attachment = await service.access_attachment(uow, user, attachment_id)
     if attachment.state != READY or attachment.thumbnail_key is None:
         raise NotFound("This file has no preview.", code="no_thumbnail")
     body = await _opened(storage_of(request).read(attachment.thumbnail_key))
     data = b"".join([chunk async for chunk in body])
     stem = attachment.filename.rpartition(".")[0] or attachment.filename
+    mime = preview_type(data)
     return Response(
         data,
-        media_type="image/webp",
+        media_type=mime,
         headers={
-            "Content-Disposition": content_disposition(f"{stem}.webp", download=False),
+            "Content-Disposition": content_disposition(
+                f"{stem}.{mime.removeprefix('image/')}", download=False
+            ),
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": CSP,
             "Cache-Control": "private, max-age=86400",

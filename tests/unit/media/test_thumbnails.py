@@ -1,4 +1,5 @@
-"""Thumbnails: small, upright, WebP; unreadable images and decompression bombs refused."""
+"""Thumbnails: small, upright, JPEG (WebP with transparency); unreadable images and decompression
+bombs refused."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from PIL import Image
 
 from parley.errors import TooLarge
-from parley.media.thumbnails import EDGE, UnreadableImage, make_preview
+from parley.media.thumbnails import EDGE, UnreadableImage, make_preview, preview_type
 from tests.media import files
 
 
@@ -24,7 +25,7 @@ def test_a_preview_fits_the_edge_and_keeps_the_shape(fmt: str) -> None:
     preview = make_preview(files.image(fmt, size=(1000, 500)), mime)
     assert (preview.width, preview.height) == (1000, 500)
     thumb = opened(preview.data)
-    assert thumb.format == "WEBP"
+    assert thumb.format == "JPEG" and preview_type(preview.data) == "image/jpeg"
     assert thumb.size == (EDGE, EDGE // 2)
     assert len(preview.data) < 10_000
 
@@ -50,7 +51,9 @@ def test_transparency_survives() -> None:
     sticker.paste((0, 200, 0, 255), (100, 100, 500, 500))
     out = io.BytesIO()
     sticker.save(out, "PNG")
-    thumb = opened(make_preview(out.getvalue(), "image/png").data)
+    preview = make_preview(out.getvalue(), "image/png")
+    thumb = opened(preview.data)
+    assert thumb.format == "WEBP" and preview_type(preview.data) == "image/webp"
     assert thumb.mode == "RGBA"
     assert thumb.getpixel((2, 2))[3] == 0
     assert thumb.getpixel((160, 160))[3] == 255
