@@ -13,9 +13,9 @@ from parley.media.models import Attachment
 class AttachmentOut(BaseModel):
     """A stored file. `state`: `loading` (a contact's media being fetched), `ready`, or
     `failed` (`error` says why). `url` serves it; `download_url` serves it for Save as;
-    `thumbnail_url` a preview of at most 320 px a side (a JPEG, or a WebP with transparency;
-    photos and still stickers; None when there is none), `width` and `height` the image's size
-    in pixels."""
+    `thumbnail_url` a preview of photos and still stickers (a JPEG, or a WebP with
+    transparency; at most 320 px a side, 640 for a JPEG kept at a reduced scale; None when
+    there is none), `width` and `height` the image's size in pixels."""
 
     model_config = ConfigDict(extra="forbid")
 

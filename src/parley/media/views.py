@@ -137,9 +137,9 @@ async def download(
 async def thumbnail(
     request: Request, attachment_id: AttachmentId, user: CurrentUser, uow: Uow
 ) -> Response:
-    """The file's preview: a JPEG (a WebP when it has transparency) of at most 320 px a side,
-    for photos and still stickers (404 `no_thumbnail` for other files). Who may see the file
-    may see its preview."""
+    """The file's preview: a JPEG (a WebP when it has transparency) of at most 320 px a side
+    (640 for a JPEG kept at a reduced scale), for photos and still stickers (404 `no_thumbnail`
+    for other files). Who may see the file may see its preview."""
     attachment = await service.access_attachment(uow, user, attachment_id)
     if attachment.state != READY or attachment.thumbnail_key is None:
         raise NotFound("This file has no preview.", code="no_thumbnail")

@@ -26,8 +26,21 @@ def test_a_preview_fits_the_edge_and_keeps_the_shape(fmt: str) -> None:
     assert (preview.width, preview.height) == (1000, 500)
     thumb = opened(preview.data)
     assert thumb.format == "JPEG" and preview_type(preview.data) == "image/jpeg"
-    assert thumb.size == (EDGE, EDGE // 2)
+    # A JPEG is kept at the reduced scale it decodes at (1/2 here); the others are resampled.
+    assert thumb.size == ((500, 250) if fmt == "JPEG" else (EDGE, EDGE // 2))
     assert len(preview.data) < 10_000
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [((1280, 960), (320, 240)), ((1600, 1200), (400, 300)), ((6000, 3000), (EDGE, EDGE // 2))],
+)
+def test_a_jpeg_is_kept_at_its_reduced_scale_under_twice_the_edge(
+    size: tuple[int, int], shown: tuple[int, int]
+) -> None:
+    """1/4 of 1280 is the edge itself, 1/4 of 1600 is under twice it; 1/8 of 6000 (750 px)
+    is over: resampled to the edge."""
+    assert opened(make_preview(files.photo(size), "image/jpeg").data).size == shown
 
 
 def test_a_small_image_is_not_enlarged() -> None:
@@ -40,8 +53,8 @@ def test_a_phone_photo_is_turned_upright() -> None:
     preview = make_preview(files.photo((800, 400), orientation=6), "image/jpeg")
     assert (preview.width, preview.height) == (400, 800)
     thumb = opened(preview.data).convert("RGB")
-    assert thumb.size == (EDGE // 2, EDGE)
-    top, bottom = thumb.getpixel((80, 10)), thumb.getpixel((80, EDGE - 10))
+    assert thumb.size == (200, 400)  # decoded at half its size, then turned
+    top, bottom = thumb.getpixel((80, 10)), thumb.getpixel((80, 390))
     assert top[0] > 150 > top[2]  # the red half is on top once turned
     assert bottom[2] > 150 > bottom[0]
 
