@@ -128,8 +128,9 @@ export function describeType(attachment) {
 }
 
 /**
- * The size a bubble shows the preview of a `width` × `height` image at: at most 320 px wide,
- * whatever the size of the server's preview file, no taller than the bubble's 260 px; null when the size is unknown.
+ * The size a bubble shows the preview of a `width` × `height` image at: at most 320 px wide
+ * (whatever the size of the server's preview file), no taller than the bubble's 260 px; null
+ * when the size is unknown.
  */
 export function fitted(width, height, maxWidth = PREVIEW_EDGE, maxHeight = BUBBLE_HEIGHT) {
   const w = Number(width)
