@@ -5,10 +5,11 @@ worker thread (never on the event loop) and kept beside the file in storage.
 `SOURCE_MAX_BYTES`), checks its declared size in pixels before decoding anything (a
 decompression bomb is refused from its header, never expanded), decodes it (JPEGs at a reduced
 scale: `draft`), turns it upright (EXIF orientation), shrinks it to fit a square of `EDGE` px
-(a JPEG whose reduced scale is already under twice that is kept at that scale) and stores it: a JPEG, or a WebP when it has transparency (`preview_type` tells them apart). With
-`strict` (an agent's upload) an image that cannot be read or has too many pixels is refused;
-without it (a contact's media, kept whatever it holds) it simply has no preview and the desktop
-shows it as a file.
+(a JPEG is kept at the scale it decoded at when that is at most `KEPT_SCALE_EDGE`) and stores
+it: a JPEG, or a WebP when it has transparency (`preview_type` tells them apart). With `strict`
+(an agent's upload) an image that cannot be read or has too many pixels is refused; without it
+(a contact's media, kept whatever it holds) it simply has no preview and the desktop shows it
+as a file.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ QUALITY = 80
 # same reasoning picks bicubic over Lanczos for the shrinking (a third less CPU; the difference
 # is not visible at 320 px).
 WEBP_METHOD = 1
-# A JPEG decodes at 1/2, 1/4 or 1/8 of its size: the smallest of these that covers EDGE is
-# kept as it is when its longest side is under this (a 720 px photo's preview is 360 px).
+# A JPEG decodes at 1/1, 1/2, 1/4 or 1/8 of its size: the smallest of these that covers EDGE is
+# kept as it is when its longest side is at most this (a 720 px photo's preview is 360 px).
 # Resampling 360 px to 320 cost a real photo 2.3 ms, as much as decoding it; and the larger
 # preview is the sharper one on a high-density screen, for a few more kilobytes.
 KEPT_SCALE_EDGE = 2 * EDGE
