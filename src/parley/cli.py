@@ -92,7 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _served(args, settings)
     try:
         if args.command == "user":
-            password = args.password if args.password is not None else _read_password
+            # The name first, then the password, asked for outside the event loop and any
+            # transaction: Ctrl+C at the prompt stops at once, and no database lock waits on it.
+            asyncio.run(commands.check_new_user(settings, args.username, args.name))
+            password = args.password if args.password is not None else _read_password()
             return asyncio.run(
                 commands.add_user(settings, args.username, args.role, args.name, password)
             )
@@ -141,9 +144,18 @@ def _served(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _read_password() -> str:
-    if sys.stdin.isatty():
-        return getpass.getpass("Password: ")
-    return sys.stdin.readline().rstrip("\n")
+    """The password typed at a prompt, or the first line of what is piped in (without its line
+    ending, `\r\n` too); `CommandError` when there is none to read (Ctrl+D, stdin closed)."""
+    from parley.commands import CommandError
+
+    if sys.stdin is None:
+        raise CommandError("no password given: use --password, or type it or pipe it in")
+    try:
+        if sys.stdin.isatty():
+            return getpass.getpass("Password: ")
+        return sys.stdin.readline().rstrip("\r\n")
+    except EOFError:
+        raise CommandError("no password given") from None
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from parley.app import create_app
-from parley.auth.service import checked_username, create_user, find_username
+from parley.auth.service import checked_name, checked_username, create_user, find_username
 from parley.clock import SystemClock
 from parley.db.engine import build_engine, build_sessionmaker
 from parley.db.gate import hold_node_lock
@@ -40,11 +40,7 @@ class CommandError(Exception):
 async def db_upgrade(settings: Settings) -> int:
     engine = build_engine(settings)
     try:
-        before, after = await upgrade(engine)
-    except AlembicError as exc:  # e.g. a revision newer than this Parley knows
-        raise CommandError(f"cannot upgrade the database: {exc}") from None
-    except DBAPIError as exc:  # e.g. a database of another application
-        raise CommandError(f"cannot upgrade the database: {str(exc.orig)[:300]}") from None
+        before, after = await _upgraded(engine)
     finally:
         await engine.dispose()
     where = _where(engine)
@@ -57,33 +53,58 @@ async def db_upgrade(settings: Settings) -> int:
     return 0
 
 
+async def _upgraded(engine: AsyncEngine) -> tuple[str | None, str | None]:
+    """`migrate.upgrade`, its refusals as `CommandError`s of one line."""
+    try:
+        return await upgrade(engine)
+    except AlembicError as exc:  # e.g. a revision newer than this Parley knows
+        raise CommandError(f"cannot upgrade the database: {exc}") from None
+    except DBAPIError as exc:  # e.g. a database of another application
+        raise CommandError(f"cannot upgrade the database: {str(exc.orig)[:300]}") from None
+    except OSError as exc:  # refused, an unknown host: the server cannot be reached
+        raise CommandError(f"cannot reach the database ({_where(engine)}): {exc}") from None
+
+
 def _where(engine: AsyncEngine) -> str:
     """The database as its operator names it: the SQLite file, or the URL without the driver
-    and the password (`postgresql://parley:***@db/parley`)."""
+    and any password (`postgresql://parley:***@db/parley`, also one given as `?password=`)."""
     url = engine.url
     if url.get_backend_name() == "sqlite":
         return url.database or "in memory"
-    return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
+    query = {k: "***" if "password" in k.lower() else v for k, v in url.query.items()}
+    bare = url.set(drivername=url.get_backend_name(), query=query)
+    return bare.render_as_string(hide_password=True)
+
+
+async def check_new_user(settings: Settings, username: str, name: str | None) -> None:
+    """Refuse, as `CommandError`, a user `add_user` would refuse for their username or name
+    (malformed, or the username taken): checked before anyone types a password, each in a
+    transaction of its own, so no lock is held while the password is asked for."""
+    try:
+        username = checked_username(username)
+        checked_name(name)
+    except ParleyError as exc:
+        raise CommandError(exc.message) from None
+    engine = build_engine(settings)
+    try:
+        await _upgraded(engine)
+        async with UnitOfWork(build_sessionmaker(engine), InProcessBus()) as uow:
+            existing = await find_username(uow, username)
+    finally:
+        await engine.dispose()
+    if existing is not None:
+        raise CommandError(f"A user named {existing.username} already exists.")
 
 
 async def add_user(
-    settings: Settings,
-    username: str,
-    role: str,
-    name: str | None,
-    password: str | Callable[[], str],
+    settings: Settings, username: str, role: str, name: str | None, password: str
 ) -> int:
-    """Add a user. `password`: the password, or how to ask for it, once the username is known
-    to be free (nobody types a password for a name that was taken)."""
     engine = build_engine(settings)
     try:
-        await upgrade(engine)
+        await _upgraded(engine)
         async with UnitOfWork(build_sessionmaker(engine), InProcessBus()) as uow:
             try:
-                if callable(password):
-                    await _username_free(uow, username)
-                    password = password()
-                await create_user(
+                user = await create_user(
                     uow, SystemClock(), username=username, password=password, role=role, name=name
                 )
             except ParleyError as exc:
@@ -91,14 +112,8 @@ async def add_user(
             await uow.commit()
     finally:
         await engine.dispose()
-    print(f"added {role} {username}")
+    print(f"added {role} {user.username}")
     return 0
-
-
-async def _username_free(uow: UnitOfWork, username: str) -> None:
-    existing = await find_username(uow, checked_username(username))
-    if existing is not None:
-        raise CommandError(f"A user named {existing.username} already exists.")
 
 
 async def replay_webhooks(

@@ -36,7 +36,7 @@ async def test_a_photo_gets_a_small_upright_preview(api: Api, clock: FixedClock)
     assert thumb.headers["content-type"] == "image/jpeg"
     assert thumb.headers["x-content-type-options"] == "nosniff"
     assert "default-src 'none'" in thumb.headers["content-security-policy"]
-    assert thumb.headers["content-disposition"] == 'inline; filename="box.jpeg"'
+    assert thumb.headers["content-disposition"] == 'inline; filename="box.jpg"'
     assert len(thumb.content) < len(photo) / 5
     assert Image.open(io.BytesIO(thumb.content)).size == (300, 400)  # 1/4, turned upright
     full = await api.client.get(out["url"], headers=alice)

@@ -105,6 +105,7 @@ def test_json_codec_keeps_what_orjson_refuses() -> None:
         ]
     # Written by anyone, read back exactly (orjson alone reads these as floats).
     assert jsoncodec.loads(b'{"n": 123456789012345678901}')["n"] == 123456789012345678901
+    assert jsoncodec.loads('{"q": -9223372036854775809}')["q"] == -9223372036854775809
     assert jsoncodec.loads('{"id": "wamid.12345678901234567890", "n": 1.5}')["n"] == 1.5
     # Standard JSON has no infinity: stored as null (PostgreSQL's JSONB would refuse the value).
     assert jsoncodec.loads(jsoncodec.dumps({"x": math.inf})) == {"x": None}

@@ -195,3 +195,22 @@ async def test_db_upgrade_refuses_a_database_it_cannot_upgrade_in_one_line(
                             _env_file=None)  # type: ignore[call-arg]  # fmt: skip
         with pytest.raises(CommandError, match=said):
             await db_upgrade(settings)
+
+
+async def test_db_upgrade_names_a_server_without_its_passwords_and_says_when_it_is_away(
+    tmp_path: Path,
+) -> None:
+    import socket
+
+    from parley.commands import CommandError, db_upgrade
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"postgresql://parley:s3cret@127.0.0.1:{port}/parley?password=q5ecret"
+    settings = Settings(database_url=url, data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
+    with pytest.raises(CommandError) as refused:
+        await db_upgrade(settings)
+    said = str(refused.value)
+    assert said.startswith(f"cannot reach the database (postgresql://parley:***@127.0.0.1:{port}/")
+    assert "s3cret" not in said and "q5ecret" not in said and "asyncpg" not in said

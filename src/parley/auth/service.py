@@ -23,6 +23,7 @@ from parley.workers.wake import Wake
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
+NAME_MAX = 200  # the column's size
 DEACTIVATED = "This account is deactivated. Ask an admin to reactivate it."
 
 
@@ -43,6 +44,7 @@ async def create_user(
     if role not in ROLES:
         raise Invalid(f"role must be one of {', '.join(ROLES)}")
     username = checked_username(username)
+    name = checked_name(name)
     check_password(password)
     async with uow.released():  # argon2: off the event loop and the writers' gate
         digest = await asyncio.to_thread(hash_password, password)
@@ -90,6 +92,18 @@ def checked_username(username: str) -> str:
     ):
         raise Invalid("a username has 1 to 64 letters, digits, dots or underscores")
     return username
+
+
+def checked_name(name: str | None) -> str | None:
+    """A display name as stored: stripped, None when blank (the username stands in);
+    `Invalid` past `NAME_MAX` characters, or with control characters (an escape sequence in a
+    name would reach every screen and log line that shows it)."""
+    name = (name or "").strip()
+    if len(name) > NAME_MAX:
+        raise Invalid(f"a display name has at most {NAME_MAX} characters")
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        raise Invalid("a display name cannot hold control characters")
+    return name or None
 
 
 async def find_username(uow: UnitOfWork, username: str) -> User | None:

@@ -16,8 +16,8 @@ from typing import Any
 
 import orjson
 
-_LONG_DIGITS = re.compile(r"\d{20}")
-_LONG_BYTES = re.compile(rb"\d{20}")
+_LONG_DIGITS = re.compile(r"\d{19}")
+_LONG_BYTES = re.compile(rb"\d{19}")
 
 
 def dumps(value: Any) -> str:
@@ -29,7 +29,7 @@ def dumps(value: Any) -> str:
 
 def loads(text: str | bytes) -> Any:
     # orjson reads an integer past 64 bits as a float, without an error: such text (any run
-    # of 20 digits, a long number or not) goes the exact way.
+    # of 19 digits, a long number or not: -2**63 - 1 has 19) goes the exact way.
     long = _LONG_DIGITS.search(text) if isinstance(text, str) else _LONG_BYTES.search(text)
     if long:
         return json.loads(text)

@@ -48,6 +48,9 @@ SOURCE_MAX_BYTES = 16 * 1024 * 1024
 # Pixels an image may declare: a JPEG is decoded at 1/2 to 1/8 scale, so it may have more than
 # a PNG or WebP, which are decoded whole (4 bytes a pixel).
 MAX_PIXELS = {"JPEG": 100_000_000, "PNG": 25_000_000, "WEBP": 25_000_000}
+# Pillow warns past its own limit (about 89.5 million pixels), which `make_preview` treats as a
+# refusal: it would refuse JPEGs that MAX_PIXELS allows. Ours are checked from the header.
+Image.MAX_IMAGE_PIXELS = max(MAX_PIXELS.values())
 
 
 class UnreadableImage(Invalid):
@@ -62,6 +65,9 @@ class Preview:
     data: bytes
     width: int
     height: int
+
+
+EXTENSIONS = {"image/jpeg": "jpg", "image/webp": "webp"}  # a preview's file name ends so
 
 
 def preview_type(data: bytes) -> str:

@@ -19,7 +19,7 @@ from parley.media import service
 from parley.media.models import READY
 from parley.media.schemas import AttachmentOut
 from parley.media.storage import CHUNK, Storage
-from parley.media.thumbnails import preview_type
+from parley.media.thumbnails import EXTENSIONS, preview_type
 
 router = APIRouter(prefix="/api/v1/attachments", tags=["attachments"])
 AttachmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -152,7 +152,7 @@ async def thumbnail(
         media_type=mime,
         headers={
             "Content-Disposition": content_disposition(
-                f"{stem}.{mime.removeprefix('image/')}", download=False
+                f"{stem}.{EXTENSIONS[mime]}", download=False
             ),
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": CSP,

@@ -6,7 +6,7 @@ retried by Meta for days, then dropped with every message batched in it. Such a 
 with the standard library instead and each lone surrogate becomes U+FFFD (the replacement
 character), so the text is kept and can be stored in any database.
 
-orjson also reads an integer past 64 bits as a float, silently: a body holding a run of 20
+orjson also reads an integer past 64 bits as a float, silently: a body holding a run of 19
 digits (a long number, or digits in a string: rare either way) is read exactly by the
 standard library.
 """
@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-_LONG_DIGITS = re.compile(rb"\d{20}")
+_LONG_DIGITS = re.compile(rb"\d{19}")
 
 
 class BodyError(ValueError):

@@ -101,3 +101,13 @@ def test_a_decompression_bomb_is_refused_from_its_header(size: tuple[int, int], 
     assert refused.value.code == "image_too_large"
     assert said in refused.value.message
     assert "at most 25 megapixels" in refused.value.message
+
+
+def test_a_jpeg_up_to_parleys_limit_is_previewed_past_pillows_own() -> None:
+    """Pillow warns from about 89.5 megapixels; Parley takes JPEGs up to 100 (decoded at 1/8)."""
+    image = Image.new("L", (10_000, 9_400), 128)  # 94 megapixels, a flat grey: a small file
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=50)
+    preview = make_preview(out.getvalue(), "image/jpeg")
+    assert (preview.width, preview.height) == (10_000, 9_400)
+    assert max(opened(preview.data).size) <= EDGE * 2

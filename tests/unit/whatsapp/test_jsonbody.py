@@ -35,3 +35,5 @@ def test_integers_past_64_bits_are_read_exactly() -> None:
         "s": "12345678901234567890",
     }
     assert loads(b"[18446744073709551615, 1.5]") == [18446744073709551615, 1.5]
+    # 19 digits, below -2**63: alone in its body, with no longer run of digits beside it
+    assert loads(b'{"quantity": -9223372036854775809}') == {"quantity": -9223372036854775809}

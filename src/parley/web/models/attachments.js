@@ -39,7 +39,7 @@ const FAMILY = { image: "image/", sticker: "image/", video: "video/", audio: "au
 const KIND_NAMES = { image: "Photo", video: "Video", audio: "Audio", sticker: "Sticker", document: "Document" }
 // Types a page may render in place; the rest are offered as downloads (the server agrees).
 const INLINE_IMAGES = new Set(["image/jpeg", "image/png", "image/webp", "image/gif"])
-const PREVIEW_EDGE = 320 // the server's previews are at most this many pixels a side
+const PREVIEW_EDGE = 320 // the widest a bubble shows a preview (the files may be larger)
 const BUBBLE_HEIGHT = 260 // the tallest picture in a bubble (styles.css, .thumb img)
 
 /** `5242880` → "5 MB", `1536` → "1.5 KB" (binary units, as WhatsApp states its limits). */
