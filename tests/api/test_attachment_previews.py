@@ -38,6 +38,10 @@ async def test_a_photo_gets_a_small_upright_preview(api: Api, clock: FixedClock)
     assert "default-src 'none'" in thumb.headers["content-security-policy"]
     assert thumb.headers["content-disposition"] == 'inline; filename="box.jpg"'
     assert len(thumb.content) < len(photo) / 5
+    head = await api.client.head(out["thumbnail_url"], headers=alice)
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["content-length"] == str(len(thumb.content))
+    assert head.headers["content-type"] == "image/jpeg"
     assert Image.open(io.BytesIO(thumb.content)).size == (300, 400)  # 1/4, turned upright
     full = await api.client.get(out["url"], headers=alice)
     assert full.content == photo  # the full view is still the original

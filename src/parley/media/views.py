@@ -134,12 +134,13 @@ async def download(
 
 
 @router.get("/{attachment_id}/thumbnail", response_class=Response)
+@router.head("/{attachment_id}/thumbnail", response_class=Response, include_in_schema=False)
 async def thumbnail(
     request: Request, attachment_id: AttachmentId, user: CurrentUser, uow: Uow
 ) -> Response:
     """The file's preview: a JPEG (a WebP when it has transparency) of at most 320 px a side
     (640 for a JPEG kept at a reduced scale), for photos and still stickers (404 `no_thumbnail`
-    for other files). Who may see the file may see its preview."""
+    for other files). Who may see the file may see its preview; HEAD answers its headers."""
     attachment = await service.access_attachment(uow, user, attachment_id)
     if attachment.state != READY or attachment.thumbnail_key is None:
         raise NotFound("This file has no preview.", code="no_thumbnail")
@@ -147,19 +148,17 @@ async def thumbnail(
     data = b"".join([chunk async for chunk in body])
     stem = attachment.filename.rpartition(".")[0] or attachment.filename
     mime = preview_type(data)
-    return Response(
-        data,
-        media_type=mime,
-        headers={
-            "Content-Disposition": content_disposition(
-                f"{stem}.{EXTENSIONS[mime]}", download=False
-            ),
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": CSP,
-            "Cache-Control": "private, max-age=86400",
-            "Cross-Origin-Resource-Policy": "same-origin",
-        },
-    )
+    headers = {
+        "Content-Disposition": content_disposition(f"{stem}.{EXTENSIONS[mime]}", download=False),
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": CSP,
+        "Cache-Control": "private, max-age=86400",
+        "Cross-Origin-Resource-Policy": "same-origin",
+    }
+    if request.method == "HEAD":
+        headers["Content-Length"] = str(len(data))
+        return Response(media_type=mime, headers=headers)
+    return Response(data, media_type=mime, headers=headers)
 
 
 async def _opened(body: AsyncGenerator[bytes, None]) -> AsyncIterator[bytes]:

@@ -3,13 +3,26 @@ bombs refused."""
 
 from __future__ import annotations
 
+import asyncio
 import io
+import threading
+import time
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from parley.errors import TooLarge
-from parley.media.thumbnails import EDGE, UnreadableImage, make_preview, preview_type
+from parley.media import thumbnails
+from parley.media.storage import LocalStorage
+from parley.media.thumbnails import (
+    EDGE,
+    Preview,
+    UnreadableImage,
+    make_preview,
+    preview_type,
+    store_preview,
+)
 from tests.media import files
 
 
@@ -111,3 +124,30 @@ def test_a_jpeg_up_to_parleys_limit_is_previewed_past_pillows_own() -> None:
     preview = make_preview(out.getvalue(), "image/jpeg")
     assert (preview.width, preview.height) == (10_000, 9_400)
     assert max(opened(preview.data).size) <= EDGE * 2
+
+
+async def test_previews_are_made_two_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Six large photos at once must not hold six decoders' memory at once."""
+    busy, most = 0, 0
+    lock = threading.Lock()
+
+    def slow(data: bytes, mime: str) -> Preview:
+        nonlocal busy, most
+        with lock:
+            busy += 1
+            most = max(most, busy)
+        time.sleep(0.1)
+        with lock:
+            busy -= 1
+        return Preview(b"\xff\xd8\xff", 10, 10)
+
+    monkeypatch.setattr(thumbnails, "make_preview", slow)
+    storage = LocalStorage(tmp_path)
+    stored = await asyncio.gather(*(
+        store_preview(storage, "k", "image/jpeg", 3, animated=False, strict=True, data=b"x")
+        for _ in range(6)
+    ))  # fmt: skip
+    assert all(s is not None for s in stored)
+    assert most == thumbnails.PREVIEWING.total_tokens == 2
