@@ -27,11 +27,16 @@ def dumps(value: Any) -> str:
         return json.dumps(value)
 
 
+def orjson_would_round(text: str | bytes) -> bool:
+    """Whether orjson could read a number of `text` wrongly: it reads an integer past 64 bits
+    as a float, without an error. Such text (any run of 19 digits, a long number or not:
+    -2**63 - 1 has 19) is for the standard library, which reads it exactly."""
+    found = _LONG_DIGITS.search(text) if isinstance(text, str) else _LONG_BYTES.search(text)
+    return found is not None
+
+
 def loads(text: str | bytes) -> Any:
-    # orjson reads an integer past 64 bits as a float, without an error: such text (any run
-    # of 19 digits, a long number or not: -2**63 - 1 has 19) goes the exact way.
-    long = _LONG_DIGITS.search(text) if isinstance(text, str) else _LONG_BYTES.search(text)
-    if long:
+    if orjson_would_round(text):
         return json.loads(text)
     try:
         return orjson.loads(text)

@@ -6,9 +6,8 @@ retried by Meta for days, then dropped with every message batched in it. Such a 
 with the standard library instead and each lone surrogate becomes U+FFFD (the replacement
 character), so the text is kept and can be stored in any database.
 
-orjson also reads an integer past 64 bits as a float, silently: a body holding a run of 19
-digits (a long number, or digits in a string: rare either way) is read exactly by the
-standard library.
+orjson also reads an integer past 64 bits as a float, silently: such a body is read by the
+standard library too (`db.jsoncodec.orjson_would_round`, the rule JSON columns follow).
 """
 
 from __future__ import annotations
@@ -19,8 +18,9 @@ from typing import Any
 
 import orjson
 
+from parley.db.jsoncodec import orjson_would_round
+
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-_LONG_DIGITS = re.compile(rb"\d{19}")
 
 
 class BodyError(ValueError):
@@ -29,7 +29,7 @@ class BodyError(ValueError):
 
 def loads(body: bytes) -> Any:
     """The decoded body; raises `BodyError` when it is not JSON."""
-    if not _LONG_DIGITS.search(body):
+    if not orjson_would_round(body):
         try:
             return orjson.loads(body)
         except orjson.JSONDecodeError:
