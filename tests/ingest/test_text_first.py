@@ -168,3 +168,28 @@ async def test_a_database_locked_elsewhere_leaves_the_batch_for_later(
     async with node.runtime.log_uow() as uow:
         states = list(await uow.session.scalars(select(InboundWebhook.state)))
     assert states == ["processed"]
+
+
+async def test_a_batch_of_large_bodies_makes_the_next_claim_smaller(
+    node: Node, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches hold about `BATCH_BYTES` of bodies: after large ones, fewer are claimed."""
+    monkeypatch.setattr(worker_module, "BATCH", 10)
+    async with node.runtime.uow() as uow:
+        for n in range(14):
+            body = text_webhook(f"55119000000{n:02d}", "x" * 3000, f"wamid.B{n}")
+            await store_webhook(uow, clock, body)
+        bodies = list(await uow.session.scalars(select(InboundWebhook.body)))
+    monkeypatch.setattr(worker_module, "BATCH_BYTES", 3 * max(len(b) for b in bodies))
+
+    async def processed() -> int:
+        async with node.runtime.uow() as uow:
+            states = await uow.session.scalars(select(InboundWebhook.state))
+            return sum(1 for state in states if state == "processed")
+
+    assert await node.ingest.run_once() is True  # nothing known yet: a batch of BATCH
+    assert await processed() == 10
+    assert await node.ingest.run_once() is True  # the bodies seen were large: 3, not 4
+    assert await processed() == 13
+    assert await node.ingest.run_once() is False
+    assert await processed() == 14
