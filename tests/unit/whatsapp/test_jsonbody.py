@@ -37,3 +37,14 @@ def test_integers_past_64_bits_are_read_exactly() -> None:
     assert loads(b"[18446744073709551615, 1.5]") == [18446744073709551615, 1.5]
     # 19 digits, below -2**63: alone in its body, with no longer run of digits beside it
     assert loads(b'{"quantity": -9223372036854775809}') == {"quantity": -9223372036854775809}
+
+
+def test_only_a_run_of_nineteen_ascii_digits_goes_the_exact_way() -> None:
+    from parley.db.jsoncodec import orjson_would_round
+
+    assert orjson_would_round(b'{"n": 1234567890123456789}')
+    assert orjson_would_round('{"text": "é1234567890123456789"}')  # text, beside a letter
+    assert not orjson_would_round(b'{"n": 123456789012345678}')  # 18: orjson reads it exactly
+    assert not orjson_would_round('{"a": 123456789, "b": 1234567890}')  # runs do not join
+    assert not orjson_would_round("١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨٩")  # other scripts' digits are no number
+    assert not orjson_would_round('"\ud83d"')  # a lone surrogate is no digit either
