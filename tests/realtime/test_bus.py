@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import uuid
 from collections.abc import Awaitable, Callable
@@ -67,6 +68,32 @@ async def test_redis_bus_carries_events_between_nodes() -> None:
         await asyncio.wait_for(alice_on_b.arrived.wait(), 3)
         assert alice_on_b.frames == ['{"id":1,"type":"agent.updated","x":"é"}']
         task.cancel()
+    finally:
+        await bus_a.stop()
+        await bus_b.stop()
+
+
+@pytest.mark.redis
+async def test_a_transactions_events_cross_redis_together_and_in_order() -> None:
+    channel = f"parley:test:{uuid.uuid4().hex}"
+    hub_a, hub_b = Hub(), Hub()
+    bus_a, bus_b = RedisBus(REDIS_URL, channel), RedisBus(REDIS_URL, channel)
+    await bus_a.start(hub_a.deliver)
+    await bus_b.start(hub_b.deliver)
+    try:
+        alice_on_a, task_a = attach(hub_a, 7)
+        alice_on_b, task_b = attach(hub_b, 7)
+        await asyncio.sleep(0.1)  # let both subscriptions settle
+        events = [{"type": "message.created", "n": n} for n in range(50)]
+        await bus_a.publish_many([Envelope(frozenset({7}), event=event) for event in events])
+        for socket in (alice_on_a, alice_on_b):
+            for _ in range(150):
+                if len(socket.frames) == 50:
+                    break
+                await asyncio.sleep(0.02)
+            assert [json.loads(frame)["n"] for frame in socket.frames] == list(range(50))
+        task_a.cancel()
+        task_b.cancel()
     finally:
         await bus_a.stop()
         await bus_b.stop()

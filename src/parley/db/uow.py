@@ -97,8 +97,8 @@ class UnitOfWork:
         pending, self._pending = self._pending, []
         hooks, self._hooks = self._hooks, []
         wakes, self._wakes = self._wakes, set()
-        for envelope in pending:
-            await self._bus.publish(envelope)
+        if pending:
+            await self._bus.publish_many(pending)
         for hook in hooks:
             hook()
         if wakes and self._waker is not None:

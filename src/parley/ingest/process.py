@@ -38,7 +38,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import httpx
@@ -230,8 +230,11 @@ class _Pipe:
         self.local: dict[Wake, Worker] = {}  # loops of this process, woken here
 
     def send(self, kind: bytes, body: bytes) -> None:
+        self._write(kind + body + b"\n")
+
+    def _write(self, lines: bytes) -> None:
         try:
-            self._out.write(kind + body + b"\n")
+            self._out.write(lines)
             self._out.flush()
         except BrokenPipeError:
             _node_gone()
@@ -241,6 +244,10 @@ class _Pipe:
 
     async def publish(self, envelope: Envelope) -> None:
         self.send(b"E", envelope.to_bytes())
+
+    async def publish_many(self, envelopes: Sequence[Envelope]) -> None:
+        """A batch's events in one write: the node reads them in one wake-up, not one each."""
+        self._write(b"".join(b"E" + envelope.to_bytes() + b"\n" for envelope in envelopes))
 
     async def ping(self) -> bool:
         return True

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
 import orjson
@@ -92,6 +92,7 @@ class Bus(Protocol):
 
     async def start(self, deliver: Deliver) -> None: ...
     async def publish(self, envelope: Envelope) -> None: ...
+    async def publish_many(self, envelopes: Sequence[Envelope]) -> None: ...
     async def ping(self) -> bool: ...
     async def stop(self) -> None: ...
 
@@ -108,6 +109,10 @@ class InProcessBus:
     async def publish(self, envelope: Envelope) -> None:
         if self._deliver is not None:
             await self._deliver(envelope)
+
+    async def publish_many(self, envelopes: Sequence[Envelope]) -> None:
+        for envelope in envelopes:
+            await self.publish(envelope)
 
     async def ping(self) -> bool:
         return True
@@ -210,6 +215,28 @@ class RedisBus:
                 self._publish_failing = True
         if self._deliver is not None:
             await self._deliver_local(envelope)
+
+    async def publish_many(self, envelopes: Sequence[Envelope]) -> None:
+        """`publish` for a transaction's events, in their order: one round trip to Redis for
+        all of them (an ingest batch commits a thousand)."""
+        if len(envelopes) < 2 or not self.connected:
+            for envelope in envelopes:
+                await self.publish(envelope)
+            return
+        try:
+            async with self._redis.pipeline(transaction=False) as pipeline:
+                for envelope in envelopes:
+                    pipeline.publish(self._channel, envelope.to_bytes())
+                await pipeline.execute()
+            self._publish_failing = False
+            return
+        except Exception:
+            if not self._publish_failing:
+                log.error("bus.publish_failed", extra={"count": len(envelopes)})
+            self._publish_failing = True
+        if self._deliver is not None:
+            for envelope in envelopes:
+                await self._deliver_local(envelope)
 
     async def _deliver_local(self, envelope: Envelope) -> None:
         assert self._deliver is not None
