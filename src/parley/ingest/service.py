@@ -158,11 +158,13 @@ async def ingest_messages(
     ids = await insert_returning_ids(uow.session, MESSAGES, values, key="wamid")
     stored = [as_loaded(Message, row, id=id_) for id_, row in zip(ids, values, strict=True)]
     rows = [(m, i) for m, i in zip(stored, places, strict=True) if i is not None]
-    noted: dict[int, Interaction] = {}
+    arrived: dict[int, tuple[Interaction, list[Message]]] = {}
     for row, interaction in rows:
         if row.type not in CHANGE_TYPES:
-            _note_inbound(interaction, row, now)
-            noted[interaction.id] = interaction
+            arrived.setdefault(interaction.id, (interaction, []))[1].append(row)
+    noted = {id_: interaction for id_, (interaction, _) in arrived.items()}
+    for interaction, messages in arrived.values():
+        _note_inbound(interaction, messages, now)
     await _save_noted(uow, list(noted.values()))
     for interaction in noted.values():
         if interaction.state == "parked":
@@ -332,20 +334,32 @@ def _reaction_target(inbound: InboundMessage) -> str | None:
     return str(target) if target else None
 
 
-def _note_inbound(interaction: Interaction, message: Message, now: datetime) -> None:
-    """What a new message changes on its interaction: the pending response timer, the unread
-    count, the last message. Set as already stored: `_save_noted` writes them."""
-    values: dict[str, Any] = {"last_message_at": now, "updated_at": now}
-    if message.type not in NO_REPLY_NEEDED:
-        # WhatsApp's time, but never in the future of ours: the timer must not start negative.
-        waiting_since = min(message.timestamp, now)
-        if interaction.pending_since is None or waiting_since < interaction.pending_since:
-            values["pending_since"] = waiting_since
-        values["unread_count"] = interaction.unread_count + 1
-    if interaction.last_inbound_at is None or message.timestamp > interaction.last_inbound_at:
-        values["last_inbound_at"] = message.timestamp
-    values["last_message"] = preview(message)
-    values["version"] = interaction.version + 1
+def _note_inbound(interaction: Interaction, messages: list[Message], now: datetime) -> None:
+    """What new messages (in timestamp order) change on their interaction: the pending
+    response timer, the unread count, the last message. Set as already stored: `_save_noted`
+    writes them. Worked out once per interaction of a batch, however many messages it got."""
+    pending_since = interaction.pending_since
+    unread_count = interaction.unread_count
+    last_inbound_at = interaction.last_inbound_at
+    for message in messages:
+        timestamp = message.timestamp
+        if message.type not in NO_REPLY_NEEDED:
+            # WhatsApp's time, but never in the future of ours: the timer must not start negative.
+            waiting_since = min(timestamp, now)
+            if pending_since is None or waiting_since < pending_since:
+                pending_since = waiting_since
+            unread_count += 1
+        if last_inbound_at is None or timestamp > last_inbound_at:
+            last_inbound_at = timestamp
+    values = {
+        "last_message_at": now,
+        "updated_at": now,
+        "pending_since": pending_since,
+        "unread_count": unread_count,
+        "last_inbound_at": last_inbound_at,
+        "last_message": preview(messages[-1]),
+        "version": interaction.version + len(messages),
+    }
     for key, value in values.items():
         set_committed_value(interaction, key, value)
 
