@@ -26,9 +26,10 @@ log = logging.getLogger("parley.ingest")
 # Webhooks per batch at most. A batch's work per contact and per interaction (loading them,
 # the interaction's update and its event) is shared by all its messages, and its fixed cost
 # (claim, mark, commits, a round of routing) by all its webhooks: under a backlog, batches of
-# 1,000 drained the benchmark's burst in 0.63 s against 1.02 s in batches of 200. The database's
-# write lock is held for one batch (about 0.1 s at 1,000 on the reference machine) and only
-# while a backlog waits: below saturation a batch is what arrived since the last.
+# 1,000 drained the benchmark's burst from 300 customers in 0.63 s against 1.02 s in batches of
+# 200 (from 3,000 customers: 0.91 against 1.07 s; docs/benchmarks.md, sixth round). The
+# database's write lock is held for one batch (about 0.1 s at 1,000 on the reference machine),
+# and only while a backlog waits: below saturation a batch is what arrived since the last.
 BATCH = 1000
 # The bodies a batch holds in memory, about: the next claim takes fewer webhooks when the last
 # batch's were large (Meta's are a few KB; the limit one may reach is
