@@ -57,15 +57,21 @@ async def test_media_are_never_starved(monkeypatch: pytest.MonkeyPatch) -> None:
     assert 0.09 <= opened[0] - started < 1.0
 
 
+async def store_texts(
+    node: Node, clock: FixedClock, count: int, tag: str, text: str = "hi"
+) -> None:
+    """`count` webhooks of one text each, from as many contacts (wamids `wamid.<tag><n>`)."""
+    async with node.runtime.uow() as uow:
+        for n in range(count):
+            body = text_webhook(f"55119000000{n:02d}", text, f"wamid.{tag}{n}")
+            await store_webhook(uow, clock, body)
+
+
 async def test_ingest_is_behind_only_while_its_batches_are_full(
     node: Node, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(worker_module, "BATCH", 3)
-    async with node.runtime.uow() as uow:
-        for n in range(4):
-            await store_webhook(
-                uow, clock, text_webhook(f"55119000000{n:02d}", "hi", f"wamid.T{n}")
-            )
+    await store_texts(node, clock, 4, "T")
     assert node.ingest.caught_up.is_set()
     assert await node.ingest.run_once() is True  # a full batch: more wait
     assert not node.ingest.caught_up.is_set()
@@ -88,11 +94,7 @@ async def test_ingest_lingers_after_a_partial_batch_only(
         await real_sleep(0)
 
     monkeypatch.setattr(worker_module.asyncio, "sleep", sleep)
-    async with node.runtime.uow() as uow:
-        for n in range(7):
-            await store_webhook(
-                uow, clock, text_webhook(f"55119000000{n:02d}", "hi", f"wamid.L{n}")
-            )
+    await store_texts(node, clock, 7, "L")
     assert await node.ingest.run_once() is True  # 4 of 7: full
     assert await node.ingest.run_once() is False  # 3 left: partial
     assert lingered == [], "no wait after a full batch"
@@ -175,10 +177,8 @@ async def test_a_batch_of_large_bodies_makes_the_next_claim_smaller(
 ) -> None:
     """Batches hold about `BATCH_BYTES` of bodies: after large ones, fewer are claimed."""
     monkeypatch.setattr(worker_module, "BATCH", 10)
+    await store_texts(node, clock, 14, "B", text="x" * 3000)
     async with node.runtime.uow() as uow:
-        for n in range(14):
-            body = text_webhook(f"55119000000{n:02d}", "x" * 3000, f"wamid.B{n}")
-            await store_webhook(uow, clock, body)
         bodies = list(await uow.session.scalars(select(InboundWebhook.body)))
     monkeypatch.setattr(worker_module, "BATCH_BYTES", 3 * max(len(b) for b in bodies))
 

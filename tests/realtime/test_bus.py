@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
@@ -51,14 +52,24 @@ async def test_in_process_bus_delivers_to_the_addressed_agent_and_supervisors() 
         task.cancel()
 
 
-@pytest.mark.redis
-async def test_redis_bus_carries_events_between_nodes() -> None:
+@contextlib.asynccontextmanager
+async def two_nodes() -> AsyncIterator[tuple[Hub, RedisBus, Hub, RedisBus]]:
+    """Two nodes' hubs and buses on one Redis channel of their own, subscribed."""
     channel = f"parley:test:{uuid.uuid4().hex}"
     hub_a, hub_b = Hub(), Hub()
     bus_a, bus_b = RedisBus(REDIS_URL, channel), RedisBus(REDIS_URL, channel)
     await bus_a.start(hub_a.deliver)
     await bus_b.start(hub_b.deliver)
     try:
+        yield hub_a, bus_a, hub_b, bus_b
+    finally:
+        await bus_a.stop()
+        await bus_b.stop()
+
+
+@pytest.mark.redis
+async def test_redis_bus_carries_events_between_nodes() -> None:
+    async with two_nodes() as (_, bus_a, hub_b, bus_b):
         assert await bus_a.ping() and await bus_b.ping()
         alice_on_b, task = attach(hub_b, 7)
         await asyncio.sleep(0.1)  # let both subscriptions settle
@@ -68,19 +79,11 @@ async def test_redis_bus_carries_events_between_nodes() -> None:
         await asyncio.wait_for(alice_on_b.arrived.wait(), 3)
         assert alice_on_b.frames == ['{"id":1,"type":"agent.updated","x":"é"}']
         task.cancel()
-    finally:
-        await bus_a.stop()
-        await bus_b.stop()
 
 
 @pytest.mark.redis
 async def test_a_transactions_events_cross_redis_together_and_in_order() -> None:
-    channel = f"parley:test:{uuid.uuid4().hex}"
-    hub_a, hub_b = Hub(), Hub()
-    bus_a, bus_b = RedisBus(REDIS_URL, channel), RedisBus(REDIS_URL, channel)
-    await bus_a.start(hub_a.deliver)
-    await bus_b.start(hub_b.deliver)
-    try:
+    async with two_nodes() as (hub_a, bus_a, hub_b, _):
         alice_on_a, task_a = attach(hub_a, 7)
         alice_on_b, task_b = attach(hub_b, 7)
         await asyncio.sleep(0.1)  # let both subscriptions settle
@@ -94,9 +97,6 @@ async def test_a_transactions_events_cross_redis_together_and_in_order() -> None
             assert [json.loads(frame)["n"] for frame in socket.frames] == list(range(50))
         task_a.cancel()
         task_b.cancel()
-    finally:
-        await bus_a.stop()
-        await bus_b.stop()
 
 
 @pytest.mark.redis
