@@ -172,24 +172,30 @@ async def test_a_database_locked_elsewhere_leaves_the_batch_for_later(
     assert states == ["processed"]
 
 
-async def test_a_batch_of_large_bodies_makes_the_next_claim_smaller(
+async def test_a_batch_holds_about_batch_bytes_of_bodies_whatever_came_before(
     node: Node, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Batches hold about `BATCH_BYTES` of bodies: after large ones, fewer are claimed."""
+    """A backlog of large bodies (a replay, a worker started again) is claimed a few at a time,
+    however small the bodies before them were; a body larger than the budget goes alone."""
     monkeypatch.setattr(worker_module, "BATCH", 10)
-    await store_texts(node, clock, 14, "B", text="x" * 3000)
+    await store_texts(node, clock, 4, "S")
+    await store_texts(node, clock, 8, "B", text="x" * 3000)
     async with node.runtime.uow() as uow:
-        bodies = list(await uow.session.scalars(select(InboundWebhook.body)))
-    monkeypatch.setattr(worker_module, "BATCH_BYTES", 3 * max(len(b) for b in bodies))
+        sizes = {len(b) for b in await uow.session.scalars(select(InboundWebhook.body))}
+    small, large = min(sizes), max(sizes)
+    monkeypatch.setattr(worker_module, "BATCH_BYTES", 4 * small + 3 * large)
 
     async def processed() -> int:
         async with node.runtime.uow() as uow:
             states = await uow.session.scalars(select(InboundWebhook.state))
             return sum(1 for state in states if state == "processed")
 
-    assert await node.ingest.run_once() is True  # nothing known yet: a batch of BATCH
+    assert await node.ingest.run_once() is True  # 4 small and 3 large fit; more wait
+    assert await processed() == 7
+    assert await node.ingest.run_once() is True  # 4 large would not fit: 3
     assert await processed() == 10
-    assert await node.ingest.run_once() is True  # the bodies seen were large: 3, not 4
-    assert await processed() == 13
-    assert await node.ingest.run_once() is False
-    assert await processed() == 14
+    monkeypatch.setattr(worker_module, "BATCH_BYTES", large // 2)
+    assert await node.ingest.run_once() is True  # larger than the budget: alone
+    assert await processed() == 11
+    assert await node.ingest.run_once() is False  # the last: nothing left behind
+    assert await processed() == 12

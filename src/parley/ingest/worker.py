@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 
 from parley.clock import Clock
 from parley.db.gate import is_busy
@@ -31,9 +31,10 @@ log = logging.getLogger("parley.ingest")
 # database's write lock is held for one batch (about 0.1 s at 1,000 on the reference machine),
 # and only while a backlog waits: below saturation a batch is what arrived since the last.
 BATCH = 1000
-# The bodies a batch holds in memory, about: the next claim takes fewer webhooks when the last
-# batch's were large (Meta's are a few KB; the limit one may reach is
-# PARLEY_WEBHOOK_MAX_BODY_BYTES, 3 MB by default).
+# The bodies a batch holds in memory, at most (or one body, when that alone is larger): Meta's
+# are a few KB, but one may reach PARLEY_WEBHOOK_MAX_BODY_BYTES (3 MB by default), and a
+# backlog of those (a replay, a worker started again) would otherwise be claimed a thousand
+# at a time.
 BATCH_BYTES = 32 * 1024 * 1024
 # Under load, wait a moment before the next batch: the webhooks stored meanwhile join it, and a
 # few large batches cost far less than many small ones. Idle, a message is taken at once; after
@@ -48,19 +49,24 @@ Mark = tuple[list[int], str, str | None]  # webhook ids, the state they reach, a
 
 # Built once: they run on every batch, and a batch is often one webhook when the load is low.
 # Due: pending, or failed and its retry time (`now`) has come.
-CLAIM = (
-    select(InboundWebhook)
-    .where(
-        or_(
-            InboundWebhook.state == "pending",
-            (InboundWebhook.state == "failed")
-            & (InboundWebhook.next_attempt_at <= bindparam("now")),
-        )
-    )
+DUE = or_(
+    InboundWebhook.state == "pending",
+    (InboundWebhook.state == "failed") & (InboundWebhook.next_attempt_at <= bindparam("now")),
+)
+# A claim reads the sizes of the next due bodies first (SQLite and PostgreSQL read a value's
+# length from its header, not the value), then loads the bodies that fit in `BATCH_BYTES`.
+SIZES = (
+    select(InboundWebhook.id, func.length(InboundWebhook.body))
+    .where(DUE)
     .order_by(InboundWebhook.id)
     .limit(bindparam("limit"))
 )
-CLAIM_LOCKED = CLAIM.with_for_update(skip_locked=True)  # PostgreSQL: nodes skip each other's
+SIZES_LOCKED = SIZES.with_for_update(skip_locked=True)  # PostgreSQL: nodes skip each other's
+CLAIM = (
+    select(InboundWebhook)
+    .where(InboundWebhook.id.in_(bindparam("ids", expanding=True)))
+    .order_by(InboundWebhook.id)
+)
 SET_STATE = (
     update(InboundWebhook)
     .where(InboundWebhook.id.in_(bindparam("ids", expanding=True)))
@@ -101,8 +107,7 @@ class IngestWorker(Worker):
         self._metrics = metrics
         self._on_ingested = on_ingested
         self._busy = False
-        self._full = False
-        self._body_bytes = 0  # the last batch's bodies on average: see `BATCH_BYTES`
+        self._full = False  # the last claim left due webhooks behind (`_claim`)
         # Clear while the last batch was full (more webhooks wait than one batch takes): the
         # media fetcher of this process lets text go first then.
         self.caught_up = asyncio.Event()
@@ -115,7 +120,7 @@ class IngestWorker(Worker):
             return await self._run_beside()
         failed = False
         async with self._uow() as uow:
-            rows = await self._claim(uow, self._batch_size())
+            rows = await self._claim(uow, BATCH)
             self._note_load(rows)
             if not rows:
                 return False
@@ -139,7 +144,7 @@ class IngestWorker(Worker):
         which changes nothing (messages are keyed by wamid, statuses never go back)."""
         assert self._log is not None
         async with self._log() as reading:
-            rows = await self._claim(reading, self._batch_size())
+            rows = await self._claim(reading, BATCH)
         self._note_load(rows)
         if not rows:
             return False
@@ -162,21 +167,14 @@ class IngestWorker(Worker):
             created = await self._one_by_one(ids)
         return self._done(ids, created)
 
-    def _batch_size(self) -> int:
-        """`BATCH`, or fewer when the last batch's bodies were large (`BATCH_BYTES`)."""
-        return max(1, min(BATCH, BATCH_BYTES // max(1, self._body_bytes)))
-
     def _note_load(self, rows: list[InboundWebhook]) -> None:
         """After a claim: whether the next waits a moment, and whether ingest is behind (a
         full batch: more are waiting)."""
-        self._full = len(rows) == self._batch_size()
         self._busy = len(rows) >= LINGER_AFTER and not self._full
         if self._full:
             self.caught_up.clear()
         else:
             self.caught_up.set()
-        if rows:
-            self._body_bytes = sum(len(row.body) for row in rows) // len(rows)
 
     def _done(self, ids: list[int], created: int) -> bool:
         self._metrics.webhooks_processed.inc(len(ids))
@@ -198,8 +196,16 @@ class IngestWorker(Worker):
         return created
 
     async def _claim(self, uow: UnitOfWork, limit: int) -> list[InboundWebhook]:
-        query = CLAIM_LOCKED if uow.dialect == "postgresql" else CLAIM
-        return list(await uow.session.scalars(query, {"now": self._clock.now(), "limit": limit}))
+        """The next due webhooks, in order: at most `limit`, and as many as fit in
+        `BATCH_BYTES` (at least one). Notes in `_full` whether due ones were left behind."""
+        sizes_query = SIZES_LOCKED if uow.dialect == "postgresql" else SIZES
+        now = self._clock.now()
+        sizes = (await uow.session.execute(sizes_query, {"now": now, "limit": limit})).all()
+        ids = _fitting(sizes)
+        self._full = len(sizes) == limit or len(ids) < len(sizes)
+        if not ids:
+            return []
+        return list(await uow.session.scalars(CLAIM, {"ids": ids}))
 
     def _parse(self, row: InboundWebhook) -> WebhookBatch | str:
         """The webhook's records, or why it is not for Parley at all (then it is ignored)."""
@@ -332,6 +338,19 @@ class IngestWorker(Worker):
             delay = min(MAX_RETRY_SECONDS, 2**row.attempts)
             row.next_attempt_at = self._clock.now() + timedelta(seconds=delay)
             await uow.commit()
+
+
+def _fitting(sizes: Sequence[Any]) -> list[int]:
+    """The ids of the first (id, body length) rows whose bodies fit in `BATCH_BYTES` together;
+    the first alone if it is larger."""
+    ids: list[int] = []
+    total = 0
+    for webhook_id, size in sizes:
+        total += size or 0
+        if ids and total > BATCH_BYTES:
+            break
+        ids.append(webhook_id)
+    return ids
 
 
 def _unless_busy(exc: Exception) -> None:
