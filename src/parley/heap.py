@@ -7,14 +7,23 @@ the longest waits a message had (measured at 250 webhooks/s). What is alive once
 has started lives as long as the process: `gc.freeze` moves it out of the collector's walk
 (https://docs.python.org/3/library/gc.html#gc.freeze), so a full pass only walks what came
 after.
+
+The youngest generation is collected after 10,000 new container objects instead of CPython's
+700: an ingest batch of 1,000 webhooks makes about a hundred thousand (rows, ORM states, parsed
+payloads, events), and at 700 the collector ran 340 times per 5,400-webhook burst, 50 ms in
+all; at 10,000, 17 times and 24 ms, each pass about a millisecond (measured in the worker with
+`gc.callbacks`). The older generations' thresholds are CPython's.
 """
 
 from __future__ import annotations
 
 import gc
 
+YOUNG_THRESHOLD = 10_000  # new container objects between collections of the youngest generation
+
 
 def settle() -> None:
     """Collect once, then freeze what is left: call when a process has finished starting."""
     gc.collect()
     gc.freeze()
+    gc.set_threshold(YOUNG_THRESHOLD, *gc.get_threshold()[1:])
