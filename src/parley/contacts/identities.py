@@ -7,18 +7,16 @@ number. Meta: https://developers.facebook.com/docs/whatsapp/cloud-api/business-s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import islice
 from typing import Any
 
 from sqlalchemy import bindparam, select
 
 from parley.contacts.models import Contact, ContactAlias
+from parley.db.bulk import chunked
 from parley.db.uow import UnitOfWork
-
-CHUNK = 500  # ids per IN (...) list
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +53,6 @@ class ContactBook:
             self.by_bsuid[contact.bsuid] = contact
 
 
-def _chunks(values: Sequence[str]) -> Iterable[list[str]]:
-    iterator = iter(values)
-    while chunk := list(islice(iterator, CHUNK)):
-        yield chunk
-
-
 # Built once (hot on ingest: building a statement for every batch cost more than running it).
 BY_NUMBERS = select(Contact).where(Contact.wa_id.in_(bindparam("values", expanding=True)))
 BY_BSUIDS = select(Contact).where(Contact.bsuid.in_(bindparam("values", expanding=True)))
@@ -79,10 +71,10 @@ async def load_contacts(
     book = ContactBook()
     numbers = sorted({w for w in wa_ids if w})
     users = sorted({b for b in bsuids if b})
-    for chunk in _chunks(numbers):
+    for chunk in chunked(numbers):
         for contact in await uow.session.scalars(BY_NUMBERS, {"values": chunk}):
             book.add(contact)
-    for chunk in _chunks(users):
+    for chunk in chunked(users):
         for contact in await uow.session.scalars(BY_BSUIDS, {"values": chunk}):
             book.add(contact)
     await _load_aliases(uow, book, [n for n in numbers if n not in book.by_wa_id], "wa_id")
@@ -93,7 +85,7 @@ async def load_contacts(
 async def _load_aliases(uow: UnitOfWork, book: ContactBook, values: list[str], kind: str) -> None:
     """The contacts that took in a contact merged away, found by its number or BSUID."""
     index = book.by_wa_id if kind == "wa_id" else book.by_bsuid
-    for chunk in _chunks(values):
+    for chunk in chunked(values):
         for value, contact in (await uow.session.execute(ALIASES[kind], {"values": chunk})).all():
             book.add(contact)
             index[value] = contact

@@ -10,7 +10,7 @@ column whose values are unique among the rows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from typing import Any, TypeVar
 
@@ -20,6 +20,14 @@ from sqlalchemy.orm import Mapper, class_mapper
 
 T = TypeVar("T")
 IMMUTABLE = (bool, int, float, str, bytes)
+IN_LIST = 500  # values per `IN (...)` list: SQLite allows 32,766 bound values per statement
+
+
+def chunked(values: Sequence[T], size: int = IN_LIST) -> Iterator[Sequence[T]]:
+    """`values` in slices of at most `size`, for statements that take them as one `IN` list
+    (a batch can hold far more values than a statement may bind)."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 async def insert_returning_ids(

@@ -7,9 +7,8 @@ of a message is mostly building its rows and its events.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from itertools import islice
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, bindparam, select, update
@@ -26,7 +25,7 @@ from parley.contacts.identities import (
     resolve,
 )
 from parley.contacts.models import Contact
-from parley.db.bulk import as_loaded, insert_returning_ids
+from parley.db.bulk import as_loaded, chunked, insert_returning_ids
 from parley.db.uow import UnitOfWork
 from parley.ingest.changes import (
     CHANGE_TYPES,
@@ -68,7 +67,6 @@ NOTED = (
     "version",
 )
 NUMBER_CHANGES = ("user_changed_number", "customer_changed_number")
-CHUNK = 500  # ids per IN (...) list
 MESSAGES: Table = Message.__table__  # type: ignore[assignment]
 INTERACTIONS: Table = Interaction.__table__  # type: ignore[assignment]
 SESSIONS: Table = ChatSession.__table__  # type: ignore[assignment]
@@ -92,12 +90,6 @@ SAVE_NOTED = (
     .values({key: bindparam(key) for key in NOTED})
 )
 T = TypeVar("T")
-
-
-def _chunks(values: Sequence[T], size: int = CHUNK) -> Iterable[list[T]]:
-    iterator = iter(values)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 async def ingest_batch(
@@ -201,7 +193,7 @@ async def _unseen(uow: UnitOfWork, inbound: list[InboundMessage]) -> list[Inboun
     for message in inbound:
         unique.setdefault(message.wamid, message)
     known: set[str] = set()
-    for chunk in _chunks(list(unique)):
+    for chunk in chunked(list(unique)):
         rows = await uow.session.scalars(UNSEEN, {"wamids": chunk})
         known.update(wamid for wamid in rows if wamid)
     return [m for wamid, m in unique.items() if wamid not in known]
@@ -259,7 +251,7 @@ async def _open_interactions(
     """The interaction that is not done for each contact; a new session and one if none."""
     ids = sorted({c.id for c in contacts})
     found: dict[int, Interaction] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunked(ids):
         for interaction in await uow.session.scalars(OPEN_INTERACTIONS, {"contacts": chunk}):
             found[interaction.contact_id] = interaction
     missing = [contact_id for contact_id in ids if contact_id not in found]
@@ -403,7 +395,7 @@ async def _publish(
 
 async def _quoted(uow: UnitOfWork, wamids: list[str]) -> dict[str, Message]:
     found: dict[str, Message] = {}
-    for chunk in _chunks(sorted(set(wamids))):
+    for chunk in chunked(sorted(set(wamids))):
         for message in await uow.session.scalars(BY_WAMIDS, {"wamids": chunk}):
             if message.wamid:
                 found[message.wamid] = message

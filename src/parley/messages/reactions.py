@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import bindparam, select, update
 
+from parley.db.bulk import chunked
 from parley.db.uow import UnitOfWork
 from parley.domain.reactions import with_reaction
 from parley.messages.events import MessageUpdated
@@ -41,8 +42,11 @@ async def note_inbound_reactions(uow: UnitOfWork, rows: Held) -> None:
     wamids = sorted({str(m.content.get("message_id")) for m, _ in reactions})
     if not wamids:
         return
-    found = await uow.session.scalars(BY_WAMIDS, {"wamids": wamids})
-    targets = {t.wamid: t for t in found}
+    targets: dict[str | None, Message] = {}
+    for chunk in chunked(wamids):
+        targets.update(
+            (t.wamid, t) for t in await uow.session.scalars(BY_WAMIDS, {"wamids": chunk})
+        )
     changed: dict[int, tuple[Message, int | None]] = {}
     for reaction, agent_id in reactions:
         target = targets.get(str(reaction.content.get("message_id")))
@@ -71,7 +75,10 @@ async def attach_early_reactions(uow: UnitOfWork, rows: Held) -> None:
     }
     if not fresh:
         return
-    early = await uow.session.scalars(EARLY_REACTIONS, {"wamids": sorted(fresh)})
+    early: list[Message] = []
+    for chunk in chunked(sorted(fresh)):
+        early.extend(await uow.session.scalars(EARLY_REACTIONS, {"wamids": chunk}))
+    early.sort(key=lambda reaction: (reaction.timestamp, reaction.id))  # the order they came in
     changed: dict[int, Message] = {}
     for reaction in early:
         target = fresh[str(reaction.content.get("message_id"))]

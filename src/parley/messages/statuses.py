@@ -6,13 +6,14 @@ of its send waits in `pending_statuses` and is applied when `record_wamid` learn
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import bindparam, delete, insert, select
 
 from parley.clock import Clock
 from parley.contacts.identities import Identity, learn_from_status
+from parley.db.bulk import chunked
 from parley.db.uow import UnitOfWork
 from parley.messages.audience import holder_of, holders_of
 from parley.messages.events import MessageUpdated
@@ -43,7 +44,7 @@ async def apply_status_updates(
     wamids = sorted({u.wamid for u in updates})
     found: dict[str, Message] = {}
     waiting: set[tuple[str, str]] = set()
-    for chunk in _chunks(wamids):
+    for chunk in chunked(wamids):
         for row in await uow.session.scalars(BY_WAMIDS, {"wamids": chunk}):
             found[row.wamid or ""] = row
         missing = [w for w in chunk if w not in found]
@@ -96,11 +97,6 @@ async def _apply(
         await learn_from_status(uow, message.contact_id, who, clock.now())
     error = update.errors[0] if update.errors else None
     return await set_status(uow, message, update.status, update.timestamp, error, holders=holders)
-
-
-def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 async def _sent_with_callback(uow: UnitOfWork, update: StatusUpdate) -> Message | None:
