@@ -10,7 +10,7 @@ column whose values are unique among the rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from typing import Any, TypeVar
 
@@ -21,6 +21,22 @@ from sqlalchemy.orm import Mapper, class_mapper
 T = TypeVar("T")
 IMMUTABLE = (bool, int, float, str, bytes)
 IN_LIST = 500  # values per `IN (...)` list: SQLite allows 32,766 bound values per statement
+
+
+def by_size(sizes: Iterable[tuple[T, int | None]], budget: int, most: int) -> Iterator[list[T]]:
+    """The keys of (key, size in bytes) pairs, in order, in slices whose sizes add up to at most
+    `budget` (a larger one alone) and of at most `most` keys: rows to hold in memory a slice at
+    a time (webhook bodies: up to 3 MB each)."""
+    keys: list[T] = []
+    total = 0
+    for key, size in sizes:
+        if keys and (total + (size or 0) > budget or len(keys) == most):
+            yield keys
+            keys, total = [], 0
+        keys.append(key)
+        total += size or 0
+    if keys:
+        yield keys
 
 
 def chunked(values: Sequence[T], size: int = IN_LIST) -> Iterator[Sequence[T]]:

@@ -16,9 +16,10 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from sqlalchemy import Engine, Table, delete, insert, select
+from sqlalchemy import Engine, Table, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from parley.db.bulk import by_size
 from parley.db.engine import build_sqlite_engine, build_sync_sqlite_engine
 from parley.db.gate import WriteGate
 from parley.ingest.models import InboundWebhook
@@ -26,6 +27,8 @@ from parley.settings import Settings
 
 SUFFIX = ".webhooks.db"
 UNPROCESSED = ("pending", "failed")
+ADOPT_BYTES = 32 * 1024 * 1024  # bodies held at once while a backlog is handed over
+ADOPT_ROWS = 500  # rows per slice: each slice's ids go in one `IN` list
 TABLE: Table = InboundWebhook.__table__  # type: ignore[assignment]
 
 
@@ -65,21 +68,23 @@ async def prepare_log(log: AsyncEngine, database: AsyncEngine) -> None:
 
 
 async def _adopt(database: AsyncEngine, log: AsyncEngine) -> None:
-    """Move the webhooks the database's own table still has to process into the file, in one
-    transaction each side (the file's first: a crash between leaves them in both, and
-    processing is idempotent on wamid)."""
+    """Move the webhooks the database's own table still has to process into the file, a slice
+    at a time (about `ADOPT_BYTES` of bodies: a backlog of large ones must not all be held at
+    once), in one transaction each side per slice (the file's first: a crash between leaves
+    them in both, and processing is idempotent on wamid)."""
     table = TABLE
+    unprocessed = table.c.state.in_(UNPROCESSED)
+    lengths = select(table.c.id, func.length(table.c.body)).where(unprocessed).order_by(table.c.id)
     async with database.connect() as connection:
-        rows = (
-            await connection.execute(select(table).where(table.c.state.in_(UNPROCESSED)))
-        ).mappings()
-        moved = [{k: v for k, v in row.items() if k != "id"} for row in rows]
-    if not moved:
-        return
-    async with log.begin() as connection:
-        await connection.execute(insert(table), moved)
-    async with database.begin() as connection:
-        await connection.execute(delete(table).where(table.c.state.in_(UNPROCESSED)))
+        sizes = (await connection.execute(lengths)).all()
+    for ids in by_size(sizes, ADOPT_BYTES, ADOPT_ROWS):
+        async with database.connect() as connection:
+            rows = (await connection.execute(select(table).where(table.c.id.in_(ids)))).mappings()
+            moved = [{k: v for k, v in row.items() if k != "id"} for row in rows]
+        async with log.begin() as connection:
+            await connection.execute(insert(table), moved)
+        async with database.begin() as connection:
+            await connection.execute(delete(table).where(table.c.id.in_(ids)))
 
 
 class LogFileWriter:

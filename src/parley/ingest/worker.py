@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, or_, select, update
 
 from parley.clock import Clock
+from parley.db.bulk import by_size
 from parley.db.gate import is_busy
 from parley.db.uow import UnitOfWork
 from parley.ingest.models import InboundWebhook
@@ -200,8 +201,9 @@ class IngestWorker(Worker):
         `BATCH_BYTES` (at least one). Notes in `_full` whether due ones were left behind."""
         sizes_query = SIZES_LOCKED if uow.dialect == "postgresql" else SIZES
         now = self._clock.now()
-        sizes = (await uow.session.execute(sizes_query, {"now": now, "limit": limit})).all()
-        ids = _fitting(sizes)
+        result = await uow.session.execute(sizes_query, {"now": now, "limit": limit})
+        sizes = result.all()
+        ids: list[int] = next(by_size(sizes, BATCH_BYTES, limit), [])
         self._full = len(sizes) == limit or len(ids) < len(sizes)
         if not ids:
             return []
@@ -338,19 +340,6 @@ class IngestWorker(Worker):
             delay = min(MAX_RETRY_SECONDS, 2**row.attempts)
             row.next_attempt_at = self._clock.now() + timedelta(seconds=delay)
             await uow.commit()
-
-
-def _fitting(sizes: Sequence[Any]) -> list[int]:
-    """The ids of the first (id, body length) rows whose bodies fit in `BATCH_BYTES` together;
-    the first alone if it is larger."""
-    ids: list[int] = []
-    total = 0
-    for webhook_id, size in sizes:
-        total += size or 0
-        if ids and total > BATCH_BYTES:
-            break
-        ids.append(webhook_id)
-    return ids
 
 
 def _unless_busy(exc: Exception) -> None:
