@@ -9,12 +9,13 @@ from parley.settings import Settings
 from tests.e2e.conftest import new_page, shot
 from tests.e2e.desk import ANA, desk, go_ready, open_chat, transcript
 
+ROWS = ["Hello?", "Your parcel leaves today", "Are you there?"]
 
-async def rows_text(page: Page) -> list[str]:
-    texts: list[str] = (
-        await transcript(page).locator("li.msg:not(.msg-event) .body").all_inner_texts()
-    )
-    return texts
+
+async def expect_rows(page: Page) -> None:
+    """The transcript's messages, in this order, once it has settled (a row is drawn again as
+    the server's copy of the reply replaces the one written offline)."""
+    await expect(transcript(page).locator("li.msg:not(.msg-event) .body")).to_have_text(ROWS)
 
 
 async def test_a_reply_sent_offline_goes_out_once_and_keeps_its_place(
@@ -42,7 +43,7 @@ async def test_a_reply_sent_offline_goes_out_once_and_keeps_its_place(
         late = chat.locator("li.msg-out").filter(has_text="Your parcel leaves today")
         await expect(late.get_by_text("Sent late")).to_be_visible(timeout=15_000)
         await expect(chat.get_by_text("Are you there?")).to_be_visible()
-        assert await rows_text(page) == ["Hello?", "Your parcel leaves today", "Are you there?"]
+        await expect_rows(page)
         await expect(retry).to_have_count(0)
         await expect(late.get_by_role("img", name="Delivered")).to_be_visible(timeout=10_000)
         await shot(page, "offline-send-late-light")
@@ -56,5 +57,5 @@ async def test_a_reply_sent_offline_goes_out_once_and_keeps_its_place(
         # the server keeps when it was written: a reload shows it in the same place
         await page.reload()
         await expect(chat.get_by_text("Are you there?")).to_be_visible()
-        assert await rows_text(page) == ["Hello?", "Your parcel leaves today", "Are you there?"]
+        await expect_rows(page)
         await expect(chat.locator("li.msg-out").get_by_text("Sent late")).to_be_visible()
