@@ -13,6 +13,7 @@ from alembic.util.exc import CommandError as AlembicError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from parley import heap
 from parley.app import create_app
 from parley.auth.service import checked_name, checked_username, create_user, find_username
 from parley.clock import SystemClock
@@ -193,6 +194,7 @@ def run_served(main: Coroutine[Any, Any, T]) -> T:
         factory = None
     else:
         factory = uvloop.new_event_loop
+    heap.collect_young_less_often()
     with asyncio.Runner(loop_factory=factory) as runner:
         return runner.run(main)
 

@@ -8,8 +8,8 @@ has started lives as long as the process: `gc.freeze` moves it out of the collec
 (https://docs.python.org/3/library/gc.html#gc.freeze), so a full pass only walks what came
 after.
 
-The youngest generation is collected after 10,000 new container objects instead of CPython's
-700: an ingest batch of 1,000 webhooks makes about a hundred thousand (rows, ORM states, parsed
+A server's process (`parley serve`, `parley demo`, the ingest worker: `collect_young_less_often`)
+collects its youngest generation after 10,000 new container objects instead of CPython's 700: an ingest batch of 1,000 webhooks makes about a hundred thousand (rows, ORM states, parsed
 payloads, events), and at 700 the collector ran 340 times per 5,400-webhook burst, 50 ms in
 all; at 10,000, 17 times and 24 ms, each pass about a millisecond (measured in the worker with
 `gc.callbacks`). The older generations' thresholds are CPython's.
@@ -26,4 +26,9 @@ def settle() -> None:
     """Collect once, then freeze what is left: call when a process has finished starting."""
     gc.collect()
     gc.freeze()
+
+
+def collect_young_less_often() -> None:
+    """Collect the youngest generation every `YOUNG_THRESHOLD` new objects: call once, where a
+    server process starts (not in a library's or a test's process, whose garbage it delays)."""
     gc.set_threshold(YOUNG_THRESHOLD, *gc.get_threshold()[1:])

@@ -322,6 +322,7 @@ async def _serve(settings: Settings) -> None:
         await _release_media_claims(uow, clock)
     pipe.local[Wake.MEDIA] = media
     heap.settle()
+    heap.collect_young_less_often()
     loops = (worker, routing, media)
     for one in loops:
         one.start()
