@@ -8,9 +8,10 @@ has started lives as long as the process: `gc.freeze` moves it out of the collec
 (https://docs.python.org/3/library/gc.html#gc.freeze), so a full pass only walks what came
 after.
 
-A server's process (`parley serve`, `parley demo`, the ingest worker: `collect_young_less_often`)
-collects its youngest generation after 10,000 new container objects instead of CPython's 700: an ingest batch of 1,000 webhooks makes about a hundred thousand (rows, ORM states, parsed
-payloads, events), and at 700 the collector ran 340 times per 5,400-webhook burst, 50 ms in
+A server's process (`parley serve`, `parley demo`, the ingest worker:
+`collect_young_less_often`) collects its youngest generation after 10,000 new container objects
+instead of CPython's 700: an ingest batch of 1,000 webhooks makes about a hundred thousand (rows,
+ORM states, parsed payloads, events), and at 700 the collector ran 340 times per 5,400-webhook burst, 50 ms in
 all; at 10,000, 17 times and 24 ms, each pass about a millisecond (measured in the worker with
 `gc.callbacks`). The older generations' thresholds are CPython's.
 """
